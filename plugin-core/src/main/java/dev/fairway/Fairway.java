@@ -1,0 +1,152 @@
+package dev.fairway;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.fairway.config.GatewayConfig;
+import dev.fairway.dispatch.Dispatcher;
+import dev.fairway.pipeline.Gateway;
+import dev.fairway.pipeline.Stage;
+import dev.fairway.provider.ProviderRegistry;
+import dev.fairway.server.GatewayServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A running Fairway process: the core, its dispatcher and listeners. The one entry point hosts and
+ * the command line use; everything else is reached through it.
+ *
+ * <pre>{@code
+ * try (Fairway fw = Fairway.builder(config).standalone(true).start()) {
+ *     fw.gateway().decide(request);
+ * }
+ * }</pre>
+ */
+public final class Fairway implements AutoCloseable {
+    private final Vertx vertx;
+    private final Gateway gateway;
+    private final Dispatcher dispatcher;
+    private final GatewayServer standalone;
+    private final GatewayServer loopback;
+
+    private Fairway(Vertx vertx, Gateway gateway, Dispatcher dispatcher, GatewayServer standalone, GatewayServer loopback) {
+        this.vertx = vertx;
+        this.gateway = gateway;
+        this.dispatcher = dispatcher;
+        this.standalone = standalone;
+        this.loopback = loopback;
+    }
+
+    public static Builder builder(GatewayConfig config) {
+        return new Builder(config);
+    }
+
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public GatewayConfig config() {
+        return gateway.config();
+    }
+
+    /** Port of the standalone gateway, or -1 when it was not started. */
+    public int port() {
+        return standalone == null ? -1 : standalone.port();
+    }
+
+    /** Port of the loopback dispatcher endpoint host adapters forward to, or -1. */
+    public int dispatcherPort() {
+        return loopback == null ? -1 : loopback.port();
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    @Override
+    public void close() {
+        if (standalone != null) {
+            standalone.close();
+        }
+        if (loopback != null) {
+            loopback.close();
+        }
+        dispatcher.close();
+        for (Stage s : gateway.stages()) {
+            if (s instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    org.slf4j.LoggerFactory.getLogger(Fairway.class).warn("closing stage {} failed: {}", s.name(), e.toString());
+                }
+            }
+        }
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    public static final class Builder {
+        private final GatewayConfig config;
+        private boolean standalone;
+        private boolean dispatcherEndpoint;
+        private final List<Stage> extraStages = new ArrayList<>();
+
+        private Builder(GatewayConfig config) {
+            this.config = requireNonNull(config, "config");
+        }
+
+        /** Serve the gateway's own HTTP listener (server.host:server.port). */
+        public Builder standalone(boolean on) {
+            this.standalone = on;
+            return this;
+        }
+
+        /** Serve the loopback dispatcher endpoint host adapters forward to. */
+        public Builder dispatcherEndpoint(boolean on) {
+            this.dispatcherEndpoint = on;
+            return this;
+        }
+
+        /** Adds a stage after the standard ones (tests, embedding). */
+        public Builder stage(Stage stage) {
+            extraStages.add(requireNonNull(stage, "stage"));
+            return this;
+        }
+
+        public Fairway start() {
+            Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+            try {
+                ProviderRegistry registry = ProviderRegistry.withCustom(config.customProviders());
+                List<Stage> stages = new ArrayList<>(Stages.standard(config));
+                stages.addAll(extraStages);
+                Gateway gateway = new Gateway(config, registry, stages);
+                Dispatcher dispatcher = new Dispatcher(vertx, config.dispatch());
+                GatewayServer front = standalone
+                        ? join(GatewayServer.start(vertx, gateway, dispatcher, GatewayServer.Mode.STANDALONE,
+                                config.server().host(), config.server().port()).toCompletionStage().toCompletableFuture())
+                        : null;
+                GatewayServer back = dispatcherEndpoint
+                        ? join(GatewayServer.start(vertx, gateway, dispatcher, GatewayServer.Mode.DISPATCHER,
+                                "127.0.0.1", config.dispatch().loopbackPort()).toCompletionStage().toCompletableFuture())
+                        : null;
+                return new Fairway(vertx, gateway, dispatcher, front, back);
+            } catch (RuntimeException e) {
+                vertx.close();
+                throw e;
+            }
+        }
+
+        private static <T> T join(CompletableFuture<T> f) {
+            try {
+                return f.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw new IllegalStateException("cannot start listener: " + e.getCause().getMessage(), e.getCause());
+            }
+        }
+    }
+}

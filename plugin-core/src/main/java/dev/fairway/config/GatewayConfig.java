@@ -1,0 +1,59 @@
+package dev.fairway.config;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/** One Fairway process: where it listens, the providers it knows and the routes it serves. */
+@Doc("Fairway process configuration.")
+public record GatewayConfig(
+        @Doc("Listeners of the standalone gateway and the admin endpoints.") ServerSettings server,
+        @Doc("Upstream connection settings of the dispatcher.") DispatchSettings dispatch,
+        @Doc("Provider credentials and overrides shared by every route, keyed by provider slug.") Map<String, ProviderSettings> providers,
+        @Doc("Extra OpenAI-compatible providers (self-hosted vLLM, Ollama, ...).") List<CustomProvider> customProviders,
+        @Doc(value = "The routes this process serves; one default route at / when left out.", defaultValue = "[{name: default, prefix: /}]") List<RouteConfig> routes)
+        implements Validatable {
+
+    public GatewayConfig {
+        server = Objects.requireNonNullElseGet(server, ServerSettings::defaults);
+        dispatch = Objects.requireNonNullElseGet(dispatch, DispatchSettings::defaults);
+        providers = Map.copyOf(Objects.requireNonNullElse(providers, Map.of()));
+        customProviders = List.copyOf(Objects.requireNonNullElse(customProviders, List.of()));
+        routes = routes == null || routes.isEmpty() ? List.of(ConfigLoader.defaultRoute()) : List.copyOf(routes);
+    }
+
+    @Override
+    public void validate(Problems problems) {
+        server.validate(problems.at("server"));
+        dispatch.validate(problems.at("dispatch"));
+        providers.forEach((slug, settings) -> {
+            if (settings != null) {
+                settings.validate(problems.atKey("providers", slug));
+            }
+        });
+        Set<String> slugs = new HashSet<>();
+        for (int i = 0; i < customProviders.size(); i++) {
+            CustomProvider p = customProviders.get(i);
+            p.validate(problems.at("custom_providers", i));
+            if (p.slug() != null && !slugs.add(p.slug())) {
+                problems.at("custom_providers", i).add("slug", "%s is declared twice", p.slug());
+            }
+        }
+        Set<String> names = new HashSet<>();
+        List<String> prefixes = new ArrayList<>();
+        for (int i = 0; i < routes.size(); i++) {
+            RouteConfig r = routes.get(i);
+            r.validate(problems.at("routes", i));
+            if (!names.add(r.name())) {
+                problems.at("routes", i).add("name", "%s is used by another route", r.name());
+            }
+            if (prefixes.contains(r.prefix())) {
+                problems.at("routes", i).add("prefix", "%s is served by another route", r.prefix());
+            }
+            prefixes.add(r.prefix());
+        }
+    }
+}

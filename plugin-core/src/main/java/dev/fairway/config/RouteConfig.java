@@ -1,0 +1,66 @@
+package dev.fairway.config;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything that can differ from one route to the next. This record is what the hosts configure:
+ * Kong's plugin config, APISIX's {@code fairway} conf value and Envoy's per-route settings are all
+ * read into it, so a field added here appears in every host's schema.
+ *
+ * <p>Tests and callers build it from YAML or JSON through {@link ConfigLoader}, never through the
+ * canonical constructor, which grows as features land.
+ */
+@Doc("The AI gateway settings of one route.")
+public record RouteConfig(
+        @Doc(value = "Route name, used in logs, metrics, analytics and quota keys.", defaultValue = "default") String name,
+        @Doc(value = "URL prefix the route serves: /<prefix>/<provider>/... (the standalone gateway matches on it; hosts route before us).", defaultValue = "/") String prefix,
+        @Doc(value = "Gateway id accepted in Cloudflare's URL shape /v1/{account_id}/{gateway_id}/<provider>/...", defaultValue = "default") String gatewayId,
+        @Doc("Per-provider credentials and overrides for this route, keyed by provider slug; they take precedence over the process-wide ones.") Map<String, ProviderSettings> providers,
+        @Doc(value = "Default time allowed for the first byte of the upstream response, in milliseconds; cf-aig-request-timeout overrides it per request.", defaultValue = "120000") Integer requestTimeoutMs,
+        @Doc(value = "Largest request body accepted, in bytes; larger ones are answered 413.", defaultValue = "10485760") Long maxBodyBytes)
+        implements Validatable {
+
+    public static final long DEFAULT_MAX_BODY = 10L * 1024 * 1024;
+
+    public RouteConfig {
+        name = Objects.requireNonNullElse(name, "default");
+        prefix = normalizePrefix(Objects.requireNonNullElse(prefix, "/"));
+        gatewayId = Objects.requireNonNullElse(gatewayId, "default");
+        providers = Map.copyOf(Objects.requireNonNullElse(providers, Map.of()));
+        requestTimeoutMs = Objects.requireNonNullElse(requestTimeoutMs, 120_000);
+        maxBodyBytes = Objects.requireNonNullElse(maxBodyBytes, DEFAULT_MAX_BODY);
+    }
+
+    /** The provider settings this route uses for {@code slug}, layered over the process-wide ones. */
+    public ProviderSettings providerSettings(String slug, Map<String, ProviderSettings> processWide) {
+        ProviderSettings mine = providers.get(slug);
+        ProviderSettings base = processWide.get(slug);
+        if (mine == null) {
+            return base == null ? ProviderSettings.none() : base;
+        }
+        return mine.over(base);
+    }
+
+    private static String normalizePrefix(String p) {
+        String s = p.startsWith("/") ? p : "/" + p;
+        while (s.length() > 1 && s.endsWith("/")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        return s;
+    }
+
+    @Override
+    public void validate(Problems problems) {
+        problems.require(!name.isBlank(), "name", "must not be blank");
+        problems.require(!prefix.contains("//") && !prefix.contains(".."), "prefix", "%s (expected: a plain path such as /ai)", prefix);
+        problems.require(gatewayId.matches("[A-Za-z0-9_-]+"), "gateway_id", "%s (expected: letters, digits, - and _)", gatewayId);
+        problems.require(requestTimeoutMs > 0, "request_timeout_ms", "%s (expected: > 0)", requestTimeoutMs);
+        problems.require(maxBodyBytes > 0 && maxBodyBytes <= 512L * 1024 * 1024, "max_body_bytes", "%s (expected: 1..536870912)", maxBodyBytes);
+        providers.forEach((slug, settings) -> {
+            if (settings != null) {
+                settings.validate(problems.atKey("providers", slug));
+            }
+        });
+    }
+}

@@ -1,0 +1,28 @@
+package dev.fairway.config;
+
+import java.util.Objects;
+
+@Doc("Where the standalone gateway and the admin endpoints listen.")
+public record ServerSettings(
+        @Doc(value = "Address the gateway binds to.", defaultValue = "127.0.0.1") String host,
+        @Doc(value = "Port of the gateway's HTTP listener.", defaultValue = "8787") Integer port,
+        @Doc(value = "Port of the admin listener (metrics, analytics, dashboard); 0 turns it off.", defaultValue = "8788") Integer adminPort)
+        implements Validatable {
+
+    public ServerSettings {
+        host = Objects.requireNonNullElse(host, "127.0.0.1");
+        port = Objects.requireNonNullElse(port, 8787);
+        adminPort = Objects.requireNonNullElse(adminPort, 8788);
+    }
+
+    public static ServerSettings defaults() {
+        return new ServerSettings(null, null, null);
+    }
+
+    @Override
+    public void validate(Problems problems) {
+        problems.require(port >= 0 && port <= 65535, "port", "%s (expected: 0..65535)", port);
+        problems.require(adminPort >= 0 && adminPort <= 65535, "admin_port", "%s (expected: 0..65535)", adminPort);
+        problems.require(!host.isBlank(), "host", "must not be blank");
+    }
+}

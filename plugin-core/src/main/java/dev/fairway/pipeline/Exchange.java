@@ -1,0 +1,252 @@
+package dev.fairway.pipeline;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.fairway.body.RequestBody;
+import dev.fairway.config.Secret;
+import dev.fairway.config.RouteConfig;
+import dev.fairway.headers.CfAigHeaderParser;
+import dev.fairway.headers.CfAigHeaders;
+import dev.fairway.http.Headers;
+import dev.fairway.http.HopByHop;
+import dev.fairway.provider.AuthStyle;
+import dev.fairway.provider.UpstreamTarget;
+import dev.fairway.routing.RouteMatch;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One request's journey through the gateway: what the client sent, what the core made of it, the
+ * steps the stages opened for it, and the headers every answer carries. Created by
+ * {@link Gateway#decide}, finished exactly once through {@link #complete}.
+ */
+public final class Exchange {
+    private final String logId = Ids.logId();
+    private final long startNanos = System.nanoTime();
+    private final long startEpochMillis = System.currentTimeMillis();
+    private final String method;
+    private final RouteMatch match;
+    private final CfAigHeaders cfAig;
+    private final Headers clientHeaders;
+    private final RequestBody body;
+    private final String hostConsumer;
+    private final UpstreamTarget target;
+    private final Headers responseHeaders = new Headers();
+    private final List<Step> steps = new ArrayList<>(4);
+    private final AtomicBoolean completed = new AtomicBoolean();
+    private volatile String clientIdentity;
+    private volatile byte[] upstreamBody;
+
+    Exchange(String method, RouteMatch match, CfAigHeaders cfAig, Headers clientHeaders, RequestBody body,
+             String hostConsumer, UpstreamTarget target) {
+        this.method = requireNonNull(method, "method");
+        this.match = requireNonNull(match, "match");
+        this.cfAig = requireNonNull(cfAig, "cfAig");
+        this.clientHeaders = requireNonNull(clientHeaders, "clientHeaders");
+        this.body = requireNonNull(body, "body");
+        this.hostConsumer = hostConsumer;
+        this.target = requireNonNull(target, "target");
+        this.upstreamBody = body.bytes();
+        responseHeaders.add("cf-aig-log-id", logId);
+        if (cfAig.eventId() != null) {
+            responseHeaders.add("cf-aig-event-id", cfAig.eventId());
+        }
+    }
+
+    public String logId() {
+        return logId;
+    }
+
+    public String eventId() {
+        return cfAig.eventId();
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    public long startEpochMillis() {
+        return startEpochMillis;
+    }
+
+    public String method() {
+        return method;
+    }
+
+    public RouteConfig route() {
+        return match.route();
+    }
+
+    public RouteMatch match() {
+        return match;
+    }
+
+    public CfAigHeaders cfAig() {
+        return cfAig;
+    }
+
+    /** The headers as the client sent them (credentials included: never log these). */
+    public Headers clientHeaders() {
+        return clientHeaders;
+    }
+
+    public RequestBody body() {
+        return body;
+    }
+
+    public UpstreamTarget target() {
+        return target;
+    }
+
+    /** The model the request names, in the body or (Google, Bedrock, Azure) in the path. */
+    public String model() {
+        return body.model() != null ? body.model() : target.pathModel();
+    }
+
+    public boolean stream() {
+        return body.stream() || target.pathStreams();
+    }
+
+    public String hostConsumer() {
+        return hostConsumer;
+    }
+
+    /** The authenticated gateway client's name, once authentication has run; else null. */
+    public String clientIdentity() {
+        return clientIdentity;
+    }
+
+    public void setClientIdentity(String name) {
+        this.clientIdentity = name;
+    }
+
+    /** Headers added to whatever the client receives (cf-aig-log-id, cf-aig-cache-status, RateLimit, ...). */
+    public Headers responseHeaders() {
+        return responseHeaders;
+    }
+
+    /** Replaces the body sent upstream (the client's body is kept for logs and the cache key). */
+    public void setUpstreamBody(byte[] bytes) {
+        this.upstreamBody = requireNonNull(bytes, "bytes");
+    }
+
+    /**
+     * Fingerprint of the provider credential this request will use: the gateway's key when it holds
+     * one, else the client's own. Cache and quota keys use it so tenants never share state.
+     */
+    public String credentialFingerprint() {
+        Secret key = target.settings().apiKey();
+        if (key != null) {
+            return key.fingerprint();
+        }
+        if (target.settings().aws() != null) {
+            return target.settings().aws().accessKeyId().fingerprint();
+        }
+        String client = target.provider().auth().clientCredential(clientHeaders);
+        return client == null ? "anonymous" : Secret.fingerprint(client);
+    }
+
+    /**
+     * The request to send upstream for {@code t}: the client's headers without hop-by-hop fields and
+     * gateway headers, with the gateway's credential in place of the client's when it holds one.
+     */
+    public UpstreamRequest upstreamRequest(UpstreamTarget t) {
+        Headers out = new Headers();
+        for (int i = 0; i < clientHeaders.size(); i++) {
+            String name = clientHeaders.name(i);
+            if (!HopByHop.is(name) && !CfAigHeaderParser.isGatewayHeader(name) && !name.equals("accept-encoding")) {
+                out.add(name, clientHeaders.value(i));
+            }
+        }
+        // Observers read the body (usage, cache): ask for it uncompressed.
+        out.set("accept-encoding", "identity");
+        Secret key = t.settings().apiKey();
+        if (key != null) {
+            AuthStyle.CREDENTIAL_HEADERS.forEach(out::remove);
+            t.provider().auth().apply(out, key.reveal());
+        }
+        return new UpstreamRequest(method, t.uri(), out, upstreamBody);
+    }
+
+    public UpstreamRequest upstreamRequest() {
+        return upstreamRequest(target);
+    }
+
+    public List<Step> steps() {
+        return steps;
+    }
+
+    void addStep(Step step) {
+        if (step != Step.NONE) {
+            steps.add(step);
+        }
+    }
+
+    /** One observer that fans out to every step's observer; never null. */
+    public ResponseObserver observer() {
+        List<ResponseObserver> observers = new ArrayList<>(steps.size());
+        for (Step s : steps) {
+            ResponseObserver o = s.observer();
+            if (o != null) {
+                observers.add(o);
+            }
+        }
+        return switch (observers.size()) {
+            case 0 -> new ResponseObserver() {};
+            case 1 -> observers.get(0);
+            default -> new FanOut(observers);
+        };
+    }
+
+    /** Ends the exchange; later calls are ignored, so racing end paths (cancel vs. end) are safe. */
+    public void complete(Completion completion) {
+        requireNonNull(completion, "completion");
+        if (!completed.compareAndSet(false, true)) {
+            return;
+        }
+        for (Step s : steps) {
+            try {
+                s.afterCompletion(completion);
+            } catch (RuntimeException e) {
+                Log.stepFailed(s, e);
+            }
+        }
+    }
+
+    public boolean isCompleted() {
+        return completed.get();
+    }
+
+    public long elapsedNanos() {
+        return System.nanoTime() - startNanos;
+    }
+
+    private record FanOut(List<ResponseObserver> observers) implements ResponseObserver {
+        @Override
+        public void onHeaders(int status, Headers headers) {
+            observers.forEach(o -> o.onHeaders(status, headers));
+        }
+
+        @Override
+        public void onChunk(ByteBuffer chunk) {
+            for (ResponseObserver o : observers) {
+                o.onChunk(chunk.asReadOnlyBuffer());
+            }
+        }
+
+        @Override
+        public void onEnd(boolean clean) {
+            observers.forEach(o -> o.onEnd(clean));
+        }
+    }
+
+    private static final class Log {
+        private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Exchange.class);
+
+        static void stepFailed(Step step, RuntimeException e) {
+            LOG.warn("completion step {} failed: {}", step.getClass().getSimpleName(), e.toString());
+        }
+    }
+}

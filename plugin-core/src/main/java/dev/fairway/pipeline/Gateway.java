@@ -1,0 +1,158 @@
+package dev.fairway.pipeline;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.fairway.body.RequestBody;
+import dev.fairway.config.GatewayConfig;
+import dev.fairway.config.ProviderSettings;
+import dev.fairway.config.RouteConfig;
+import dev.fairway.error.ErrorType;
+import dev.fairway.error.GatewayError;
+import dev.fairway.headers.CfAigHeaderParser;
+import dev.fairway.headers.CfAigHeaders;
+import dev.fairway.http.Headers;
+import dev.fairway.provider.Provider;
+import dev.fairway.provider.ProviderRegistry;
+import dev.fairway.provider.UpstreamTarget;
+import dev.fairway.routing.RouteMatch;
+import dev.fairway.routing.RouteTable;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The host-neutral core: takes a request, returns a {@link Decision}. Steps 1-5 of DESIGN.md s.2
+ * (parse, authenticate, policy, quotas, cache lookup) happen here, identically for every host;
+ * the stages supply everything after parsing, in order.
+ */
+public final class Gateway {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewayConfig config;
+    private final ProviderRegistry registry;
+    private final RouteTable routes;
+    private final List<Stage> stages;
+
+    public Gateway(GatewayConfig config, ProviderRegistry registry, List<Stage> stages) {
+        this.config = requireNonNull(config, "config");
+        this.registry = requireNonNull(registry, "registry");
+        this.stages = List.copyOf(requireNonNull(stages, "stages"));
+        this.routes = new RouteTable(config.routes());
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    public ProviderRegistry registry() {
+        return registry;
+    }
+
+    public List<Stage> stages() {
+        return stages;
+    }
+
+    /** Decides a request on the process's own routes (the standalone gateway). */
+    public CompletableFuture<Decision> decide(GatewayRequest request) {
+        RouteMatch match;
+        try {
+            match = routes.match(request.target());
+        } catch (GatewayError e) {
+            return CompletableFuture.completedFuture(errorAnswer(e));
+        }
+        return decide(request, match);
+    }
+
+    /**
+     * Decides a request on a route the host configured (a Kong plugin instance, an APISIX conf, an
+     * Envoy route): the path is matched within that route only.
+     */
+    public CompletableFuture<Decision> decide(GatewayRequest request, RouteConfig route) {
+        RouteMatch match;
+        try {
+            match = new RouteTable(List.of(route)).match(request.target());
+        } catch (GatewayError e) {
+            return CompletableFuture.completedFuture(errorAnswer(e));
+        }
+        return decide(request, match);
+    }
+
+    private CompletableFuture<Decision> decide(GatewayRequest request, RouteMatch match) {
+        Exchange exchange;
+        try {
+            exchange = open(request, match);
+        } catch (GatewayError e) {
+            return CompletableFuture.completedFuture(errorAnswer(e));
+        }
+        for (Stage stage : stages) {
+            try {
+                exchange.addStep(stage.open(exchange));
+            } catch (GatewayError e) {
+                return CompletableFuture.completedFuture(answered(exchange, Decision.Answer.error(e), e.type().wireName()));
+            }
+        }
+        return runSteps(exchange, 0).exceptionally(t -> {
+            Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+            if (cause instanceof GatewayError e) {
+                return answered(exchange, Decision.Answer.error(e), e.type().wireName());
+            }
+            LOG.error("request {} failed in a stage", exchange.logId(), cause);
+            GatewayError internal = GatewayError.of(ErrorType.INTERNAL, "the gateway failed to process the request");
+            return answered(exchange, Decision.Answer.error(internal), internal.type().wireName());
+        });
+    }
+
+    private Exchange open(GatewayRequest request, RouteMatch match) {
+        RouteConfig route = match.route();
+        if (match.isRouteRoot()) {
+            throw GatewayError.of(ErrorType.NOT_FOUND, "name a provider in the path, e.g. %s/openai/v1/chat/completions",
+                    route.prefix().equals("/") ? "" : route.prefix()).with("known_providers", registry.slugs());
+        }
+        Provider provider = registry.require(match.provider());
+        CfAigHeaders cfAig = CfAigHeaderParser.parse(request.headers());
+        if (request.body().length > route.maxBodyBytes()) {
+            throw GatewayError.of(ErrorType.PAYLOAD_TOO_LARGE, "request body: %d bytes (expected: at most %d)",
+                    request.body().length, route.maxBodyBytes()).with("limit", route.maxBodyBytes());
+        }
+        RequestBody body = RequestBody.scan(request.body(), request.headers().get("content-type"));
+        ProviderSettings settings = route.providerSettings(provider.slug(), config.providers());
+        Map<String, String> extra = match.accountId() == null ? Map.of() : Map.of("account_id", match.accountId());
+        UpstreamTarget target = registry.target(provider, match.rest(), match.rawQuery(), settings, extra);
+        return new Exchange(request.method(), match, cfAig, request.headers(), body, request.hostConsumer(), target);
+    }
+
+    private CompletableFuture<Decision> runSteps(Exchange exchange, int index) {
+        List<Step> steps = exchange.steps();
+        if (index == steps.size()) {
+            return CompletableFuture.completedFuture(new Decision.Forward(exchange));
+        }
+        return steps.get(index).beforeDispatch().thenCompose(verdict -> verdict instanceof Verdict.Answer a
+                ? CompletableFuture.completedFuture(answered(exchange, a.answer(), null))
+                : runSteps(exchange, index + 1));
+    }
+
+    /** An answer the gateway gives itself; the exchange is complete once it is decided. */
+    private static Decision answered(Exchange exchange, Decision.Answer answer, String errorType) {
+        Headers headers = Headers.copyOf(answer.headers()).setAll(exchange.responseHeaders());
+        Decision.Answer withHeaders = new Decision.Answer(answer.status(), headers, answer.body());
+        boolean cached = "HIT".equals(headers.get("cf-aig-cache-status"));
+        long elapsed = exchange.elapsedNanos();
+        exchange.complete(new Completion(answer.status(), cached, false, 0, 0, elapsed, elapsed,
+                answer.body().length, null, null, errorType != null ? errorType : errorTypeOf(answer)));
+        return withHeaders;
+    }
+
+    private static String errorTypeOf(Decision.Answer answer) {
+        return answer.status() >= 400 ? "refused" : null;
+    }
+
+    /** An error before any exchange exists (no route, bad header): still carries a log id. */
+    private static Decision errorAnswer(GatewayError e) {
+        Decision.Answer a = Decision.Answer.error(e);
+        a.headers().set("cf-aig-log-id", Ids.logId());
+        return a;
+    }
+}

@@ -1,0 +1,27 @@
+package dev.fairway.pipeline;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One stage's part in one exchange, holding whatever the stage must remember between the request
+ * and the response (a cache key, the quota buckets it took from). Every method has a no-op default.
+ */
+public interface Step {
+    Step NONE = new Step() {};
+
+    /**
+     * Before the upstream call: proceed, or answer now (a cache hit, a refusal). Must not block the
+     * calling thread on I/O; return a future that completes later instead.
+     */
+    default CompletableFuture<Verdict> beforeDispatch() {
+        return Verdict.PROCEED_NOW;
+    }
+
+    /** Observes the upstream response; null when this step does not need it. */
+    default ResponseObserver observer() {
+        return null;
+    }
+
+    /** Called once when the exchange has ended, whether it was answered locally or upstream. */
+    default void afterCompletion(Completion completion) {}
+}

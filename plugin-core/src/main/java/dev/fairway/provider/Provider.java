@@ -1,0 +1,56 @@
+package dev.fairway.provider;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/**
+ * One provider, as a row of data: where it lives, how it wants its credential, which API family it
+ * speaks and how its URL is built from the request path. No provider has code of its own; a new one
+ * is a new row in {@code providers.json} or a {@code custom_providers} entry in config.
+ *
+ * @param slug the path segment that names it: {@code /openai/...}
+ * @param baseUrl upstream base URL; may hold {@code {placeholders}} filled from the path template or config params
+ * @param optionalPrefixes path prefixes clients may repeat that the base URL already ends with ({@code v1} for
+ *     {@code https://api.openai.com/v1}), so {@code /openai/chat/completions} and {@code /openai/v1/chat/completions} agree
+ * @param pathTemplate leading path segments that bind placeholders, e.g. {@code {resource}/{deployment}}
+ * @param consumeTemplate whether the template's segments are removed from the upstream path
+ * @param modelInPath the segment prefix the model follows in the path ({@code models/} for Google), or null
+ * @param modelFromVar the placeholder that names the model (Azure's deployment), or null
+ * @param streamMarkers path fragments that mean a streamed answer, for APIs that say so in the path
+ * @param custom whether the row came from configuration
+ */
+public record Provider(
+        String slug,
+        String baseUrl,
+        AuthStyle auth,
+        WireFormat format,
+        List<String> regions,
+        List<String> optionalPrefixes,
+        String pathTemplate,
+        boolean consumeTemplate,
+        String modelInPath,
+        String modelFromVar,
+        List<String> streamMarkers,
+        boolean custom) {
+
+    public Provider {
+        requireNonNull(slug, "slug");
+        requireNonNull(baseUrl, "baseUrl");
+        requireNonNull(auth, "auth");
+        requireNonNull(format, "format");
+        regions = List.copyOf(regions == null ? List.of() : regions);
+        optionalPrefixes = List.copyOf(optionalPrefixes == null ? List.of() : optionalPrefixes);
+        streamMarkers = List.copyOf(streamMarkers == null ? List.of() : streamMarkers);
+    }
+
+    /** Whether the path alone says the answer is streamed (Google's {@code :streamGenerateContent}). */
+    public boolean streamsByPath(String upstreamPath) {
+        for (String marker : streamMarkers) {
+            if (upstreamPath.contains(marker)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

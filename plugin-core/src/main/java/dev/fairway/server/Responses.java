@@ -1,0 +1,31 @@
+package dev.fairway.server;
+
+import dev.fairway.error.GatewayError;
+import dev.fairway.pipeline.Decision;
+import dev.fairway.pipeline.Ids;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+
+/** Writes the gateway's own answers. */
+final class Responses {
+    private Responses() {}
+
+    static void answer(HttpServerResponse response, Decision.Answer answer) {
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        response.setStatusCode(answer.status());
+        answer.headers().forEach((n, v) -> response.headers().add(n, v));
+        response.end(Buffer.buffer(answer.body()));
+    }
+
+    static void error(HttpServerResponse response, GatewayError error) {
+        Decision.Answer a = Decision.Answer.error(error);
+        a.headers().set("cf-aig-log-id", Ids.logId());
+        if (error.status() == 413) {
+            // The rest of the body is not read: the connection cannot be reused.
+            a.headers().set("connection", "close");
+        }
+        answer(response, a);
+    }
+}
