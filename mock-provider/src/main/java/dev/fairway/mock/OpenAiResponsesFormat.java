@@ -117,7 +117,10 @@ final class OpenAiResponsesFormat implements StreamingFormat {
         r.put("truncation", "disabled");
         if (completed) {
             ObjectNode usage = r.putObject("usage").put("input_tokens", ex.answer().inputTokens());
-            usage.putObject("input_tokens_details").put("cached_tokens", ex.answer().cachedTokens());
+            // Newer SDKs require cache_write_tokens; the mock never writes to a cache.
+            usage.putObject("input_tokens_details")
+                    .put("cached_tokens", ex.answer().cachedTokens())
+                    .put("cache_write_tokens", 0);
             usage.put("output_tokens", ex.answer().outputTokens());
             usage.putObject("output_tokens_details").put("reasoning_tokens", 0);
             usage.put("total_tokens", ex.answer().totalTokens());
