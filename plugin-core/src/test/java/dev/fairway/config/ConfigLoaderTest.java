@@ -85,6 +85,7 @@ class ConfigLoaderTest {
         assertThat(UrlRules.upstreamProblem("http://localhost:11434")).isNull();
         assertThat(UrlRules.upstreamProblem("http://vllm:8000/v1")).isNull();
         assertThat(UrlRules.upstreamProblem("https://api.example.com/v1")).isNull();
+        assertThat(UrlRules.upstreamProblem("https://{resource}.example.com/deployments/{deployment}")).isNull();
         assertThat(UrlRules.upstreamProblem("http://api.example.com/v1")).contains("loopback and private hosts only");
         assertThat(UrlRules.upstreamProblem("http://8.8.8.8/v1")).contains("loopback and private hosts only");
         assertThat(UrlRules.upstreamProblem("/v1")).isEqualTo("not an absolute https URL");
