@@ -3,7 +3,8 @@ package dev.fairway.guardrail;
 /**
  * Rejects the regular-expression constructs that make backtracking explode: a quantified group that
  * itself holds a quantifier ({@code (a+)+}, {@code (\w*x)*}) and back-references. What slips past
- * (overlapping alternatives such as {@code (a|a)*}) is cut off at run time by {@link BudgetedText}.
+ * (runs of wildcards such as {@code .*a.*a.*c}, polynomial on a miss) is cut off at run time by
+ * {@link BudgetedText}.
  */
 final class RegexGuard {
     static final int MAX_LENGTH = 512;
