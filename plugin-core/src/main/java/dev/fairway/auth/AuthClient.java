@@ -18,7 +18,8 @@ public record AuthClient(
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}");
 
     public AuthClient {
-        tokenSha256 = List.copyOf(Objects.requireNonNullElse(tokenSha256, List.of()));
+        // Null elements are reported by AuthSettings.validate() with their path.
+        tokenSha256 = tokenSha256 == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(tokenSha256));
     }
 
     @Override

@@ -10,15 +10,16 @@ import java.util.Objects;
 
 @Doc("Gateway authentication: which callers may use the route, by cf-aig-authorization token or by the host gateway's consumer.")
 public record AuthSettings(
-        @Doc(value = "Whether callers must authenticate to the gateway.", defaultValue = "false") Boolean enabled,
+        @Doc(value = "Whether callers must authenticate to the gateway; when left out, true as soon as clients or accept_host_consumer are set.", defaultValue = "false") Boolean enabled,
         @Doc(value = "The clients that may call the route, each with its token hashes.", defaultValue = "[]") List<AuthClient> clients,
         @Doc(value = "Accept the caller the host gateway already authenticated (a Kong or APISIX consumer) instead of a token; its name becomes the client identity.", defaultValue = "false") Boolean acceptHostConsumer)
         implements Validatable {
 
     public AuthSettings {
-        enabled = Objects.requireNonNullElse(enabled, false);
-        clients = List.copyOf(Objects.requireNonNullElse(clients, List.of()));
+        clients = clients == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(clients));
         acceptHostConsumer = Objects.requireNonNullElse(acceptHostConsumer, false);
+        // Listing clients but forgetting enabled must not leave the route open.
+        enabled = Objects.requireNonNullElse(enabled, !clients.isEmpty() || acceptHostConsumer);
     }
 
     public static AuthSettings disabled() {

@@ -110,6 +110,16 @@ class AuthStageTest {
     }
 
     @Test
+    void listingClientsTurnsAuthOnUnlessExplicitlyOff() {
+        ConfigLoader loader = ConfigLoader.withEnv(Map.of());
+        String client = "{name: a, token_sha256: %s}".formatted(TokenHashes.hash(BOB));
+        assertThat(loader.parseRoute("auth: {clients: [" + client + "]}").auth().enabled()).isTrue();
+        assertThat(loader.parseRoute("auth: {accept_host_consumer: true}").auth().enabled()).isTrue();
+        assertThat(loader.parseRoute("auth: {enabled: false, clients: [" + client + "]}").auth().enabled()).isFalse();
+        assertThat(loader.parseRoute("{}").auth().enabled()).isFalse();
+    }
+
+    @Test
     void routeWithoutAuthLetsEveryoneThroughAnonymously() {
         assertThat(identity(decide("/open/openai/v1/chat/completions", null))).isNull();
         assertThat(((Decision.Forward) decide("/open/openai/v1/chat/completions", null)).exchange().steps()).isEmpty();
@@ -136,6 +146,10 @@ class AuthStageTest {
                 .hasMessageContaining("auth.clients[1].name: a is also clients[0]")
                 .hasMessageContaining("auth.clients[1].token_sha256[0]: the same token hash is also listed for clients[0]")
                 .hasMessageNotContaining(h);
+        assertThatThrownBy(() -> ConfigLoader.withEnv(Map.of()).parseRoute("auth: {clients: [null], accept_host_consumer: false}"))
+                .hasMessageContaining("auth.clients[0]: must not be null");
+        assertThatThrownBy(() -> ConfigLoader.withEnv(Map.of()).parseRoute("auth: {clients: [{name: x, token_sha256: [null]}]}"))
+                .hasMessageContaining("auth.clients[0].token_sha256[0]: must not be null");
         assertThatThrownBy(() -> ConfigLoader.withEnv(Map.of()).parseRoute("auth: {enabled: true}"))
                 .hasMessageContaining("auth.clients: empty while enabled is true");
         assertThatThrownBy(() -> ConfigLoader.withEnv(Map.of()).parseRoute("auth: {enabled: true, clients: [{name: x}]}"))
