@@ -75,7 +75,8 @@ class AccessControlEndToEndTest {
                 .header("authorization", "Bearer " + PROVIDER_KEY)
                 .POST(HttpRequest.BodyPublishers.ofString(CHAT.formatted(model, content)));
         if (gatewayToken != null) {
-            b.header("cf-aig-authorization", "Bearer " + gatewayToken);
+            // Mixed case on purpose: the header must be recognised and dropped whatever its spelling.
+            b.header("CF-AIG-Authorization", "Bearer " + gatewayToken);
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -104,6 +104,18 @@ class AuthStageTest {
     }
 
     @Test
+    void hostConfiguredRouteAcceptsItsConsumer() {
+        // What the Kong and APISIX adapters do: the route comes from the plugin's config, the consumer from the host.
+        var route = ConfigLoader.withEnv(Map.of()).parseRoute("auth: {accept_host_consumer: true}");
+        Decision d = gateway.decide(new GatewayRequest("POST", "/openai/v1/chat/completions", Headers.of("content-type", "application/json"),
+                BODY.getBytes(StandardCharsets.UTF_8), "kong-consumer-42"), route).join();
+        assertThat(identity(d)).isEqualTo("kong-consumer-42");
+        Decision anonymous = gateway.decide(GatewayRequest.of("POST", "/openai/v1/chat/completions", Headers.of("content-type", "application/json"),
+                BODY.getBytes(StandardCharsets.UTF_8)), route).join();
+        refusal(anonymous);
+    }
+
+    @Test
     void aPresentedTokenIsCheckedEvenWithAHostConsumer() {
         assertThat(identity(decide("/kong/openai/v1/chat/completions", "team-search", "cf-aig-authorization", "Bearer " + BOB))).isEqualTo("bob");
         refusal(decide("/kong/openai/v1/chat/completions", "team-search", "cf-aig-authorization", "Bearer wrong"));
