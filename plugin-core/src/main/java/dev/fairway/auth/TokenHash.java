@@ -1,12 +1,15 @@
 package dev.fairway.auth;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import dev.fairway.config.Doc;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
  * One stored token hash, decoded once when the configuration is read. It never prints its value:
  * a hash is not the token, but it still narrows a guess and has no business in logs.
  */
+@Doc("A string: the lowercase hex SHA-256 of a gateway token (64 characters).")
 public final class TokenHash {
     private final byte[] digest;
 
@@ -45,7 +48,19 @@ public final class TokenHash {
     }
 
     boolean sameAs(TokenHash other) {
-        return java.util.Arrays.equals(digest, other.digest);
+        return Arrays.equals(digest, other.digest);
+    }
+
+    // Value equality lets two readings of one configuration compare equal. Request-time matching
+    // never uses it: TokenVerifier compares in constant time.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TokenHash other && sameAs(other);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(digest);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.fairway.guardrail;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.fairway.config.Doc;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -9,6 +10,7 @@ import java.util.regex.PatternSyntaxException;
  * A custom guardrail regular expression, checked by {@link RegexGuard} and compiled once when the
  * configuration is read. Matching is bounded by {@link BudgetedText}.
  */
+@Doc("A string: a Java regular expression, at most 512 characters, without nested quantifiers or back-references.")
 public final class GuardPattern implements Finder {
     private final String source;
     private final Pattern pattern;
@@ -47,5 +49,15 @@ public final class GuardPattern implements Finder {
     @Override
     public String toString() {
         return source;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof GuardPattern other && other.source.equals(source);
+    }
+
+    @Override
+    public int hashCode() {
+        return source.hashCode();
     }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.fairway.config.Doc;
 import java.util.Locale;
 
 /**
@@ -14,6 +15,7 @@ import java.util.Locale;
  * must not be side-stepped by writing {@code GPT-4o}. The matcher is a linear two-pointer walk
  * rather than a regular expression, so no pattern can make a request slow.
  */
+@Doc("A string: a model name, or a glob where * matches any characters and ? one character.")
 public final class ModelPattern {
     private final String source;
     private final String lower;

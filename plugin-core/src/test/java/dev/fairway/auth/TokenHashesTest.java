@@ -28,6 +28,7 @@ class TokenHashesTest {
         TokenHash lower = TokenHash.parse(hex);
         TokenHash upper = TokenHash.parse(hex.toUpperCase(java.util.Locale.ROOT));
         assertThat(lower.sameAs(upper)).isTrue();
+        assertThat(lower).isEqualTo(upper).hasSameHashCodeAs(upper).isNotEqualTo(TokenHash.parse(TokenHashes.hash("u")));
         assertThat(lower.toString()).doesNotContain(hex).isEqualTo("sha256:****");
     }
 
