@@ -29,17 +29,23 @@ public final class PolicyStage implements Stage {
      */
     public PolicyStage(GatewayConfig config) {
         requireNonNull(config, "config");
-        Set<String> known = Set.copyOf(ProviderRegistry.withCustom(config.customProviders()).slugs());
+        ProviderRegistry registry = ProviderRegistry.withCustom(config.customProviders());
         Problems problems = new Problems();
         for (int i = 0; i < config.routes().size(); i++) {
-            checkKnown(config.routes().get(i), known, problems.at("routes", i).at("policy"));
+            checkProviders(config.routes().get(i), registry, problems.at("routes", i));
         }
         problems.throwIfAny();
     }
 
-    private static void checkKnown(RouteConfig route, Set<String> known, Problems problems) {
-        check(route.policy().allowedProviders(), "allowed_providers", known, problems);
-        check(route.policy().deniedProviders(), "denied_providers", known, problems);
+    /**
+     * Reports, under {@code problems}, every provider slug in {@code route}'s policy that
+     * {@code registry} does not know. Host adapters call it for routes they configure at run time.
+     */
+    public static void checkProviders(RouteConfig route, ProviderRegistry registry, Problems problems) {
+        Set<String> known = Set.copyOf(registry.slugs());
+        Problems at = problems.at("policy");
+        check(route.policy().allowedProviders(), "allowed_providers", known, at);
+        check(route.policy().deniedProviders(), "denied_providers", known, at);
     }
 
     private static void check(List<String> slugs, String field, Set<String> known, Problems problems) {

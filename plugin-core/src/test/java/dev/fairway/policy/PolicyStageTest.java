@@ -82,6 +82,14 @@ class PolicyStageTest {
     }
 
     @Test
+    void hostConfiguredRoutesCanBeCheckedAgainstTheRegistry() {
+        var route = ConfigLoader.withEnv(Map.of()).parseRoute("policy: {allowed_providers: [openai, swiss-vllm, nope]}");
+        var problems = new dev.fairway.config.Problems();
+        PolicyStage.checkProviders(route, ProviderRegistry.withCustom(config.customProviders()), problems);
+        assertThat(problems.messages()).containsExactly("policy.allowed_providers[2]: nope (expected: a known provider slug)");
+    }
+
+    @Test
     void malformedRulesAreConfigErrorsNamingTheField() {
         assertThatThrownBy(() -> ConfigLoader.withEnv(Map.of()).parseRoute("policy: {allowed_regions: [EU West]}"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("policy.allowed_regions[0]: EU West (expected:");
