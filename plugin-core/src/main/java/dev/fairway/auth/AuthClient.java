@@ -4,8 +4,9 @@ import com.fasterxml.jackson.annotation.JsonFormat;
 import dev.fairway.config.Doc;
 import dev.fairway.config.Problems;
 import dev.fairway.config.Validatable;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.Objects;
 import java.util.regex.Pattern;
 
 @Doc("One gateway client: a name and the hashes of the tokens it may present.")
@@ -19,7 +20,7 @@ public record AuthClient(
 
     public AuthClient {
         // Null elements are reported by AuthSettings.validate() with their path.
-        tokenSha256 = tokenSha256 == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(tokenSha256));
+        tokenSha256 = tokenSha256 == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(tokenSha256));
     }
 
     @Override

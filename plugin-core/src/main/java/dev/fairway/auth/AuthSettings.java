@@ -3,6 +3,8 @@ package dev.fairway.auth;
 import dev.fairway.config.Doc;
 import dev.fairway.config.Problems;
 import dev.fairway.config.Validatable;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +18,7 @@ public record AuthSettings(
         implements Validatable {
 
     public AuthSettings {
-        clients = clients == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(clients));
+        clients = clients == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(clients));
         acceptHostConsumer = Objects.requireNonNullElse(acceptHostConsumer, false);
         // Listing clients but forgetting enabled must not leave the route open.
         enabled = Objects.requireNonNullElse(enabled, !clients.isEmpty() || acceptHostConsumer);
@@ -32,7 +34,7 @@ public record AuthSettings(
             problems.add("clients", "empty while enabled is true (expected: at least one client, or accept_host_consumer: true)");
         }
         Map<String, Integer> names = new HashMap<>();
-        List<Owner> seen = new java.util.ArrayList<>();
+        List<Owner> seen = new ArrayList<>();
         for (int i = 0; i < clients.size(); i++) {
             AuthClient c = clients.get(i);
             Problems at = problems.at("clients", i);

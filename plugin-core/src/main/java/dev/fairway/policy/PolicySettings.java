@@ -3,6 +3,8 @@ package dev.fairway.policy;
 import dev.fairway.config.Doc;
 import dev.fairway.config.Problems;
 import dev.fairway.config.Validatable;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -38,7 +40,7 @@ public record PolicySettings(
 
     private static <T> List<T> copy(List<T> list) {
         // Null elements are reported by validate(); List.copyOf would reject them without a path.
-        return list == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(list));
+        return list == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(list));
     }
 
     @Override
