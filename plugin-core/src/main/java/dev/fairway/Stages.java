@@ -1,7 +1,10 @@
 package dev.fairway;
 
+import dev.fairway.auth.AuthStage;
 import dev.fairway.config.GatewayConfig;
+import dev.fairway.guardrail.GuardrailStage;
 import dev.fairway.pipeline.Stage;
+import dev.fairway.policy.PolicyStage;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +17,9 @@ final class Stages {
 
     static List<Stage> standard(GatewayConfig config) {
         List<Stage> stages = new ArrayList<>();
+        stages.add(new AuthStage());
+        stages.add(new PolicyStage(config));
+        stages.add(new GuardrailStage());
         return stages;
     }
 }
