@@ -1,5 +1,7 @@
 package dev.fairway.config;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -18,7 +20,8 @@ public record RouteConfig(
         @Doc(value = "Gateway id accepted in Cloudflare's URL shape /v1/{account_id}/{gateway_id}/<provider>/...", defaultValue = "default") String gatewayId,
         @Doc("Per-provider credentials and overrides for this route, keyed by provider slug; they take precedence over the process-wide ones.") Map<String, ProviderSettings> providers,
         @Doc(value = "Default time allowed for the first byte of the upstream response, in milliseconds; cf-aig-request-timeout overrides it per request.", defaultValue = "120000") Integer requestTimeoutMs,
-        @Doc(value = "Largest request body accepted, in bytes; larger ones are answered 413.", defaultValue = "10485760") Long maxBodyBytes)
+        @Doc(value = "Largest request body accepted, in bytes; larger ones are answered 413.", defaultValue = "10485760") Long maxBodyBytes,
+        @Doc(value = "Quotas on requests, tokens or cost, each with its own key, window and technique; a request must fit all of them.", defaultValue = "[]") List<QuotaRule> quotas)
         implements Validatable {
 
     public static final long DEFAULT_MAX_BODY = 10L * 1024 * 1024;
@@ -30,6 +33,7 @@ public record RouteConfig(
         providers = Map.copyOf(Objects.requireNonNullElse(providers, Map.of()));
         requestTimeoutMs = Objects.requireNonNullElse(requestTimeoutMs, 120_000);
         maxBodyBytes = Objects.requireNonNullElse(maxBodyBytes, DEFAULT_MAX_BODY);
+        quotas = List.copyOf(Objects.requireNonNullElse(quotas, List.of()));
     }
 
     /** The provider settings this route uses for {@code slug}, layered over the process-wide ones. */
@@ -62,5 +66,21 @@ public record RouteConfig(
                 settings.validate(problems.atKey("providers", slug));
             }
         });
+        validateQuotas(problems);
+    }
+
+    private void validateQuotas(Problems problems) {
+        HashSet<String> names = new HashSet<>();
+        for (int i = 0; i < quotas.size(); i++) {
+            QuotaRule rule = quotas.get(i);
+            if (rule == null) {
+                problems.at("quotas", i).add("", "must not be empty");
+                continue;
+            }
+            rule.validate(problems.at("quotas", i));
+            if (rule.name() != null && !names.add(rule.name())) {
+                problems.at("quotas", i).add("name", "%s is used by another rule of this route", rule.name());
+            }
+        }
     }
 }
