@@ -14,6 +14,7 @@ final class Stages {
 
     static List<Stage> standard(GatewayConfig config) {
         List<Stage> stages = new ArrayList<>();
+        stages.add(dev.fairway.quota.QuotaStage.forConfig(config));
         return stages;
     }
 }
