@@ -232,6 +232,51 @@ class QuotaStageTest {
     }
 
     @Test
+    void anUnreachableStoreAdmitsFailOpenRulesAndRefusesFailClosedOnes() throws IOException {
+        GatewayConfig config = ConfigLoader.withEnv(Map.of()).parse("""
+                routes:
+                  - {name: open, prefix: /open, quotas: [{name: lenient, limit: 1, window: 60s}]}
+                  - name: closed
+                    prefix: /closed
+                    quotas:
+                      - {name: lenient, limit: 1, window: 60s}
+                      - {name: strict, limit: 1, window: 60s, on_store_failure: fail_closed}
+                """);
+        stage = QuotaStage.withBackend(new Unreachable());
+        gateway = new Gateway(config, ProviderRegistry.withCustom(config.customProviders()), List.of(stage));
+        byte[] body = "{\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < 3; i++) {
+            Decision.Forward open = admitted(gateway.decide(GatewayRequest.of("POST", "/open/openai/v1/chat/completions", new Headers(), body)).join());
+            assertThat(open.exchange().responseHeaders().contains("ratelimit")).isFalse();
+            open.exchange().complete(finished(new Usage(1, 1, 0), 1.0, false));
+        }
+        Decision.Answer closed = refused(gateway.decide(GatewayRequest.of("POST", "/closed/openai/v1/chat/completions", new Headers(), body)).join());
+        assertThat(closed.status()).isEqualTo(503);
+        assertThat(error(closed).get("type").asText()).isEqualTo("service_unavailable");
+        assertThat(error(closed).get("rule").asText()).isEqualTo("strict");
+        assertThat(error(closed).get("message").asText()).startsWith("quota store unavailable");
+        assertThat(stage.storeAvailable()).isFalse();
+        assertThat(stage.storeFailures()).isEqualTo(5);
+    }
+
+    /** A store that never answers. */
+    private static final class Unreachable implements QuotaBackend {
+        @Override
+        public java.util.concurrent.CompletableFuture<io.github.bucket4j.distributed.AsyncBucketProxy> bucket(
+                String key, io.github.bucket4j.BucketConfiguration configuration) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new IOException("connection refused"));
+        }
+
+        @Override
+        public String describe() {
+            return "unreachable";
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    @Test
     void routesWithoutQuotasGetNoStepAndNoHeaders() {
         GatewayConfig config = ConfigLoader.withEnv(Map.of()).parse("{}");
         stage = QuotaStage.withBackend(QuotaBackend.inMemory(clock));

@@ -49,7 +49,7 @@ public final class RedisBackend implements QuotaBackend {
     private boolean closed;
 
     private RedisBackend(RedisSettings settings, TimeMeter clock) {
-        this.uri = RedisURI.create(settings.uri().reveal());
+        this.uri = parse(settings);
         uri.setTimeout(Duration.ofMillis(settings.commandTimeoutMs()));
         this.prefix = settings.keyPrefix();
         this.clock = clock;
@@ -65,6 +65,15 @@ public final class RedisBackend implements QuotaBackend {
                 .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofMillis(settings.connectTimeoutMs())).build())
                 .timeoutOptions(TimeoutOptions.enabled(Duration.ofMillis(settings.commandTimeoutMs())))
                 .build());
+    }
+
+    private static RedisURI parse(RedisSettings settings) {
+        try {
+            return RedisURI.create(settings.uri().reveal());
+        } catch (IllegalArgumentException e) {
+            // The driver's message may quote the URI, password included.
+            throw new IllegalArgumentException("redis.uri: not a usable Redis URI (" + settings.uri().reference() + ")");
+        }
     }
 
     /** A backend on {@code settings}; connects in the background, so an absent Redis does not stop the gateway. */
