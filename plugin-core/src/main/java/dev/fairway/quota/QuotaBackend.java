@@ -1,6 +1,7 @@
 package dev.fairway.quota;
 
 import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import java.util.concurrent.CompletableFuture;
 
@@ -26,7 +27,7 @@ public interface QuotaBackend extends AutoCloseable {
     void close();
 
     /** Buckets in this process's memory, timed by {@code clock}. */
-    static QuotaBackend inMemory(io.github.bucket4j.TimeMeter clock) {
+    static QuotaBackend inMemory(TimeMeter clock) {
         return new InMemoryBackend(clock);
     }
 }
