@@ -5,12 +5,14 @@ import dev.fairway.config.GatewayConfig;
 import dev.fairway.guardrail.GuardrailStage;
 import dev.fairway.pipeline.Stage;
 import dev.fairway.policy.PolicyStage;
+import dev.fairway.quota.QuotaStage;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The standard stages, in the order a request meets them (DESIGN.md s.2): authenticate, policy,
- * quotas, cache. Each feature adds its one line here.
+ * guardrails, quotas, cache. Each feature adds its one line here; the order is the contract (hits
+ * still count as requests because quotas come before the cache).
  */
 final class Stages {
     private Stages() {}
@@ -20,6 +22,7 @@ final class Stages {
         stages.add(new AuthStage());
         stages.add(new PolicyStage(config));
         stages.add(new GuardrailStage());
+        stages.add(QuotaStage.forConfig(config));
         return stages;
     }
 }

@@ -3,6 +3,8 @@ package dev.fairway.config;
 import dev.fairway.auth.AuthSettings;
 import dev.fairway.guardrail.GuardrailSettings;
 import dev.fairway.policy.PolicySettings;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -24,7 +26,8 @@ public record RouteConfig(
         @Doc(value = "Largest request body accepted, in bytes; larger ones are answered 413.", defaultValue = "10485760") Long maxBodyBytes,
         @Doc(value = "Gateway authentication (cf-aig-authorization tokens or the host's consumer); off when left out.", defaultValue = "{enabled: false}") AuthSettings auth,
         @Doc(value = "Provider, model and region rules (data residency); unrestricted when left out.", defaultValue = "{}") PolicySettings policy,
-        @Doc(value = "Request guardrails (PII detectors and custom patterns) with flag or block actions; none when left out.", defaultValue = "{}") GuardrailSettings guardrails)
+        @Doc(value = "Request guardrails (PII detectors and custom patterns) with flag or block actions; none when left out.", defaultValue = "{}") GuardrailSettings guardrails,
+        @Doc(value = "Quotas on requests, tokens or cost, each with its own key, window and technique; a request must fit all of them.", defaultValue = "[]") List<QuotaRule> quotas)
         implements Validatable {
 
     public static final long DEFAULT_MAX_BODY = 10L * 1024 * 1024;
@@ -39,6 +42,7 @@ public record RouteConfig(
         auth = Objects.requireNonNullElseGet(auth, AuthSettings::disabled);
         policy = Objects.requireNonNullElseGet(policy, PolicySettings::unrestricted);
         guardrails = Objects.requireNonNullElseGet(guardrails, GuardrailSettings::none);
+        quotas = List.copyOf(Objects.requireNonNullElse(quotas, List.of()));
     }
 
     /** The provider settings this route uses for {@code slug}, layered over the process-wide ones. */
@@ -74,5 +78,21 @@ public record RouteConfig(
         auth.validate(problems.at("auth"));
         policy.validate(problems.at("policy"));
         guardrails.validate(problems.at("guardrails"));
+        validateQuotas(problems);
+    }
+
+    private void validateQuotas(Problems problems) {
+        HashSet<String> names = new HashSet<>();
+        for (int i = 0; i < quotas.size(); i++) {
+            QuotaRule rule = quotas.get(i);
+            if (rule == null) {
+                problems.at("quotas", i).add("", "must not be empty");
+                continue;
+            }
+            rule.validate(problems.at("quotas", i));
+            if (rule.name() != null && !names.add(rule.name())) {
+                problems.at("quotas", i).add("name", "%s is used by another rule of this route", rule.name());
+            }
+        }
     }
 }
