@@ -81,6 +81,17 @@ class RoutingAndErrorsTest {
     }
 
     @Test
+    void expectContinueIsAnswered() {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(mock.baseUrl() + "/v1/chat/completions"))
+                .expectContinue(true)
+                .timeout(java.time.Duration.ofSeconds(5))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(OpenAiChatTest.REQUEST))
+                .build();
+
+        assertThat(Http.send(request).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void malformedRequestsAreStillRecorded() {
         int before = mock.requestCount();
         Http.post(mock, "/v1/chat/completions", "{oops");
