@@ -116,4 +116,19 @@ class FaultRulesTest {
             assertThat(events.get(events.size() - 1).json().has("error")).isTrue();
         }
     }
+
+    @Test
+    void aThrowingPredicateBecomesA500NotAHang() {
+        MockOptions options = MockOptions.builder()
+                .fault(r -> {
+                    throw new IllegalStateException("broken predicate");
+                }, Fault.status(500))
+                .build();
+        try (MockProvider mock = MockProvider.start(options)) {
+            HttpResponse<String> response = Http.post(mock, "/v1/chat/completions", CHAT);
+
+            assertThat(response.statusCode()).isEqualTo(500);
+            assertThat(response.body()).contains("broken predicate");
+        }
+    }
 }
