@@ -2,7 +2,12 @@ package dev.fairway;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.fairway.admin.AdminServer;
+import dev.fairway.analytics.AnalyticsStage;
 import dev.fairway.config.GatewayConfig;
+import dev.fairway.config.ServerSettings;
+import dev.fairway.metrics.MetricsRegistry;
+import dev.fairway.quota.QuotaStage;
 import dev.fairway.dispatch.Dispatcher;
 import dev.fairway.pipeline.Gateway;
 import dev.fairway.pipeline.Stage;
@@ -30,13 +35,16 @@ public final class Fairway implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final GatewayServer standalone;
     private final GatewayServer loopback;
+    private final AdminServer admin;
 
-    private Fairway(Vertx vertx, Gateway gateway, Dispatcher dispatcher, GatewayServer standalone, GatewayServer loopback) {
+    private Fairway(Vertx vertx, Gateway gateway, Dispatcher dispatcher, GatewayServer standalone, GatewayServer loopback,
+                    AdminServer admin) {
         this.vertx = vertx;
         this.gateway = gateway;
         this.dispatcher = dispatcher;
         this.standalone = standalone;
         this.loopback = loopback;
+        this.admin = admin;
     }
 
     public static Builder builder(GatewayConfig config) {
@@ -65,12 +73,20 @@ public final class Fairway implements AutoCloseable {
         return loopback == null ? -1 : loopback.port();
     }
 
+    /** Port of the admin listener (metrics, analytics, dashboard), or -1 when it is off. */
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
+    }
+
     public Vertx vertx() {
         return vertx;
     }
 
     @Override
     public void close() {
+        if (admin != null) {
+            admin.close();
+        }
         if (standalone != null) {
             standalone.close();
         }
@@ -95,12 +111,17 @@ public final class Fairway implements AutoCloseable {
         private boolean standalone;
         private boolean dispatcherEndpoint;
         private final List<Stage> extraStages = new ArrayList<>();
+        private Integer adminPort;
 
         private Builder(GatewayConfig config) {
             this.config = requireNonNull(config, "config");
         }
 
-        /** Serve the gateway's own HTTP listener (server.host:server.port). */
+        /**
+         * Serve the gateway's own HTTP listener (server.host:server.port). A process that serves the
+         * gateway or the dispatcher endpoint also serves the admin listener on server.admin_port
+         * unless that is 0.
+         */
         public Builder standalone(boolean on) {
             this.standalone = on;
             return this;
@@ -109,6 +130,18 @@ public final class Fairway implements AutoCloseable {
         /** Serve the loopback dispatcher endpoint host adapters forward to. */
         public Builder dispatcherEndpoint(boolean on) {
             this.dispatcherEndpoint = on;
+            return this;
+        }
+
+        /**
+         * Serves the admin listener on {@code port} instead of {@code server.admin_port}; 0 picks a
+         * free port (tests), where in the configuration 0 turns the listener off.
+         */
+        public Builder adminPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
+            }
+            this.adminPort = port;
             return this;
         }
 
@@ -134,10 +167,45 @@ public final class Fairway implements AutoCloseable {
                         ? join(GatewayServer.start(vertx, gateway, dispatcher, GatewayServer.Mode.DISPATCHER,
                                 "127.0.0.1", config.dispatch().loopbackPort()).toCompletionStage().toCompletableFuture())
                         : null;
-                return new Fairway(vertx, gateway, dispatcher, front, back);
+                AdminServer admin = startAdmin(vertx, stages);
+                return new Fairway(vertx, gateway, dispatcher, front, back, admin);
             } catch (RuntimeException e) {
                 vertx.close();
                 throw e;
+            }
+        }
+
+        private AdminServer startAdmin(Vertx vertx, List<Stage> stages) {
+            ServerSettings server = config.server();
+            // A core embedded without listeners of its own gets no admin listener unless asked for one.
+            boolean listening = standalone || dispatcherEndpoint;
+            int port = adminPort != null ? adminPort : server.adminPort();
+            if (adminPort == null && (port == 0 || !listening)) {
+                return null;
+            }
+            AnalyticsStage analytics = null;
+            for (Stage s : stages) {
+                if (s instanceof AnalyticsStage a) {
+                    analytics = a;
+                }
+            }
+            if (analytics == null) {
+                return null;
+            }
+            publishStageMetrics(analytics.metrics(), stages);
+            return join(AdminServer.start(vertx, analytics, server.adminHost(), port, server.adminToken())
+                    .toCompletionStage().toCompletableFuture());
+        }
+
+        /** Stages that keep their own health figures publish them next to the request metrics. */
+        private static void publishStageMetrics(MetricsRegistry registry, List<Stage> stages) {
+            for (Stage s : stages) {
+                if (s instanceof QuotaStage quota) {
+                    registry.counter("fairway_quota_store_failures_total", "Quota store operations that failed (timeouts, refused connections).",
+                            quota::storeFailures);
+                    registry.gauge("fairway_quota_store_available", "1 when the last quota store operation succeeded, else 0.",
+                            () -> quota.storeAvailable() ? 1 : 0);
+                }
             }
         }
 

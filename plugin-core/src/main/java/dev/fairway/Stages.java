@@ -1,5 +1,6 @@
 package dev.fairway;
 
+import dev.fairway.analytics.AnalyticsStage;
 import dev.fairway.auth.AuthStage;
 import dev.fairway.config.GatewayConfig;
 import dev.fairway.guardrail.GuardrailStage;
@@ -11,7 +12,7 @@ import java.util.List;
 
 /**
  * The standard stages, in the order a request meets them (DESIGN.md s.2): authenticate, policy,
- * guardrails, quotas, cache. Each feature adds its one line here; the order is the contract (hits
+ * guardrails, quotas, cache, then analytics (which only records completions). Each feature adds its one line here; the order is the contract (hits
  * still count as requests because quotas come before the cache).
  */
 final class Stages {
@@ -23,6 +24,7 @@ final class Stages {
         stages.add(new PolicyStage(config));
         stages.add(new GuardrailStage());
         stages.add(QuotaStage.forConfig(config));
+        stages.add(AnalyticsStage.create());
         return stages;
     }
 }

@@ -36,10 +36,23 @@ public final class GatewayHarness implements AutoCloseable {
      * the mock ({@code MOCK} in the YAML is replaced by the mock's base URL, for custom providers).
      */
     public static GatewayHarness start(String yaml, MockOptions mockOptions) {
+        return start(yaml, mockOptions, false);
+    }
+
+    /** Like {@link #start(String, MockOptions)}, with the admin listener on a free port ({@link #adminUrl()}). */
+    public static GatewayHarness startWithAdmin(String yaml, MockOptions mockOptions) {
+        return start(yaml, mockOptions, true);
+    }
+
+    private static GatewayHarness start(String yaml, MockOptions mockOptions, boolean admin) {
         MockProvider mock = MockProvider.start(mockOptions);
         try {
             GatewayConfig config = config(yaml, mock.baseUrl());
-            return new GatewayHarness(mock, Fairway.builder(config).standalone(true).dispatcherEndpoint(true).start());
+            Fairway.Builder builder = Fairway.builder(config).standalone(true).dispatcherEndpoint(true);
+            if (admin) {
+                builder.adminPort(0);
+            }
+            return new GatewayHarness(mock, builder.start());
         } catch (RuntimeException e) {
             mock.close();
             throw e;
@@ -56,7 +69,7 @@ public final class GatewayHarness implements AutoCloseable {
                   cohere: {base_url: "MOCK"}
                   aws-bedrock: {base_url: "MOCK"}
                 """;
-        String text = "server: {port: 0}\n" + providers + yaml;
+        String text = (yaml.contains("server:") ? "" : "server: {port: 0, admin_port: 0}\n") + providers + yaml;
         return ConfigLoader.withEnv(Map.of()).parse(text.replace("MOCK", mockBase));
     }
 
@@ -71,6 +84,11 @@ public final class GatewayHarness implements AutoCloseable {
     /** {@code http://127.0.0.1:<port>} of the gateway. */
     public String baseUrl() {
         return "http://127.0.0.1:" + fairway.port();
+    }
+
+    /** {@code http://127.0.0.1:<admin port>}; only with {@link #startWithAdmin}. */
+    public String adminUrl() {
+        return "http://127.0.0.1:" + fairway.adminPort();
     }
 
     public HttpResponse<String> post(String path, String body, String... headers) {

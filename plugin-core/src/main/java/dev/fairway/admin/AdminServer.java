@@ -1,0 +1,147 @@
+package dev.fairway.admin;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.fairway.analytics.AnalyticsStage;
+import dev.fairway.config.Secret;
+import dev.fairway.error.ErrorType;
+import dev.fairway.error.GatewayError;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin listener: {@code /metrics} (Prometheus), {@code /analytics} (JSON), {@code /healthz}
+ * and the {@code /dashboard} page. Data endpoints require the admin token unless the listener is
+ * loopback-only ({@link AdminAuth}); the page and its assets hold no data and are served to anyone
+ * who can connect, so that it can ask for the token.
+ */
+public final class AdminServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+
+    private final Vertx vertx;
+    private final AnalyticsStage analytics;
+    private final AdminAuth auth;
+    private final Dashboard dashboard = Dashboard.load();
+    private final HttpServer server;
+
+    private AdminServer(Vertx vertx, AnalyticsStage analytics, AdminAuth auth) {
+        this.vertx = vertx;
+        this.analytics = analytics;
+        this.auth = auth;
+        this.server = vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true).setIdleTimeout(60))
+                .requestHandler(this::handle);
+    }
+
+    /**
+     * Binds the admin listener; port 0 picks a free port.
+     *
+     * @throws dev.fairway.config.ConfigException naming {@code server.admin_token} when {@code host} is
+     *     not loopback and {@code token} is null
+     */
+    public static Future<AdminServer> start(Vertx vertx, AnalyticsStage analytics, String host, int port, Secret token) {
+        requireNonNull(vertx, "vertx");
+        requireNonNull(analytics, "analytics");
+        requireNonNull(host, "host");
+        AdminServer s = new AdminServer(vertx, analytics, AdminAuth.forListener(host, token));
+        return s.server.listen(port, host).map(bound -> {
+            LOG.info("admin listening on {}:{} ({})", host, bound.actualPort(),
+                    s.auth.required() ? "admin token required" : "loopback only, no token");
+            return s;
+        });
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    private void handle(HttpServerRequest request) {
+        HttpServerResponse response = request.response();
+        response.putHeader("x-content-type-options", "nosniff");
+        response.putHeader("referrer-policy", "no-referrer");
+        String path = request.path();
+        if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
+            response.putHeader("allow", "GET, HEAD");
+            error(response, GatewayError.of(ErrorType.METHOD_NOT_ALLOWED, "%s %s (expected: GET)", request.method(), path));
+            return;
+        }
+        Dashboard.Asset asset = dashboard.asset(path);
+        if (asset != null) {
+            response.putHeader("content-type", asset.contentType());
+            response.putHeader("cache-control", "no-cache");
+            response.putHeader("content-security-policy", Dashboard.CSP);
+            response.end(Buffer.buffer(asset.bytes()));
+            return;
+        }
+        switch (path) {
+            case "/healthz" -> json(response, 200, "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8));
+            case "/metrics" -> guarded(request, () -> {
+                response.putHeader("content-type", dev.fairway.metrics.MetricsRegistry.contentType());
+                return analytics.metrics().scrape().getBytes(StandardCharsets.UTF_8);
+            });
+            case "/analytics" -> guarded(request, () -> {
+                response.putHeader("content-type", "application/json");
+                return analytics.query(params(request));
+            });
+            default -> error(response, GatewayError.of(ErrorType.NOT_FOUND, "%s (expected: /metrics, /analytics, /healthz or /dashboard)", path));
+        }
+    }
+
+    /** Checks the token, then builds the body off the event loop: a week of rollups takes a while to add up. */
+    private void guarded(HttpServerRequest request, Supplier<byte[]> body) {
+        HttpServerResponse response = request.response();
+        AdminAuth.AuthDecision decision = auth.check(request.getHeader("authorization"));
+        if (!decision.allowed()) {
+            response.putHeader("www-authenticate", "Bearer realm=\"fairway-admin\"");
+            error(response, GatewayError.of(ErrorType.UNAUTHORIZED, decision.reason()).with("header", "authorization"));
+            return;
+        }
+        response.putHeader("cache-control", "no-store");
+        vertx.executeBlocking(body::get, false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                response.end(Buffer.buffer(ar.result()));
+            } else if (ar.cause() instanceof GatewayError e) {
+                error(response, e);
+            } else {
+                LOG.error("admin request {} failed", request.path(), ar.cause());
+                error(response, GatewayError.of(ErrorType.INTERNAL, "the admin endpoint failed"));
+            }
+        });
+    }
+
+    private static Map<String, List<String>> params(HttpServerRequest request) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        request.params().forEach(e -> out.computeIfAbsent(e.getKey(), k -> new java.util.ArrayList<>()).add(e.getValue()));
+        return out;
+    }
+
+    private static void error(HttpServerResponse response, GatewayError e) {
+        json(response, e.status(), e.toJson());
+    }
+
+    private static void json(HttpServerResponse response, int status, byte[] body) {
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        response.setStatusCode(status);
+        response.putHeader("content-type", "application/json");
+        response.end(Buffer.buffer(body));
+    }
+
+    @Override
+    public void close() {
+        server.close().toCompletionStage().toCompletableFuture().join();
+    }
+}

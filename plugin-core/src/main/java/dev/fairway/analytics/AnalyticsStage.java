@@ -1,0 +1,131 @@
+package dev.fairway.analytics;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fairway.metrics.LabelCap;
+import dev.fairway.metrics.MetricsRegistry;
+import dev.fairway.metrics.RequestMetrics;
+import dev.fairway.pipeline.Completion;
+import dev.fairway.pipeline.Exchange;
+import dev.fairway.pipeline.Stage;
+import dev.fairway.pipeline.Step;
+import dev.fairway.pipeline.Usage;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Records every completed exchange into the Prometheus metrics and the analytics store. Runs last
+ * and only at completion; it never answers and never blocks.
+ *
+ * <p>Label values are bounded before anything is recorded: at most {@value #MAX_ROUTES} routes,
+ * {@value #MAX_PROVIDERS} providers, {@value #MAX_MODELS} models and {@value #MAX_METADATA_PAIRS}
+ * metadata key/value pairs are told apart; later new values count as {@code other}.
+ */
+public final class AnalyticsStage implements Stage {
+    static final int MAX_ROUTES = 1_000;
+    static final int MAX_PROVIDERS = 200;
+    static final int MAX_MODELS = 1_000;
+    static final int MAX_METADATA_PAIRS = 1_000;
+    private static final int MAX_METADATA_VALUE = 200;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final MetricsRegistry metrics = new MetricsRegistry(new RequestMetrics());
+    private final AnalyticsStore store;
+    private final LabelCap routes = new LabelCap(MAX_ROUTES);
+    private final LabelCap providers = new LabelCap(MAX_PROVIDERS);
+    private final LabelCap models = new LabelCap(MAX_MODELS);
+    private final LabelCap metadataPairs = new LabelCap(MAX_METADATA_PAIRS);
+
+    AnalyticsStage(AnalyticsStore store) {
+        this.store = requireNonNull(store, "store");
+    }
+
+    /** A stage on the system clock with the default bounds. */
+    public static AnalyticsStage create() {
+        return withClock(Clock.systemUTC());
+    }
+
+    /** A stage whose retention and default query range follow {@code clock}. */
+    public static AnalyticsStage withClock(Clock clock) {
+        return new AnalyticsStage(new AnalyticsStore(clock, AnalyticsStore.DEFAULT_MAX_ROLLUPS, AnalyticsStore.DEFAULT_ERRORS));
+    }
+
+    @Override
+    public String name() {
+        return "analytics";
+    }
+
+    @Override
+    public Step open(Exchange exchange) {
+        return new Step() {
+            @Override
+            public void afterCompletion(Completion completion) {
+                record(exchange, completion);
+            }
+        };
+    }
+
+    /** The process's Prometheus metrics; other components publish theirs here. */
+    public MetricsRegistry metrics() {
+        return metrics;
+    }
+
+    /**
+     * The analytics API's answer to {@code params} as JSON.
+     *
+     * @throws dev.fairway.error.GatewayError {@code invalid_request} naming the bad parameter
+     */
+    public byte[] query(Map<String, List<String>> params) {
+        Map<String, Object> answer = store.query(AnalyticsQuery.parse(params, store.now()));
+        try {
+            return JSON.writeValueAsBytes(answer);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("analytics answer not serialisable", e);
+        }
+    }
+
+    void record(Exchange exchange, Completion c) {
+        String route = routes.apply(exchange.route().name());
+        String provider = providers.apply(exchange.target().provider().slug());
+        String model = models.apply(exchange.model());
+        String errorType = c.success() ? null : errorType(c);
+        Usage usage = c.usage();
+        metrics.requests().record(route, provider, model, c.status(), c.cached(), errorType, usage, c.costUsd(),
+                c.durationNanos(), c.ttfbNanos());
+        store.record(new Observation(exchange.startEpochMillis(), route, provider, model, c.status(), c.cached(),
+                errorType, usage == null ? 0 : usage.inputTokens(), usage == null ? 0 : usage.outputTokens(),
+                usage == null ? 0 : usage.cachedInputTokens(), c.costUsd(), c.durationNanos(), c.ttfbNanos(),
+                metadata(exchange.cfAig().metadata()), exchange.logId()));
+    }
+
+    /** The gateway's own error type when it answered with one, else what the status says. */
+    static String errorType(Completion c) {
+        if (c.errorType() != null) {
+            return c.errorType();
+        }
+        if (c.truncated()) {
+            return "truncated";
+        }
+        return "http_" + c.status();
+    }
+
+    private Map<String, String> metadata(Map<String, Object> raw) {
+        if (raw.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> out = new LinkedHashMap<>(raw.size() * 2);
+        for (Map.Entry<String, Object> e : raw.entrySet()) {
+            String value = String.valueOf(e.getValue());
+            if (value.length() > MAX_METADATA_VALUE) {
+                value = value.substring(0, MAX_METADATA_VALUE);
+            }
+            String pair = metadataPairs.apply(e.getKey() + "\u0000" + value);
+            out.put(e.getKey(), LabelCap.OTHER.equals(pair) ? LabelCap.OTHER : value);
+        }
+        return out;
+    }
+}
