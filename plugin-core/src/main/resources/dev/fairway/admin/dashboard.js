@@ -221,7 +221,7 @@
     const W = 600, H = 160, L = 54, R = 8, T = 8, B = 20;
     const host = $(id);
     host.replaceChildren();
-    const root = svg('svg', { viewBox: '0 0 ' + W + ' ' + H, preserveAspectRatio: 'none', role: 'img' });
+    const root = svg('svg', { viewBox: '0 0 ' + W + ' ' + H, role: 'img' });
     const n = series.length;
     const x = (i) => L + (n <= 1 ? 0 : (i * (W - L - R)) / (n - 1));
     const stackedTop = (i, upTo) => lines.slice(0, upTo + 1).reduce((s, l) => s + (l.value(series[i]) || 0), 0);
