@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +28,10 @@ final class AnalyticsStore {
     static final int DEFAULT_MAX_ROLLUPS = 40_000;
     static final int DEFAULT_ERRORS = 200;
     private static final int ERRORS_SHOWN = 50;
+    /** Groups listed by name; the rest are added up as one {@code other} group. */
+    static final int MAX_GROUPS = 100;
+    /** Above this many group points the groups carry totals only, which keeps an answer to a few MB. */
+    static final long MAX_GROUP_POINTS = 50_000;
 
     private final Clock clock;
     private final int maxRollups;
@@ -110,7 +113,7 @@ final class AnalyticsStore {
         long firstPoint = Math.floorDiv(q.fromMillis(), q.intervalMillis()) * q.intervalMillis();
         Map<Long, Rollup> series = new HashMap<>();
         Rollup totals = new Rollup();
-        Map<String, Group> groups = new TreeMap<>();
+        Map<String, Group> groups = new HashMap<>();
         for (Map.Entry<Long, Map<RollupKey, Rollup>> minute : minutes.subMap(q.fromMillis(), q.toMillis()).entrySet()) {
             long point = Math.floorDiv(minute.getKey(), q.intervalMillis()) * q.intervalMillis();
             for (Map.Entry<RollupKey, Rollup> e : minute.getValue().entrySet()) {
@@ -137,16 +140,48 @@ final class AnalyticsStore {
         out.put("filters", filters(q));
         out.put("totals", Json.summary(totals));
         out.put("series", Json.series(series, firstPoint, q.toMillis(), q.intervalMillis()));
-        List<Map<String, Object>> grouped = new ArrayList<>(groups.size());
-        for (Group g : groups.values()) {
+        List<Group> listed = listed(groups.values());
+        long groupPoints = (long) listed.size() * ((q.toMillis() - firstPoint + q.intervalMillis() - 1) / q.intervalMillis());
+        boolean groupSeries = groupPoints <= MAX_GROUP_POINTS;
+        List<Map<String, Object>> grouped = new ArrayList<>(listed.size());
+        for (Group g : listed) {
             Map<String, Object> one = new LinkedHashMap<>();
             one.put("key", g.key);
             one.put("totals", Json.summary(g.totals));
-            one.put("series", Json.series(g.series, firstPoint, q.toMillis(), q.intervalMillis()));
+            if (groupSeries) {
+                one.put("series", Json.series(g.series, firstPoint, q.toMillis(), q.intervalMillis()));
+            }
             grouped.add(one);
         }
         out.put("groups", grouped);
+        if (!groupSeries) {
+            out.put("group_series_omitted", "groups x points exceeds " + MAX_GROUP_POINTS + "; use interval=hour or a shorter range");
+        }
         out.put("recent_errors", errors.newest(q::matches, ERRORS_SHOWN).stream().map(Json::error).toList());
+        return out;
+    }
+
+    /** The busiest groups first, at most {@link #MAX_GROUPS}, the rest folded into {@code other}. */
+    private static List<Group> listed(java.util.Collection<Group> all) {
+        List<Group> sorted = new ArrayList<>(all);
+        sorted.sort((a, b) -> a.totals.requests != b.totals.requests
+                ? Long.compare(b.totals.requests, a.totals.requests) : a.key.compareTo(b.key));
+        if (sorted.size() <= MAX_GROUPS) {
+            return sorted;
+        }
+        Group rest = sorted.stream().filter(g -> g.key.equals(RollupKey.OTHER)).findFirst().orElseGet(() -> new Group(RollupKey.OTHER));
+        List<Group> out = new ArrayList<>(MAX_GROUPS + 1);
+        for (Group g : sorted) {
+            if (g == rest) {
+                continue;
+            }
+            if (out.size() < MAX_GROUPS) {
+                out.add(g);
+            } else {
+                rest.addAll(g);
+            }
+        }
+        out.add(rest);
         return out;
     }
 
@@ -189,6 +224,11 @@ final class AnalyticsStore {
         void add(long point, Rollup r) {
             totals.addAll(r);
             series.computeIfAbsent(point, p -> new Rollup()).addAll(r);
+        }
+
+        void addAll(Group other) {
+            totals.addAll(other.totals);
+            other.series.forEach((point, r) -> series.computeIfAbsent(point, p -> new Rollup()).addAll(r));
         }
     }
 

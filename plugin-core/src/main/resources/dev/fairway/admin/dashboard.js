@@ -5,7 +5,7 @@
   const SVG = 'http://www.w3.org/2000/svg';
   const RANGES = { '15m': 15 * 60e3, '1h': 3600e3, '24h': 24 * 3600e3, '7d': 7 * 24 * 3600e3 };
   const TOKEN_KEY = 'fairway-admin-token';
-  const state = { range: '1h', generation: 0 };
+  const state = { range: '1h', generation: 0, sort: 'requests', last: null };
   const $ = (id) => document.getElementById(id);
 
   function token() { return sessionStorage.getItem(TOKEN_KEY); }
@@ -98,6 +98,7 @@
   }
 
   function render(main, byProvider, byModel, byRoute, byMeta, metaKey) {
+    state.last = { byProvider, byModel, byRoute, byMeta, metaKey };
     const t = main.totals;
     $('range-label').textContent = 'From ' + new Date(main.from).toLocaleString() + ' to ' + new Date(main.to).toLocaleString()
       + ' · one point per ' + main.interval;
@@ -140,11 +141,7 @@
         { label: 'ttfb p95', color: 'var(--accent)', value: (p) => p.ttfb_ms.p95 },
       ], { format: fmt.ms });
     }
-    topTable('top-models', 'model', byModel.groups);
-    topTable('top-providers', 'provider', byProvider.groups);
-    topTable('top-routes', 'route', byRoute.groups);
-    $('meta-key-label').textContent = metaKey ? '(' + metaKey + ')' : '(enter a metadata key)';
-    topTable('top-metadata', metaKey || 'value', byMeta ? byMeta.groups : []);
+    renderTops();
     datalist('routes-list', byRoute.groups);
     datalist('providers-list', byProvider.groups);
     datalist('models-list', byModel.groups);
@@ -164,10 +161,20 @@
     table.appendChild(tr);
   }
 
+  function renderTops() {
+    const d = state.last;
+    if (!d) { return; }
+    topTable('top-models', 'model', d.byModel.groups);
+    topTable('top-providers', 'provider', d.byProvider.groups);
+    topTable('top-routes', 'route', d.byRoute.groups);
+    $('meta-key-label').textContent = d.metaKey ? '(' + d.metaKey + ')' : '(enter a metadata key)';
+    topTable('top-metadata', d.metaKey || 'value', d.byMeta ? d.byMeta.groups : []);
+  }
+
   function topTable(id, name, groups) {
     const table = $(id);
     table.replaceChildren();
-    row(table, [{ text: name }, { text: 'requests', num: true }, { text: 'cost', num: true }, { text: 'rank by cost', num: true }], true);
+    row(table, [{ text: name }, { text: 'requests', num: true }, { text: 'errors', num: true }, { text: 'cost', num: true }], true);
     if (!groups.length) {
       const tr = document.createElement('tr');
       const td = el('td', 'No requests in this range', 'none');
@@ -176,13 +183,14 @@
       table.appendChild(tr);
       return;
     }
-    const byCost = groups.slice().sort((a, b) => b.totals.cost_usd - a.totals.cost_usd);
-    const byRequests = groups.slice().sort((a, b) => b.totals.requests - a.totals.requests);
-    byRequests.slice(0, 10).forEach((g) => {
-      row(table, [{ text: g.key }, { text: fmt.int(g.totals.requests), num: true }, { text: fmt.usd(g.totals.cost_usd), num: true },
-        { text: '#' + (byCost.indexOf(g) + 1), num: true }]);
+    const field = state.sort === 'cost' ? 'cost_usd' : 'requests';
+    const sorted = groups.slice().sort((a, b) => (b.totals[field] - a.totals[field]) || (b.totals.requests - a.totals.requests));
+    sorted.slice(0, 10).forEach((g) => {
+      row(table, [{ text: g.key }, { text: fmt.int(g.totals.requests), num: true }, { text: fmt.int(g.totals.errors), num: true },
+        { text: fmt.usd(g.totals.cost_usd), num: true }]);
       table.lastChild.dataset.key = g.key;
       table.lastChild.dataset.requests = String(g.totals.requests);
+      table.lastChild.dataset.cost = String(g.totals.cost_usd);
     });
   }
 
@@ -282,6 +290,11 @@
     document.querySelectorAll('[data-range]').forEach((o) => o.classList.toggle('active', o === b));
     $('custom-range').hidden = state.range !== 'custom';
     if (state.range !== 'custom') { refresh(); }
+  }));
+  document.querySelectorAll('[data-sort]').forEach((b) => b.addEventListener('click', () => {
+    state.sort = b.dataset.sort;
+    document.querySelectorAll('[data-sort]').forEach((o) => o.classList.toggle('active', o === b));
+    renderTops();
   }));
   $('filters').addEventListener('submit', (e) => { e.preventDefault(); refresh(); });
   $('clear').addEventListener('click', () => {

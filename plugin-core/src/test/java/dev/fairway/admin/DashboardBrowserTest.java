@@ -92,6 +92,21 @@ class DashboardBrowserTest {
         assertThat(byId("recent-errors").getText()).contains(failedLogId).contains("500");
         screenshot("dashboard.png");
 
+        browser.findElement(By.cssSelector("[data-sort='cost']")).click();
+        assertThat(browser.findElements(By.cssSelector("#top-providers tr[data-key]"))).hasSize(2);
+
+        // A custom range covering the traffic shows the same totals.
+        browser.findElement(By.cssSelector("[data-range='custom']")).click();
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                "const f = (d) => new Date(d - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);"
+                        + "document.getElementById('custom-from').value = f(new Date(Date.now() - 3600e3));"
+                        + "document.getElementById('custom-to').value = f(new Date(Date.now() + 120e3));");
+        byId("apply").click();
+        generation = awaitLoaded(generation);
+        assertThat(value("total-requests")).isEqualTo("5");
+        browser.findElement(By.cssSelector("[data-range='1h']")).click();
+        generation = awaitLoaded(generation);
+
         filter("filter-provider", "anthropic");
         generation = awaitLoaded(generation);
         assertThat(value("total-requests")).isEqualTo("1");

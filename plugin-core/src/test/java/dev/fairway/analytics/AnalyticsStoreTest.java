@@ -135,6 +135,28 @@ class AnalyticsStoreTest {
         }
     }
 
+    @Test
+    void manyGroupsAreCappedWithTheRestAsOtherAndStillAddUp() {
+        for (int i = 0; i < AnalyticsStore.MAX_GROUPS + 50; i++) {
+            for (int n = 0; n <= i % 3; n++) {
+                store.record(obs(i, "chat", "openai", "model-" + i, 200, false, 1, 0, null, 5, Map.of()));
+            }
+        }
+        Map<String, Object> a = query("from", T0.toString(), "group_by", "model");
+        Map<String, Long> g = groups(a);
+        assertThat(g).hasSize(AnalyticsStore.MAX_GROUPS + 1).containsKey("other");
+        assertThat(g.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(totals(a).get("requests"));
+        List<Long> listed = list(a, "groups").stream().filter(x -> !"other".equals(x.get("key")))
+                .map(x -> (Long) ((Map<?, ?>) x.get("totals")).get("requests")).toList();
+        assertThat(listed).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(a).doesNotContainKey("group_series_omitted");
+        // A week by the minute for 101 groups would be a million points: groups keep their totals only.
+        Map<String, Object> week = query("from", T0.minusSeconds(6 * 24 * 3600).toString(), "to", T0.plusSeconds(3600).toString(),
+                "interval", "minute", "group_by", "model");
+        assertThat(week).containsKey("group_series_omitted");
+        assertThat(list(week, "groups").get(0)).doesNotContainKey("series").containsKey("totals");
+    }
+
     private static Map<String, Long> groups(Map<String, Object> answer) {
         Map<String, Long> out = new LinkedHashMap<>();
         for (Map<String, Object> g : list(answer, "groups")) {
