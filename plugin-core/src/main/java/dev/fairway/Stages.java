@@ -1,6 +1,7 @@
 package dev.fairway;
 
 import dev.fairway.config.GatewayConfig;
+import dev.fairway.log.LogStage;
 import dev.fairway.pipeline.Stage;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,8 @@ final class Stages {
 
     static List<Stage> standard(GatewayConfig config) {
         List<Stage> stages = new ArrayList<>();
+        // Keep last: its record shows what every stage before it did.
+        stages.add(LogStage.start(config.logs()));
         return stages;
     }
 }
