@@ -188,10 +188,10 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    /** Closed segments, oldest first: everything but the active one. */
-    public List<Path> closedSegments() throws IOException {
-        Path current = activePath;
-        return Segments.list(dir).stream().filter(p -> !p.equals(current)).toList();
+    /** Closed segments, oldest first: those before the active one (names sort in chain order). */
+    public synchronized List<Path> closedSegments() throws IOException {
+        String current = activePath.getFileName().toString();
+        return Segments.list(dir).stream().filter(p -> p.getFileName().toString().compareTo(current) < 0).toList();
     }
 
     private void forceDir() {
