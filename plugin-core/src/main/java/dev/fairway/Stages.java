@@ -3,6 +3,7 @@ package dev.fairway;
 import dev.fairway.auth.AuthStage;
 import dev.fairway.config.GatewayConfig;
 import dev.fairway.guardrail.GuardrailStage;
+import dev.fairway.log.LogStage;
 import dev.fairway.pipeline.Stage;
 import dev.fairway.policy.PolicyStage;
 import dev.fairway.quota.QuotaStage;
@@ -23,6 +24,8 @@ final class Stages {
         stages.add(new PolicyStage(config));
         stages.add(new GuardrailStage());
         stages.add(QuotaStage.forConfig(config));
+        // Keep last: its record shows what every stage before it did.
+        stages.add(LogStage.start(config.logs()));
         return stages;
     }
 }

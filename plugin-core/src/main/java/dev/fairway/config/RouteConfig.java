@@ -27,7 +27,8 @@ public record RouteConfig(
         @Doc(value = "Gateway authentication (cf-aig-authorization tokens or the host's consumer); off when left out.", defaultValue = "{enabled: false}") AuthSettings auth,
         @Doc(value = "Provider, model and region rules (data residency); unrestricted when left out.", defaultValue = "{}") PolicySettings policy,
         @Doc(value = "Request guardrails (PII detectors and custom patterns) with flag or block actions; none when left out.", defaultValue = "{}") GuardrailSettings guardrails,
-        @Doc(value = "Quotas on requests, tokens or cost, each with its own key, window and technique; a request must fit all of them.", defaultValue = "[]") List<QuotaRule> quotas)
+        @Doc(value = "Quotas on requests, tokens or cost, each with its own key, window and technique; a request must fit all of them.", defaultValue = "[]") List<QuotaRule> quotas,
+        @Doc("Request logs of this route: on or off, payloads, redaction, headers left out.") LoggingSettings logging)
         implements Validatable {
 
     public static final long DEFAULT_MAX_BODY = 10L * 1024 * 1024;
@@ -43,6 +44,7 @@ public record RouteConfig(
         policy = Objects.requireNonNullElseGet(policy, PolicySettings::unrestricted);
         guardrails = Objects.requireNonNullElseGet(guardrails, GuardrailSettings::none);
         quotas = List.copyOf(Objects.requireNonNullElse(quotas, List.of()));
+        logging = Objects.requireNonNullElseGet(logging, LoggingSettings::defaults);
     }
 
     /** The provider settings this route uses for {@code slug}, layered over the process-wide ones. */
@@ -79,6 +81,7 @@ public record RouteConfig(
         policy.validate(problems.at("policy"));
         guardrails.validate(problems.at("guardrails"));
         validateQuotas(problems);
+        logging.validate(problems.at("logging"));
     }
 
     private void validateQuotas(Problems problems) {
