@@ -9,6 +9,7 @@ import dev.fairway.apisix.protocol.Frame;
 import dev.fairway.apisix.protocol.FrameChannel;
 import dev.fairway.apisix.protocol.HttpReqCall;
 import dev.fairway.apisix.protocol.HttpRespCall;
+import dev.fairway.apisix.protocol.MalformedPayloadException;
 import dev.fairway.apisix.protocol.PrepareConf;
 import dev.fairway.apisix.protocol.RpcType;
 import dev.fairway.apisix.protocol.TextEntry;
@@ -66,14 +67,19 @@ final class RpcHandler {
 
     /** Handles one frame APISIX opened an exchange with, and the frames of that exchange. */
     void handle(FrameChannel channel, Frame frame) throws IOException {
-        switch (frame.type()) {
-            case RpcType.PREPARE_CONF -> prepare(channel, frame.payload());
-            case RpcType.HTTP_REQ_CALL -> call(channel, frame.payload());
-            case RpcType.HTTP_RESP_CALL -> respCall(channel, frame.payload());
-            default -> {
-                LOG.warn("APISIX sent {} outside a call; answering bad request", RpcType.name(frame.type()));
-                channel.write(RpcType.ERROR, Codec.error(ErrorCode.BAD_REQUEST));
+        try {
+            switch (frame.type()) {
+                case RpcType.PREPARE_CONF -> prepare(channel, frame.payload());
+                case RpcType.HTTP_REQ_CALL -> call(channel, frame.payload());
+                case RpcType.HTTP_RESP_CALL -> respCall(channel, frame.payload());
+                default -> {
+                    LOG.warn("APISIX sent {} outside a call; answering bad request", RpcType.name(frame.type()));
+                    channel.write(RpcType.ERROR, Codec.error(ErrorCode.BAD_REQUEST));
+                }
             }
+        } catch (MalformedPayloadException e) {
+            LOG.warn("{}; answering bad request", e.getMessage());
+            channel.write(RpcType.ERROR, Codec.error(ErrorCode.BAD_REQUEST));
         }
     }
 

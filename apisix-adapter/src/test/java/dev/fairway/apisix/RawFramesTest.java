@@ -62,6 +62,28 @@ class RawFramesTest {
     }
 
     @Test
+    void undecodablePayloadsAreBadRequestsOnALiveConnection() throws Exception {
+        try (FrameChannel conn = connect()) {
+            conn.write(RpcType.HTTP_REQ_CALL, ByteBuffer.wrap(new byte[] {(byte) 0xFF, (byte) 0xFF, 0x7F, 0x7F, 1, 2}));
+            assertError(conn.read(), ErrorCode.BAD_REQUEST);
+
+            // A table whose header vector claims two billion entries in a few bytes.
+            ByteBuffer lying = ByteBuffer.allocate(64).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            FlatBufferBuilder b = new FlatBufferBuilder(64);
+            int headers = io.github.api7.A6.HTTPReqCall.Req.createHeadersVector(b, new int[0]);
+            b.finish(io.github.api7.A6.HTTPReqCall.Req.createReq(b, 1, 0, 0, 0, 0, headers, 1));
+            lying.put(b.dataBuffer()).flip();
+            // The empty header vector is the last thing in the buffer: its length is the last int.
+            lying.putInt(lying.limit() - 4, 2_000_000_000);
+            conn.write(RpcType.HTTP_REQ_CALL, lying);
+            assertError(conn.read(), ErrorCode.BAD_REQUEST);
+
+            conn.write(9, ByteBuffer.allocate(0));
+            assertError(conn.read(), ErrorCode.BAD_REQUEST);
+        }
+    }
+
+    @Test
     void theSocketIsForTheOwnerAndGroupOnlyAndGoesAwayOnClose() throws Exception {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(runner.socket()))).isEqualTo("rw-rw----");
 

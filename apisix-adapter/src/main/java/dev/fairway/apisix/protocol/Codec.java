@@ -10,9 +10,11 @@ import io.github.api7.A6.HTTPReqCall.Req;
 import io.github.api7.A6.HTTPReqCall.Rewrite;
 import io.github.api7.A6.HTTPReqCall.Stop;
 import io.github.api7.A6.Method;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * The runner's side of the ext-plugin messages (api7/ext-plugin-proto {@code ext-plugin.fbs}),
@@ -27,9 +29,18 @@ public final class Codec {
     private Codec() {}
 
     public static PrepareConf readPrepareConf(ByteBuffer payload) {
+        try {
+            return prepareConf(payload);
+        } catch (IndexOutOfBoundsException | BufferUnderflowException | IllegalArgumentException e) {
+            throw malformed("RPC_PREPARE_CONF", e);
+        }
+    }
+
+    private static PrepareConf prepareConf(ByteBuffer payload) {
         io.github.api7.A6.PrepareConf.Req req = io.github.api7.A6.PrepareConf.Req.getRootAsReq(payload.duplicate());
-        List<TextEntry> conf = new ArrayList<>(req.confLength());
-        for (int i = 0; i < req.confLength(); i++) {
+        int n = checked(req.confLength(), 4, payload);
+        List<TextEntry> conf = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
             io.github.api7.A6.TextEntry e = req.conf(i);
             conf.add(new TextEntry(nonNull(e.name()), e.value()));
         }
@@ -43,22 +54,30 @@ public final class Codec {
     }
 
     public static HttpReqCall readHttpReqCall(ByteBuffer payload) {
+        try {
+            return httpReqCall(payload);
+        } catch (IndexOutOfBoundsException | BufferUnderflowException | IllegalArgumentException e) {
+            throw malformed("RPC_HTTP_REQ_CALL", e);
+        }
+    }
+
+    private static HttpReqCall httpReqCall(ByteBuffer payload) {
         Req req = Req.getRootAsReq(payload.duplicate());
-        byte[] src = new byte[req.srcIpLength()];
+        byte[] src = new byte[checked(req.srcIpLength(), 1, payload)];
         for (int i = 0; i < src.length; i++) {
             src[i] = (byte) req.srcIp(i);
         }
-        List<TextEntry> args = new ArrayList<>(req.argsLength());
-        for (int i = 0; i < req.argsLength(); i++) {
+        int argCount = checked(req.argsLength(), 4, payload);
+        List<TextEntry> args = new ArrayList<>(argCount);
+        for (int i = 0; i < argCount; i++) {
             args.add(new TextEntry(nonNull(req.args(i).name()), req.args(i).value()));
         }
-        List<TextEntry> headers = new ArrayList<>(req.headersLength());
-        for (int i = 0; i < req.headersLength(); i++) {
-            headers.add(new TextEntry(nonNull(req.headers(i).name()), nonNull(req.headers(i).value())));
-        }
+        List<TextEntry> headers = headers(req.headersLength(), i -> req.headers(i), payload);
         int method = req.method();
-        String methodName = method >= 0 && method < Method.names.length ? Method.name(method) : "GET";
-        return new HttpReqCall(req.id(), src, methodName, nonNull(req.path()), args, headers, req.confToken());
+        if (method < 0 || method >= Method.names.length) {
+            throw new IllegalArgumentException("method: " + method + " (expected: 0.." + (Method.names.length - 1) + ")");
+        }
+        return new HttpReqCall(req.id(), src, Method.name(method), nonNull(req.path()), args, headers, req.confToken());
     }
 
     /** Answers the call: APISIX ends the request with this status, these headers and this body. */
@@ -114,6 +133,14 @@ public final class Codec {
 
     /** The result of an {@code RPC_EXTRA_INFO} answer; empty when APISIX had no value. */
     public static byte[] readExtraInfoResult(ByteBuffer payload) {
+        try {
+            return extraInfoResult(payload);
+        } catch (IndexOutOfBoundsException | BufferUnderflowException | IllegalArgumentException e) {
+            throw malformed("RPC_EXTRA_INFO", e);
+        }
+    }
+
+    private static byte[] extraInfoResult(ByteBuffer payload) {
         io.github.api7.A6.ExtraInfo.Resp resp = io.github.api7.A6.ExtraInfo.Resp.getRootAsResp(payload.duplicate());
         ByteBuffer result = resp.resultAsByteBuffer();
         if (result == null) {
@@ -125,12 +152,13 @@ public final class Codec {
     }
 
     public static HttpRespCall readHttpRespCall(ByteBuffer payload) {
-        io.github.api7.A6.HTTPRespCall.Req req = io.github.api7.A6.HTTPRespCall.Req.getRootAsReq(payload.duplicate());
-        List<TextEntry> headers = new ArrayList<>(req.headersLength());
-        for (int i = 0; i < req.headersLength(); i++) {
-            headers.add(new TextEntry(nonNull(req.headers(i).name()), nonNull(req.headers(i).value())));
+        try {
+            io.github.api7.A6.HTTPRespCall.Req req = io.github.api7.A6.HTTPRespCall.Req.getRootAsReq(payload.duplicate());
+            List<TextEntry> headers = headers(req.headersLength(), i -> req.headers(i), payload);
+            return new HttpRespCall(req.id(), req.status(), headers, req.confToken());
+        } catch (IndexOutOfBoundsException | BufferUnderflowException | IllegalArgumentException e) {
+            throw malformed("RPC_HTTP_RESP_CALL", e);
         }
-        return new HttpRespCall(req.id(), req.status(), headers, req.confToken());
     }
 
     /** Leaves the upstream response as it is: status 0, no headers and no body mean "unchanged". */
@@ -167,6 +195,29 @@ public final class Codec {
             offsets[i] = io.github.api7.A6.TextEntry.createTextEntry(b, name, value);
         }
         return offsets;
+    }
+
+    private static List<TextEntry> headers(int count, IntFunction<io.github.api7.A6.TextEntry> entry, ByteBuffer payload) {
+        int n = checked(count, 4, payload);
+        List<TextEntry> headers = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            io.github.api7.A6.TextEntry e = entry.apply(i);
+            headers.add(new TextEntry(nonNull(e.name()), nonNull(e.value())));
+        }
+        return headers;
+    }
+
+    /** A vector length read from the payload, refused when the payload cannot hold that many elements. */
+    private static int checked(int length, int elementSize, ByteBuffer payload) {
+        if (length < 0 || (long) length * elementSize > payload.remaining()) {
+            throw new IllegalArgumentException("vector of " + length + " elements in a " + payload.remaining() + "-byte payload");
+        }
+        return length;
+    }
+
+    private static MalformedPayloadException malformed(String type, RuntimeException cause) {
+        return new MalformedPayloadException(type + ": not a valid payload (" + cause.getClass().getSimpleName()
+                + (cause instanceof IllegalArgumentException ? ": " + cause.getMessage() : "") + ")");
     }
 
     private static String nonNull(String s) {
