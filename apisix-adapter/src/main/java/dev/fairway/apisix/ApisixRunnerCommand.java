@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -38,13 +39,28 @@ public final class ApisixRunnerCommand implements Callable<Integer> {
     CommandSpec spec;
 
     private final Map<String, String> env;
+    private final boolean watchParent;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final CompletableFuture<ApisixRunner> started = new CompletableFuture<>();
 
     public ApisixRunnerCommand() {
-        this(System.getenv());
+        this(System.getenv(), true);
     }
 
-    ApisixRunnerCommand(Map<String, String> env) {
+    /** For tests: a given environment, and no watch on the parent and stdin (the test JVM's belong to the build). */
+    ApisixRunnerCommand(Map<String, String> env, boolean watchParent) {
         this.env = Map.copyOf(env);
+        this.watchParent = watchParent;
+    }
+
+    /** Completes with the listening runner (tests wait on it before connecting). */
+    CompletableFuture<ApisixRunner> started() {
+        return started;
+    }
+
+    /** Stops the running command as SIGTERM would. */
+    void stop() {
+        stop.countDown();
     }
 
     @Override
@@ -57,34 +73,51 @@ public final class ApisixRunnerCommand implements Callable<Integer> {
             gatewayConfig = config == null ? ConfigLoader.defaults() : ConfigLoader.withEnv(env).load(config);
         } catch (IllegalArgumentException e) {
             err.println("apisix-runner: " + e.getMessage());
+            started.completeExceptionally(e);
             return 2;
         } catch (ConfigException e) {
             err.println("apisix-runner: " + config + ":");
             e.problems().forEach(p -> err.println("  " + p));
+            started.completeExceptionally(e);
             return 2;
         }
-        CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
+        // On SIGTERM the JVM halts once its hooks return: hold it until the socket file is gone.
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "apisix-runner-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         try (Fairway fairway = Fairway.builder(gatewayConfig).dispatcherEndpoint(true).start();
              ApisixRunner runner = ApisixRunner.builder(fairway)
                      .socket(environment.socket())
                      .confTtl(environment.confTtl())
                      .configLoader(ConfigLoader.withEnv(env))
                      .start()) {
-            // On SIGTERM the JVM halts once its hooks return: hold it until the socket file is gone.
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stop.countDown();
-                try {
-                    stopped.await(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "apisix-runner-shutdown"));
-            ParentWatch.start(stop::countDown);
+            if (watchParent) {
+                ParentWatch.start(stop::countDown);
+            }
+            started.complete(runner);
             stop.await();
+        } catch (IOException | RuntimeException e) {
+            started.completeExceptionally(e);
+            throw e;
         } finally {
             stopped.countDown();
+            removeHook(hook);
         }
         return 0;
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // The JVM is shutting down: the hook is what brought us here.
+        }
     }
 }
