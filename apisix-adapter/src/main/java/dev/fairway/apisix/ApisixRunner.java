@@ -156,7 +156,11 @@ public final class ApisixRunner implements AutoCloseable {
          * APISIX's 60 s read timeout so that the client always gets an answer from us.
          */
         public Builder decideTimeout(Duration timeout) {
-            this.decideTimeout = requireNonNull(timeout, "timeout");
+            requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("decideTimeout: " + timeout + " (expected: > 0)");
+            }
+            this.decideTimeout = timeout;
             return this;
         }
 
@@ -168,6 +172,9 @@ public final class ApisixRunner implements AutoCloseable {
 
         /** Most conf tokens kept at once; the oldest goes first beyond it. */
         public Builder confCapacity(int capacity) {
+            if (capacity < 1) {
+                throw new IllegalArgumentException("confCapacity: " + capacity + " (expected: >= 1)");
+            }
             this.confCapacity = capacity;
             return this;
         }

@@ -118,7 +118,9 @@ final class RpcHandler {
             stop(channel, call.id(), tooLarge(announced));
             return;
         }
-        boolean wantsBody = announced > 0 || (announced < 0 && call.header("transfer-encoding") != null);
+        // HTTP/2 and HTTP/3 requests may carry a body with neither content-length nor transfer-encoding.
+        boolean wantsBody = announced > 0
+                || (announced < 0 && (call.header("transfer-encoding") != null || mayCarryBody(call.method())));
         ExtraInfo extra = fetchExtraInfo(channel, wantsBody);
         Headers headers = new Headers();
         for (TextEntry h : call.headers()) {
@@ -222,6 +224,13 @@ final class RpcHandler {
             out.add(new TextEntry(headers.name(i), headers.value(i)));
         }
         return out;
+    }
+
+    private static boolean mayCarryBody(String method) {
+        return switch (method) {
+            case "POST", "PUT", "PATCH", "DELETE" -> true;
+            default -> false;
+        };
     }
 
     /** The announced body length; -1 when there is no (valid) content-length. */

@@ -194,6 +194,18 @@ class ApisixRunnerTest {
     }
 
     @Test
+    void aPostWithoutContentLengthStillHasItsBodyFetched() throws Exception {
+        // How an HTTP/2 client's request may look: no content-length, no transfer-encoding.
+        Request request = new Request("POST", "/openai/v1/chat/completions", List.of(),
+                List.of(new TextEntry("content-type", "application/json")), CHAT.getBytes(StandardCharsets.UTF_8), Map.of());
+        Rewritten rewrite = (Rewritten) apisix.communicate(route(""), request);
+        nginx.send(request, rewrite).body().readAllBytes();
+
+        assertThat(apisix.bodyRequests.get()).isEqualTo(1);
+        assertThat(provider.next().bodyBytes()).isEqualTo(CHAT.length());
+    }
+
+    @Test
     void badConfIsRefusedAndTheRunnerLogNamesTheField() {
         Outcome outcome = apisix.communicate(PluginConf.fairway("2", "{\"request_timeout_ms\": -5}"), chat(CHAT));
 
