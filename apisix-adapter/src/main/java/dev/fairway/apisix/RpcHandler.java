@@ -20,6 +20,7 @@ import dev.fairway.dispatch.TicketBook;
 import dev.fairway.error.ErrorType;
 import dev.fairway.error.GatewayError;
 import dev.fairway.http.Headers;
+import dev.fairway.pipeline.Completion;
 import dev.fairway.pipeline.Decision;
 import dev.fairway.pipeline.GatewayRequest;
 import dev.fairway.pipeline.Ids;
@@ -30,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -164,11 +166,20 @@ final class RpcHandler {
     }
 
     private Decision decide(GatewayRequest request, RouteConfig route) {
+        CompletableFuture<Decision> decision = fairway.gateway().decide(request, route);
         try {
-            return fairway.gateway().decide(request, route).get(decideTimeoutMillis, TimeUnit.MILLISECONDS);
+            return decision.get(decideTimeoutMillis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            return local(GatewayError.of(ErrorType.SERVICE_UNAVAILABLE,
-                    "the gateway did not decide within %d ms", decideTimeoutMillis));
+            GatewayError error = GatewayError.of(ErrorType.SERVICE_UNAVAILABLE,
+                    "the gateway did not decide within %d ms", decideTimeoutMillis);
+            // A forward decided too late is never dispatched; end it so its steps settle (quotas, logs).
+            decision.thenAccept(late -> {
+                if (late instanceof Decision.Forward f) {
+                    f.exchange().complete(new Completion(error.status(), false, false, 0, 0, -1,
+                            f.exchange().elapsedNanos(), 0, null, null, error.type().wireName()));
+                }
+            });
+            return local(error);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return local(GatewayError.of(ErrorType.SERVICE_UNAVAILABLE, "the gateway is shutting down"));
