@@ -51,7 +51,8 @@ final class RpcHandler {
     static final String CONSUMER_VAR = "consumer_name";
     /**
      * The largest body APISIX can hand over: it goes in one {@code RPC_EXTRA_INFO} frame, and the
-     * FlatBuffers table around it takes a few bytes of the frame (24 in practice; 64 leaves room).
+     * FlatBuffers table around it takes a few bytes of the frame (24 to 27 with the Java builder;
+     * 64 leaves room for other builders).
      */
     static final int MAX_BODY_BYTES = FrameChannel.MAX_PAYLOAD - 64;
 
