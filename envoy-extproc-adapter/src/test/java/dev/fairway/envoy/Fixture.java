@@ -12,6 +12,7 @@ final class Fixture implements AutoCloseable {
     static final String CONFIG = """
             custom_providers:
               - {slug: fake, base_url: "http://127.0.0.1:%d/v1", auth: bearer}
+            dispatch: {ticket_ttl_seconds: 5}
             providers:
               fake: {api_key: "${env:FAKE_KEY}"}
             routes:
