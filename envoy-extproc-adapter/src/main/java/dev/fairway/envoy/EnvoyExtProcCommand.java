@@ -8,7 +8,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code fairway envoy-extproc}: the ext_proc service Envoy's {@code ext_proc} HTTP filter calls. */
 @Command(name = "envoy-extproc", mixinStandardHelpOptions = true,
@@ -30,22 +32,28 @@ public final class EnvoyExtProcCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Process config (YAML): routes, providers, dispatch and the envoy: section. Embedded defaults when left out.")
     Path config;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
+        java.io.PrintWriter err = spec.commandLine().getErr();
         ExtProcConfig cfg;
         try {
             cfg = config == null ? ExtProcConfig.defaults() : ExtProcConfig.load(config, ConfigLoader.standard());
         } catch (ConfigException e) {
-            System.err.println("fairway envoy-extproc: invalid config" + (config == null ? "" : " " + config) + ":");
-            e.problems().forEach(p -> System.err.println("  " + p));
+            err.println("fairway envoy-extproc: invalid config" + (config == null ? "" : " " + config) + ":");
+            e.problems().forEach(p -> err.println("  " + p));
+            err.flush();
             return 2;
         }
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         try (Fairway fw = Fairway.builder(cfg.gateway()).dispatcherEndpoint(true).start();
              ExtProcServer server = listen(ExtProcServer.builder(fw, cfg)).start()) {
-            System.err.printf("fairway envoy-extproc: serving on %s; dispatcher on 127.0.0.1:%d%n",
+            err.printf("fairway envoy-extproc: serving on %s; dispatcher on 127.0.0.1:%d%n",
                     socket != null ? "unix:" + socket : host + ":" + server.port(), fw.dispatcherPort());
+            err.flush();
             // The JVM halts once its hooks return: hold the hook until the streams and the core are closed.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 stop.countDown();
