@@ -42,7 +42,11 @@ final class FakeUpstream implements AutoCloseable {
     final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
 
     FakeUpstream() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this(0);
+    }
+
+    FakeUpstream(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.createContext("/", this::handle);
         server.start();
