@@ -119,6 +119,14 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
             replies.now(Messages.CONTINUE_REQUEST_BODY);
             return;
         }
+        if (route == null) {
+            // request_header_mode SKIP: without method, path and headers there is nothing to decide on.
+            refuse(GatewayError.of(ErrorType.INTERNAL, "ext_proc sent the request body without the request headers"
+                    + " (expected: processing_mode.request_header_mode SEND)").with("field", "processing_mode.request_header_mode"),
+                    "fairway_bad_processing_mode");
+            decisionStarted = true;
+            return;
+        }
         decisionStarted = true;
         // BUFFERED: this one message is the whole body (end_of_stream is false when trailers follow).
         replies.later(decide(body.getBody().toByteArray(), true));
@@ -166,6 +174,7 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         if (reply.isDone() || gone) {
             // Too late: Envoy has its answer (or is gone); an exchange nobody will forward ends here.
             if (d instanceof Decision.Forward f) {
+                // 0: on_timeout continue let Envoy's own route answer, with a status we never see.
                 int status = gone ? 499 : processor.settings().onTimeout() == TimeoutPolicy.REJECT ? 503 : 0;
                 f.exchange().complete(new Completion(status, false, false, 0, 0, -1, f.exchange().elapsedNanos(), 0,
                         null, null, gone ? "client_closed" : "decision_timeout"));

@@ -175,6 +175,17 @@ class RequestPathTest {
     }
 
     @Test
+    void bodyWithoutHeadersIsRefusedNamingTheHeaderMode() throws Exception {
+        // request_header_mode: SKIP makes the body the first message.
+        EnvoySide.Stream s = fx.envoy.open("ai");
+        s.requestBody(utf8(chatBody(false)), true);
+
+        ProcessingResponse r = s.reply();
+        assertThat(r.getImmediateResponse().getStatus().getCodeValue()).isEqualTo(500);
+        assertThat(jsonError(r.getImmediateResponse()).get("field").asText()).isEqualTo("processing_mode.request_header_mode");
+    }
+
+    @Test
     void gatewayCredentialNeverAppearsInAnyReply() throws Exception {
         EnvoySide.Stream s = fx.envoy.open("ai");
         s.requestHeaders(request("POST", "/ai/fake/v1/chat/completions", "content-type", "application/json"), false);
