@@ -31,10 +31,17 @@ final class ReplyQueue {
         fill(slot, response);
     }
 
-    /** Queues an answer that is decided later; the future must not complete exceptionally. */
+    /** Queues an answer that is decided later; a failed one ends the call, since nothing can take its place. */
     void later(CompletableFuture<ProcessingResponse> response) {
         Slot slot = reserve();
-        response.whenComplete((r, t) -> fill(slot, r));
+        response.whenComplete((r, t) -> {
+            if (r != null) {
+                fill(slot, r);
+            } else {
+                LOG.error("ext_proc answer failed", t);
+                fail(io.grpc.Status.INTERNAL.withDescription("the gateway failed to process the message"));
+            }
+        });
     }
 
     /** Envoy half-closed: end our side once every queued answer has gone out. */
