@@ -127,7 +127,7 @@ public record ExtProcConfig(GatewayConfig gateway, EnvoySettings envoy) {
             if (!routesNode.isObject()) {
                 problems.add("routes", "expected object (route name -> settings)");
             } else {
-                routesNode.fields().forEachRemaining(e -> {
+                routesNode.properties().forEach(e -> {
                     Problems at = problems.atKey("routes", e.getKey());
                     if (!routeNames.contains(e.getKey())) {
                         at.add("", "no route of this name in routes (known: %s)", String.join(", ", routeNames));
@@ -160,7 +160,7 @@ public record ExtProcConfig(GatewayConfig gateway, EnvoySettings envoy) {
             if (!u.isObject()) {
                 problems.add("upstreams", "expected object (provider slug -> routing header value)");
             } else {
-                u.fields().forEachRemaining(e -> {
+                u.properties().forEach(e -> {
                     if (e.getValue().isTextual() && !e.getValue().asText().isBlank()) {
                         upstreams.put(e.getKey(), e.getValue().asText());
                     } else {

@@ -9,7 +9,8 @@ import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
@@ -140,7 +141,7 @@ public final class ExtProcServer implements AutoCloseable {
                     throw new IllegalStateException("--socket needs netty's epoll transport, unavailable here ("
                             + Epoll.unavailabilityCause() + "); use --port");
                 }
-                loops = new EpollEventLoopGroup(2);
+                loops = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
                 nb = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
                         .channelType(EpollServerDomainSocketChannel.class)
                         .bossEventLoopGroup(loops)

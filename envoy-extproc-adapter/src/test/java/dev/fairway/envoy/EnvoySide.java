@@ -80,9 +80,13 @@ final class EnvoySide implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         channel.shutdownNow();
-        channel.awaitTermination(5, TimeUnit.SECONDS);
+        try {
+            channel.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static HeaderMap headerMap(Map<String, String> pseudo, List<String[]> regular) {

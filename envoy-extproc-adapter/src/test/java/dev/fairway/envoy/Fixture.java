@@ -51,7 +51,7 @@ final class Fixture implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         envoy.close();
         server.close();
         fairway.close();

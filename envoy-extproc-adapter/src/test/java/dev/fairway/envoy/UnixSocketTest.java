@@ -9,7 +9,9 @@ import dev.fairway.config.ConfigLoader;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +26,7 @@ class UnixSocketTest {
         assumeTrue(Epoll.isAvailable(), "netty epoll is not available on this platform");
         Path socket = dir.resolve("extproc.sock");
         ExtProcConfig config = ExtProcConfig.parse("routes: [{name: ai, prefix: /ai}]", ConfigLoader.withEnv(Map.of()));
-        EpollEventLoopGroup loop = new EpollEventLoopGroup(1);
+        EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         try (Fairway fw = Fairway.builder(config.gateway()).dispatcherEndpoint(true).start();
              ExtProcServer server = ExtProcServer.builder(fw, config).socket(socket).start();
              EnvoySide envoy = EnvoySide.over(NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
