@@ -30,14 +30,23 @@ final class Forwarding {
         this.tickets = tickets;
     }
 
-    /** Dispatcher mode: the one-time ticket and the routing header of the dispatcher cluster. */
-    CommonResponse toDispatcher(String ticket) {
-        return CommonResponse.newBuilder()
-                .setHeaderMutation(HeaderMutation.newBuilder()
-                        .addSetHeaders(Messages.set(TicketBook.HEADER, ticket))
-                        .addSetHeaders(Messages.set(settings.upstreamHeader(), settings.dispatcherUpstream())))
-                .setClearRouteCache(true)
-                .build();
+    /**
+     * Dispatcher mode: the one-time ticket and the routing header of the dispatcher cluster. The
+     * exchange already holds the body, so Envoy need not copy it to the dispatcher a second time:
+     * it is cleared, with a matching content-length (headers are still held in BUFFERED mode).
+     *
+     * @param withBody whether the mutation answers the body message
+     */
+    CommonResponse toDispatcher(String ticket, boolean withBody) {
+        HeaderMutation.Builder m = HeaderMutation.newBuilder()
+                .addSetHeaders(Messages.set(TicketBook.HEADER, ticket))
+                .addSetHeaders(Messages.set(settings.upstreamHeader(), settings.dispatcherUpstream()));
+        CommonResponse.Builder common = CommonResponse.newBuilder().setClearRouteCache(true);
+        if (withBody) {
+            m.addSetHeaders(Messages.set("content-length", "0"));
+            common.setBodyMutation(BodyMutation.newBuilder().setClearBody(true));
+        }
+        return common.setHeaderMutation(m).build();
     }
 
     String issue(Exchange exchange) {

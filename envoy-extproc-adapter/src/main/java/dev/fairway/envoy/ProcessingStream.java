@@ -195,7 +195,7 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         Decision.Forward f = (Decision.Forward) d;
         CommonResponse common;
         if (route.envoy().mode() == ForwardMode.DISPATCHER) {
-            common = processor.forwarding().toDispatcher(processor.forwarding().issue(f.exchange()));
+            common = processor.forwarding().toDispatcher(processor.forwarding().issue(f.exchange()), bodyPhase);
         } else {
             try {
                 common = processor.forwarding().direct(f.exchange(), route.envoy(), bodyPhase);
