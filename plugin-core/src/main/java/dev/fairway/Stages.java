@@ -1,5 +1,6 @@
 package dev.fairway;
 
+import dev.fairway.cache.CacheStage;
 import dev.fairway.config.GatewayConfig;
 import dev.fairway.pipeline.Stage;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ final class Stages {
 
     static List<Stage> standard(GatewayConfig config) {
         List<Stage> stages = new ArrayList<>();
+        stages.add(CacheStage.builder(config.cacheStorage()).build());
         return stages;
     }
 }

@@ -14,7 +14,8 @@ public record GatewayConfig(
         @Doc("Upstream connection settings of the dispatcher.") DispatchSettings dispatch,
         @Doc("Provider credentials and overrides shared by every route, keyed by provider slug.") Map<String, ProviderSettings> providers,
         @Doc("Extra OpenAI-compatible providers (self-hosted vLLM, Ollama, ...).") List<CustomProvider> customProviders,
-        @Doc(value = "The routes this process serves; one default route at / when left out.", defaultValue = "[{name: default, prefix: /}]") List<RouteConfig> routes)
+        @Doc(value = "The routes this process serves; one default route at / when left out.", defaultValue = "[{name: default, prefix: /}]") List<RouteConfig> routes,
+        @Doc("Storage of the exact response cache (tiers, sizes, disk directory), shared by every route.") CacheStorageSettings cacheStorage)
         implements Validatable {
 
     public GatewayConfig {
@@ -23,12 +24,14 @@ public record GatewayConfig(
         providers = Map.copyOf(Objects.requireNonNullElse(providers, Map.of()));
         customProviders = List.copyOf(Objects.requireNonNullElse(customProviders, List.of()));
         routes = routes == null || routes.isEmpty() ? List.of(ConfigLoader.defaultRoute()) : List.copyOf(routes);
+        cacheStorage = Objects.requireNonNullElseGet(cacheStorage, CacheStorageSettings::defaults);
     }
 
     @Override
     public void validate(Problems problems) {
         server.validate(problems.at("server"));
         dispatch.validate(problems.at("dispatch"));
+        cacheStorage.validate(problems.at("cache_storage"));
         providers.forEach((slug, settings) -> {
             if (settings != null) {
                 settings.validate(problems.atKey("providers", slug));

@@ -18,7 +18,8 @@ public record RouteConfig(
         @Doc(value = "Gateway id accepted in Cloudflare's URL shape /v1/{account_id}/{gateway_id}/<provider>/...", defaultValue = "default") String gatewayId,
         @Doc("Per-provider credentials and overrides for this route, keyed by provider slug; they take precedence over the process-wide ones.") Map<String, ProviderSettings> providers,
         @Doc(value = "Default time allowed for the first byte of the upstream response, in milliseconds; cf-aig-request-timeout overrides it per request.", defaultValue = "120000") Integer requestTimeoutMs,
-        @Doc(value = "Largest request body accepted, in bytes; larger ones are answered 413.", defaultValue = "10485760") Long maxBodyBytes)
+        @Doc(value = "Largest request body accepted, in bytes; larger ones are answered 413.", defaultValue = "10485760") Long maxBodyBytes,
+        @Doc("Exact response cache of this route; off unless enabled.") CacheSettings cache)
         implements Validatable {
 
     public static final long DEFAULT_MAX_BODY = 10L * 1024 * 1024;
@@ -30,6 +31,7 @@ public record RouteConfig(
         providers = Map.copyOf(Objects.requireNonNullElse(providers, Map.of()));
         requestTimeoutMs = Objects.requireNonNullElse(requestTimeoutMs, 120_000);
         maxBodyBytes = Objects.requireNonNullElse(maxBodyBytes, DEFAULT_MAX_BODY);
+        cache = Objects.requireNonNullElseGet(cache, CacheSettings::defaults);
     }
 
     /** The provider settings this route uses for {@code slug}, layered over the process-wide ones. */
@@ -62,5 +64,6 @@ public record RouteConfig(
                 settings.validate(problems.atKey("providers", slug));
             }
         });
+        cache.validate(problems.at("cache"));
     }
 }

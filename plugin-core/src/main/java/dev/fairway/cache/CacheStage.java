@@ -1,0 +1,105 @@
+package dev.fairway.cache;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.fairway.config.CacheSettings;
+import dev.fairway.config.CacheStorageSettings;
+import dev.fairway.headers.CfAigHeaders;
+import dev.fairway.pipeline.Exchange;
+import dev.fairway.pipeline.Stage;
+import dev.fairway.pipeline.Step;
+import java.time.Clock;
+
+/**
+ * The exact response cache (DESIGN.md s.2, step 5), the last stage before dispatch so that
+ * authentication, policy and quotas still see every request, hits included. A hit is answered here;
+ * a miss goes upstream and its answer is stored once complete. Identical misses in flight at the
+ * same time are coalesced into one upstream call.
+ *
+ * <pre>{@code
+ * CacheStage cache = CacheStage.builder(config.cacheStorage()).build();
+ * }</pre>
+ */
+public final class CacheStage implements Stage, AutoCloseable {
+    /** Cloudflare caches a request carrying cf-aig-cache-key for 5 minutes even where caching is off. */
+    static final int KEY_ONLY_TTL_SECONDS = 300;
+
+    private final ResponseStore store;
+    private final SingleFlight flights;
+    private final Clock clock;
+
+    private CacheStage(ResponseStore store, SingleFlight flights, Clock clock) {
+        this.store = store;
+        this.flights = flights;
+        this.clock = clock;
+    }
+
+    public static Builder builder(CacheStorageSettings storage) {
+        return new Builder(storage);
+    }
+
+    @Override
+    public String name() {
+        return "cache";
+    }
+
+    @Override
+    public Step open(Exchange exchange) {
+        CfAigHeaders headers = exchange.cfAig();
+        CacheSettings settings = exchange.route().cache();
+        boolean callerKey = headers.cacheKey() != null;
+        if (Boolean.TRUE.equals(headers.skipCache()) || !settings.enabled() && !callerKey || !cacheableMethod(exchange.method())) {
+            return Step.NONE;
+        }
+        int ttl = headers.cacheTtlSeconds() != null ? headers.cacheTtlSeconds()
+                : settings.enabled() ? settings.defaultTtlSeconds() : KEY_ONLY_TTL_SECONDS;
+        String key = callerKey ? CacheKey.custom(exchange.route().name(), headers.cacheKey()) : CacheKey.of(exchange);
+        return new CacheStep(this, exchange, key, ttl, settings.maxEntryBytes(), settings.singleFlightWaitMs());
+    }
+
+    private static boolean cacheableMethod(String method) {
+        return method.equals("POST") || method.equals("GET");
+    }
+
+    ResponseStore store() {
+        return store;
+    }
+
+    SingleFlight flights() {
+        return flights;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+
+    public static final class Builder {
+        private final CacheStorageSettings storage;
+        private Clock clock = Clock.systemUTC();
+        private SingleFlight.Timer timer = SingleFlight.Timer.SYSTEM;
+
+        private Builder(CacheStorageSettings storage) {
+            this.storage = requireNonNull(storage, "storage");
+        }
+
+        /** The clock for stored-at times, Age and expiry. */
+        public Builder clock(Clock clock) {
+            this.clock = requireNonNull(clock, "clock");
+            return this;
+        }
+
+        Builder timer(SingleFlight.Timer timer) {
+            this.timer = requireNonNull(timer, "timer");
+            return this;
+        }
+
+        public CacheStage build() {
+            return new CacheStage(new ResponseStore(storage, clock), new SingleFlight(timer), clock);
+        }
+    }
+}
