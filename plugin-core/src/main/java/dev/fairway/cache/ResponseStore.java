@@ -129,9 +129,7 @@ final class ResponseStore implements AutoCloseable {
     }
 
     private CacheConfigurationBuilder<String, CachedResponse> configuration(boolean disk) {
-        ResourcePoolsBuilder pools = settings.heapMb() != null
-                ? ResourcePoolsBuilder.newResourcePoolsBuilder().heap(settings.heapMb(), MemoryUnit.MB)
-                : ResourcePoolsBuilder.newResourcePoolsBuilder().heap(settings.heapEntries(), EntryUnit.ENTRIES);
+        ResourcePoolsBuilder pools = ResourcePoolsBuilder.newResourcePoolsBuilder().heap(settings.heapEntries(), EntryUnit.ENTRIES);
         if (settings.offHeapMb() > 0) {
             pools = pools.offheap(settings.offHeapMb(), MemoryUnit.MB);
         }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Coalesces identical cache misses: the first request for a key leads and goes upstream, the others
@@ -20,6 +21,7 @@ final class SingleFlight {
     }
 
     private final ConcurrentHashMap<String, Flight> flights = new ConcurrentHashMap<>();
+    private final AtomicInteger waiting = new AtomicInteger();
     private final Timer timer;
 
     SingleFlight(Timer timer) {
@@ -35,6 +37,11 @@ final class SingleFlight {
 
     int inFlight() {
         return flights.size();
+    }
+
+    /** Followers waiting for a leader right now. */
+    int waiting() {
+        return waiting.get();
     }
 
     /** One key's flight, seen by its leader or one follower. */
@@ -67,6 +74,8 @@ final class SingleFlight {
          */
         CompletableFuture<CachedResponse> await(long waitMillis) {
             CompletableFuture<CachedResponse> mine = new CompletableFuture<>();
+            waiting.incrementAndGet();
+            mine.whenComplete((r, t) -> waiting.decrementAndGet());
             landed.whenComplete((r, t) -> mine.complete(t == null ? r : null));
             if (!mine.isDone()) {
                 timer.schedule(waitMillis, () -> mine.complete(null));
