@@ -15,7 +15,7 @@ final class Stages {
 
     static List<Stage> standard(GatewayConfig config) {
         List<Stage> stages = new ArrayList<>();
-        stages.add(CacheStage.builder(config.cacheStorage()).build());
+        stages.add(CacheStage.create(config));
         return stages;
     }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.fairway.config.CacheSettings;
 import dev.fairway.config.CacheStorageSettings;
+import dev.fairway.config.GatewayConfig;
 import dev.fairway.headers.CfAigHeaders;
 import dev.fairway.pipeline.Exchange;
 import dev.fairway.pipeline.Stage;
@@ -36,6 +37,18 @@ public final class CacheStage implements Stage, AutoCloseable {
 
     public static Builder builder(CacheStorageSettings storage) {
         return new Builder(storage);
+    }
+
+    /**
+     * The stage for a process: when any route caches, the store is opened now, in the background,
+     * so the first request does not wait for the disk tier to load.
+     */
+    public static CacheStage create(GatewayConfig config) {
+        CacheStage stage = builder(config.cacheStorage()).build();
+        if (config.routes().stream().anyMatch(r -> r.cache().enabled())) {
+            stage.store.open();
+        }
+        return stage;
     }
 
     @Override

@@ -102,13 +102,28 @@ final class ResponseStore implements AutoCloseable {
                 throw new IllegalStateException("the cache is closed");
             }
             if (cache == null) {
-                open();
+                openManager();
             }
             return cache;
         }
     }
 
-    private void open() {
+    /** Opens the Ehcache manager on the store's pool, ahead of the first request. */
+    void open() {
+        try {
+            io.execute(() -> {
+                try {
+                    cache();
+                } catch (RuntimeException e) {
+                    LOG.warn("response cache could not be opened: {}", rootMessage(e));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("response cache not opened ahead: {}", e.toString());
+        }
+    }
+
+    private void openManager() {
         Path dir = Path.of(settings.directory()).toAbsolutePath();
         if (settings.diskMb() > 0) {
             try {

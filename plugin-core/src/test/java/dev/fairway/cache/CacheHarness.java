@@ -115,12 +115,17 @@ final class CacheHarness implements AutoCloseable {
 
     /** Waits for every leader to land (stores finish on the cache's own threads). */
     void settle() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (stage.flights().inFlight() > 0) {
+        awaitUntil(() -> stage.flights().inFlight() == 0, "every cache store finished");
+    }
+
+    /** Polls for state other threads reach; the deadline only guards against a hang. */
+    static void awaitUntil(java.util.function.BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("a cache store did not finish");
+                throw new AssertionError("timed out waiting until " + what);
             }
-            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
         }
     }
 
