@@ -10,6 +10,9 @@ import dev.fairway.pipeline.Exchange;
 import dev.fairway.pipeline.Stage;
 import dev.fairway.pipeline.Step;
 import java.time.Clock;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The exact response cache (DESIGN.md s.2, step 5), the last stage before dispatch so that
@@ -24,15 +27,19 @@ import java.time.Clock;
 public final class CacheStage implements Stage, AutoCloseable {
     /** Cloudflare caches a request carrying cf-aig-cache-key for 5 minutes even where caching is off. */
     static final int KEY_ONLY_TTL_SECONDS = 300;
+    /** Bodies up to this size are keyed on the calling thread, larger ones on the cache's pool. */
+    static final int INLINE_KEY_BYTES = 128 * 1024;
 
     private final ResponseStore store;
     private final SingleFlight flights;
     private final Clock clock;
+    private final ScheduledThreadPoolExecutor timers;
 
-    private CacheStage(ResponseStore store, SingleFlight flights, Clock clock) {
+    private CacheStage(ResponseStore store, SingleFlight flights, Clock clock, ScheduledThreadPoolExecutor timers) {
         this.store = store;
         this.flights = flights;
         this.clock = clock;
+        this.timers = timers;
     }
 
     public static Builder builder(CacheStorageSettings storage) {
@@ -66,8 +73,13 @@ public final class CacheStage implements Stage, AutoCloseable {
         }
         int ttl = headers.cacheTtlSeconds() != null ? headers.cacheTtlSeconds()
                 : settings.enabled() ? settings.defaultTtlSeconds() : KEY_ONLY_TTL_SECONDS;
-        String key = callerKey ? CacheKey.custom(exchange.route().name(), headers.cacheKey()) : CacheKey.of(exchange);
-        return new CacheStep(this, exchange, key, ttl, settings.maxEntryBytes(), settings.singleFlightWaitMs());
+        if (callerKey) {
+            String key = CacheKey.custom(exchange.route().name(), headers.cacheKey());
+            return new CacheStep(this, exchange, () -> key, false, ttl, settings.maxEntryBytes(), settings.singleFlightWaitMs());
+        }
+        // Canonicalising a large body takes long enough to matter on an event loop.
+        boolean large = exchange.body().size() > INLINE_KEY_BYTES;
+        return new CacheStep(this, exchange, () -> CacheKey.of(exchange), large, ttl, settings.maxEntryBytes(), settings.singleFlightWaitMs());
     }
 
     private static boolean cacheableMethod(String method) {
@@ -88,13 +100,16 @@ public final class CacheStage implements Stage, AutoCloseable {
 
     @Override
     public void close() {
+        if (timers != null) {
+            timers.shutdownNow();
+        }
         store.close();
     }
 
     public static final class Builder {
         private final CacheStorageSettings storage;
         private Clock clock = Clock.systemUTC();
-        private SingleFlight.Timer timer = SingleFlight.Timer.SYSTEM;
+        private SingleFlight.Timer timer;
 
         private Builder(CacheStorageSettings storage) {
             this.storage = requireNonNull(storage, "storage");
@@ -112,7 +127,22 @@ public final class CacheStage implements Stage, AutoCloseable {
         }
 
         public CacheStage build() {
-            return new CacheStage(new ResponseStore(storage, clock), new SingleFlight(timer), clock);
+            ScheduledThreadPoolExecutor timers = null;
+            SingleFlight.Timer t = timer;
+            if (t == null) {
+                ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, r -> {
+                    Thread thread = new Thread(r, "fairway-cache-timer");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+                pool.setRemoveOnCancelPolicy(true);
+                timers = pool;
+                t = (delay, task) -> {
+                    ScheduledFuture<?> f = pool.schedule(task, delay, TimeUnit.MILLISECONDS);
+                    return () -> f.cancel(false);
+                };
+            }
+            return new CacheStage(new ResponseStore(storage, clock), new SingleFlight(t), clock, timers);
         }
     }
 }

@@ -10,6 +10,7 @@ import dev.fairway.pipeline.Verdict;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,19 +21,23 @@ final class CacheStep implements Step, ResponseCapture.Sink {
 
     private final CacheStage stage;
     private final Exchange exchange;
-    private final String key;
+    private final Supplier<String> keySource;
+    private final boolean keyOnPool;
     private final int ttlSeconds;
     private final int maxEntryBytes;
     private final int waitMs;
     /** Set once the leader's flight is handed to a store, which then lands it. */
     private final AtomicBoolean handedOver = new AtomicBoolean();
-    private SingleFlight.Flight flight;
+    private volatile String key;
+    private volatile SingleFlight.Flight flight;
     private volatile ResponseCapture capture;
 
-    CacheStep(CacheStage stage, Exchange exchange, String key, int ttlSeconds, int maxEntryBytes, int waitMs) {
+    CacheStep(CacheStage stage, Exchange exchange, Supplier<String> keySource, boolean keyOnPool, int ttlSeconds,
+              int maxEntryBytes, int waitMs) {
         this.stage = stage;
         this.exchange = exchange;
-        this.key = key;
+        this.keySource = keySource;
+        this.keyOnPool = keyOnPool;
         this.ttlSeconds = ttlSeconds;
         this.maxEntryBytes = maxEntryBytes;
         this.waitMs = waitMs;
@@ -40,6 +45,11 @@ final class CacheStep implements Step, ResponseCapture.Sink {
 
     @Override
     public CompletableFuture<Verdict> beforeDispatch() {
+        return keyOnPool ? stage.store().compute(keySource).thenCompose(this::lookUp) : lookUp(keySource.get());
+    }
+
+    private CompletableFuture<Verdict> lookUp(String computed) {
+        key = computed;
         if (waitMs == 0) {
             return stage.store().get(key).thenApply(this::hitOrMiss);
         }

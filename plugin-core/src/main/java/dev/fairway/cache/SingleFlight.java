@@ -12,12 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * stores nothing or the wait runs out, the follower goes upstream itself. Nothing here blocks.
  */
 final class SingleFlight {
-    /** Schedules a task after a delay; injectable so tests decide when waits run out. */
+    /** Schedules a task after a delay and returns what cancels it; injectable so tests decide when waits run out. */
     interface Timer {
-        void schedule(long delayMillis, Runnable task);
-
-        Timer SYSTEM = (delay, task) -> CompletableFuture.delayedExecutor(delay, java.util.concurrent.TimeUnit.MILLISECONDS)
-                .execute(task);
+        Runnable schedule(long delayMillis, Runnable task);
     }
 
     private final ConcurrentHashMap<String, Flight> flights = new ConcurrentHashMap<>();
@@ -78,7 +75,9 @@ final class SingleFlight {
             mine.whenComplete((r, t) -> waiting.decrementAndGet());
             landed.whenComplete((r, t) -> mine.complete(t == null ? r : null));
             if (!mine.isDone()) {
-                timer.schedule(waitMillis, () -> mine.complete(null));
+                // Cancelled as soon as the wait ends, so a finished wait does not pin the entry until its deadline.
+                Runnable cancel = timer.schedule(waitMillis, () -> mine.complete(null));
+                mine.whenComplete((r, t) -> cancel.run());
             }
             return mine;
         }

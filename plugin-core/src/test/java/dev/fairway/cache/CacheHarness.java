@@ -49,8 +49,13 @@ final class CacheHarness implements AutoCloseable {
         gateway = new Gateway(config, ProviderRegistry.withCustom(config.customProviders()), List.of(stage));
     }
 
-    private synchronized void schedule(long delay, Runnable task) {
+    private synchronized Runnable schedule(long delay, Runnable task) {
         timers.add(task);
+        return () -> cancelled(task);
+    }
+
+    private synchronized void cancelled(Runnable task) {
+        timers.remove(task);
     }
 
     synchronized void fireTimers() {

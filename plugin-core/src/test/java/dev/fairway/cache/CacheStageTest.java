@@ -161,6 +161,14 @@ class CacheStageTest {
     }
 
     @Test
+    void aLargeBodyIsKeyedCanonicallyToo() {
+        String text = "x".repeat(CacheStage.INLINE_KEY_BYTES);
+        store(CHAT, "{\"model\":\"gpt-4o-mini\",\"input\":\"" + text + "\"}");
+        assertHit(CHAT, "{ \"input\": \"" + text + "\", \"model\": \"gpt-4o-mini\" }");
+        assertMiss(CHAT, "{\"model\":\"gpt-4o-mini\",\"input\":\"" + text + "y\"}");
+    }
+
+    @Test
     void metadataIsNotPartOfTheKey() {
         store(CHAT, ASK, "cf-aig-metadata", "{\"user\":\"alice\"}");
         assertHit(CHAT, ASK, "cf-aig-metadata", "{\"user\":\"bob\"}");

@@ -57,6 +57,7 @@ class SingleFlightStageTest {
                 assertThat(body(a)).isEqualTo(ANSWER);
             });
             assertThat(h.stage.flights().waiting()).isZero();
+            assertThat(h.timers).as("finished waits cancel their timers").isEmpty();
         }
     }
 
@@ -83,6 +84,7 @@ class SingleFlightStageTest {
 
             assertThat(rest(all, leader)).hasSize(2).allMatch(d -> d instanceof Decision.Forward);
             assertThat(h.stage.flights().inFlight()).isEqualTo(1);
+            assertThat(h.timers).isEmpty();
         }
     }
 
