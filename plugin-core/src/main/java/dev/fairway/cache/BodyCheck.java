@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
@@ -115,6 +116,6 @@ record BodyCheck(String reason) {
     }
 
     private static String field(byte[] b, int from, int end) {
-        return new String(b, from, end - from, java.nio.charset.StandardCharsets.UTF_8).trim();
+        return new String(b, from, end - from, StandardCharsets.UTF_8).trim();
     }
 }

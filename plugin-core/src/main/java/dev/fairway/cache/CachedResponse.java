@@ -3,6 +3,7 @@ package dev.fairway.cache;
 import static java.util.Objects.requireNonNull;
 
 import dev.fairway.http.Headers;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -29,7 +30,7 @@ record CachedResponse(int status, List<String> headerNamesAndValues, byte[] body
 
     /** The headers of an upstream response worth replaying. */
     static List<String> keptHeaders(Headers upstream) {
-        java.util.ArrayList<String> kept = new java.util.ArrayList<>(4);
+        ArrayList<String> kept = new ArrayList<>(4);
         for (int i = 0; i < upstream.size(); i++) {
             String name = upstream.name(i).toLowerCase(Locale.ROOT);
             if (KEPT.contains(name)) {

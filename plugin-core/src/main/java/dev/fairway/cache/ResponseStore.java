@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * <p>Every call runs on a small bounded pool of its own, never on the caller's thread: a lookup may
  * read the disk tier, and the callers are Vert.x event loops (or a host's RPC threads) that must not
  * block. When the pool's queue is full a lookup counts as a miss and a store is dropped, so a slow
- * disk degrades hit rate, not latency. The cache manager is opened on first use, so a process whose
- * routes never cache touches no disk.
+ * disk degrades hit rate, not latency. The cache manager is opened ahead when a route caches (see
+ * {@link CacheStage#create}), else on first use, so a process that never caches touches no disk.
  */
 final class ResponseStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ResponseStore.class);

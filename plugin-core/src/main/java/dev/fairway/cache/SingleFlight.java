@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Coalesces identical cache misses: the first request for a key leads and goes upstream, the others
@@ -41,6 +43,31 @@ final class SingleFlight {
         return waiting.get();
     }
 
+    /** One follower's wait: ends once, by the leader landing or by its timer. */
+    private final class Wait {
+        final CompletableFuture<CachedResponse> result = new CompletableFuture<>();
+        final AtomicReference<Runnable> cancelTimer = new AtomicReference<>();
+        private final AtomicBoolean ended = new AtomicBoolean();
+
+        Wait() {
+            waiting.incrementAndGet();
+        }
+
+        void end(CachedResponse stored) {
+            if (!ended.compareAndSet(false, true)) {
+                return;
+            }
+            // Bookkeeping first: whoever sees the result must also see the wait gone and its timer
+            // cancelled, so a finished wait does not pin the entry until its deadline.
+            waiting.decrementAndGet();
+            Runnable cancel = cancelTimer.get();
+            if (cancel != null) {
+                cancel.run();
+            }
+            result.complete(stored);
+        }
+    }
+
     /** One key's flight, seen by its leader or one follower. */
     final class Flight {
         private final String key;
@@ -70,16 +97,15 @@ final class SingleFlight {
          * Never completes exceptionally.
          */
         CompletableFuture<CachedResponse> await(long waitMillis) {
-            CompletableFuture<CachedResponse> mine = new CompletableFuture<>();
-            waiting.incrementAndGet();
-            mine.whenComplete((r, t) -> waiting.decrementAndGet());
-            landed.whenComplete((r, t) -> mine.complete(t == null ? r : null));
-            if (!mine.isDone()) {
-                // Cancelled as soon as the wait ends, so a finished wait does not pin the entry until its deadline.
-                Runnable cancel = timer.schedule(waitMillis, () -> mine.complete(null));
-                mine.whenComplete((r, t) -> cancel.run());
+            Wait wait = new Wait();
+            landed.whenComplete((r, t) -> wait.end(t == null ? r : null));
+            if (!wait.result.isDone()) {
+                wait.cancelTimer.set(timer.schedule(waitMillis, () -> wait.end(null)));
+                if (wait.result.isDone()) {
+                    wait.cancelTimer.get().run();
+                }
             }
-            return mine;
+            return wait.result;
         }
 
         /**
