@@ -89,11 +89,12 @@ public final class Dispatcher implements AutoCloseable {
             timer = vertx.setTimer(timeoutMs, id -> {
                 timer = -1;
                 if (!headersSent) {
+                    // Answer first: resetting fails the pending send, whose handler must find us finished.
+                    failBeforeHead(GatewayError.of(ErrorType.UPSTREAM_TIMEOUT,
+                            "the provider sent no response within %d ms", timeoutMs).with("timeout_ms", timeoutMs));
                     if (upstream != null) {
                         upstream.reset();
                     }
-                    failBeforeHead(GatewayError.of(ErrorType.UPSTREAM_TIMEOUT,
-                            "the provider sent no response within %d ms", timeoutMs).with("timeout_ms", timeoutMs));
                 }
             });
             RequestOptions options = new RequestOptions()
