@@ -44,8 +44,8 @@ final class CacheKey {
         }
         try {
             return CanonicalJson.of(raw);
-        } catch (IOException e) {
-            // The body was already parsed once; should it still not read, its exact bytes still key it safely.
+        } catch (IOException | RuntimeException e) {
+            // The body was parsed once already; should it still not canonicalise, its exact bytes key it safely.
             return raw;
         }
     }

@@ -16,8 +16,8 @@ import java.util.List;
  * Two bodies that differ only in member order or layout give the same bytes.
  *
  * <p>Single pass over Jackson's token stream into one byte array: each object's members are written
- * in arrival order, then that object's region is permuted in place into name order, so no tree is
- * built and nothing depends on a map's iteration order.
+ * in arrival order, then that object's region is permuted into name order, so no tree is built and
+ * nothing depends on a map's iteration order.
  */
 final class CanonicalJson {
     private static final JsonFactory JSON = JsonFactory.builder()
@@ -74,8 +74,11 @@ final class CanonicalJson {
         put((byte) ']');
     }
 
+    /**
+     * Each member is written as {@code ,name:value}; sorting moves whole members, and the first
+     * member's comma then becomes the opening brace, so no byte is shifted to place separators.
+     */
     private void object(JsonParser p) throws IOException {
-        put((byte) '{');
         int start = size;
         List<Member> members = null;
         String previous = null;
@@ -83,7 +86,8 @@ final class CanonicalJson {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             int from = size;
-            string(name);
+            put((byte) ',');
+            string(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
             put((byte) ':');
             value(p, p.nextToken());
             if (members == null) {
@@ -93,13 +97,14 @@ final class CanonicalJson {
             sorted &= previous == null || previous.compareTo(name) <= 0;
             previous = name;
         }
-        if (members != null) {
-            if (!sorted) {
-                permute(start, members);
-            }
-            // Commas go in after sorting, so member regions hold exactly name:value.
-            insertCommas(start, members);
+        if (members == null) {
+            raw("{}");
+            return;
         }
+        if (!sorted) {
+            permute(start, members);
+        }
+        out[start] = '{';
         put((byte) '}');
     }
 
@@ -110,84 +115,49 @@ final class CanonicalJson {
         for (Member m : members) {
             int len = m.to - m.from;
             System.arraycopy(region, m.from - start, out, at, len);
-            m.to = at + len;
-            m.from = at;
             at += len;
         }
     }
 
-    private void insertCommas(int start, List<Member> members) {
-        int commas = members.size() - 1;
-        if (commas == 0) {
-            return;
-        }
-        ensure(commas);
-        // Shift from the end so every byte moves once.
-        int end = size;
-        int shift = commas;
-        for (int i = members.size() - 1; i > 0; i--) {
-            Member m = members.get(i);
-            System.arraycopy(out, m.from, out, m.from + shift, end - m.from);
-            shift--;
-            out[m.from + shift] = ',';
-            end = m.from;
-        }
-        size += commas;
-    }
-
-    private void string(String s) {
-        put((byte) '"');
-        for (int i = 0; i < s.length(); i++) {
-            i = character(s.charAt(i), i, s, null, 0, s.length());
-        }
-        put((byte) '"');
-    }
-
     private void string(char[] chars, int offset, int length) {
-        put((byte) '"');
+        // Room for the worst case up front (a control character takes 6 bytes), so the loop does no checks.
+        ensure(length * 6L + 2);
+        byte[] o = out;
+        int at = size;
+        o[at++] = '"';
         int end = offset + length;
         for (int i = offset; i < end; i++) {
-            i = character(chars[i], i, null, chars, offset, end);
+            char c = chars[i];
+            if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+                o[at++] = (byte) c;
+            } else if (c == '"' || c == '\\') {
+                o[at++] = '\\';
+                o[at++] = (byte) c;
+            } else if (c < 0x20) {
+                o[at++] = '\\';
+                o[at++] = 'u';
+                o[at++] = '0';
+                o[at++] = '0';
+                o[at++] = HEX[c >> 4];
+                o[at++] = HEX[c & 0xF];
+            } else if (c < 0x800) {
+                o[at++] = (byte) (0xC0 | c >> 6);
+                o[at++] = (byte) (0x80 | c & 0x3F);
+            } else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(chars[i + 1])) {
+                int cp = Character.toCodePoint(c, chars[++i]);
+                o[at++] = (byte) (0xF0 | cp >> 18);
+                o[at++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                o[at++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                o[at++] = (byte) (0x80 | cp & 0x3F);
+            } else {
+                // Lone surrogates (JSON escapes can spell them) keep their 3-byte form.
+                o[at++] = (byte) (0xE0 | c >> 12);
+                o[at++] = (byte) (0x80 | c >> 6 & 0x3F);
+                o[at++] = (byte) (0x80 | c & 0x3F);
+            }
         }
-        put((byte) '"');
-    }
-
-    /** Writes one character as UTF-8 (escaping what JSON requires); returns the index last consumed. */
-    private int character(char c, int i, String s, char[] chars, int offset, int end) {
-        if (c == '"' || c == '\\') {
-            put((byte) '\\');
-            put((byte) c);
-        } else if (c < 0x20) {
-            ensure(6);
-            out[size++] = '\\';
-            out[size++] = 'u';
-            out[size++] = '0';
-            out[size++] = '0';
-            out[size++] = HEX[c >> 4];
-            out[size++] = HEX[c & 0xF];
-        } else if (c < 0x80) {
-            put((byte) c);
-        } else if (c < 0x800) {
-            ensure(2);
-            out[size++] = (byte) (0xC0 | c >> 6);
-            out[size++] = (byte) (0x80 | c & 0x3F);
-        } else if (Character.isHighSurrogate(c) && i + 1 < end
-                && Character.isLowSurrogate(s != null ? s.charAt(i + 1) : chars[i + 1])) {
-            int cp = Character.toCodePoint(c, s != null ? s.charAt(i + 1) : chars[i + 1]);
-            ensure(4);
-            out[size++] = (byte) (0xF0 | cp >> 18);
-            out[size++] = (byte) (0x80 | cp >> 12 & 0x3F);
-            out[size++] = (byte) (0x80 | cp >> 6 & 0x3F);
-            out[size++] = (byte) (0x80 | cp & 0x3F);
-            return i + 1;
-        } else {
-            // Lone surrogates (possible through \\u escapes) are kept as their 3-byte form.
-            ensure(3);
-            out[size++] = (byte) (0xE0 | c >> 12);
-            out[size++] = (byte) (0x80 | c >> 6 & 0x3F);
-            out[size++] = (byte) (0x80 | c & 0x3F);
-        }
-        return i;
+        o[at++] = '"';
+        size = at;
     }
 
     private void ascii(char[] chars, int offset, int length) {
@@ -209,16 +179,20 @@ final class CanonicalJson {
         out[size++] = b;
     }
 
-    private void ensure(int more) {
-        if (size + more > out.length) {
-            out = Arrays.copyOf(out, Math.max(out.length * 2, size + more));
+    private void ensure(long more) {
+        long needed = size + more;
+        if (needed > out.length) {
+            if (needed > Integer.MAX_VALUE - 16) {
+                throw new IllegalStateException("canonical form too large: " + needed + " bytes");
+            }
+            out = Arrays.copyOf(out, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(out.length * 2L, needed)));
         }
     }
 
     private static final class Member implements Comparable<Member> {
         final String name;
-        int from;
-        int to;
+        final int from;
+        final int to;
 
         Member(String name, int from, int to) {
             this.name = name;
