@@ -2,6 +2,11 @@ package dev.fairway.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.helpers.MessageAccumulator;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.HttpResponseFor;
@@ -133,6 +138,40 @@ class CacheEndToEndTest {
             assertThat(statuses).containsExactly("MISS", "HIT");
             assertThat(texts.get(0)).isNotBlank();
             assertThat(texts.get(1)).isEqualTo(texts.get(0));
+            assertThat(mock.requestCount()).isEqualTo(1);
+        } finally {
+            client.close();
+        }
+    }
+
+    @Test
+    void theAnthropicSdkStreamsTheSameMessageFromTheCache() {
+        start(MockOptions.defaults());
+        AnthropicClient client = AnthropicOkHttpClient.builder()
+                .baseUrl("http://127.0.0.1:" + fairway.port() + "/anthropic")
+                .apiKey("sk-ant-client")
+                .maxRetries(0)
+                .build();
+        try {
+            MessageCreateParams params = MessageCreateParams.builder()
+                    .model("claude-sonnet-4-5").maxTokens(100).addUserMessage("hello there world").build();
+            List<String> statuses = new ArrayList<>();
+            List<String> texts = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                try (com.anthropic.core.http.HttpResponseFor<com.anthropic.core.http.StreamResponse<RawMessageStreamEvent>> raw =
+                             client.messages().withRawResponse().createStreaming(params)) {
+                    statuses.add(raw.headers().values("cf-aig-cache-status").get(0));
+                    MessageAccumulator accumulator = MessageAccumulator.create();
+                    try (com.anthropic.core.http.StreamResponse<RawMessageStreamEvent> stream = raw.parse()) {
+                        stream.stream().forEach(event -> accumulator.accumulate(event.validate()));
+                    }
+                    texts.add(accumulator.message().validate().content().get(0).asText().text());
+                }
+                settle();
+            }
+
+            assertThat(statuses).containsExactly("MISS", "HIT");
+            assertThat(texts).containsExactly("Echo: hello there world hello", "Echo: hello there world hello");
             assertThat(mock.requestCount()).isEqualTo(1);
         } finally {
             client.close();
