@@ -38,22 +38,32 @@ final class MockHandler implements Handler<HttpServerRequest> {
     @Override
     public void handle(HttpServerRequest request) {
         // A body that never completes means the client went away; there is no one to answer.
-        request.body().onSuccess(body -> {
-            try {
-                answer(request, body);
-            } catch (RuntimeException e) {
-                LOG.error("mock provider failed on {} {}", request.method(), request.uri(), e);
-                if (!request.response().headWritten() && !request.response().closed()) {
-                    byte[] error = Json.bytes(ErrorShape.OPENAI.body(500, "mock provider bug: " + e, Ids.of(request.method().name(), request.uri(), new byte[0])));
-                    new Reply(vertx, request).json(500, error, Map.of());
-                }
-            }
-        });
+        request.body().onSuccess(body -> guarded(request, () -> receive(request, body)));
     }
 
-    private void answer(HttpServerRequest request, Buffer buffer) {
+    /** A request as parsed once: what is recorded, routed and answered. */
+    private record Incoming(Optional<Route> route, JsonNode body, String malformed, String model,
+                            RecordedRequest recorded, Ids ids, ErrorShape shape) {
+    }
+
+    private void receive(HttpServerRequest request, Buffer buffer) {
+        Incoming in = parse(request, buffer.getBytes());
+        recorder.record(in.recorded());
+        Reply reply = new Reply(vertx, request);
+        Directives directives;
+        try {
+            directives = Directives.read(in.recorded(), defaultChunks);
+        } catch (IllegalArgumentException e) {
+            reply.json(400, Json.bytes(in.shape().body(400, e.getMessage(), in.ids())), in.shape().headers(400));
+            return;
+        }
+        Fault fault = faults.decide(in.recorded(), directives.fault(), in.ids().fingerprint()).orElse(null);
+        Duration delay = fault == null ? Duration.ZERO : fault.firstByteDelay();
+        reply.after(delay, () -> guarded(request, () -> respond(request, reply, in, directives, fault)));
+    }
+
+    private static Incoming parse(HttpServerRequest request, byte[] bytes) {
         String method = request.method().name();
-        byte[] bytes = buffer.getBytes();
         Optional<Route> route = Route.match(method, request.path());
         JsonNode body = Json.object();
         String malformed = null;
@@ -64,47 +74,46 @@ final class MockHandler implements Handler<HttpServerRequest> {
                 malformed = e.getOriginalMessage();
             }
         }
-        String model = route.map(Route::pathModel).orElse(body.path("model").isTextual() ? body.path("model").textValue() : null);
+        JsonNode bodyModel = body.path("model");
+        String model = route.map(Route::pathModel).orElse(bodyModel.isTextual() ? bodyModel.textValue() : null);
         RecordedRequest recorded = new RecordedRequest(method, request.uri(), headers(request), bytes, model);
-        recorder.record(recorded);
-
-        Ids ids = Ids.of(method, request.uri(), bytes);
         ErrorShape shape = route.map(r -> r.endpoint().format().errorShape()).orElse(ErrorShape.OPENAI);
-        Reply reply = new Reply(vertx, request);
-        Directives directives;
-        try {
-            directives = Directives.read(recorded, defaultChunks);
-        } catch (IllegalArgumentException e) {
-            reply.json(400, Json.bytes(shape.body(400, e.getMessage(), ids)), shape.headers(400));
-            return;
-        }
-        Fault fault = faults.decide(recorded, directives.fault(), ids.fingerprint()).orElse(null);
-        Duration delay = fault == null ? Duration.ZERO : fault.firstByteDelay();
-        JsonNode parsed = body;
-        String bodyError = malformed;
-        reply.after(delay, () -> {
-            if (fault != null && fault.resetConnection()) {
-                reply.reset();
-            } else if (fault != null && (fault.errorIn200() || fault.statusCode() != 0)) {
-                sendFault(reply, shape, ids, fault);
-            } else if (route.isEmpty()) {
-                String message = "Unknown request URL: " + method + " " + request.path() + " (mock provider)";
-                reply.json(404, Json.bytes(ErrorShape.OPENAI.body(404, message, ids)), Map.of());
-            } else if (bodyError != null) {
-                String message = "We could not parse the JSON body of your request: " + bodyError;
-                reply.json(400, Json.bytes(shape.body(400, message, ids)), shape.headers(400));
-            } else {
-                String query = request.query() == null ? "" : request.query();
-                Exchange exchange = exchange(route.get(), parsed, query, model, directives, ids);
-                sendAnswer(reply, route.get().endpoint().format(), exchange, fault);
-            }
-        });
+        return new Incoming(route, body, malformed, model, recorded, Ids.of(method, request.uri(), bytes), shape);
     }
 
-    private static Exchange exchange(Route route, JsonNode body, String query, String model, Directives d, Ids ids) {
-        WireFormat format = route.endpoint().format();
-        Answer answer = Answer.to(format.prompt(body), d.chunks(), d.cachedTokens());
-        return new Exchange(model != null ? model : format.defaultModel(), body, query, answer, ids);
+    /** Faults first, as a failing upstream fails whatever was asked; then 404, 400, or the answer. */
+    private void respond(HttpServerRequest request, Reply reply, Incoming in, Directives directives, Fault fault) {
+        if (fault != null && fault.resetConnection()) {
+            reply.reset();
+        } else if (fault != null && (fault.errorIn200() || fault.statusCode() != 0)) {
+            sendFault(reply, in.shape(), in.ids(), fault);
+        } else if (in.route().isEmpty()) {
+            String message = "Unknown request URL: " + request.method() + " " + request.path() + " (mock provider)";
+            reply.json(404, Json.bytes(ErrorShape.OPENAI.body(404, message, in.ids())), Map.of());
+        } else if (in.malformed() != null) {
+            String message = "We could not parse the JSON body of your request: " + in.malformed();
+            reply.json(400, Json.bytes(in.shape().body(400, message, in.ids())), in.shape().headers(400));
+        } else {
+            WireFormat format = in.route().get().endpoint().format();
+            Answer answer = Answer.to(format.prompt(in.body()), directives.chunks(), directives.cachedTokens());
+            String query = request.query() == null ? "" : request.query();
+            String model = in.model() != null ? in.model() : format.defaultModel();
+            sendAnswer(reply, format, new Exchange(model, in.body(), query, answer, in.ids()), fault);
+        }
+    }
+
+    /** A bug here (or in a rule's predicate) becomes a 500 the test can see, not a hung request. */
+    private void guarded(HttpServerRequest request, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.error("mock provider failed on {} {}", request.method(), request.uri(), e);
+            if (!request.response().headWritten() && !request.response().closed()) {
+                Ids ids = Ids.of(request.method().name(), request.uri(), new byte[0]);
+                byte[] error = Json.bytes(ErrorShape.OPENAI.body(500, "mock provider bug: " + e, ids));
+                new Reply(vertx, request).json(500, error, Map.of());
+            }
+        }
     }
 
     private void sendAnswer(Reply reply, WireFormat format, Exchange exchange, Fault fault) {

@@ -61,7 +61,9 @@ public final class MockProvider implements AutoCloseable {
                 .setHost(options.host())
                 .setPort(options.port())
                 // HTTP/1.1 only: a cut or reset then ends exactly one exchange, as with most upstreams.
-                .setHttp2ClearTextEnabled(false);
+                .setHttp2ClearTextEnabled(false)
+                // Clients that send Expect: 100-continue would otherwise wait for a 100 that never comes.
+                .setHandle100ContinueAutomatically(true);
         HttpServer server = vertx.createHttpServer(serverOptions)
                 .requestHandler(new MockHandler(vertx, options.chunks(), recorder, faults));
         try {

@@ -4,15 +4,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** A plain JDK HTTP/1.1 client for talking to the mock, as a gateway would. */
 final class Http {
@@ -50,27 +56,63 @@ final class Http {
         return parse(response.body());
     }
 
-    /** Reads the whole body as it arrives, keeping what came before a broken connection. */
+    /**
+     * Reads the whole body as it arrives, keeping what came before a broken connection. A body
+     * publisher is used because the JDK's InputStream handler drops buffered bytes once it fails.
+     */
     static Received receive(MockProvider mock, String path, String body, String... headers) throws IOException {
         HttpRequest request = request(mock, path, headers).POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        HttpResponse<InputStream> response;
+        Collector collector = new Collector();
+        HttpResponse<Flow.Publisher<List<ByteBuffer>>> response;
         try {
-            response = CLIENT.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            response = CLIENT.send(request, HttpResponse.BodyHandlers.ofPublisher());
+            response.body().subscribe(collector);
+            collector.done.get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException(e);
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        IOException failure = null;
-        try (InputStream in = response.body()) {
-            byte[] buffer = new byte[8192];
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-                bytes.write(buffer, 0, n);
+        IOException failure = collector.failure == null ? null
+                : collector.failure instanceof IOException io ? io : new IOException(collector.failure);
+        return new Received(response.statusCode(), response.headers(), collector.text(), failure);
+    }
+
+    /** Keeps every body buffer delivered before the end, whichever way the body ends. */
+    private static final class Collector implements Flow.Subscriber<List<ByteBuffer>> {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        volatile Throwable failure;
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public synchronized void onNext(List<ByteBuffer> buffers) {
+            for (ByteBuffer buffer : buffers) {
+                byte[] chunk = new byte[buffer.remaining()];
+                buffer.get(chunk);
+                bytes.writeBytes(chunk);
             }
-        } catch (IOException e) {
-            failure = e;
         }
-        return new Received(response.statusCode(), response.headers(), bytes.toString(StandardCharsets.UTF_8), failure);
+
+        @Override
+        public void onError(Throwable throwable) {
+            failure = throwable;
+            done.complete(null);
+        }
+
+        @Override
+        public void onComplete() {
+            done.complete(null);
+        }
+
+        synchronized String text() {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
     }
 
     static JsonNode parse(String json) {

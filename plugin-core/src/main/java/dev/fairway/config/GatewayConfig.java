@@ -15,6 +15,7 @@ public record GatewayConfig(
         @Doc("Provider credentials and overrides shared by every route, keyed by provider slug.") Map<String, ProviderSettings> providers,
         @Doc("Extra OpenAI-compatible providers (self-hosted vLLM, Ollama, ...).") List<CustomProvider> customProviders,
         @Doc(value = "The routes this process serves; one default route at / when left out.", defaultValue = "[{name: default, prefix: /}]") List<RouteConfig> routes,
+        @Doc("Redis shared by several gateway processes; when set, quota buckets live there instead of in this process's memory.") RedisSettings redis,
         @Doc("Storage of the exact response cache (tiers, sizes, disk directory), shared by every route.") CacheStorageSettings cacheStorage)
         implements Validatable {
 
@@ -30,6 +31,9 @@ public record GatewayConfig(
     @Override
     public void validate(Problems problems) {
         server.validate(problems.at("server"));
+        if (redis != null) {
+            redis.validate(problems.at("redis"));
+        }
         dispatch.validate(problems.at("dispatch"));
         cacheStorage.validate(problems.at("cache_storage"));
         providers.forEach((slug, settings) -> {

@@ -35,6 +35,14 @@ class RequestBodyTest {
     }
 
     @Test
+    void jsonIsRecognisedByItsFirstByteWhateverTheLabel() {
+        byte[] json = "{\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8);
+        assertThat(RequestBody.scan(json, "application/x-www-form-urlencoded").model()).isEqualTo("m");
+        assertThat(RequestBody.scan(json, null).model()).isEqualTo("m");
+        assertThat(RequestBody.scan("plain words".getBytes(StandardCharsets.UTF_8), "text/plain").json()).isFalse();
+    }
+
+    @Test
     void malformedJsonSaysWhere() {
         GatewayError e = catchThrowableOfType(GatewayError.class, () -> scan("{\"model\": \"m\",\n \"messages\": [}"));
         assertThat(e.status()).isEqualTo(400);
