@@ -50,10 +50,14 @@ class CacheEndToEndTest {
     }
 
     private Fairway startGateway() {
+        return startGateway("{name: default, cache: {enabled: true}}");
+    }
+
+    private Fairway startGateway(String route) {
         return Fairway.builder(GatewayHarness.config("""
                 cache_storage: {directory: "%s", off_heap_mb: 4, disk_mb: 16}
-                routes: [{name: default, cache: {enabled: true}}]
-                """.formatted(dir.toString().replace("\\", "/")), mock.baseUrl())).standalone(true).start();
+                routes: [%s]
+                """.formatted(dir.toString().replace("\\", "/"), route), mock.baseUrl())).standalone(true).start();
     }
 
     @AfterEach
@@ -231,6 +235,18 @@ class CacheEndToEndTest {
         });
         assertThat(responses.stream().map(CacheEndToEndTest::status))
                 .containsOnly("MISS", "HIT").filteredOn("HIT"::equals).hasSize(19);
+    }
+
+    @Test
+    void hitsStillCountAgainstRequestQuotas() {
+        mock = MockProvider.start(MockOptions.defaults());
+        fairway = startGateway("{name: default, cache: {enabled: true}, quotas: [{name: two, limit: 2, window: 60s}]}");
+
+        List<HttpResponse<String>> answers = List.of(post(ASK), post(ASK), post(ASK));
+
+        assertThat(answers.stream().map(CacheEndToEndTest::status).toList()).containsExactly("MISS", "HIT", null);
+        assertThat(answers.get(2).statusCode()).isEqualTo(429);
+        assertThat(mock.requestCount()).isEqualTo(1);
     }
 
     @Test
