@@ -4,6 +4,7 @@ import dev.fairway.auth.AuthStage;
 import dev.fairway.cache.CacheStage;
 import dev.fairway.config.GatewayConfig;
 import dev.fairway.guardrail.GuardrailStage;
+import dev.fairway.log.LogStage;
 import dev.fairway.pipeline.Stage;
 import dev.fairway.policy.PolicyStage;
 import dev.fairway.quota.QuotaStage;
@@ -25,6 +26,8 @@ final class Stages {
         stages.add(new GuardrailStage());
         stages.add(QuotaStage.forConfig(config));
         stages.add(CacheStage.create(config));
+        // Keep last: its record shows what every stage before it did.
+        stages.add(LogStage.start(config.logs()));
         return stages;
     }
 }

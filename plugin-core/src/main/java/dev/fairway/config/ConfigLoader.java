@@ -78,11 +78,11 @@ public final class ConfigLoader {
     }
 
     public static GatewayConfig defaults() {
-        return new GatewayConfig(null, null, null, null, null, null, null);
+        return new GatewayConfig(null, null, null, null, null, null, null, null, null);
     }
 
     static RouteConfig defaultRoute() {
-        return new RouteConfig(null, null, null, null, null, null, null, null, null, null, null);
+        return new RouteConfig(null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     private <T> T read(String text, Class<T> type) {

@@ -28,6 +28,7 @@ public record RouteConfig(
         @Doc(value = "Provider, model and region rules (data residency); unrestricted when left out.", defaultValue = "{}") PolicySettings policy,
         @Doc(value = "Request guardrails (PII detectors and custom patterns) with flag or block actions; none when left out.", defaultValue = "{}") GuardrailSettings guardrails,
         @Doc(value = "Quotas on requests, tokens or cost, each with its own key, window and technique; a request must fit all of them.", defaultValue = "[]") List<QuotaRule> quotas,
+        @Doc("Request logs of this route: on or off, payloads, redaction, headers left out.") LoggingSettings logging,
         @Doc("Exact response cache of this route; off unless enabled.") CacheSettings cache)
         implements Validatable {
 
@@ -44,6 +45,7 @@ public record RouteConfig(
         policy = Objects.requireNonNullElseGet(policy, PolicySettings::unrestricted);
         guardrails = Objects.requireNonNullElseGet(guardrails, GuardrailSettings::none);
         quotas = List.copyOf(Objects.requireNonNullElse(quotas, List.of()));
+        logging = Objects.requireNonNullElseGet(logging, LoggingSettings::defaults);
         cache = Objects.requireNonNullElseGet(cache, CacheSettings::defaults);
     }
 
@@ -81,6 +83,7 @@ public record RouteConfig(
         policy.validate(problems.at("policy"));
         guardrails.validate(problems.at("guardrails"));
         validateQuotas(problems);
+        logging.validate(problems.at("logging"));
         cache.validate(problems.at("cache"));
     }
 
