@@ -1,6 +1,7 @@
 package dev.fairway;
 
 import dev.fairway.auth.AuthStage;
+import dev.fairway.cache.CacheStage;
 import dev.fairway.config.GatewayConfig;
 import dev.fairway.guardrail.GuardrailStage;
 import dev.fairway.log.LogStage;
@@ -24,6 +25,7 @@ final class Stages {
         stages.add(new PolicyStage(config));
         stages.add(new GuardrailStage());
         stages.add(QuotaStage.forConfig(config));
+        stages.add(CacheStage.create(config));
         // Keep last: its record shows what every stage before it did.
         stages.add(LogStage.start(config.logs()));
         return stages;

@@ -34,7 +34,8 @@ public record RouteConfig(
         @Doc("Request logs of this route: on or off, payloads, redaction, headers left out.") LoggingSettings logging,
         @Doc(value = "Retries of each upstream target before the client gets a byte.", defaultValue = "{max_attempts: 1}") RetrySettings retry,
         @Doc(value = "Targets tried in order when the requested one fails (other providers or models).", defaultValue = "{targets: []}") FallbackSettings fallback,
-        @Doc(value = "Circuit breaker per target: a failing target is skipped for a cool-down, then probed.", defaultValue = "{enabled: true}") BreakerSettings circuitBreaker)
+        @Doc(value = "Circuit breaker per target: a failing target is skipped for a cool-down, then probed.", defaultValue = "{enabled: true}") BreakerSettings circuitBreaker,
+        @Doc("Exact response cache of this route; off unless enabled.") CacheSettings cache)
         implements Validatable {
 
     public static final long DEFAULT_MAX_BODY = 10L * 1024 * 1024;
@@ -54,6 +55,7 @@ public record RouteConfig(
         retry = Objects.requireNonNullElseGet(retry, RetrySettings::defaults);
         fallback = Objects.requireNonNullElseGet(fallback, FallbackSettings::none);
         circuitBreaker = Objects.requireNonNullElseGet(circuitBreaker, BreakerSettings::defaults);
+        cache = Objects.requireNonNullElseGet(cache, CacheSettings::defaults);
     }
 
     /** The provider settings this route uses for {@code slug}, layered over the process-wide ones. */
@@ -94,6 +96,7 @@ public record RouteConfig(
         retry.validate(problems.at("retry"));
         fallback.validate(problems.at("fallback"));
         circuitBreaker.validate(problems.at("circuit_breaker"));
+        cache.validate(problems.at("cache"));
     }
 
     private void validateQuotas(Problems problems) {
