@@ -6,13 +6,18 @@ import dev.fairway.admin.AdminServer;
 import dev.fairway.analytics.AnalyticsStage;
 import dev.fairway.config.GatewayConfig;
 import dev.fairway.config.ServerSettings;
-import dev.fairway.metrics.MetricsRegistry;
-import dev.fairway.quota.QuotaStage;
+import dev.fairway.cost.PriceTable;
 import dev.fairway.dispatch.Dispatcher;
+import dev.fairway.dispatch.RetryScheduler;
+import dev.fairway.log.LogStage;
+import dev.fairway.metrics.MetricsRegistry;
 import dev.fairway.pipeline.Gateway;
 import dev.fairway.pipeline.Stage;
 import dev.fairway.provider.ProviderRegistry;
+import dev.fairway.quota.QuotaStage;
+import dev.fairway.retry.CircuitBreakers;
 import dev.fairway.server.GatewayServer;
+import dev.fairway.usage.UsageMetering;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.ArrayList;
@@ -112,6 +117,7 @@ public final class Fairway implements AutoCloseable {
         private boolean dispatcherEndpoint;
         private final List<Stage> extraStages = new ArrayList<>();
         private Integer adminPort;
+        private RetryScheduler retryScheduler;
 
         private Builder(GatewayConfig config) {
             this.config = requireNonNull(config, "config");
@@ -145,6 +151,12 @@ public final class Fairway implements AutoCloseable {
             return this;
         }
 
+        /** Decides when retries run; the event loop's timers by default. Tests record the waits instead of sleeping. */
+        public Builder retryScheduler(RetryScheduler scheduler) {
+            this.retryScheduler = requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
         /** Adds a stage after the standard ones (tests, embedding). */
         public Builder stage(Stage stage) {
             extraStages.add(requireNonNull(stage, "stage"));
@@ -158,7 +170,8 @@ public final class Fairway implements AutoCloseable {
                 List<Stage> stages = new ArrayList<>(Stages.standard(config));
                 stages.addAll(extraStages);
                 Gateway gateway = new Gateway(config, registry, stages);
-                Dispatcher dispatcher = new Dispatcher(vertx, config.dispatch());
+                Dispatcher dispatcher = new Dispatcher(vertx, config.dispatch(),
+                        new UsageMetering(PriceTable.of(config.pricing())), retryScheduler, CircuitBreakers.systemClock());
                 GatewayServer front = standalone
                         ? join(GatewayServer.start(vertx, gateway, dispatcher, GatewayServer.Mode.STANDALONE,
                                 config.server().host(), config.server().port()).toCompletionStage().toCompletableFuture())
@@ -205,6 +218,15 @@ public final class Fairway implements AutoCloseable {
                             quota::storeFailures);
                     registry.gauge("fairway_quota_store_available", "1 when the last quota store operation succeeded, else 0.",
                             () -> quota.storeAvailable() ? 1 : 0);
+                }
+                if (s instanceof LogStage logs) {
+                    registry.counter("fairway_log_records_written_total", "Log records appended to the spool.", () -> logs.stats().written());
+                    registry.counter("fairway_log_records_dropped_total", "Log records dropped (queue full).", () -> logs.stats().dropped());
+                    registry.counter("fairway_log_records_failed_total", "Log records that could not be written.", () -> logs.stats().failed());
+                    registry.gauge("fairway_log_queue", "Log records waiting to be written to the spool.", () -> logs.stats().queued());
+                    registry.counter("fairway_log_exported_objects_total", "Objects exported to object storage.", () -> logs.stats().exportedObjects());
+                    registry.counter("fairway_log_export_failures_total", "Failed export attempts.", () -> logs.stats().exportFailures());
+                    registry.gauge("fairway_log_export_backlog_segments", "Spool segments not yet exported.", () -> logs.stats().exportBacklogSegments());
                 }
             }
         }

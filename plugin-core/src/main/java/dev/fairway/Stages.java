@@ -2,8 +2,10 @@ package dev.fairway;
 
 import dev.fairway.analytics.AnalyticsStage;
 import dev.fairway.auth.AuthStage;
+import dev.fairway.cache.CacheStage;
 import dev.fairway.config.GatewayConfig;
 import dev.fairway.guardrail.GuardrailStage;
+import dev.fairway.log.LogStage;
 import dev.fairway.pipeline.Stage;
 import dev.fairway.policy.PolicyStage;
 import dev.fairway.quota.QuotaStage;
@@ -12,8 +14,9 @@ import java.util.List;
 
 /**
  * The standard stages, in the order a request meets them (DESIGN.md s.2): authenticate, policy,
- * guardrails, quotas, cache, then analytics (which only records completions). Each feature adds its one line here; the order is the contract (hits
- * still count as requests because quotas come before the cache).
+ * guardrails, quotas, cache, then analytics and logs (which only record completions). Each feature
+ * adds its one line here; the order is the contract (hits still count as requests because quotas
+ * come before the cache).
  */
 final class Stages {
     private Stages() {}
@@ -24,7 +27,10 @@ final class Stages {
         stages.add(new PolicyStage(config));
         stages.add(new GuardrailStage());
         stages.add(QuotaStage.forConfig(config));
+        stages.add(CacheStage.create(config));
         stages.add(AnalyticsStage.create());
+        // Keep last: its record shows what every stage before it did.
+        stages.add(LogStage.start(config.logs()));
         return stages;
     }
 }

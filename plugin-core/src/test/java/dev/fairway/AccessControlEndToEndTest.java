@@ -45,7 +45,7 @@ class AccessControlEndToEndTest {
         logs.start();
         root.addAppender(logs);
         upstream = new RecordingUpstream();
-        fairway = Fairway.builder(ConfigLoader.withEnv(Map.of()).parse("""
+        fairway = Fairway.builder(ConfigLoader.withEnv(Map.of()).parse("logs: {spool_dir: '" + dev.fairway.testing.GatewayHarness.tempDir("fairway-spool") + "'}\n" + """
                 server: {port: 0, admin_port: 0}
                 routes:
                   - name: secured

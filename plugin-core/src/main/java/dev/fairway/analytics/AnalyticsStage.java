@@ -12,6 +12,7 @@ import dev.fairway.pipeline.Exchange;
 import dev.fairway.pipeline.Stage;
 import dev.fairway.pipeline.Step;
 import dev.fairway.pipeline.Usage;
+import dev.fairway.plan.PlannedTarget;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,9 +90,10 @@ public final class AnalyticsStage implements Stage {
     }
 
     void record(Exchange exchange, Completion c) {
+        PlannedTarget answered = answered(exchange, c);
         String route = routes.apply(exchange.route().name());
-        String provider = providers.apply(exchange.target().provider().slug());
-        String model = models.apply(exchange.model());
+        String provider = providers.apply(answered.target().provider().slug());
+        String model = models.apply(answered.model());
         String errorType = c.success() ? null : errorType(c);
         Usage usage = c.usage();
         metrics.requests().record(route, provider, model, c.status(), c.cached(), errorType, usage, c.costUsd(),
@@ -100,6 +102,19 @@ public final class AnalyticsStage implements Stage {
                 errorType, usage == null ? 0 : usage.inputTokens(), usage == null ? 0 : usage.outputTokens(),
                 usage == null ? 0 : usage.cachedInputTokens(), c.costUsd(), c.durationNanos(), c.ttfbNanos(),
                 metadata(exchange.cfAig().metadata()), exchange.logId()));
+    }
+
+    /**
+     * The target whose answer the client got: a fallback chain or a Universal request counts under the
+     * provider and model that answered, not the first one asked.
+     */
+    private static PlannedTarget answered(Exchange exchange, Completion c) {
+        for (PlannedTarget t : exchange.plan().targets()) {
+            if (t.step() == c.step()) {
+                return t;
+            }
+        }
+        return exchange.plan().first();
     }
 
     /** The gateway's own error type when it answered with one, else what the status says. */

@@ -226,7 +226,7 @@
 
   // One chart: lines (or stacked areas) over the series, with a y-axis maximum and first/last times.
   function chart(id, series, lines, opts) {
-    const W = 600, H = 160, L = 54, R = 8, T = 8, B = 20;
+    const W = 600, H = 160, L = 68, R = 8, T = 8, B = 20;
     const host = $(id);
     host.replaceChildren();
     const root = svg('svg', { viewBox: '0 0 ' + W + ' ' + H, role: 'img' });

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairway.Fairway;
 import dev.fairway.config.ConfigException;
+import dev.fairway.cost.PriceTable;
 import dev.fairway.mock.MockOptions;
+import dev.fairway.pipeline.Usage;
 import dev.fairway.testing.GatewayHarness;
 import java.io.IOException;
 import java.net.URI;
@@ -44,16 +46,41 @@ class AdminEndToEndTest {
         return h;
     }
 
-    /** Five requests: four to OpenAI (one failing upstream), one to Anthropic; two carry team=a. Returns the failing one's log id. */
-    static String sendKnownTraffic(GatewayHarness h) {
+    /** What the known traffic sent: the failing request's log id and the tokens the provider reported. */
+    record Sent(String failedLogId, long tokensIn, long tokensOut, double costUsd) {}
+
+    private static double price(String provider, String model, long in, long out) {
+        Double c = PriceTable.shippedOnly().cost(provider, model, new Usage(in, out, 0), null);
+        return c == null ? 0 : c;
+    }
+
+    /** Five requests: four to OpenAI (one failing upstream), one to Anthropic; two carry team=a. */
+    static Sent sendKnownTraffic(GatewayHarness h) throws IOException {
         String meta = "{\"team\":\"a\"}";
-        assertThat(h.post("/openai/v1/chat/completions", CHAT, "cf-aig-metadata", meta).statusCode()).isEqualTo(200);
-        assertThat(h.post("/openai/v1/chat/completions", CHAT, "cf-aig-metadata", meta).statusCode()).isEqualTo(200);
-        assertThat(h.post("/openai/v1/chat/completions", CHAT).statusCode()).isEqualTo(200);
-        assertThat(h.post("/anthropic/v1/messages", MESSAGES, "anthropic-version", "2023-06-01").statusCode()).isEqualTo(200);
+        long in = 0;
+        long out = 0;
+        double cost = 0;
+        for (HttpResponse<String> r : List.of(
+                h.post("/openai/v1/chat/completions", CHAT, "cf-aig-metadata", meta),
+                h.post("/openai/v1/chat/completions", CHAT, "cf-aig-metadata", meta),
+                h.post("/openai/v1/chat/completions", CHAT))) {
+            assertThat(r.statusCode()).isEqualTo(200);
+            JsonNode usage = JSON.readTree(r.body()).get("usage");
+            in += usage.get("prompt_tokens").asLong();
+            out += usage.get("completion_tokens").asLong();
+            cost += price("openai", "gpt-4o-mini", usage.get("prompt_tokens").asLong(), usage.get("completion_tokens").asLong());
+        }
+        HttpResponse<String> anthropic = h.post("/anthropic/v1/messages", MESSAGES, "anthropic-version", "2023-06-01");
+        assertThat(anthropic.statusCode()).isEqualTo(200);
+        JsonNode usage = JSON.readTree(anthropic.body()).get("usage");
+        in += usage.get("input_tokens").asLong();
+        out += usage.get("output_tokens").asLong();
+        cost += price("anthropic", "claude-3-5-haiku", usage.get("input_tokens").asLong(), usage.get("output_tokens").asLong());
         HttpResponse<String> failed = h.post("/openai/v1/chat/completions", CHAT, "x-mock-status", "500", "cf-aig-metadata", "{\"team\":\"b\"}");
         assertThat(failed.statusCode()).isEqualTo(500);
-        return failed.headers().firstValue("cf-aig-log-id").orElseThrow();
+        assertThat(in).isPositive();
+        assertThat(cost).isPositive();
+        return new Sent(failed.headers().firstValue("cf-aig-log-id").orElseThrow(), in, out, cost);
     }
 
     static HttpResponse<String> get(GatewayHarness h, String pathAndQuery, String... headers) {
@@ -106,10 +133,14 @@ class AdminEndToEndTest {
     @Test
     void analyticsTotalsEqualTheKnownTraffic() throws IOException {
         GatewayHarness h = harness("");
-        String failedLogId = sendKnownTraffic(h);
+        Sent sent = sendKnownTraffic(h);
+        String failedLogId = sent.failedLogId();
 
         JsonNode all = analyticsOnce(h, range() + "&interval=minute", 5);
         JsonNode t = all.get("totals");
+        assertThat(t.get("tokens_in").asLong()).isEqualTo(sent.tokensIn());
+        assertThat(t.get("tokens_out").asLong()).isEqualTo(sent.tokensOut());
+        assertThat(t.get("cost_usd").asDouble()).isCloseTo(sent.costUsd(), org.assertj.core.api.Assertions.within(1e-9));
         assertThat(t.get("requests").asLong()).isEqualTo(5);
         assertThat(t.get("errors").asLong()).isEqualTo(1);
         assertThat(t.get("cached").asLong()).isZero();
@@ -140,6 +171,23 @@ class AdminEndToEndTest {
         assertThat(teamA.get("recent_errors")).isEmpty();
         JsonNode anthropic = analyticsOnce(h, range() + "&provider=anthropic", 1);
         assertThat(anthropic.get("totals").get("requests").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void aFallbackCountsUnderTheTargetThatAnswered() throws IOException {
+        GatewayHarness h = harness("""
+                routes:
+                  - name: chain
+                    prefix: /
+                    fallback: {targets: [{provider: mistral, model: mistral-small-latest}]}
+                """);
+        HttpResponse<String> r = h.post("/openai/v1/chat/completions", CHAT, "x-mock-fail-model", "gpt-4o-mini");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.headers().firstValue("cf-aig-step")).hasValue("1");
+        JsonNode byModel = analyticsOnce(h, range() + "&group_by=model", 1);
+        assertThat(groupRequests(byModel, "mistral-small-latest")).isEqualTo(1);
+        assertThat(groupRequests(byModel, "gpt-4o-mini")).isZero();
+        assertThat(groupRequests(analyticsOnce(h, range() + "&group_by=provider", 1), "mistral")).isEqualTo(1);
     }
 
     private static long groupRequests(JsonNode answer, String key) {

@@ -47,7 +47,7 @@ class QuotaEndToEndTest {
         });
         upstream.start();
         // Sliding, so that the real clock crossing a boundary mid-test gives nothing back (one request per half hour).
-        GatewayConfig config = ConfigLoader.withEnv(Map.of()).parse("""
+        GatewayConfig config = ConfigLoader.withEnv(Map.of()).parse("logs: {spool_dir: '" + dev.fairway.testing.GatewayHarness.tempDir("fairway-spool") + "'}\n" + """
                 server: {port: 0, admin_port: 0}
                 providers:
                   openai: {base_url: "http://127.0.0.1:%d/v1", api_key: sk-gateway}

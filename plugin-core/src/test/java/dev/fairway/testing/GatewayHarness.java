@@ -69,8 +69,22 @@ public final class GatewayHarness implements AutoCloseable {
                   cohere: {base_url: "MOCK"}
                   aws-bedrock: {base_url: "MOCK"}
                 """;
-        String text = (yaml.contains("server:") ? "" : "server: {port: 0, admin_port: 0}\n") + providers + yaml;
+        // Each gateway keeps its own log spool: a spool is one hash chain, locked by its process.
+        String logs = yaml.contains("logs:") ? "" : "logs: {spool_dir: '" + tempDir("fairway-spool") + "'}\n";
+        String server = yaml.contains("server:") ? "" : "server: {port: 0, admin_port: 0}\n";
+        String text = server + providers + logs + yaml;
         return ConfigLoader.withEnv(Map.of()).parse(text.replace("MOCK", mockBase));
+    }
+
+    /** A fresh temporary directory, removed when the JVM exits. */
+    public static String tempDir(String prefix) {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory(prefix);
+            dir.toFile().deleteOnExit();
+            return dir.toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public MockProvider mock() {

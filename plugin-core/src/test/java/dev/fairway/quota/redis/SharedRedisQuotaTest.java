@@ -57,7 +57,7 @@ class SharedRedisQuotaTest {
 
     /** A gateway core with its own Redis client; the rules are the same in every one. */
     private Fairway gateway(String redisUri, String prefix, int timeoutMs) {
-        GatewayConfig config = ConfigLoader.withEnv(Map.of("REDIS_URI", redisUri)).parse("""
+        GatewayConfig config = ConfigLoader.withEnv(Map.of("REDIS_URI", redisUri)).parse("logs: {spool_dir: '" + dev.fairway.testing.GatewayHarness.tempDir("fairway-spool") + "'}\n" + """
                 redis: {uri: '${env:REDIS_URI}', command_timeout_ms: %d, connect_timeout_ms: %d, key_prefix: '%s'}
                 routes:
                   - name: open
