@@ -36,10 +36,17 @@ public final class GatewayHarness implements AutoCloseable {
      * the mock ({@code MOCK} in the YAML is replaced by the mock's base URL, for custom providers).
      */
     public static GatewayHarness start(String yaml, MockOptions mockOptions) {
+        return start(yaml, mockOptions, b -> { });
+    }
+
+    /** As {@link #start(String, MockOptions)}, with a last say on the gateway's builder (a retry scheduler, a stage). */
+    public static GatewayHarness start(String yaml, MockOptions mockOptions, java.util.function.Consumer<Fairway.Builder> customize) {
         MockProvider mock = MockProvider.start(mockOptions);
         try {
             GatewayConfig config = config(yaml, mock.baseUrl());
-            return new GatewayHarness(mock, Fairway.builder(config).standalone(true).dispatcherEndpoint(true).start());
+            Fairway.Builder builder = Fairway.builder(config).standalone(true).dispatcherEndpoint(true);
+            customize.accept(builder);
+            return new GatewayHarness(mock, builder.start());
         } catch (RuntimeException e) {
             mock.close();
             throw e;
