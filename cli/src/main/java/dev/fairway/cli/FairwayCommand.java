@@ -15,6 +15,9 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             MockProviderCommand.class,
             dev.fairway.apisix.ApisixRunnerCommand.class,
+            dev.fairway.envoy.EnvoyExtProcCommand.class,
+            HashTokenCommand.class,
+            VerifyLogsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class FairwayCommand implements Runnable {
