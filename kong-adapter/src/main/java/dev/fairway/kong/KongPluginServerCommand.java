@@ -1,6 +1,5 @@
 package dev.fairway.kong;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairway.kong.pdk.PluginInfo;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,8 +55,8 @@ public final class KongPluginServerCommand implements Callable<Integer> {
         return KongServerProcess.run(socket == null ? defaultSocket() : socket, config, eventTimeoutSeconds, instanceIdleSeconds);
     }
 
-    static String dumpJson() throws Exception {
-        return new ObjectMapper().writeValueAsString(PluginInfo.dump(List.of(FairwayPluginInfo.create())));
+    static String dumpJson() {
+        return JsonText.write(PluginInfo.dump(List.of(FairwayPluginInfo.create())));
     }
 
     static Path defaultSocket() {
