@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The access phase: read the request from Kong, let the core decide, then either answer through
  * {@code kong.response.exit} or point Kong's upstream at the loopback dispatcher with a one-time
- * ticket. Every PDK call is a round trip to nginx, so this makes five to eight of them, no more.
+ * ticket. Every PDK call is a round trip to nginx: five or six for an answer, seven to nine for a forward.
  */
 final class Access {
     private static final Logger LOG = LoggerFactory.getLogger(Access.class);
