@@ -54,7 +54,7 @@ final class Access {
         String target = kong.request().getPathWithQuery();
         Headers headers = headers(kong.request().getHeaders());
         byte[] body = EMPTY;
-        if (hasBody(headers)) {
+        if (hasBody(method, headers)) {
             try {
                 body = kong.request().getRawBody(route.maxBodyBytes());
             } catch (KongPdkException e) {
@@ -133,9 +133,13 @@ final class Access {
         return GatewayError.of(ErrorType.INVALID_REQUEST, "the request body could not be read");
     }
 
-    private static boolean hasBody(Headers headers) {
+    /** Saves a round trip for bodiless requests; when in doubt (HTTP/2 may omit the length), asks. */
+    private static boolean hasBody(String method, Headers headers) {
         String length = headers.get("content-length");
-        return headers.contains("transfer-encoding") || (length != null && !length.strip().equals("0"));
+        if (length != null) {
+            return !length.strip().equals("0");
+        }
+        return headers.contains("transfer-encoding") || !(method.equals("GET") || method.equals("HEAD"));
     }
 
     private static Headers headers(Map<String, List<String>> kongHeaders) {

@@ -28,7 +28,13 @@ final class KongServerProcess {
             e.problems().forEach(p -> System.err.println("  " + p));
             return 2;
         }
-        Fairway fairway = Fairway.builder(config).dispatcherEndpoint(true).start();
+        Fairway fairway;
+        try {
+            fairway = Fairway.builder(config).dispatcherEndpoint(true).start();
+        } catch (RuntimeException e) {
+            System.err.println("fairway kong-pluginserver: cannot start the gateway core: " + e.getMessage());
+            return 1;
+        }
         PluginServer<RouteConfig> server;
         try {
             server = PluginServer.builder(FairwayKongPlugin.builder(fairway).build())

@@ -31,7 +31,6 @@ final class Event implements PdkChannel {
     private final BlockingQueue<Object> toPlugin = new LinkedBlockingQueue<>();
     private volatile long lastActivity;
     private volatile boolean lastCallMade;
-    private volatile boolean awaitingFinalStep;
     private volatile String pendingMethod;
 
     Event(long id, long instanceId, String phase, LongSupplier clock) {
@@ -109,15 +108,7 @@ final class Event implements PdkChannel {
     Output next() throws InterruptedException {
         Output o = toKong.take();
         touch();
-        if (o instanceof Call c && c.last()) {
-            awaitingFinalStep = true;
-        }
         return o;
-    }
-
-    /** Whether the last call (exit) went out: any further step is answered "ret". */
-    boolean awaitingFinalStep() {
-        return awaitingFinalStep;
     }
 
     void resume(Object data, boolean error) {

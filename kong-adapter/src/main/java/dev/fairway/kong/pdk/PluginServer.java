@@ -84,7 +84,7 @@ public final class PluginServer<C> implements AutoCloseable {
         return registry.instanceCount();
     }
 
-    /** Events in flight, including ones that ended with {@code kong.response.exit} and await Kong's last step. */
+    /** Events in flight, counting those that ended with {@code kong.response.exit} and may still get a last step. */
     public int eventCount() {
         return registry.eventCount();
     }

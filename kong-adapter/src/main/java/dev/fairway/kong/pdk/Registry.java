@@ -52,6 +52,8 @@ final class Registry<C> {
     private final long instanceIdleNanos;
     private final Map<Long, Instance> instances = new ConcurrentHashMap<>();
     private final Map<Long, Event> events = new ConcurrentHashMap<>();
+    /** Events whose last call (exit) went out, by id, with when it went: only a "ret" is still owed. */
+    private final Map<Long, Long> exited = new ConcurrentHashMap<>();
     private final AtomicLong nextInstance = new AtomicLong();
     private final AtomicLong nextEvent = new AtomicLong();
 
@@ -104,12 +106,27 @@ final class Registry<C> {
         events.remove(e.id(), e);
     }
 
+    /**
+     * The event sent its last call (exit). In the access phase Kong never steps again (the
+     * response is delayed and the plugin's coroutine ends), elsewhere it does; either way only a
+     * "ret" is owed, so the event itself is dropped and a small marker waits for that step.
+     */
+    void exited(Event e) {
+        exited.put(e.id(), clock.getAsLong());
+        events.remove(e.id(), e);
+    }
+
+    /** Whether the event had exited; forgets it either way. */
+    boolean takeExited(long eventId) {
+        return exited.remove(eventId) != null;
+    }
+
     int instanceCount() {
         return instances.size();
     }
 
     int eventCount() {
-        return events.size();
+        return events.size() + exited.size();
     }
 
     /** Expires idle events and instances; returns how many of each went. */
@@ -124,6 +141,7 @@ final class Registry<C> {
                 expiredEvents++;
             }
         }
+        exited.values().removeIf(at -> now - at > eventTimeoutNanos);
         int expiredInstances = 0;
         for (Iterator<Instance> it = instances.values().iterator(); it.hasNext(); ) {
             Instance i = it.next();
@@ -142,6 +160,7 @@ final class Registry<C> {
     void closeAll() {
         events.values().forEach(Event::abandon);
         events.clear();
+        exited.clear();
         instances.values().forEach(this::closeQuietly);
         instances.clear();
     }

@@ -109,13 +109,12 @@ final class Rpc<C> {
 
     private Reply step(Map<?, ?> arg, boolean error) throws InterruptedException {
         long id = number(arg.get("EventId"), "EventId");
+        if (registry.takeExited(id)) {
+            return Reply.ok(eventReply(id, RET));
+        }
         Event event = registry.event(id);
         if (event == null) {
             return Reply.fail("event id " + id + " not found");
-        }
-        if (event.awaitingFinalStep()) {
-            registry.finish(event);
-            return Reply.ok(eventReply(id, RET));
         }
         event.resume(arg.get("Data"), error);
         return next(event);
@@ -123,7 +122,12 @@ final class Rpc<C> {
 
     private Reply next(Event event) throws InterruptedException {
         return switch (event.next()) {
-            case Event.Call c -> Reply.ok(eventReply(event.id(), call(c)));
+            case Event.Call c -> {
+                if (c.last()) {
+                    registry.exited(event);
+                }
+                yield Reply.ok(eventReply(event.id(), call(c)));
+            }
             case Event.Done d -> {
                 registry.finish(event);
                 yield Reply.ok(eventReply(event.id(), RET));
