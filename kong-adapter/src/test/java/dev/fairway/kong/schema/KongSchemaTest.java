@@ -22,6 +22,34 @@ class KongSchemaTest {
 
     enum Mode { FAST, @JsonProperty("slow-ish") SLOW }
 
+    enum Unit {
+        REQUESTS, TOTAL_TOKENS;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    enum Free {
+        A;
+
+        @com.fasterxml.jackson.annotation.JsonCreator
+        static Free parse(String s) {
+            return A;
+        }
+    }
+
+    /** Read from a string, as the core's token hashes and model patterns are. */
+    static final class Pattern {
+        private Pattern() {}
+
+        @com.fasterxml.jackson.annotation.JsonCreator
+        static Pattern of(String text) {
+            return new Pattern();
+        }
+    }
+
     record Limit(
             @Doc("Requests per window.") Long requests,
             @Doc(value = "Window in seconds.", defaultValue = "60") Integer windowSeconds) {}
@@ -41,6 +69,9 @@ class KongSchemaTest {
             @Doc("Limits by name.") Map<String, Limit> named,
             @Doc(value = "Labels.", defaultValue = "{}") Map<String, String> labels,
             @Doc(value = "Retries.", defaultValue = "many") Integer retries,
+            @Doc("Models.") List<Pattern> models,
+            @Doc("Unit.") Unit unit,
+            @Doc("Free.") Free free,
             @JsonProperty(value = "slug", required = true) @Doc("Required slug.") String theSlug) {}
 
     @Test
@@ -51,28 +82,31 @@ class KongSchemaTest {
                 "type", "record",
                 "fields", List.of(
                         Map.of("requests", map("type", "integer", "description", "Requests per window.")),
-                        Map.of("window_seconds", map("type", "integer", "default", 60L, "description", "Window in seconds."))));
+                        Map.of("window_seconds", map("type", "integer", "description", "Window in seconds. Default: 60."))));
         Map<String, Object> limitField = new LinkedHashMap<>(limit);
         Map<String, Object> config = map(
                 "type", "record",
                 "required", true,
                 "fields", List.of(
-                        Map.of("name", map("type", "string", "default", "x", "description", "A name.")),
+                        Map.of("name", map("type", "string", "description", "A name. Default: x.")),
                         Map.of("api_key", map("type", "string", "description", "A key.", "referenceable", true, "encrypted", true)),
-                        Map.of("count", map("type", "integer", "default", 3L, "description", "Count.")),
-                        Map.of("max_bytes", map("type", "integer", "default", 10_000L, "description", "Bytes.")),
-                        Map.of("ratio", map("type", "number", "default", 0.5, "description", "Ratio.")),
-                        Map.of("enabled", map("type", "boolean", "default", true, "description", "On.")),
-                        Map.of("mode", map("type", "string", "default", "slow-ish", "description", "Mode.", "one_of", List.of("FAST", "slow-ish"))),
+                        Map.of("count", map("type", "integer", "description", "Count. Default: 3.")),
+                        Map.of("max_bytes", map("type", "integer", "description", "Bytes. Default: 10_000.")),
+                        Map.of("ratio", map("type", "number", "description", "Ratio. Default: 0.5.")),
+                        Map.of("enabled", map("type", "boolean", "description", "On. Default: true.")),
+                        Map.of("mode", map("type", "string", "description", "Mode. Default: slow-ish.", "one_of", List.of("FAST", "slow-ish"))),
                         Map.of("limit", map("type", "record", "description", "One limit.", "fields", limit.get("fields"))),
-                        Map.of("limits", map("type", "array", "default", List.of(), "description", "Limits.", "elements", limitField)),
-                        Map.of("regions", map("type", "array", "default", List.of("ch", "eu"), "description", "Regions.",
+                        Map.of("limits", map("type", "array", "description", "Limits. Default: [].", "elements", limitField)),
+                        Map.of("regions", map("type", "array", "description", "Regions. Default: [ch, eu].",
                                 "elements", map("type", "string"))),
                         Map.of("tags", map("type", "set", "description", "Tags.", "elements", map("type", "string"))),
                         Map.of("named", map("type", "map", "description", "Limits by name.", "keys", map("type", "string"), "values", limitField)),
-                        Map.of("labels", map("type", "map", "default", Map.of(), "description", "Labels.",
+                        Map.of("labels", map("type", "map", "description", "Labels. Default: {}.",
                                 "keys", map("type", "string"), "values", map("type", "string"))),
-                        Map.of("retries", map("type", "integer", "description", "Retries.")),
+                        Map.of("retries", map("type", "integer", "description", "Retries. Default: many.")),
+                        Map.of("models", map("type", "array", "description", "Models.", "elements", map("type", "string"))),
+                        Map.of("unit", map("type", "string", "description", "Unit.", "one_of", List.of("requests", "total_tokens"))),
+                        Map.of("free", map("type", "string", "description", "Free.")),
                         Map.of("slug", map("type", "string", "required", true, "description", "Required slug."))));
 
         assertThat(schema).isEqualTo(map("name", "sample", "fields", List.of(Map.of("config", config))));
