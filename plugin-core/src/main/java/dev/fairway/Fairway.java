@@ -3,11 +3,13 @@ package dev.fairway;
 import static java.util.Objects.requireNonNull;
 
 import dev.fairway.config.GatewayConfig;
+import dev.fairway.cost.PriceTable;
 import dev.fairway.dispatch.Dispatcher;
 import dev.fairway.pipeline.Gateway;
 import dev.fairway.pipeline.Stage;
 import dev.fairway.provider.ProviderRegistry;
 import dev.fairway.server.GatewayServer;
+import dev.fairway.usage.UsageMetering;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.ArrayList;
@@ -125,7 +127,8 @@ public final class Fairway implements AutoCloseable {
                 List<Stage> stages = new ArrayList<>(Stages.standard(config));
                 stages.addAll(extraStages);
                 Gateway gateway = new Gateway(config, registry, stages);
-                Dispatcher dispatcher = new Dispatcher(vertx, config.dispatch());
+                Dispatcher dispatcher = new Dispatcher(vertx, config.dispatch(),
+                        new UsageMetering(PriceTable.of(config.pricing())));
                 GatewayServer front = standalone
                         ? join(GatewayServer.start(vertx, gateway, dispatcher, GatewayServer.Mode.STANDALONE,
                                 config.server().host(), config.server().port()).toCompletionStage().toCompletableFuture())

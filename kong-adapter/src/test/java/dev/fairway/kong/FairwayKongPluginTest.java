@@ -55,6 +55,9 @@ class FairwayKongPluginTest {
     static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @TempDir
+    static Path coreDir;
+
+    @TempDir
     Path dir;
 
     final ConcurrentLinkedQueue<KongLogRecord> logRecords = new ConcurrentLinkedQueue<>();
@@ -89,7 +92,12 @@ class FairwayKongPluginTest {
     @BeforeAll
     static void startCore() throws Exception {
         upstream = new FakeUpstream();
-        fairway = Fairway.builder(ConfigLoader.defaults()).dispatcherEndpoint(true).stage(new TestCacheStage()).start();
+        fairway = Fairway.builder(config(coreDir.resolve("spool"))).dispatcherEndpoint(true).stage(new TestCacheStage()).start();
+    }
+
+    /** Each gateway process owns its log spool. */
+    static dev.fairway.config.GatewayConfig config(Path spool) {
+        return ConfigLoader.withEnv(Map.of()).parse("logs: {spool_dir: '" + spool + "'}");
     }
 
     @AfterAll
@@ -348,7 +356,7 @@ class FairwayKongPluginTest {
 
     @Test
     void pluginNeedsTheDispatcherEndpoint() {
-        try (Fairway noDispatcher = Fairway.builder(ConfigLoader.defaults()).start()) {
+        try (Fairway noDispatcher = Fairway.builder(config(dir.resolve("spool"))).start()) {
             assertThatThrownBy(() -> FairwayKongPlugin.builder(noDispatcher))
                     .hasMessage("fairway: started without the dispatcher endpoint (expected: dispatcherEndpoint(true))");
         }

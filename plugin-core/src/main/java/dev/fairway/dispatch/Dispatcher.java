@@ -11,6 +11,7 @@ import dev.fairway.pipeline.Completion;
 import dev.fairway.pipeline.Exchange;
 import dev.fairway.pipeline.ResponseObserver;
 import dev.fairway.pipeline.UpstreamRequest;
+import dev.fairway.pipeline.Usage;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -34,10 +35,16 @@ public final class Dispatcher implements AutoCloseable {
     private final Vertx vertx;
     private final UpstreamClient client;
     private final TicketBook tickets;
+    private final Metering metering;
     private final long sweepTimer;
 
     public Dispatcher(Vertx vertx, DispatchSettings settings) {
+        this(vertx, settings, Metering.NONE);
+    }
+
+    public Dispatcher(Vertx vertx, DispatchSettings settings, Metering metering) {
         this.vertx = requireNonNull(vertx, "vertx");
+        this.metering = requireNonNull(metering, "metering");
         this.client = new UpstreamClient(vertx, settings);
         this.tickets = new TicketBook(Duration.ofSeconds(settings.ticketTtlSeconds()));
         this.sweepTimer = vertx.setPeriodic(1000, id -> tickets.sweep(Dispatcher::abandon));
@@ -67,6 +74,9 @@ public final class Dispatcher implements AutoCloseable {
         private final Exchange exchange;
         private final HttpServerResponse response;
         private final ResponseObserver observer;
+        // Usage/cost hook: sees the raw upstream answer, may rewrite what the client gets.
+        private final Metering.Meter meter;
+        private final ResponseTransform transform;
         private HttpClientRequest upstream;
         private long timer = -1;
         private boolean headersSent;
@@ -79,6 +89,8 @@ public final class Dispatcher implements AutoCloseable {
             this.exchange = exchange;
             this.response = response;
             this.observer = exchange.observer();
+            this.meter = metering.open(exchange);
+            this.transform = meter.transform();
         }
 
         void start() {
@@ -89,11 +101,12 @@ public final class Dispatcher implements AutoCloseable {
             timer = vertx.setTimer(timeoutMs, id -> {
                 timer = -1;
                 if (!headersSent) {
+                    // Answer first: resetting fails the pending send, whose handler must find us finished.
+                    failBeforeHead(GatewayError.of(ErrorType.UPSTREAM_TIMEOUT,
+                            "the provider sent no response within %d ms", timeoutMs).with("timeout_ms", timeoutMs));
                     if (upstream != null) {
                         upstream.reset();
                     }
-                    failBeforeHead(GatewayError.of(ErrorType.UPSTREAM_TIMEOUT,
-                            "the provider sent no response within %d ms", timeoutMs).with("timeout_ms", timeoutMs));
                 }
             });
             RequestOptions options = new RequestOptions()
@@ -134,6 +147,7 @@ public final class Dispatcher implements AutoCloseable {
             status = up.statusCode();
             Headers headers = new Headers();
             up.headers().forEach(e -> headers.add(e.getKey(), e.getValue()));
+            meter.onHeaders(status, headers);
             observer.onHeaders(status, headers);
             response.setStatusCode(status);
             for (int i = 0; i < headers.size(); i++) {
@@ -143,7 +157,7 @@ public final class Dispatcher implements AutoCloseable {
             }
             exchange.responseHeaders().forEach((n, v) -> response.headers().set(n, v));
             String length = headers.get("content-length");
-            if (length != null) {
+            if (length != null && transform == ResponseTransform.IDENTITY) {
                 response.putHeader("content-length", length);
             } else {
                 response.setChunked(true);
@@ -153,8 +167,17 @@ public final class Dispatcher implements AutoCloseable {
                 if (finished) {
                     return;
                 }
+                java.nio.ByteBuffer raw = ((BufferInternal) chunk).getByteBuf().nioBuffer();
+                meter.onChunk(raw.asReadOnlyBuffer());
+                if (transform != ResponseTransform.IDENTITY) {
+                    chunk = transformed(transform.apply(raw));
+                    if (chunk.length() == 0) {
+                        return;
+                    }
+                    raw = ((BufferInternal) chunk).getByteBuf().nioBuffer();
+                }
                 bytes += chunk.length();
-                observer.onChunk(((BufferInternal) chunk).getByteBuf().nioBuffer());
+                observer.onChunk(raw);
                 response.write(chunk);
                 if (response.writeQueueFull()) {
                     up.pause();
@@ -167,6 +190,13 @@ public final class Dispatcher implements AutoCloseable {
                     return;
                 }
                 finished = true;
+                meter.onEnd(true);
+                Buffer tail = transformed(transform.finish());
+                if (tail.length() > 0) {
+                    bytes += tail.length();
+                    observer.onChunk(((BufferInternal) tail).getByteBuf().nioBuffer());
+                    response.write(tail);
+                }
                 observer.onEnd(true);
                 response.end();
                 complete(false, null);
@@ -180,6 +210,7 @@ public final class Dispatcher implements AutoCloseable {
             }
             finished = true;
             LOG.debug("request {}: upstream cut mid-answer: {}", exchange.logId(), cause.toString());
+            meter.onEnd(false);
             observer.onEnd(false);
             String contentType = response.headers().get("content-type");
             if (contentType != null && contentType.startsWith("text/event-stream")) {
@@ -201,6 +232,7 @@ public final class Dispatcher implements AutoCloseable {
             if (upstream != null) {
                 upstream.reset();
             }
+            meter.onEnd(false);
             observer.onEnd(false);
             status = headersSent ? status : 499;
             complete(headersSent, "client_closed");
@@ -223,8 +255,15 @@ public final class Dispatcher implements AutoCloseable {
 
         private void complete(boolean truncated, String errorType) {
             cancelTimer();
+            Usage usage = meter.usage();
             exchange.complete(new Completion(status, false, truncated, 0, 1, ttfb, exchange.elapsedNanos(), bytes,
-                    null, null, errorType));
+                    usage, meter.costUsd(usage), errorType));
+        }
+
+        private static Buffer transformed(java.nio.ByteBuffer out) {
+            byte[] copy = new byte[out.remaining()];
+            out.get(copy);
+            return Buffer.buffer(copy);
         }
 
         private void cancelTimer() {

@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link Gateway#decide}, finished exactly once through {@link #complete}.
  */
 public final class Exchange {
+    /** The dispatcher's ticket header; a host forwards it to us, we never forward it on. */
+    private static final String TICKET_HEADER = "x-fairway-ticket";
     private final String logId = Ids.logId();
     private final long startNanos = System.nanoTime();
     private final long startEpochMillis = System.currentTimeMillis();
@@ -153,11 +155,12 @@ public final class Exchange {
      * gateway headers, with the gateway's credential in place of the client's when it holds one.
      */
     public UpstreamRequest upstreamRequest(UpstreamTarget t) {
+        Headers relayable = HopByHop.strip(clientHeaders);
         Headers out = new Headers();
-        for (int i = 0; i < clientHeaders.size(); i++) {
-            String name = clientHeaders.name(i);
-            if (!HopByHop.is(name) && !CfAigHeaderParser.isGatewayHeader(name) && !name.equals("accept-encoding")) {
-                out.add(name, clientHeaders.value(i));
+        for (int i = 0; i < relayable.size(); i++) {
+            String name = relayable.name(i);
+            if (!CfAigHeaderParser.isGatewayHeader(name) && !name.equals("accept-encoding") && !name.equals(TICKET_HEADER)) {
+                out.add(name, relayable.value(i));
             }
         }
         // Observers read the body (usage, cache): ask for it uncompressed.

@@ -91,18 +91,23 @@ public final class Gateway {
             try {
                 exchange.addStep(stage.open(exchange));
             } catch (GatewayError e) {
-                return CompletableFuture.completedFuture(answered(exchange, Decision.Answer.error(e), e.type().wireName()));
+                return CompletableFuture.completedFuture(answered(exchange, Decision.Answer.error(e)));
+            } catch (RuntimeException e) {
+                return CompletableFuture.completedFuture(internalError(exchange, stage.name(), e));
             }
         }
         return runSteps(exchange, 0).exceptionally(t -> {
             Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
             if (cause instanceof GatewayError e) {
-                return answered(exchange, Decision.Answer.error(e), e.type().wireName());
+                return answered(exchange, Decision.Answer.error(e));
             }
-            LOG.error("request {} failed in a stage", exchange.logId(), cause);
-            GatewayError internal = GatewayError.of(ErrorType.INTERNAL, "the gateway failed to process the request");
-            return answered(exchange, Decision.Answer.error(internal), internal.type().wireName());
+            return internalError(exchange, "a stage", cause);
         });
+    }
+
+    private static Decision internalError(Exchange exchange, String where, Throwable cause) {
+        LOG.error("request {} failed in {}", exchange.logId(), where, cause);
+        return answered(exchange, Decision.Answer.error(GatewayError.of(ErrorType.INTERNAL, "the gateway failed to process the request")));
     }
 
     private Exchange open(GatewayRequest request, RouteMatch match) {
@@ -130,23 +135,19 @@ public final class Gateway {
             return CompletableFuture.completedFuture(new Decision.Forward(exchange));
         }
         return steps.get(index).beforeDispatch().thenCompose(verdict -> verdict instanceof Verdict.Answer a
-                ? CompletableFuture.completedFuture(answered(exchange, a.answer(), null))
+                ? CompletableFuture.completedFuture(answered(exchange, a.answer()))
                 : runSteps(exchange, index + 1));
     }
 
     /** An answer the gateway gives itself; the exchange is complete once it is decided. */
-    private static Decision answered(Exchange exchange, Decision.Answer answer, String errorType) {
+    private static Decision answered(Exchange exchange, Decision.Answer answer) {
         Headers headers = Headers.copyOf(answer.headers()).setAll(exchange.responseHeaders());
-        Decision.Answer withHeaders = new Decision.Answer(answer.status(), headers, answer.body());
+        Decision.Answer withHeaders = new Decision.Answer(answer.status(), headers, answer.body(), answer.errorType());
         boolean cached = "HIT".equals(headers.get("cf-aig-cache-status"));
         long elapsed = exchange.elapsedNanos();
         exchange.complete(new Completion(answer.status(), cached, false, 0, 0, elapsed, elapsed,
-                answer.body().length, null, null, errorType != null ? errorType : errorTypeOf(answer)));
+                answer.body().length, null, null, answer.errorType()));
         return withHeaders;
-    }
-
-    private static String errorTypeOf(Decision.Answer answer) {
-        return answer.status() >= 400 ? "refused" : null;
     }
 
     /** An error before any exchange exists (no route, bad header): still carries a log id. */

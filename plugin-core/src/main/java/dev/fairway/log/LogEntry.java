@@ -1,0 +1,157 @@
+package dev.fairway.log;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.fairway.log.spool.SpoolRecord;
+import dev.fairway.pipeline.Usage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * What one request left for the log, captured on the request path without any formatting; the
+ * writer thread renders it (redaction included) once its place in the chain is known. Payloads are
+ * already cut to the route's limit; headers already filtered.
+ */
+record LogEntry(
+        String logId,
+        String eventId,
+        long startEpochMillis,
+        long durationNanos,
+        long ttfbNanos,
+        String route,
+        String provider,
+        String model,
+        String method,
+        String path,
+        int status,
+        boolean success,
+        boolean cached,
+        int step,
+        int attempts,
+        String errorType,
+        Usage usage,
+        Double costUsd,
+        boolean customCost,
+        Map<String, Object> metadata,
+        long requestBytes,
+        long responseBytes,
+        boolean truncated,
+        String clientHash,
+        Map<String, String> requestHeaders,
+        byte[] requestPayload,
+        byte[] responsePayload,
+        boolean payloadTruncated,
+        Redactor redactor) implements SpoolRecord {
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    @Override
+    public byte[] render(Link link) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("seq", link.seq());
+            g.writeStringField("prev_hash", link.prevHash());
+            g.writeStringField("prev_id", link.prevId());
+            g.writeStringField("log_id", logId);
+            g.writeStringField("event_id", eventId);
+            g.writeStringField("created_at", Instant.ofEpochMilli(startEpochMillis).toString());
+            g.writeNumberField("duration_ms", millis(durationNanos));
+            if (ttfbNanos >= 0) {
+                g.writeNumberField("ttfb_ms", millis(ttfbNanos));
+            } else {
+                g.writeNullField("ttfb_ms");
+            }
+            g.writeStringField("route", route);
+            g.writeStringField("provider", provider);
+            g.writeStringField("model", model);
+            g.writeStringField("method", method);
+            g.writeStringField("path", path);
+            g.writeNumberField("status", status);
+            g.writeBooleanField("success", success);
+            g.writeBooleanField("cached", cached);
+            g.writeNumberField("step", step);
+            g.writeNumberField("attempts", attempts);
+            g.writeStringField("error_type", errorType);
+            if (usage != null) {
+                g.writeNumberField("tokens_in", usage.inputTokens());
+                g.writeNumberField("tokens_out", usage.outputTokens());
+                g.writeNumberField("tokens_cached", usage.cachedInputTokens());
+            } else {
+                g.writeNullField("tokens_in");
+                g.writeNullField("tokens_out");
+                g.writeNullField("tokens_cached");
+            }
+            if (costUsd != null) {
+                g.writeNumberField("cost_usd", costUsd);
+            } else {
+                g.writeNullField("cost_usd");
+            }
+            g.writeBooleanField("custom_cost", customCost);
+            g.writeObjectFieldStart("metadata");
+            for (Map.Entry<String, Object> e : metadata.entrySet()) {
+                g.writeFieldName(e.getKey());
+                writeScalar(g, e.getValue());
+            }
+            g.writeEndObject();
+            g.writeNumberField("request_bytes", requestBytes);
+            g.writeNumberField("response_bytes", responseBytes);
+            g.writeBooleanField("truncated", truncated);
+            g.writeStringField("client_hash", clientHash);
+            g.writeObjectFieldStart("request_headers");
+            for (Map.Entry<String, String> e : requestHeaders.entrySet()) {
+                g.writeStringField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+            if (requestPayload != null || responsePayload != null) {
+                g.writeStringField("request_body", payload(requestPayload));
+                g.writeStringField("response_body", payload(responsePayload));
+                g.writeBooleanField("payload_truncated", payloadTruncated);
+            }
+            if (link.droppedBefore() > 0) {
+                g.writeNumberField("dropped_before", link.droppedBefore());
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private String payload(byte[] bytes) {
+        return bytes == null ? null : redactor.apply(new String(bytes, StandardCharsets.UTF_8));
+    }
+
+    private static void writeScalar(JsonGenerator g, Object v) throws IOException {
+        if (v instanceof String s) {
+            g.writeString(s);
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (v instanceof Long l) {
+            g.writeNumber(l);
+        } else if (v instanceof Integer i) {
+            g.writeNumber(i);
+        } else if (v instanceof Double d) {
+            g.writeNumber(d);
+        } else if (v == null) {
+            g.writeNull();
+        } else {
+            g.writeString(String.valueOf(v));
+        }
+    }
+
+    /** Milliseconds with microsecond precision, formatted the same way every time. */
+    private static double millis(long nanos) {
+        return Math.round(nanos / 1000d) / 1000d;
+    }
+
+    @Override
+    public String toString() {
+        // Payloads and headers stay out of every rendering but the record itself.
+        return "LogEntry[" + logId + "]";
+    }
+}

@@ -1,0 +1,126 @@
+package dev.fairway.log;
+
+import dev.fairway.config.LoggingSettings;
+import dev.fairway.config.Secret;
+import dev.fairway.log.spool.SpoolWriter;
+import dev.fairway.pipeline.Completion;
+import dev.fairway.pipeline.Exchange;
+import dev.fairway.pipeline.ResponseObserver;
+import dev.fairway.pipeline.Step;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * One request's log step: keeps the first bytes of the answer when payloads are on, then hands
+ * the request's facts to the writer once the exchange completes. Nothing here formats, redacts or
+ * touches the disk.
+ */
+final class LogStep implements Step {
+    private final Exchange exchange;
+    private final LoggingSettings settings;
+    private final SpoolWriter writer;
+    private final Capture capture;
+
+    LogStep(Exchange exchange, LoggingSettings settings, SpoolWriter writer, boolean payloads) {
+        this.exchange = exchange;
+        this.settings = settings;
+        this.writer = writer;
+        this.capture = payloads ? new Capture(settings.maxPayloadBytes()) : null;
+    }
+
+    @Override
+    public ResponseObserver observer() {
+        return capture;
+    }
+
+    @Override
+    public void afterCompletion(Completion c) {
+        byte[] request = null;
+        byte[] response = null;
+        boolean cut = false;
+        if (capture != null) {
+            byte[] body = exchange.body().bytes();
+            int max = settings.maxPayloadBytes();
+            request = body.length <= max ? body : java.util.Arrays.copyOf(body, max);
+            response = capture.bytes();
+            cut = body.length > max || capture.cut;
+        }
+        Set<String> removed = new HashSet<>(settings.removeHeaders());
+        writer.submit(new LogEntry(
+                exchange.logId(),
+                exchange.eventId(),
+                exchange.startEpochMillis(),
+                c.durationNanos(),
+                c.ttfbNanos(),
+                exchange.route().name(),
+                exchange.target().provider().slug(),
+                exchange.model(),
+                exchange.method(),
+                "/" + exchange.match().rest(),
+                c.status(),
+                c.success(),
+                c.cached(),
+                c.step(),
+                c.attempts(),
+                c.errorType(),
+                c.usage(),
+                c.costUsd(),
+                exchange.cfAig().customCost() != null,
+                exchange.cfAig().metadata(),
+                exchange.body().size(),
+                c.responseBytes(),
+                c.truncated(),
+                clientHash(exchange),
+                HeaderFilter.loggable(exchange.clientHeaders(), removed),
+                request,
+                response,
+                cut,
+                Redactor.of(new HashSet<>(settings.redact()))));
+    }
+
+    /**
+     * Who asked, as a hash: the authenticated gateway client, else the host's consumer, else the
+     * client's own provider credential. Never the value itself.
+     */
+    static String clientHash(Exchange exchange) {
+        String who = exchange.clientIdentity();
+        if (who == null) {
+            who = exchange.hostConsumer();
+        }
+        if (who == null) {
+            who = exchange.target().provider().auth().clientCredential(exchange.clientHeaders());
+        }
+        return who == null ? null : Secret.fingerprint(who);
+    }
+
+    /** The first bytes of the answer the client got, up to the route's limit. */
+    private static final class Capture implements ResponseObserver {
+        private final int max;
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private boolean cut;
+
+        Capture(int max) {
+            this.max = max;
+        }
+
+        @Override
+        public void onChunk(ByteBuffer chunk) {
+            int room = max - kept.size();
+            if (chunk.remaining() > room) {
+                cut = true;
+            }
+            int n = Math.min(room, chunk.remaining());
+            if (n > 0) {
+                byte[] copy = new byte[n];
+                chunk.duplicate().get(copy);
+                kept.writeBytes(copy);
+            }
+        }
+
+        byte[] bytes() {
+            return kept.toByteArray();
+        }
+    }
+}

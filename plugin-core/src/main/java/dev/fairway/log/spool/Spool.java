@@ -1,0 +1,226 @@
+package dev.fairway.log.spool;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The append-only local spool: one active segment receiving records, older closed segments
+ * waiting for export. Opening it recovers the chain head from disk (cutting a line torn by a crash)
+ * and starts a fresh active segment, so everything written before a restart is closed and exportable.
+ * Only the writer thread appends; the exporter only reads and deletes closed segments.
+ */
+public final class Spool implements AutoCloseable {
+    private final Path dir;
+    private final long maxBytes;
+    private final long maxAgeMillis;
+    private final Clock clock;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private Chain.Head head;
+    private FileChannel active;
+    private volatile Path activePath;
+    private long activeBytes;
+    private long activeRecords;
+    private long firstRecordAt;
+
+    private Spool(Path dir, long maxBytes, long maxAgeMillis, Clock clock) throws IOException {
+        this.dir = dir;
+        this.maxBytes = maxBytes;
+        this.maxAgeMillis = maxAgeMillis;
+        this.clock = clock;
+        Files.createDirectories(dir);
+        lockChannel = FileChannel.open(dir.resolve("spool.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock l;
+        try {
+            l = lockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            l = null;
+        }
+        if (l == null) {
+            lockChannel.close();
+            throw new IllegalStateException("logs.spool_dir: " + dir + " is in use by another Fairway instance"
+                    + " (each instance needs its own spool: its records form one hash chain)");
+        }
+        lock = l;
+    }
+
+    /**
+     * Opens (or creates) the spool in {@code dir}.
+     *
+     * @param maxBytes a segment is closed once it holds this many bytes
+     * @param maxAgeMillis ... or once its first record is this old
+     */
+    public static Spool open(Path dir, long maxBytes, long maxAgeMillis, Clock clock) throws IOException {
+        Spool spool = new Spool(requireNonNull(dir, "dir"), maxBytes, maxAgeMillis, requireNonNull(clock, "clock"));
+        try {
+            spool.recover();
+        } catch (IOException | RuntimeException e) {
+            spool.close();
+            throw e;
+        }
+        return spool;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public synchronized Chain.Head head() {
+        return head;
+    }
+
+    private void recover() throws IOException {
+        List<Path> segments = Segments.list(dir);
+        head = Chain.Head.START;
+        for (int i = segments.size() - 1; i >= 0; i--) {
+            Path newest = segments.get(i);
+            Segments.Content content = Segments.read(newest);
+            if (content.completeLength() < Files.size(newest)) {
+                // A crash tore the last line: it was never acknowledged as written, so it goes.
+                try (FileChannel ch = FileChannel.open(newest, StandardOpenOption.WRITE)) {
+                    ch.truncate(content.completeLength());
+                    ch.force(true);
+                }
+            }
+            if (content.header() == null) {
+                continue;
+            }
+            if (!content.records().isEmpty()) {
+                byte[] last = content.records().get(content.records().size() - 1);
+                JsonNode node = Segments.MAPPER.readTree(last);
+                head = new Chain.Head(node.path("seq").asLong(), Chain.hash(last), node.path("log_id").asText(null));
+                break;
+            }
+            JsonNode seg = content.header().path("segment");
+            head = new Chain.Head(seg.path("first_seq").asLong() - 1, seg.path("prev_hash").asText(),
+                    seg.path("prev_id").isNull() ? null : seg.path("prev_id").asText());
+            if (i == segments.size() - 1) {
+                // An empty newest segment already says where the chain stands: keep writing into it.
+                openActive(newest, false);
+                return;
+            }
+            break;
+        }
+        startSegment();
+    }
+
+    private void startSegment() throws IOException {
+        Path path = dir.resolve(Segments.name(head.seq() + 1));
+        // The header appears whole or not at all, so an empty segment never loses the chain head.
+        Path tmp = dir.resolve(path.getFileName() + ".tmp");
+        Files.write(tmp, Segments.header(head));
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        openActive(path, true);
+    }
+
+    private void openActive(Path path, boolean fresh) throws IOException {
+        active = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        activePath = path;
+        activeBytes = active.size();
+        activeRecords = 0;
+        if (fresh) {
+            forceDir();
+        }
+    }
+
+    /** Appends one record line and moves the head; the line must be the render of {@code next}. */
+    public synchronized void append(byte[] line, Chain.Head next) {
+        ByteBuffer buf = ByteBuffer.allocate(line.length + 1).put(line).put((byte) '\n').flip();
+        try {
+            while (buf.hasRemaining()) {
+                active.write(buf);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to the log spool " + activePath, e);
+        }
+        if (activeRecords++ == 0) {
+            firstRecordAt = clock.millis();
+        }
+        activeBytes += line.length + 1;
+        head = next;
+    }
+
+    /** Forces appended records to disk. */
+    public synchronized void force() {
+        try {
+            active.force(false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot sync the log spool " + activePath, e);
+        }
+    }
+
+    /** Closes the active segment when it is full or old enough; returns whether it did. */
+    public synchronized boolean rollIfDue() {
+        if (activeRecords > 0 && (activeBytes >= maxBytes || clock.millis() - firstRecordAt >= maxAgeMillis)) {
+            roll();
+            return true;
+        }
+        return false;
+    }
+
+    /** Closes the active segment now (if it holds records), making it exportable. */
+    public synchronized void roll() {
+        if (activeRecords == 0) {
+            return;
+        }
+        try {
+            active.force(false);
+            active.close();
+            startSegment();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start a new log spool segment in " + dir, e);
+        }
+    }
+
+    /** Closed segments, oldest first: those before the active one (names sort in chain order). */
+    public synchronized List<Path> closedSegments() throws IOException {
+        String current = activePath.getFileName().toString();
+        return Segments.list(dir).stream().filter(p -> p.getFileName().toString().compareTo(current) < 0).toList();
+    }
+
+    private void forceDir() {
+        // Make the new file's directory entry durable too (not supported everywhere; best effort).
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Some file systems do not allow opening directories; the data itself is still forced.
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            if (active != null && active.isOpen()) {
+                active.force(false);
+                active.close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close the log spool " + activePath, e);
+        } finally {
+            try {
+                if (lock != null) {
+                    lock.release();
+                }
+                lockChannel.close();
+            } catch (IOException e) {
+                // Releasing the lock of a closed channel: nothing left to do.
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.fairway.log.spool;
+
+/** A record waiting for its place in the chain: rendered by the writer once seq and predecessor are known. */
+public interface SpoolRecord {
+    /**
+     * The record's canonical line (UTF-8 JSON, no newline). The hash chain is computed over exactly
+     * these bytes, so they must not depend on anything but the arguments and the record itself.
+     */
+    byte[] render(Link link);
+
+    /** The log id the next record will name as its predecessor. */
+    String logId();
+
+    /**
+     * Where a record sits in the chain.
+     *
+     * @param seq its sequence number, 1 for the first record a spool ever wrote
+     * @param prevHash SHA-256 (hex) of the previous record's line, or {@link Chain#GENESIS}
+     * @param prevId the previous record's log id, or null for the first
+     * @param droppedBefore records lost to a full queue since the previous record was written
+     */
+    record Link(long seq, String prevHash, String prevId, long droppedBefore) {}
+}

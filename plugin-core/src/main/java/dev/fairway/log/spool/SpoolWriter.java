@@ -1,0 +1,186 @@
+package dev.fairway.log.spool;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves records from the request path to the spool. {@link #submit} never blocks: it hands the
+ * record to a bounded queue drained by one writer thread, which renders, chains and appends records
+ * in batches and syncs them per the fsync policy.
+ *
+ * <p>When the queue is full the record is dropped, not waited for: a slow disk must never slow the
+ * answers. The loss is not silent: it is counted ({@link #dropped()}) and the next record written
+ * carries {@code dropped_before}, inside the hash chain, so an auditor sees exactly where and how
+ * many records are missing. The queue is large (65536 by default) and the writer appends a whole
+ * batch per system call round, so drops mean the disk has stalled.
+ */
+public final class SpoolWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SpoolWriter.class);
+    private static final int BATCH = 512;
+
+    public enum Fsync { ALWAYS, INTERVAL, NEVER }
+
+    private final Spool spool;
+    private final BlockingQueue<Object> queue;
+    private final Fsync fsync;
+    private final long fsyncIntervalMillis;
+    private final Clock clock;
+    private final Runnable onRoll;
+    private final Thread thread;
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private long droppedReported;
+    private long lastSync;
+    private volatile boolean stopping;
+
+    /**
+     * @param onRoll called on the writer thread after a segment was closed (wakes the exporter)
+     */
+    public SpoolWriter(Spool spool, int capacity, Fsync fsync, long fsyncIntervalMillis, Clock clock, Runnable onRoll) {
+        this.spool = requireNonNull(spool, "spool");
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.fsync = requireNonNull(fsync, "fsync");
+        this.fsyncIntervalMillis = fsyncIntervalMillis;
+        this.clock = requireNonNull(clock, "clock");
+        this.onRoll = requireNonNull(onRoll, "onRoll");
+        this.thread = Thread.ofPlatform().name("fairway-log-writer").daemon(true).unstarted(this::run);
+        thread.start();
+    }
+
+    /** Queues a record; false (and counted) when the queue is full or the writer is closed. */
+    public boolean submit(SpoolRecord record) {
+        if (stopping || !queue.offer(record)) {
+            dropped.incrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Completes once every record submitted before it is appended and forced to disk; with
+     * {@code roll}, the active segment is closed too, so those records become exportable.
+     */
+    public CompletableFuture<Void> flush(boolean roll) {
+        Barrier barrier = new Barrier(roll, new CompletableFuture<>());
+        try {
+            // A barrier is rare (tests, shutdown) and may wait for room; records never do.
+            if (!queue.offer(barrier, 30, TimeUnit.SECONDS)) {
+                barrier.done().completeExceptionally(new IllegalStateException("log writer queue stayed full"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            barrier.done().completeExceptionally(e);
+        }
+        return barrier.done();
+    }
+
+    public long dropped() {
+        return dropped.get();
+    }
+
+    public long written() {
+        return written.get();
+    }
+
+    /** Records that could not be written (a disk error); they are counted, and logged once each. */
+    public long failed() {
+        return failed.get();
+    }
+
+    public int queued() {
+        return queue.size();
+    }
+
+    private void run() {
+        List<Object> batch = new ArrayList<>(BATCH);
+        while (!stopping || !queue.isEmpty()) {
+            try {
+                Object first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, BATCH - 1);
+                    write(batch);
+                    batch.clear();
+                }
+                maybeSync();
+                if (spool.rollIfDue()) {
+                    onRoll.run();
+                }
+            } catch (InterruptedException e) {
+                stopping = true;
+            } catch (RuntimeException e) {
+                LOG.error("log writer: {}", e.toString());
+                batch.clear();
+            }
+        }
+    }
+
+    private void write(List<Object> batch) {
+        for (Object item : batch) {
+            if (item instanceof Barrier b) {
+                try {
+                    spool.force();
+                    lastSync = clock.millis();
+                    if (b.roll()) {
+                        spool.roll();
+                        onRoll.run();
+                    }
+                    b.done().complete(null);
+                } catch (RuntimeException e) {
+                    b.done().completeExceptionally(e);
+                }
+                continue;
+            }
+            SpoolRecord record = (SpoolRecord) item;
+            Chain.Head head = spool.head();
+            long lost = dropped.get() - droppedReported;
+            try {
+                byte[] line = record.render(new SpoolRecord.Link(head.seq() + 1, head.hash(), head.logId(), lost));
+                spool.append(line, new Chain.Head(head.seq() + 1, Chain.hash(line), record.logId()));
+                droppedReported += lost;
+                written.incrementAndGet();
+            } catch (RuntimeException e) {
+                failed.incrementAndGet();
+                LOG.error("log record {} could not be written: {}", record.logId(), e.toString());
+            }
+        }
+        if (fsync == Fsync.ALWAYS) {
+            spool.force();
+            lastSync = clock.millis();
+        }
+    }
+
+    private void maybeSync() {
+        if (fsync == Fsync.INTERVAL && clock.millis() - lastSync >= fsyncIntervalMillis) {
+            spool.force();
+            lastSync = clock.millis();
+        }
+    }
+
+    /** Writes what is queued, syncs and stops; the spool itself is closed by its owner. */
+    @Override
+    public void close() {
+        stopping = true;
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (fsync != Fsync.NEVER) {
+            spool.force();
+        }
+    }
+
+    private record Barrier(boolean roll, CompletableFuture<Void> done) {}
+}

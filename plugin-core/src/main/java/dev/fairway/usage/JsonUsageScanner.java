@@ -1,0 +1,142 @@
+package dev.fairway.usage;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.async.ByteArrayFeeder;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Set;
+
+/**
+ * Finds usage numbers in a JSON document fed in pieces of any size (Jackson's non-blocking parser
+ * handles splits inside tokens and inside UTF-8 sequences), holding only the current path, never
+ * the document. Anything that is not JSON just yields nothing.
+ */
+final class JsonUsageScanner {
+    private static final JsonFactory JSON = new JsonFactory();
+    /** Object names under which providers report tokens. */
+    static final Set<String> ROOTS = Set.of("usage", "usageMetadata", "billed_units", "amazon-bedrock-invocationMetrics", "metrics");
+    private static final String ARRAY = "[]";
+
+    private final JsonParser parser;
+    private final ByteArrayFeeder feeder;
+    private final ArrayDeque<String> path = new ArrayDeque<>();
+    private final UsageNumbers found = new UsageNumbers();
+    private int rootDepth = -1;
+    private boolean failed;
+
+    JsonUsageScanner() {
+        try {
+            parser = JSON.createNonBlockingByteArrayParser();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
+    }
+
+    void feed(ByteBuffer chunk) {
+        if (failed || !chunk.hasRemaining()) {
+            return;
+        }
+        byte[] bytes;
+        int offset;
+        int length = chunk.remaining();
+        if (chunk.hasArray()) {
+            bytes = chunk.array();
+            offset = chunk.arrayOffset() + chunk.position();
+        } else {
+            bytes = new byte[length];
+            chunk.duplicate().get(bytes);
+            offset = 0;
+        }
+        feed(bytes, offset, length);
+    }
+
+    void feed(byte[] bytes, int offset, int length) {
+        if (failed || length == 0) {
+            return;
+        }
+        try {
+            feeder.feedInput(bytes, offset, offset + length);
+            drain();
+        } catch (IOException | RuntimeException e) {
+            failed = true;
+        }
+    }
+
+    /** The numbers seen so far; call {@link #end()} first when the document is complete. */
+    UsageNumbers numbers() {
+        return found;
+    }
+
+    void end() {
+        if (!failed) {
+            feeder.endOfInput();
+            try {
+                drain();
+            } catch (IOException | RuntimeException e) {
+                failed = true;
+            }
+        }
+    }
+
+    private void drain() throws IOException {
+        JsonToken t;
+        while ((t = parser.nextToken()) != null && t != JsonToken.NOT_AVAILABLE) {
+            switch (t) {
+                case FIELD_NAME -> {
+                    path.removeLast();
+                    path.addLast(parser.currentName());
+                }
+                case START_OBJECT -> {
+                    enterValue();
+                    path.addLast("");
+                }
+                case START_ARRAY -> {
+                    enterValue();
+                    path.addLast(ARRAY);
+                }
+                case END_OBJECT, END_ARRAY -> {
+                    path.removeLast();
+                    if (path.size() <= rootDepth) {
+                        rootDepth = -1;
+                    }
+                }
+                case VALUE_NUMBER_INT -> {
+                    String key = rootDepth >= 0 ? key() : null;
+                    if (key != null) {
+                        found.put(key, parser.getLongValue());
+                    }
+                }
+                default -> { }
+            }
+        }
+    }
+
+    /** Called when a container starts: notes whether it is a usage root (by its field name). */
+    private void enterValue() {
+        if (rootDepth < 0 && !path.isEmpty() && ROOTS.contains(path.peekLast())) {
+            rootDepth = path.size();
+        }
+    }
+
+    /** The path from the usage root, or null inside an array there (per-modality breakdowns). */
+    private String key() {
+        StringBuilder sb = new StringBuilder();
+        int i = 0;
+        for (String segment : path) {
+            if (++i >= rootDepth) {
+                if (segment == ARRAY) {
+                    return null;
+                }
+                if (!sb.isEmpty()) {
+                    sb.append('.');
+                }
+                sb.append(segment);
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,38 @@
+package dev.fairway.usage;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.fairway.cost.PriceTable;
+import dev.fairway.dispatch.Metering;
+import dev.fairway.dispatch.ResponseTransform;
+import dev.fairway.pipeline.Exchange;
+import dev.fairway.provider.Provider;
+import dev.fairway.provider.WireFormat;
+
+/**
+ * Usage and cost for every relayed exchange: the dispatcher's {@link Metering}. For OpenAI-style
+ * streams whose client did not ask for usage it asks upstream and hides the extra chunk.
+ */
+public final class UsageMetering implements Metering {
+    private final PriceTable prices;
+
+    public UsageMetering(PriceTable prices) {
+        this.prices = requireNonNull(prices, "prices");
+    }
+
+    @Override
+    public Meter open(Exchange exchange) {
+        Provider provider = exchange.target().provider();
+        ResponseTransform transform = ResponseTransform.IDENTITY;
+        if (provider.format() == WireFormat.OPENAI && exchange.stream() && exchange.body().json()
+                && StreamOptions.applies(provider.slug(), provider.custom(), exchange.target().uri().getRawPath())) {
+            byte[] rewritten = StreamOptions.withIncludeUsage(exchange.body().bytes());
+            if (rewritten != null) {
+                exchange.setUpstreamBody(rewritten);
+                transform = new UsageChunkFilter();
+            }
+        }
+        return new UsageMeter(provider.format(), provider.slug(), exchange.model(), exchange.cfAig().customCost(),
+                prices, transform);
+    }
+}

@@ -1,0 +1,220 @@
+package dev.fairway.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fairway.Fairway;
+import dev.fairway.config.ConfigLoader;
+import dev.fairway.config.GatewayConfig;
+import dev.fairway.log.spool.Segments;
+import dev.fairway.log.verify.LogVerifier;
+import dev.fairway.log.verify.VerifyReport;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole path through a running gateway: usage and cost from real relayed answers, the
+ * include_usage injection, one record per request with metadata, payload redaction, and no secret
+ * in any spooled byte or exported object.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LogEndToEndTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String GATEWAY_KEY = "sk-gateway-held-openai-key-Zq81";
+    private static final String GATEWAY_TOKEN = "cfut-gateway-token-value-Xy7";
+    private static final String CLIENT_KEY = "gsk-client-own-groq-key-Pp55";
+    private static final String CLIENT_X_API_KEY = "client-x-api-key-value-Mm42";
+    private static final String COOKIE = "session=cookie-secret-value-Kk09";
+    private static final String NOTE = "internal-note-value-Jj31";
+    private static final List<String> SECRETS = List.of(GATEWAY_KEY, GATEWAY_TOKEN, CLIENT_KEY, CLIENT_X_API_KEY,
+            "cookie-secret-value-Kk09", NOTE, S3ProxyFixture.SECRET_KEY, S3ProxyFixture.ACCESS_KEY);
+
+    @TempDir
+    static Path spool;
+    private FakeUpstream upstream;
+    private S3ProxyFixture s3;
+    private Fairway fairway;
+    private LogStage logs;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final List<String> clientBodies = new ArrayList<>();
+
+    @BeforeAll
+    void start() throws Exception {
+        upstream = new FakeUpstream();
+        s3 = new S3ProxyFixture();
+        s3.createBucket("logs");
+        GatewayConfig config = ConfigLoader.withEnv(Map.of("OPENAI_KEY", GATEWAY_KEY,
+                "S3_ACCESS", S3ProxyFixture.ACCESS_KEY, "S3_SECRET", S3ProxyFixture.SECRET_KEY)).parse("""
+                server: {host: 127.0.0.1, port: 0}
+                providers:
+                  openai: {api_key: "${env:OPENAI_KEY}", base_url: "http://127.0.0.1:%1$d/v1"}
+                  groq: {base_url: "http://127.0.0.1:%1$d/openai/v1"}
+                logs:
+                  spool_dir: %2$s
+                  fsync: always
+                  export:
+                %3$s
+                routes:
+                  - name: chat
+                    prefix: /ai
+                    logging: {payloads: true, redact: [email, phone, iban], remove_headers: [x-internal-note]}
+                """.formatted(upstream.port(), spool, s3.exportYaml("logs", "    ")));
+        fairway = Fairway.builder(config).standalone(true).start();
+        logs = fairway.gateway().stages().stream().filter(LogStage.class::isInstance).map(LogStage.class::cast)
+                .findFirst().orElseThrow();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (fairway != null) {
+            fairway.close();
+        }
+        upstream.close();
+        s3.close();
+    }
+
+    @Test
+    void recordsCarryUsageCostMetadataAndNoSecret() throws Exception {
+        HttpResponse<String> plain = post("/ai/openai/v1/chat/completions",
+                "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"my IBAN is CH93 0076 2011 6238 5295 7\"}]}",
+                "authorization", "Bearer sk-client-key-replaced-by-gateway",
+                "cf-aig-authorization", "Bearer " + GATEWAY_TOKEN,
+                "cf-aig-metadata", "{\"team\":\"search\",\"user\":42,\"beta\":true}",
+                "cf-aig-event-id", "evt-1",
+                "cookie", COOKIE,
+                "x-internal-note", NOTE,
+                "x-api-key", CLIENT_X_API_KEY);
+        assertThat(plain.statusCode()).isEqualTo(200);
+        String plainId = plain.headers().firstValue("cf-aig-log-id").orElseThrow();
+
+        // Streamed, client did not ask for usage: the gateway asks, and hides the answer to that.
+        HttpResponse<String> hidden = post("/ai/openai/v1/chat/completions",
+                "{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(hidden.body()).contains("jane.doe@example.com").contains("data: [DONE]")
+                // OpenAI's other chunks then say "usage":null, which clients accept; the usage object itself is gone.
+                .doesNotContain("\"usage\":{").doesNotContain("\"choices\":[]");
+        assertThat(upstream.bodies.get(upstream.bodies.size() - 1).getJsonObject("stream_options").getBoolean("include_usage")).isTrue();
+        String hiddenId = hidden.headers().firstValue("cf-aig-log-id").orElseThrow();
+
+        // Streamed, client asked: it gets the usage chunk.
+        HttpResponse<String> asked = post("/ai/openai/v1/chat/completions",
+                "{\"model\":\"gpt-4o\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[]}");
+        assertThat(asked.body()).contains("\"choices\":[],\"usage\":{\"prompt_tokens\":1200");
+
+        // The client's own credential passes through and is logged only as a hash.
+        HttpResponse<String> own = post("/ai/groq/openai/v1/chat/completions",
+                "{\"model\":\"llama-3.3-70b-versatile\",\"messages\":[]}",
+                "authorization", "Bearer " + CLIENT_KEY, "cf-aig-collect-log-payload", "false");
+        String ownId = own.headers().firstValue("cf-aig-log-id").orElseThrow();
+        assertThat(upstream.authorizations).contains("Bearer " + CLIENT_KEY, "Bearer " + GATEWAY_KEY);
+
+        HttpResponse<String> unlogged = post("/ai/openai/v1/chat/completions", "{\"model\":\"gpt-4o-mini\",\"messages\":[]}",
+                "cf-aig-collect-log", "false");
+        String unloggedId = unlogged.headers().firstValue("cf-aig-log-id").orElseThrow();
+
+        logs.flush(true).join();
+        Map<String, JsonNode> spooled = new HashMap<>();
+        // Records are written when the exchange completes, just after the last byte reached the client.
+        Waits.until("4 records", Duration.ofSeconds(10), () -> logs.stats().written() >= 4);
+        logs.flush(true).join();
+        Waits.until("export of every segment", Duration.ofSeconds(20),
+                () -> logs.exporter().position() >= 4 && logs.stats().exportBacklogSegments() == 0);
+
+        List<String> keys = s3.keys("logs");
+        assertThat(keys).isNotEmpty().allMatch(k -> k.matches("audit/node-1/\\d{4}/\\d{2}/\\d{2}/\\d{2}/\\d{20}-\\d{20}\\.ndjson\\.gz"));
+        ByteArrayOutputStream everything = new ByteArrayOutputStream();
+        for (String key : keys) {
+            byte[] raw = s3.raw("logs", key);
+            everything.writeBytes(raw);
+            byte[] text = S3ProxyFixture.gunzip(raw);
+            everything.writeBytes(text);
+            for (String line : new String(text, StandardCharsets.UTF_8).split("\n")) {
+                JsonNode node = MAPPER.readTree(line);
+                if (node.has("log_id")) {
+                    spooled.put(node.get("log_id").asText(), node);
+                }
+            }
+        }
+        try (Stream<Path> files = Files.walk(spool)) {
+            List<Path> spoolFiles = files.filter(Files::isRegularFile).toList();
+            assertThat(spoolFiles).extracting(f -> f.getFileName().toString()).contains("export.position");
+            for (Path f : spoolFiles) {
+                everything.writeBytes(Files.readAllBytes(f));
+            }
+        }
+        String all = everything.toString(StandardCharsets.ISO_8859_1);
+        for (String secret : SECRETS) {
+            assertThat(all).as("secret in spool or bucket").doesNotContain(secret);
+        }
+
+        assertThat(spooled).containsKeys(plainId, hiddenId, ownId).doesNotContainKey(unloggedId);
+        JsonNode p = spooled.get(plainId);
+        assertThat(p.get("event_id").asText()).isEqualTo("evt-1");
+        assertThat(p.get("route").asText()).isEqualTo("chat");
+        assertThat(p.get("provider").asText()).isEqualTo("openai");
+        assertThat(p.get("model").asText()).isEqualTo("gpt-4o-mini");
+        assertThat(p.get("status").asInt()).isEqualTo(200);
+        assertThat(p.get("success").asBoolean()).isTrue();
+        assertThat(p.get("tokens_in").asLong()).isEqualTo(1000);
+        assertThat(p.get("tokens_out").asLong()).isEqualTo(500);
+        assertThat(p.get("cost_usd").asDouble()).isCloseTo((1000 * 0.15 + 500 * 0.60) / 1e6, within(1e-12));
+        assertThat(MAPPER.writeValueAsString(p.get("metadata"))).isEqualTo("{\"team\":\"search\",\"user\":42,\"beta\":true}");
+        assertThat(p.get("request_headers").has("cf-aig-metadata")).isTrue();
+        assertThat(p.get("request_headers").has("x-internal-note")).isFalse();
+        assertThat(p.get("request_body").asText()).contains("[redacted:iban]").doesNotContain("CH93");
+        assertThat(p.get("response_body").asText()).contains("[redacted:email]", "[redacted:phone]")
+                .doesNotContain("jane.doe@example.com");
+
+        JsonNode h = spooled.get(hiddenId);
+        assertThat(h.get("tokens_in").asLong()).isEqualTo(1200);
+        assertThat(h.get("tokens_out").asLong()).isEqualTo(300);
+        assertThat(h.get("tokens_cached").asLong()).isEqualTo(1000);
+        assertThat(h.get("cost_usd").asDouble()).isCloseTo((200 * 2.50 + 1000 * 1.25 + 300 * 10.0) / 1e6, within(1e-12));
+        assertThat(h.get("response_body").asText()).doesNotContain("\"usage\":{");
+        assertThat(h.get("response_bytes").asLong()).isEqualTo(hidden.body().getBytes(StandardCharsets.UTF_8).length);
+
+        JsonNode o = spooled.get(ownId);
+        assertThat(o.has("request_body")).isFalse();
+        assertThat(o.get("client_hash").asText()).isEqualTo(dev.fairway.config.Secret.fingerprint("Bearer " + CLIENT_KEY));
+        assertThat(o.get("cost_usd").asDouble()).isCloseTo((1000 * 0.59 + 500 * 0.79) / 1e6, within(1e-12));
+
+        VerifyReport report;
+        try (var client = s3.client()) {
+            report = LogVerifier.verifyBucket(client, "logs", "audit/node-1");
+        }
+        assertThat(report.intact()).as(report.describe()).isTrue();
+        assertThat(report.firstSeq()).as(report.describe()).isEqualTo(1);
+        assertThat(Segments.list(spool)).hasSize(1);
+    }
+
+    private HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fairway.port() + path))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        HttpResponse<String> res = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        clientBodies.add(res.body());
+        return res;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.fairway.usage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class UsageChunkFilterTest {
+
+    @Test
+    void dropsOnlyTheUsageChunkWhateverTheSplit() throws IOException {
+        byte[] body = UsageGoldenTest.golden("openai-chat-stream.sse");
+        String text = new String(body, StandardCharsets.UTF_8);
+        int start = text.indexOf("data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,\"model\":\"gpt-4o-mini-2024-07-18\",\"system_fingerprint\":\"fp_1\",\"choices\":[],");
+        int end = text.indexOf("data: [DONE]");
+        String expected = text.substring(0, start) + text.substring(end);
+        for (int piece : new int[] {1, 2, 5, 17, body.length}) {
+            UsageChunkFilter filter = new UsageChunkFilter();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            for (int i = 0; i < body.length; i += piece) {
+                ByteBuffer sent = filter.apply(ByteBuffer.wrap(body, i, Math.min(piece, body.length - i)));
+                out.write(sent.array(), sent.arrayOffset() + sent.position(), sent.remaining());
+            }
+            ByteBuffer tail = filter.finish();
+            out.write(tail.array(), tail.position(), tail.remaining());
+            assertThat(out.toString(StandardCharsets.UTF_8)).as("pieces of %d", piece).isEqualTo(expected);
+            assertThat(filter.dropped()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void completeEventsPassAtOnceAndOnlyThePartialTailIsHeld() {
+        UsageChunkFilter filter = new UsageChunkFilter();
+        ByteBuffer first = filter.apply(ByteBuffer.wrap("data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\ndata: {\"cho".getBytes(StandardCharsets.UTF_8)));
+        assertThat(StandardCharsets.UTF_8.decode(first).toString()).isEqualTo("data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n");
+        ByteBuffer second = filter.apply(ByteBuffer.wrap("ices\":[],\"usage\":null}\n\n".getBytes(StandardCharsets.UTF_8)));
+        // usage is null here: not the usage chunk, so it is kept.
+        assertThat(StandardCharsets.UTF_8.decode(second).toString()).isEqualTo("data: {\"choices\":[],\"usage\":null}\n\n");
+    }
+
+    @Test
+    void injectsIncludeUsageOnlyWhenTheClientDidNotAsk() {
+        assertThat(new String(StreamOptions.withIncludeUsage("{\"model\":\"gpt-4o\",\"stream\":true,\"temperature\":0.70}".getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8))
+                .isEqualTo("{\"model\":\"gpt-4o\",\"stream\":true,\"temperature\":0.70,\"stream_options\":{\"include_usage\":true}}");
+        assertThat(new String(StreamOptions.withIncludeUsage("{\"stream\":true,\"top_p\":1.50,\"stream_options\":{}}".getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8))
+                .isEqualTo("{\"stream\":true,\"top_p\":1.50,\"stream_options\":{\"include_usage\":true}}");
+        assertThat(new String(StreamOptions.withIncludeUsage("{ \"stream\" : true }\n".getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8))
+                .isEqualTo("{ \"stream\" : true ,\"stream_options\":{\"include_usage\":true}}");
+        assertThat(StreamOptions.withIncludeUsage("{\"stream\":true,\"stream_options\":{\"include_usage\":false}}".getBytes(StandardCharsets.UTF_8))).isNull();
+        assertThat(StreamOptions.withIncludeUsage("{\"stream\":true,\"stream_options\":{\"include_usage\":true}}".getBytes(StandardCharsets.UTF_8))).isNull();
+        assertThat(StreamOptions.withIncludeUsage("[1]".getBytes(StandardCharsets.UTF_8))).isNull();
+        assertThat(StreamOptions.applies("openai", false, "/v1/chat/completions")).isTrue();
+        assertThat(StreamOptions.applies("mistral", false, "/v1/chat/completions")).isFalse();
+        assertThat(StreamOptions.applies("my-vllm", true, "/v1/chat/completions")).isTrue();
+        assertThat(StreamOptions.applies("openai", false, "/v1/responses")).isFalse();
+    }
+}
