@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 final class Access {
     private static final Logger LOG = LoggerFactory.getLogger(Access.class);
     private static final byte[] EMPTY = new byte[0];
+    private static final int MAX_HEADERS = 1000;
 
     private final Fairway fairway;
     private final Duration decideTimeout;
@@ -52,7 +53,8 @@ final class Access {
     private void decideAndAct(Kong kong, RouteConfig route) {
         String method = kong.request().getMethod();
         String target = kong.request().getPathWithQuery();
-        Headers headers = headers(kong.request().getHeaders());
+        // Kong's default of 100 could silently drop cf-aig-* headers from a header-heavy request.
+        Headers headers = headers(kong.request().getHeaders(MAX_HEADERS));
         byte[] body = EMPTY;
         if (hasBody(method, headers)) {
             try {

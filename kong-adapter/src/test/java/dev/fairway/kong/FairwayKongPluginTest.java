@@ -167,6 +167,20 @@ class FairwayKongPluginTest {
     }
 
     @Test
+    void gatewayHeadersAreSeenBehindAHundredOthers() throws Exception {
+        KongRequest req = chat(CHAT);
+        for (int i = 0; i < 150; i++) {
+            req.header("x-filler-" + i, "v");
+        }
+        req.header("cf-aig-max-attempts", "9");
+
+        kong.handle(conf, "access", req);
+
+        assertThat(req.exitStatus).isEqualTo(400);
+        assertThat(req.exitText()).contains("cf-aig-max-attempts");
+    }
+
+    @Test
     void unknownProviderIsRefused() throws Exception {
         KongRequest req = chat(CHAT);
         req.path = "/nope/v1/chat/completions";

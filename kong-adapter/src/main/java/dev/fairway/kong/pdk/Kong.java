@@ -89,9 +89,14 @@ public final class Kong {
             return text(call("kong.request.get_header", requireNonNull(name, "name")));
         }
 
-        /** Every header, names lower-cased, each with all its values. */
+        /** Every header (Kong stops at 100), names lower-cased, each with all its values. */
         public Map<String, List<String>> getHeaders() {
             return multiMap(call("kong.request.get_headers"));
+        }
+
+        /** Up to {@code maxHeaders} headers (Kong accepts 1 to 1000). */
+        public Map<String, List<String>> getHeaders(int maxHeaders) {
+            return multiMap(call("kong.request.get_headers", maxHeaders));
         }
 
         /** The body; fails when nginx spilled it to a file (see {@link #getRawBody(long)}). */

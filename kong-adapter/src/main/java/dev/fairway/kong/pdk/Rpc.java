@@ -51,6 +51,9 @@ final class Rpc<C> {
             };
         } catch (BadArgument e) {
             return Reply.fail(method + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("{} failed", method, e);
+            return Reply.fail(method + ": the plugin server failed (" + e.getClass().getSimpleName() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Reply.fail(method + ": the plugin server is shutting down");

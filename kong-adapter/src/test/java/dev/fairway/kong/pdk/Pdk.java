@@ -27,7 +27,16 @@ final class Pdk {
                 List<String> v = req.headers.get(((String) args.get(0)).toLowerCase());
                 yield ok(v == null || v.isEmpty() ? null : v.get(0));
             }
-            case "kong.request.get_headers" -> ok(fixMultiMap(req.headers));
+            case "kong.request.get_headers" -> {
+                // ngx.req.get_headers stops at max_headers (100 unless given; Kong allows up to 1000).
+                long max = args.isEmpty() ? 100 : (Long) args.get(0);
+                if (max < 1 || max > 1000) {
+                    yield err("max_headers must be between 1 and 1000");
+                }
+                Map<String, List<String>> kept = new LinkedHashMap<>();
+                req.headers.entrySet().stream().limit(max).forEach(e -> kept.put(e.getKey(), e.getValue()));
+                yield ok(fixMultiMap(kept));
+            }
             case "kong.request.get_raw_body" -> req.bodyError != null ? err(req.bodyError) : ok(req.body);
             case "kong.client.get_consumer" -> ok(req.consumer);
             case "kong.service.set_target" -> {
