@@ -125,6 +125,38 @@ class KongPluginServerCommandTest {
     }
 
     @Test
+    void badProcessConfigStopsTheServerBeforeItListens(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("fairway.yaml"), "dispatch: {loopback_port: 70000}\n");
+        Path socket = dir.resolve("fairway.socket");
+        PrintStream saved = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            code = new CommandLine(new KongPluginServerCommand()).execute("--socket", socket.toString(), "--config", config.toString());
+        } finally {
+            System.setErr(saved);
+        }
+
+        assertThat(code).isEqualTo(2);
+        assertThat(captured.toString(StandardCharsets.UTF_8)).contains("invalid configuration", "dispatch.loopback_port: 70000 (expected: 0..65535)");
+        assertThat(socket).doesNotExist();
+    }
+
+    @Test
+    void nonPositiveTimeoutsAreRefused() {
+        PrintStream saved = System.err;
+        int code;
+        try {
+            System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            code = new CommandLine(new KongPluginServerCommand()).execute("--event-timeout-seconds", "0");
+        } finally {
+            System.setErr(saved);
+        }
+        assertThat(code).isEqualTo(2);
+    }
+
+    @Test
     void helpNamesEveryOption() {
         String usage = new CommandLine(new KongPluginServerCommand()).getUsageMessage();
         assertThat(usage).contains("kong-pluginserver", "-dump", "--socket=<path>", "--config=<yaml>",
