@@ -8,6 +8,7 @@ import dev.fairway.error.GatewayError;
 import dev.fairway.http.Headers;
 import dev.fairway.kong.pdk.Kong;
 import dev.fairway.kong.pdk.KongPdkException;
+import dev.fairway.pipeline.Completion;
 import dev.fairway.pipeline.Decision;
 import dev.fairway.pipeline.GatewayRequest;
 import dev.fairway.pipeline.Ids;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -68,12 +70,21 @@ final class Access {
         String consumerName = consumer == null ? null
                 : consumerName(textOrNull(consumer.get("username")), textOrNull(consumer.get("custom_id")));
         GatewayRequest request = new GatewayRequest(method, target, headers, body, consumerName);
+        CompletableFuture<Decision> deciding = fairway.gateway().decide(request, route);
         Decision decision;
         try {
-            decision = fairway.gateway().decide(request, route).get(decideTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            decision = deciding.get(decideTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            exit(kong, answer(GatewayError.of(ErrorType.SERVICE_UNAVAILABLE, "the gateway did not decide within %d ms",
-                    decideTimeout.toMillis())));
+            GatewayError late = GatewayError.of(ErrorType.SERVICE_UNAVAILABLE, "the gateway did not decide within %d ms",
+                    decideTimeout.toMillis());
+            // A forward decided too late is never dispatched: end it, so that its steps settle (quotas, logs).
+            deciding.thenAccept(d -> {
+                if (d instanceof Decision.Forward f) {
+                    f.exchange().complete(new Completion(late.status(), false, false, 0, 0, -1,
+                            f.exchange().elapsedNanos(), 0, null, null, late.type().wireName()));
+                }
+            });
+            exit(kong, answer(late));
             return;
         } catch (ExecutionException e) {
             LOG.error("deciding a Kong request failed", e.getCause());

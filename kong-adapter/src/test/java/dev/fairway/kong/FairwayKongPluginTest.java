@@ -52,6 +52,8 @@ class FairwayKongPluginTest {
     static FakeUpstream upstream;
     static Fairway fairway;
     static final ConcurrentLinkedQueue<String> consumers = new ConcurrentLinkedQueue<>();
+    static final ConcurrentLinkedQueue<dev.fairway.pipeline.Exchange> slowExchanges = new ConcurrentLinkedQueue<>();
+    static volatile CompletableFuture<Verdict> slowVerdict = new CompletableFuture<>();
     static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @TempDir
@@ -76,9 +78,16 @@ class FairwayKongPluginTest {
         public Step open(dev.fairway.pipeline.Exchange exchange) {
             consumers.add(String.valueOf(exchange.hostConsumer()));
             boolean hit = "hit".equals(exchange.clientHeaders().get("x-test-cache"));
+            boolean slow = exchange.clientHeaders().contains("x-test-slow");
+            if (slow) {
+                slowExchanges.add(exchange);
+            }
             return new Step() {
                 @Override
                 public CompletableFuture<Verdict> beforeDispatch() {
+                    if (slow) {
+                        return slowVerdict;
+                    }
                     return hit
                             ? CompletableFuture.completedFuture(Verdict.answer(new Decision.Answer(200,
                                     Headers.of("content-type", "application/json", "cf-aig-cache-status", "HIT"),
@@ -366,6 +375,27 @@ class FairwayKongPluginTest {
             }
         }
         assertThat(fairway.dispatcher().tickets().outstanding()).isZero();
+    }
+
+    @Test
+    void decisionLaterThanTheTimeoutIsAnswered503AndItsForwardEnded() throws Exception {
+        slowVerdict = new CompletableFuture<>();
+        slowExchanges.clear();
+        try (PluginServer<RouteConfig> impatient = PluginServer.builder(FairwayKongPlugin.builder(fairway)
+                        .loader(ConfigLoader.withEnv(Map.of("OPENAI_KEY", "k"))).decideTimeout(java.time.Duration.ofMillis(1)).build())
+                .socket(dir.resolve("impatient.socket")).build().start();
+             KongDriver driver = new KongDriver(impatient.socket(), "fairway")) {
+            KongRequest req = driver.handle(conf, "access", chat(CHAT).header("x-test-slow", "1"));
+
+            assertThat(req.exitStatus).isEqualTo(503);
+            assertThat(req.exitText()).contains("did not decide within 1 ms");
+            assertThat(slowExchanges).singleElement().satisfies(e -> assertThat(e.isCompleted()).isFalse());
+
+            slowVerdict.complete(Verdict.PROCEED);
+
+            assertThat(slowExchanges.peek().isCompleted()).as("the late forward is ended, not left open").isTrue();
+            assertThat(fairway.dispatcher().tickets().outstanding()).isZero();
+        }
     }
 
     @Test
