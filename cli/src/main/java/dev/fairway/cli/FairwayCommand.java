@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             ServeCommand.class,
             MockProviderCommand.class,
+            dev.fairway.apisix.ApisixRunnerCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class FairwayCommand implements Runnable {

@@ -82,7 +82,7 @@ public final class ConfigLoader {
     }
 
     static RouteConfig defaultRoute() {
-        return new RouteConfig(null, null, null, null, null, null, null, null, null, null, null);
+        return new RouteConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     private <T> T read(String text, Class<T> type) {

@@ -1,6 +1,9 @@
 package dev.fairway.config;
 
 import dev.fairway.auth.AuthSettings;
+import dev.fairway.plan.FallbackSettings;
+import dev.fairway.retry.BreakerSettings;
+import dev.fairway.retry.RetrySettings;
 import dev.fairway.guardrail.GuardrailSettings;
 import dev.fairway.policy.PolicySettings;
 import java.util.HashSet;
@@ -28,7 +31,10 @@ public record RouteConfig(
         @Doc(value = "Provider, model and region rules (data residency); unrestricted when left out.", defaultValue = "{}") PolicySettings policy,
         @Doc(value = "Request guardrails (PII detectors and custom patterns) with flag or block actions; none when left out.", defaultValue = "{}") GuardrailSettings guardrails,
         @Doc(value = "Quotas on requests, tokens or cost, each with its own key, window and technique; a request must fit all of them.", defaultValue = "[]") List<QuotaRule> quotas,
-        @Doc("Request logs of this route: on or off, payloads, redaction, headers left out.") LoggingSettings logging)
+        @Doc("Request logs of this route: on or off, payloads, redaction, headers left out.") LoggingSettings logging,
+        @Doc(value = "Retries of each upstream target before the client gets a byte.", defaultValue = "{max_attempts: 1}") RetrySettings retry,
+        @Doc(value = "Targets tried in order when the requested one fails (other providers or models).", defaultValue = "{targets: []}") FallbackSettings fallback,
+        @Doc(value = "Circuit breaker per target: a failing target is skipped for a cool-down, then probed.", defaultValue = "{enabled: true}") BreakerSettings circuitBreaker)
         implements Validatable {
 
     public static final long DEFAULT_MAX_BODY = 10L * 1024 * 1024;
@@ -45,6 +51,9 @@ public record RouteConfig(
         guardrails = Objects.requireNonNullElseGet(guardrails, GuardrailSettings::none);
         quotas = List.copyOf(Objects.requireNonNullElse(quotas, List.of()));
         logging = Objects.requireNonNullElseGet(logging, LoggingSettings::defaults);
+        retry = Objects.requireNonNullElseGet(retry, RetrySettings::defaults);
+        fallback = Objects.requireNonNullElseGet(fallback, FallbackSettings::none);
+        circuitBreaker = Objects.requireNonNullElseGet(circuitBreaker, BreakerSettings::defaults);
     }
 
     /** The provider settings this route uses for {@code slug}, layered over the process-wide ones. */
@@ -82,6 +91,9 @@ public record RouteConfig(
         guardrails.validate(problems.at("guardrails"));
         validateQuotas(problems);
         logging.validate(problems.at("logging"));
+        retry.validate(problems.at("retry"));
+        fallback.validate(problems.at("fallback"));
+        circuitBreaker.validate(problems.at("circuit_breaker"));
     }
 
     private void validateQuotas(Problems problems) {

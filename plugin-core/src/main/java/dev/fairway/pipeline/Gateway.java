@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.fairway.body.RequestBody;
 import dev.fairway.config.GatewayConfig;
+import dev.fairway.config.Problems;
 import dev.fairway.config.ProviderSettings;
 import dev.fairway.config.RouteConfig;
 import dev.fairway.error.ErrorType;
@@ -11,6 +12,8 @@ import dev.fairway.error.GatewayError;
 import dev.fairway.headers.CfAigHeaderParser;
 import dev.fairway.headers.CfAigHeaders;
 import dev.fairway.http.Headers;
+import dev.fairway.plan.DispatchPlan;
+import dev.fairway.plan.Planner;
 import dev.fairway.provider.Provider;
 import dev.fairway.provider.ProviderRegistry;
 import dev.fairway.provider.UpstreamTarget;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,17 +34,26 @@ import org.slf4j.LoggerFactory;
  */
 public final class Gateway {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    /** The OpenAI-compatible endpoint's path segment, where a provider slug would stand. */
+    private static final String COMPAT = "compat";
 
     private final GatewayConfig config;
     private final ProviderRegistry registry;
     private final RouteTable routes;
     private final List<Stage> stages;
+    private final Planner planner;
 
     public Gateway(GatewayConfig config, ProviderRegistry registry, List<Stage> stages) {
         this.config = requireNonNull(config, "config");
         this.registry = requireNonNull(registry, "registry");
         this.stages = List.copyOf(requireNonNull(stages, "stages"));
         this.routes = new RouteTable(config.routes());
+        this.planner = new Planner(registry, config.providers(), () -> ThreadLocalRandom.current().nextDouble());
+        Problems problems = new Problems();
+        for (int i = 0; i < config.routes().size(); i++) {
+            Planner.checkRoute(config.routes().get(i), registry, problems.at("routes", i));
+        }
+        problems.throwIfAny();
     }
 
     public GatewayConfig config() {
@@ -112,21 +125,34 @@ public final class Gateway {
 
     private Exchange open(GatewayRequest request, RouteMatch match) {
         RouteConfig route = match.route();
-        if (match.isRouteRoot()) {
-            throw GatewayError.of(ErrorType.NOT_FOUND, "name a provider in the path, e.g. %s/openai/v1/chat/completions",
-                    route.prefix().equals("/") ? "" : route.prefix()).with("known_providers", registry.slugs());
+        boolean universal = match.isRouteRoot() && request.method().equals("POST");
+        if (match.isRouteRoot() && !universal) {
+            throw GatewayError.of(ErrorType.NOT_FOUND, "name a provider in the path, e.g. %s/openai/v1/chat/completions, "
+                    + "or POST a Universal request (a JSON array of steps) here", route.prefix().equals("/") ? "" : route.prefix())
+                    .with("known_providers", registry.slugs());
         }
-        Provider provider = registry.require(match.provider());
         CfAigHeaders cfAig = CfAigHeaderParser.parse(request.headers());
         if (request.body().length > route.maxBodyBytes()) {
             throw GatewayError.of(ErrorType.PAYLOAD_TOO_LARGE, "request body: %d bytes (expected: at most %d)",
                     request.body().length, route.maxBodyBytes()).with("limit", route.maxBodyBytes());
         }
-        RequestBody body = RequestBody.scan(request.body(), request.headers().get("content-type"));
-        ProviderSettings settings = route.providerSettings(provider.slug(), config.providers());
         Map<String, String> extra = match.accountId() == null ? Map.of() : Map.of("account_id", match.accountId());
-        UpstreamTarget target = registry.target(provider, match.rest(), match.rawQuery(), settings, extra);
-        return new Exchange(request.method(), match, cfAig, request.headers(), body, request.hostConsumer(), target);
+        DispatchPlan plan;
+        RequestBody body;
+        if (universal) {
+            body = new RequestBody(request.body(), true, null, false);
+            plan = planner.forUniversal(route, body, cfAig, extra);
+        } else if (COMPAT.equals(match.provider()) && registry.get(COMPAT) == null) {
+            body = RequestBody.scan(request.body(), request.headers().get("content-type"));
+            plan = planner.forCompat(route, match.rest(), body, cfAig, extra);
+        } else {
+            Provider provider = registry.require(match.provider());
+            body = RequestBody.scan(request.body(), request.headers().get("content-type"));
+            ProviderSettings settings = route.providerSettings(provider.slug(), config.providers());
+            UpstreamTarget target = registry.target(provider, match.rest(), match.rawQuery(), settings, extra);
+            plan = planner.forProviderPath(route, target, body, cfAig, extra);
+        }
+        return new Exchange(request.method(), match, cfAig, request.headers(), body, request.hostConsumer(), plan);
     }
 
     private CompletableFuture<Decision> runSteps(Exchange exchange, int index) {

@@ -40,9 +40,11 @@ class GatewayDecideTest {
 
     @Test
     void routeRootWithoutProviderIsAClear404() {
-        Decision d = decide(gateway("routes: [{name: a, prefix: /ai}]"), "/ai", new Headers(), CHAT);
+        Decision d = gateway("routes: [{name: a, prefix: /ai}]").decide(GatewayRequest.of("GET", "/ai", new Headers(), new byte[0])).join();
         assertThat(((Decision.Answer) d).status()).isEqualTo(404);
         assertThat(json(d)).contains("name a provider in the path, e.g. /ai/openai/v1/chat/completions");
+        Decision notSteps = decide(gateway("routes: [{name: a, prefix: /ai}]"), "/ai", new Headers(), CHAT);
+        assertThat(json(notSteps)).contains("universal request: expected a non-empty JSON array of steps");
         Decision outside = decide(gateway("routes: [{name: a, prefix: /ai}]"), "/other/openai/chat/completions", new Headers(), CHAT);
         assertThat(json(outside)).contains("\"type\":\"not_found\"", "no route serves /other/openai/chat/completions");
     }
