@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             ServeCommand.class,
             MockProviderCommand.class,
+            dev.fairway.kong.KongPluginServerCommand.class,
             dev.fairway.apisix.ApisixRunnerCommand.class,
             dev.fairway.envoy.EnvoyExtProcCommand.class,
             HashTokenCommand.class,
