@@ -22,7 +22,11 @@ class CompatEndpointTest {
 
     @BeforeAll
     static void start() {
-        harness = GatewayHarness.start();
+        harness = GatewayHarness.start("""
+                routes:
+                  - {name: main}
+                  - {name: eu, prefix: /eu, policy: {allowed_models: ["mistral-*"]}}
+                """, dev.fairway.mock.MockOptions.defaults());
         client = OpenAIOkHttpClient.builder().baseUrl(harness.baseUrl() + "/compat").apiKey("unused").build();
     }
 
@@ -63,5 +67,25 @@ class CompatEndpointTest {
         assertThat(String.join("", parts)).isEqualTo("Echo: Hello streaming compat Hello");
         assertThat(finish).containsExactly("stop");
         assertThat(usage).containsExactly(5L);
+    }
+
+    @org.junit.jupiter.api.Test
+    void theModelAfterTheSlashIsWhatPolicyJudges() {
+        int before = harness.mock().requestCount();
+        var refused = harness.post("/eu/compat/chat/completions",
+                "{\"model\":\"anthropic/claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("\"rule\":\"allowed_models\"");
+        assertThat(harness.mock().requestCount()).isEqualTo(before);
+        var allowed = harness.post("/eu/compat/chat/completions",
+                "{\"model\":\"mistral/mistral-small\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(allowed.statusCode()).isEqualTo(200);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aModelWithoutAProviderIsNamed() {
+        var r = harness.post("/compat/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("\"field\":\"model\"", "provider/model");
     }
 }

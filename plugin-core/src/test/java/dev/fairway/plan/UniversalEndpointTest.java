@@ -13,7 +13,11 @@ class UniversalEndpointTest {
 
     @BeforeAll
     static void start() {
-        harness = GatewayHarness.start("routes: [{name: r, prefix: /ai}]\n", dev.fairway.mock.MockOptions.defaults());
+        harness = GatewayHarness.start("""
+                routes:
+                  - {name: r, prefix: /ai}
+                  - {name: eu, prefix: /eu, policy: {denied_providers: [openai]}}
+                """, dev.fairway.mock.MockOptions.defaults());
     }
 
     @AfterAll
@@ -49,5 +53,21 @@ class UniversalEndpointTest {
                 .contains("\"step\":0", "\"field\":\"provider\"", "unknown provider nope");
         assertThat(harness.post("/ai", "[{\"provider\":\"openai\",\"endpoint\":\"x\",\"query\":{},\"config\":{\"maxAttempts\":9}}]").body())
                 .contains("\"field\":\"config.maxAttempts\"", "1 to 5");
+    }
+
+    @Test
+    void forbiddenStepsAreNeverCalled() {
+        int before = harness.mock().requestCount();
+        HttpResponse<String> r = harness.post("/eu", """
+                [{"provider": "openai", "endpoint": "chat/completions", "query": {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "x"}]}},
+                 {"provider": "mistral", "endpoint": "v1/chat/completions", "query": {"model": "mistral-small", "messages": [{"role": "user", "content": "eu only"}]}}]""");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("cf-aig-step")).hasValue("1");
+        assertThat(harness.mock().requestCount()).isEqualTo(before + 1);
+        HttpResponse<String> none = harness.post("/eu", """
+                [{"provider": "openai", "endpoint": "chat/completions", "query": {"model": "gpt-4o-mini", "messages": []}}]""");
+        assertThat(none.statusCode()).isEqualTo(403);
+        assertThat(none.body()).contains("\"rule\":\"denied_providers\"");
+        assertThat(harness.mock().requestCount()).isEqualTo(before + 1);
     }
 }

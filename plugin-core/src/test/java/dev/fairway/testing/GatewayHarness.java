@@ -54,7 +54,7 @@ public final class GatewayHarness implements AutoCloseable {
     }
 
     public static GatewayConfig config(String yaml, String mockBase) {
-        String providers = yaml.contains("providers:") ? "" : """
+        String providers = yaml.matches("(?s)(.*\\n)?providers:.*") ? "" : """
                 providers:
                   openai: {base_url: "MOCK/v1", api_key: "sk-test-openai"}
                   anthropic: {base_url: "MOCK", api_key: "sk-test-anthropic"}
@@ -64,7 +64,7 @@ public final class GatewayHarness implements AutoCloseable {
                   aws-bedrock: {base_url: "MOCK"}
                 """;
         // Each gateway keeps its own log spool: a spool is one hash chain, locked by its process.
-        String logs = yaml.contains("logs:") ? "" : "logs: {spool_dir: '" + tempDir("fairway-spool") + "'}\n";
+        String logs = yaml.matches("(?s)(.*\\n)?logs:.*") ? "" : "logs: {spool_dir: '" + tempDir("fairway-spool") + "'}\n";
         String text = "server: {port: 0}\n" + providers + logs + yaml;
         return ConfigLoader.withEnv(Map.of()).parse(text.replace("MOCK", mockBase));
     }
