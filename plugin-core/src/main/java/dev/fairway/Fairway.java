@@ -116,6 +116,7 @@ public final class Fairway implements AutoCloseable {
         private boolean standalone;
         private boolean dispatcherEndpoint;
         private final List<Stage> extraStages = new ArrayList<>();
+        private Boolean admin;
         private Integer adminPort;
         private RetryScheduler retryScheduler;
 
@@ -124,9 +125,8 @@ public final class Fairway implements AutoCloseable {
         }
 
         /**
-         * Serve the gateway's own HTTP listener (server.host:server.port). A process that serves the
-         * gateway or the dispatcher endpoint also serves the admin listener on server.admin_port
-         * unless that is 0.
+         * Serve the gateway's own HTTP listener (server.host:server.port). Unless {@link #admin}
+         * says otherwise, the standalone gateway also serves the admin listener.
          */
         public Builder standalone(boolean on) {
             this.standalone = on;
@@ -140,6 +140,15 @@ public final class Fairway implements AutoCloseable {
         }
 
         /**
+         * Serve the admin listener (metrics, analytics, dashboard) on server.admin_host:server.admin_port,
+         * unless that port is 0. On by default with {@link #standalone}; host adapters turn it on here.
+         */
+        public Builder admin(boolean on) {
+            this.admin = on;
+            return this;
+        }
+
+        /**
          * Serves the admin listener on {@code port} instead of {@code server.admin_port}; 0 picks a
          * free port (tests), where in the configuration 0 turns the listener off.
          */
@@ -148,6 +157,7 @@ public final class Fairway implements AutoCloseable {
                 throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
             }
             this.adminPort = port;
+            this.admin = true;
             return this;
         }
 
@@ -190,10 +200,9 @@ public final class Fairway implements AutoCloseable {
 
         private AdminServer startAdmin(Vertx vertx, List<Stage> stages) {
             ServerSettings server = config.server();
-            // A core embedded without listeners of its own gets no admin listener unless asked for one.
-            boolean listening = standalone || dispatcherEndpoint;
+            boolean on = admin != null ? admin : standalone;
             int port = adminPort != null ? adminPort : server.adminPort();
-            if (adminPort == null && (port == 0 || !listening)) {
+            if (!on || (adminPort == null && port == 0)) {
                 return null;
             }
             AnalyticsStage analytics = null;

@@ -8,7 +8,7 @@ public record ServerSettings(
         @Doc(value = "Port of the gateway's HTTP listener.", defaultValue = "8787") Integer port,
         @Doc(value = "Port of the admin listener (metrics, analytics, dashboard); 0 turns it off.", defaultValue = "8788") Integer adminPort,
         @Doc(value = "Address the admin listener binds to; any address other than a loopback one requires admin_token.", defaultValue = "127.0.0.1") String adminHost,
-        @Doc("Bearer token the admin listener requires (Authorization: Bearer <token>); required when admin_host is not a loopback address. Use ${env:NAME} or ${file:/path}.") Secret adminToken)
+        @Doc("Bearer token the admin listener requires (Authorization: Bearer <token>); required when admin_host is not a loopback address; at least 16 characters. Use ${env:NAME} or ${file:/path}.") Secret adminToken)
         implements Validatable {
 
     public ServerSettings {

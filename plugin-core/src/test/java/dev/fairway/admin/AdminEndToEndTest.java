@@ -255,6 +255,28 @@ class AdminEndToEndTest {
     }
 
     @Test
+    void theStandaloneGatewayServesAdminByDefaultHostAdaptersWhenAsked() throws IOException {
+        int free;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            free = probe.getLocalPort();
+        }
+        var config = GatewayHarness.config("server: {port: 0, admin_port: " + free + "}\n", "http://127.0.0.1:9");
+        try (Fairway adapterCore = Fairway.builder(config).dispatcherEndpoint(true).start()) {
+            assertThat(adapterCore.adminPort()).isEqualTo(-1);
+        }
+        try (Fairway adapterCore = Fairway.builder(config).dispatcherEndpoint(true).admin(true).start()) {
+            assertThat(adapterCore.adminPort()).isEqualTo(free);
+        }
+        try (Fairway standalone = Fairway.builder(config).standalone(true).start()) {
+            assertThat(standalone.adminPort()).isEqualTo(free);
+        }
+        var off = GatewayHarness.config("server: {port: 0, admin_port: 0}\n", "http://127.0.0.1:9");
+        try (Fairway standalone = Fairway.builder(off).standalone(true).start()) {
+            assertThat(standalone.adminPort()).isEqualTo(-1);
+        }
+    }
+
+    @Test
     void refusesToStartOffLoopbackWithoutAToken() {
         assertThatThrownBy(() -> Fairway.builder(GatewayHarness.config("server: {port: 0, admin_host: 0.0.0.0}\n", "http://127.0.0.1:9"))
                 .standalone(true).adminPort(0).start())

@@ -64,7 +64,7 @@ class LogEndToEndTest {
         s3.createBucket("logs");
         GatewayConfig config = ConfigLoader.withEnv(Map.of("OPENAI_KEY", GATEWAY_KEY,
                 "S3_ACCESS", S3ProxyFixture.ACCESS_KEY, "S3_SECRET", S3ProxyFixture.SECRET_KEY)).parse("""
-                server: {host: 127.0.0.1, port: 0}
+                server: {host: 127.0.0.1, port: 0, admin_port: 0}
                 providers:
                   openai: {api_key: "${env:OPENAI_KEY}", base_url: "http://127.0.0.1:%1$d/v1"}
                   groq: {base_url: "http://127.0.0.1:%1$d/openai/v1"}

@@ -36,22 +36,21 @@ public final class GatewayHarness implements AutoCloseable {
      * the mock ({@code MOCK} in the YAML is replaced by the mock's base URL, for custom providers).
      */
     public static GatewayHarness start(String yaml, MockOptions mockOptions) {
-        return start(yaml, mockOptions, false);
+        return start(yaml, mockOptions, b -> { });
     }
 
     /** Like {@link #start(String, MockOptions)}, with the admin listener on a free port ({@link #adminUrl()}). */
     public static GatewayHarness startWithAdmin(String yaml, MockOptions mockOptions) {
-        return start(yaml, mockOptions, true);
+        return start(yaml, mockOptions, b -> b.adminPort(0));
     }
 
-    private static GatewayHarness start(String yaml, MockOptions mockOptions, boolean admin) {
+    /** As {@link #start(String, MockOptions)}, with a last say on the gateway's builder (a retry scheduler, a stage). */
+    public static GatewayHarness start(String yaml, MockOptions mockOptions, java.util.function.Consumer<Fairway.Builder> customize) {
         MockProvider mock = MockProvider.start(mockOptions);
         try {
             GatewayConfig config = config(yaml, mock.baseUrl());
             Fairway.Builder builder = Fairway.builder(config).standalone(true).dispatcherEndpoint(true);
-            if (admin) {
-                builder.adminPort(0);
-            }
+            customize.accept(builder);
             return new GatewayHarness(mock, builder.start());
         } catch (RuntimeException e) {
             mock.close();
@@ -60,7 +59,7 @@ public final class GatewayHarness implements AutoCloseable {
     }
 
     public static GatewayConfig config(String yaml, String mockBase) {
-        String providers = yaml.contains("providers:") ? "" : """
+        String providers = yaml.matches("(?s)(.*\\n)?providers:.*") ? "" : """
                 providers:
                   openai: {base_url: "MOCK/v1", api_key: "sk-test-openai"}
                   anthropic: {base_url: "MOCK", api_key: "sk-test-anthropic"}
@@ -70,8 +69,9 @@ public final class GatewayHarness implements AutoCloseable {
                   aws-bedrock: {base_url: "MOCK"}
                 """;
         // Each gateway keeps its own log spool: a spool is one hash chain, locked by its process.
-        String logs = yaml.contains("logs:") ? "" : "logs: {spool_dir: '" + tempDir("fairway-spool") + "'}\n";
-        String server = yaml.contains("server:") ? "" : "server: {port: 0, admin_port: 0}\n";
+        String logs = yaml.matches("(?s)(.*\\n)?logs:.*") ? "" : "logs: {spool_dir: '" + tempDir("fairway-spool") + "'}\n";
+        // The admin listener stays off unless a test asks for it (startWithAdmin) or configures it.
+        String server = yaml.matches("(?s)(.*\\n)?server:.*") ? "" : "server: {port: 0, admin_port: 0}\n";
         String text = server + providers + logs + yaml;
         return ConfigLoader.withEnv(Map.of()).parse(text.replace("MOCK", mockBase));
     }
