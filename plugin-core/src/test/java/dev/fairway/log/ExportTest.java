@@ -195,4 +195,27 @@ class ExportTest {
         assertThat(s3.raw(BUCKET, keysBefore.get(0))).isEqualTo(objectBefore);
         assertThat(exportedIds()).containsExactlyElementsOf(ids(0, 4));
     }
+
+    @Test
+    void aRecordChangedInTheBucketIsCaughtEvenAtTheEndOfAnObject() throws Exception {
+        try (LogStage stage = start(true)) {
+            submit(stage, 0, 3);
+            awaitExported(stage, 3);
+        }
+        String key = s3.keys(BUCKET).get(0);
+        String text = new String(S3ProxyFixture.gunzip(s3.raw(BUCKET, key)), StandardCharsets.UTF_8);
+        String[] lines = text.split("\n");
+        // The last record before the manifest: no successor vouches for it, the manifest does.
+        lines[2] = lines[2].replace("\"tokens_out\":20", "\"tokens_out\":2");
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        try (S3Client client = s3.client()) {
+            client.putObject(b -> b.bucket(BUCKET).key(key), software.amazon.awssdk.core.sync.RequestBody.fromBytes(gz.toByteArray()));
+        }
+        VerifyReport report = verifyBucket();
+        assertThat(report.altered()).containsExactly("log-2");
+        assertThat(report.intact()).isFalse();
+    }
 }

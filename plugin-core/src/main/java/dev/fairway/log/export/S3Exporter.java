@@ -78,8 +78,13 @@ public final class S3Exporter implements AutoCloseable {
     }
 
     public static S3Exporter start(Spool spool, ExportSettings settings, Clock clock, Sleeper sleeper) {
-        S3Exporter e = new S3Exporter(requireNonNull(spool, "spool"), S3Clients.create(requireNonNull(settings, "settings")),
-                settings, requireNonNull(clock, "clock"), requireNonNull(sleeper, "sleeper"));
+        return start(spool, settings, S3Clients.create(requireNonNull(settings, "settings")), clock, sleeper);
+    }
+
+    /** Starts exporting with a client of the caller's making; the exporter closes it when it closes. */
+    public static S3Exporter start(Spool spool, ExportSettings settings, S3Client s3, Clock clock, Sleeper sleeper) {
+        S3Exporter e = new S3Exporter(requireNonNull(spool, "spool"), requireNonNull(s3, "s3"),
+                requireNonNull(settings, "settings"), requireNonNull(clock, "clock"), requireNonNull(sleeper, "sleeper"));
         e.thread.start();
         return e;
     }
@@ -176,8 +181,10 @@ public final class S3Exporter implements AutoCloseable {
                 .metadata(java.util.Map.of("first-seq", Long.toString(content.firstSeq()),
                         "last-seq", Long.toString(content.lastSeq())));
         if (settings.objectLockMode() != null) {
+            // S3 requires an integrity check on Object Lock PUTs; Content-MD5 is the one every store understands.
             put.objectLockMode(ObjectLockMode.fromValue(settings.objectLockMode()))
-                    .objectLockRetainUntilDate(clock.instant().plus(Duration.ofDays(settings.objectLockRetentionDays())));
+                    .objectLockRetainUntilDate(clock.instant().plus(Duration.ofDays(settings.objectLockRetentionDays())))
+                    .contentMD5(md5(body));
         }
         s3.putObject(put.build(), RequestBody.fromBytes(body));
         writePosition(spool.dir(), content.lastSeq());
@@ -212,6 +219,14 @@ public final class S3Exporter implements AutoCloseable {
             gz.write('\n');
         }
         return out.toByteArray();
+    }
+
+    private static String md5(byte[] body) {
+        try {
+            return java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("MD5").digest(body));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static long readPosition(Path dir) {
