@@ -76,7 +76,7 @@ public final class Dispatcher implements AutoCloseable {
         private final ResponseObserver observer;
         // Usage/cost hook: sees the raw upstream answer, may rewrite what the client gets.
         private final Metering.Meter meter;
-        private final ResponseTransform transform;
+        private ResponseTransform transform = ResponseTransform.IDENTITY;
         private HttpClientRequest upstream;
         private long timer = -1;
         private boolean headersSent;
@@ -90,7 +90,6 @@ public final class Dispatcher implements AutoCloseable {
             this.response = response;
             this.observer = exchange.observer();
             this.meter = metering.open(exchange);
-            this.transform = meter.transform();
         }
 
         void start() {
@@ -147,6 +146,7 @@ public final class Dispatcher implements AutoCloseable {
             Headers headers = new Headers();
             up.headers().forEach(e -> headers.add(e.getKey(), e.getValue()));
             meter.onHeaders(status, headers);
+            transform = meter.transform();
             observer.onHeaders(status, headers);
             response.setStatusCode(status);
             for (int i = 0; i < headers.size(); i++) {

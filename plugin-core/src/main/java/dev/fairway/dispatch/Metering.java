@@ -19,6 +19,7 @@ public interface Metering {
     interface Meter extends ResponseObserver {
         Meter NONE = new Meter() {};
 
+        /** Asked once the answer's status and headers are known: what to do to its body. */
         default ResponseTransform transform() {
             return ResponseTransform.IDENTITY;
         }

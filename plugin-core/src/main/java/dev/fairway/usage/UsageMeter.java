@@ -21,19 +21,20 @@ final class UsageMeter implements Metering.Meter {
     private final String model;
     private final CustomCost customCost;
     private final PriceTable prices;
-    private final ResponseTransform transform;
+    private final ResponseTransform streamTransform;
+    private boolean succeeded;
     private JsonUsageScanner json;
     private SseUsageScanner sse;
     private EventStreamUsageScanner eventStream;
 
     UsageMeter(WireFormat format, String provider, String model, CustomCost customCost, PriceTable prices,
-               ResponseTransform transform) {
+               ResponseTransform streamTransform) {
         this.format = format;
         this.provider = provider;
         this.model = model;
         this.customCost = customCost;
         this.prices = prices;
-        this.transform = transform;
+        this.streamTransform = streamTransform;
     }
 
     @Override
@@ -41,6 +42,7 @@ final class UsageMeter implements Metering.Meter {
         if (status < 200 || status >= 300) {
             return;
         }
+        succeeded = true;
         String type = headers.get("content-type");
         type = type == null ? "" : type.toLowerCase(Locale.ROOT);
         if (type.startsWith("text/event-stream")) {
@@ -70,9 +72,10 @@ final class UsageMeter implements Metering.Meter {
         }
     }
 
+    /** The stream's transform, for a successful event stream only: errors and JSON pass untouched. */
     @Override
     public ResponseTransform transform() {
-        return transform;
+        return sse != null ? streamTransform : ResponseTransform.IDENTITY;
     }
 
     @Override
@@ -85,7 +88,8 @@ final class UsageMeter implements Metering.Meter {
 
     @Override
     public Double costUsd(Usage usage) {
-        return prices.cost(provider, model, usage, customCost);
+        // A failed answer costs nothing, whatever the caller's custom price says.
+        return succeeded ? prices.cost(provider, model, usage, customCost) : null;
     }
 
     /** Which named events may carry usage; unnamed events (OpenAI, Google) always may. */
