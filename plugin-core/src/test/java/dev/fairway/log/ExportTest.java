@@ -218,4 +218,25 @@ class ExportTest {
         assertThat(report.altered()).containsExactly("log-2");
         assertThat(report.intact()).isFalse();
     }
+
+    @Test
+    void aWholeObjectDeletedFromTheBucketIsReportedWithTheIdItEndedWith() throws Exception {
+        try (LogStage stage = start(true)) {
+            submit(stage, 0, 20);
+            awaitExported(stage, 20);
+        }
+        List<String> keys = s3.keys(BUCKET);
+        assertThat(keys).hasSizeGreaterThanOrEqualTo(3);
+        String middle = keys.get(1);
+        long first = dev.fairway.log.export.ObjectNames.firstSeq(middle);
+        String text = new String(S3ProxyFixture.gunzip(s3.raw(BUCKET, middle)), StandardCharsets.UTF_8);
+        JsonNode manifest = MAPPER.readTree(text.substring(text.lastIndexOf("{\"manifest\"")).strip()).get("manifest");
+        try (S3Client client = s3.client()) {
+            client.deleteObject(b -> b.bucket(BUCKET).key(middle));
+        }
+        VerifyReport report = verifyBucket();
+        assertThat(report.missing()).containsExactly(new VerifyReport.Missing(first, manifest.get("last_seq").asLong(),
+                manifest.get("last_id").asText(), "log-" + (first - 2), "log-" + manifest.get("last_seq").asLong()));
+        assertThat(report.altered()).isEmpty();
+    }
 }
