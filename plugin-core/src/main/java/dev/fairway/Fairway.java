@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.fairway.config.GatewayConfig;
 import dev.fairway.cost.PriceTable;
 import dev.fairway.dispatch.Dispatcher;
+import dev.fairway.dispatch.RetryScheduler;
+import dev.fairway.retry.CircuitBreakers;
 import dev.fairway.pipeline.Gateway;
 import dev.fairway.pipeline.Stage;
 import dev.fairway.provider.ProviderRegistry;
@@ -97,6 +99,7 @@ public final class Fairway implements AutoCloseable {
         private boolean standalone;
         private boolean dispatcherEndpoint;
         private final List<Stage> extraStages = new ArrayList<>();
+        private RetryScheduler retryScheduler;
 
         private Builder(GatewayConfig config) {
             this.config = requireNonNull(config, "config");
@@ -114,6 +117,12 @@ public final class Fairway implements AutoCloseable {
             return this;
         }
 
+        /** Decides when retries run; the event loop's timers by default. Tests record the waits instead of sleeping. */
+        public Builder retryScheduler(RetryScheduler scheduler) {
+            this.retryScheduler = requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
         /** Adds a stage after the standard ones (tests, embedding). */
         public Builder stage(Stage stage) {
             extraStages.add(requireNonNull(stage, "stage"));
@@ -128,7 +137,7 @@ public final class Fairway implements AutoCloseable {
                 stages.addAll(extraStages);
                 Gateway gateway = new Gateway(config, registry, stages);
                 Dispatcher dispatcher = new Dispatcher(vertx, config.dispatch(),
-                        new UsageMetering(PriceTable.of(config.pricing())));
+                        new UsageMetering(PriceTable.of(config.pricing())), retryScheduler, CircuitBreakers.systemClock());
                 GatewayServer front = standalone
                         ? join(GatewayServer.start(vertx, gateway, dispatcher, GatewayServer.Mode.STANDALONE,
                                 config.server().host(), config.server().port()).toCompletionStage().toCompletableFuture())

@@ -1,20 +1,31 @@
 package dev.fairway;
 
+import dev.fairway.auth.AuthStage;
+import dev.fairway.cache.CacheStage;
 import dev.fairway.config.GatewayConfig;
+import dev.fairway.guardrail.GuardrailStage;
 import dev.fairway.log.LogStage;
 import dev.fairway.pipeline.Stage;
+import dev.fairway.policy.PolicyStage;
+import dev.fairway.quota.QuotaStage;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The standard stages, in the order a request meets them (DESIGN.md s.2): authenticate, policy,
- * quotas, cache. Each feature adds its one line here.
+ * guardrails, quotas, cache. Each feature adds its one line here; the order is the contract (hits
+ * still count as requests because quotas come before the cache).
  */
 final class Stages {
     private Stages() {}
 
     static List<Stage> standard(GatewayConfig config) {
         List<Stage> stages = new ArrayList<>();
+        stages.add(new AuthStage());
+        stages.add(new PolicyStage(config));
+        stages.add(new GuardrailStage());
+        stages.add(QuotaStage.forConfig(config));
+        stages.add(CacheStage.create(config));
         // Keep last: its record shows what every stage before it did.
         stages.add(LogStage.start(config.logs()));
         return stages;

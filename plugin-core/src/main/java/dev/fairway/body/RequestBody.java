@@ -39,7 +39,7 @@ public record RequestBody(byte[] bytes, boolean json, String model, boolean stre
         if (bytes.length == 0) {
             return EMPTY;
         }
-        if (contentType != null && !isJson(contentType)) {
+        if (!looksJson(contentType, bytes)) {
             return new RequestBody(bytes, false, null, false);
         }
         String model = null;
@@ -78,9 +78,23 @@ public record RequestBody(byte[] bytes, boolean json, String model, boolean stre
         return new RequestBody(bytes, true, model, stream);
     }
 
-    private static boolean isJson(String contentType) {
-        String ct = contentType.toLowerCase(java.util.Locale.ROOT);
-        return ct.startsWith("application/json") || ct.contains("+json") || ct.startsWith("text/plain");
+    /**
+     * JSON by content type, or by its first byte: {@code curl -d} labels JSON as a form, and SDKs for
+     * some providers send no type at all. Other uploads (multipart audio, plain text) pass unread.
+     */
+    private static boolean looksJson(String contentType, byte[] bytes) {
+        if (contentType != null) {
+            String ct = contentType.toLowerCase(java.util.Locale.ROOT);
+            if (ct.startsWith("application/json") || ct.contains("+json")) {
+                return true;
+            }
+        }
+        for (byte b : bytes) {
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return b == '{' && (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/"));
+            }
+        }
+        return false;
     }
 
     public int size() {

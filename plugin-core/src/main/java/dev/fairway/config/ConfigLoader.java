@@ -25,6 +25,8 @@ import java.util.stream.Collectors;
  * naming the field path of every problem. Secret references are resolved here, once.
  */
 public final class ConfigLoader {
+    private static final ConfigLoader DEFAULTS = new ConfigLoader(Map.of());
+
     private final ObjectMapper mapper;
 
     private ConfigLoader(Map<String, String> env) {
@@ -77,12 +79,13 @@ public final class ConfigLoader {
         return route;
     }
 
+    /** Every field at its default. Built by reading an empty document, so it never lags the records. */
     public static GatewayConfig defaults() {
-        return new GatewayConfig(null, null, null, null, null, null, null);
+        return DEFAULTS.read("{}", GatewayConfig.class);
     }
 
     static RouteConfig defaultRoute() {
-        return new RouteConfig(null, null, null, null, null, null, null);
+        return DEFAULTS.read("{}", RouteConfig.class);
     }
 
     private <T> T read(String text, Class<T> type) {
@@ -102,12 +105,24 @@ public final class ConfigLoader {
             throw new ConfigException(path(e) + ": expected " + typeName(e.getTargetType()));
         } catch (JsonMappingException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof com.fasterxml.jackson.core.exc.StreamReadException syntax) {
+                throw syntaxError(syntax);
+            }
             String why = cause instanceof IllegalArgumentException ? cause.getMessage() : e.getOriginalMessage();
             throw new ConfigException(path(e) + ": " + why);
         } catch (JsonProcessingException e) {
-            throw new ConfigException("not valid YAML or JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
+            throw syntaxError(e);
         }
+    }
+
+    private static ConfigException syntaxError(JsonProcessingException e) {
+        // YAML parser messages span several lines with an excerpt; the problem line and position suffice.
+        String why = e.getOriginalMessage().lines()
+                .filter(l -> !l.isBlank() && !l.startsWith(" ") && !l.startsWith("while "))
+                .findFirst().orElse("syntax error");
+        var at = e.getLocation();
+        return new ConfigException("not valid YAML or JSON: " + why
+                + (at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
     }
 
     private static String path(JsonMappingException e) {

@@ -15,8 +15,10 @@ public record GatewayConfig(
         @Doc("Provider credentials and overrides shared by every route, keyed by provider slug.") Map<String, ProviderSettings> providers,
         @Doc("Extra OpenAI-compatible providers (self-hosted vLLM, Ollama, ...).") List<CustomProvider> customProviders,
         @Doc(value = "The routes this process serves; one default route at / when left out.", defaultValue = "[{name: default, prefix: /}]") List<RouteConfig> routes,
+        @Doc("Redis shared by several gateway processes; when set, quota buckets live there instead of in this process's memory.") RedisSettings redis,
         @Doc("Model prices for cost estimates, over the shipped price table.") PricingSettings pricing,
-        @Doc("The request log spool and its export to S3-compatible storage.") LogsSettings logs)
+        @Doc("The request log spool and its export to S3-compatible storage.") LogsSettings logs,
+        @Doc("Storage of the exact response cache (tiers, sizes, disk directory), shared by every route.") CacheStorageSettings cacheStorage)
         implements Validatable {
 
     public GatewayConfig {
@@ -27,14 +29,19 @@ public record GatewayConfig(
         routes = routes == null || routes.isEmpty() ? List.of(ConfigLoader.defaultRoute()) : List.copyOf(routes);
         pricing = Objects.requireNonNullElseGet(pricing, PricingSettings::defaults);
         logs = Objects.requireNonNullElseGet(logs, LogsSettings::defaults);
+        cacheStorage = Objects.requireNonNullElseGet(cacheStorage, CacheStorageSettings::defaults);
     }
 
     @Override
     public void validate(Problems problems) {
         server.validate(problems.at("server"));
+        if (redis != null) {
+            redis.validate(problems.at("redis"));
+        }
         dispatch.validate(problems.at("dispatch"));
         pricing.validate(problems.at("pricing"));
         logs.validate(problems.at("logs"));
+        cacheStorage.validate(problems.at("cache_storage"));
         providers.forEach((slug, settings) -> {
             if (settings != null) {
                 settings.validate(problems.atKey("providers", slug));

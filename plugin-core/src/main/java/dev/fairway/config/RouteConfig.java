@@ -1,5 +1,13 @@
 package dev.fairway.config;
 
+import dev.fairway.auth.AuthSettings;
+import dev.fairway.plan.FallbackSettings;
+import dev.fairway.retry.BreakerSettings;
+import dev.fairway.retry.RetrySettings;
+import dev.fairway.guardrail.GuardrailSettings;
+import dev.fairway.policy.PolicySettings;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -19,7 +27,15 @@ public record RouteConfig(
         @Doc("Per-provider credentials and overrides for this route, keyed by provider slug; they take precedence over the process-wide ones.") Map<String, ProviderSettings> providers,
         @Doc(value = "Default time allowed for the first byte of the upstream response, in milliseconds; cf-aig-request-timeout overrides it per request.", defaultValue = "120000") Integer requestTimeoutMs,
         @Doc(value = "Largest request body accepted, in bytes; larger ones are answered 413.", defaultValue = "10485760") Long maxBodyBytes,
-        @Doc("Request logs of this route: on or off, payloads, redaction, headers left out.") LoggingSettings logging)
+        @Doc(value = "Gateway authentication (cf-aig-authorization tokens or the host's consumer); off when left out.", defaultValue = "{enabled: false}") AuthSettings auth,
+        @Doc(value = "Provider, model and region rules (data residency); unrestricted when left out.", defaultValue = "{}") PolicySettings policy,
+        @Doc(value = "Request guardrails (PII detectors and custom patterns) with flag or block actions; none when left out.", defaultValue = "{}") GuardrailSettings guardrails,
+        @Doc(value = "Quotas on requests, tokens or cost, each with its own key, window and technique; a request must fit all of them.", defaultValue = "[]") List<QuotaRule> quotas,
+        @Doc("Request logs of this route: on or off, payloads, redaction, headers left out.") LoggingSettings logging,
+        @Doc(value = "Retries of each upstream target before the client gets a byte.", defaultValue = "{max_attempts: 1}") RetrySettings retry,
+        @Doc(value = "Targets tried in order when the requested one fails (other providers or models).", defaultValue = "{targets: []}") FallbackSettings fallback,
+        @Doc(value = "Circuit breaker per target: a failing target is skipped for a cool-down, then probed.", defaultValue = "{enabled: true}") BreakerSettings circuitBreaker,
+        @Doc("Exact response cache of this route; off unless enabled.") CacheSettings cache)
         implements Validatable {
 
     public static final long DEFAULT_MAX_BODY = 10L * 1024 * 1024;
@@ -31,7 +47,15 @@ public record RouteConfig(
         providers = Map.copyOf(Objects.requireNonNullElse(providers, Map.of()));
         requestTimeoutMs = Objects.requireNonNullElse(requestTimeoutMs, 120_000);
         maxBodyBytes = Objects.requireNonNullElse(maxBodyBytes, DEFAULT_MAX_BODY);
+        auth = Objects.requireNonNullElseGet(auth, AuthSettings::disabled);
+        policy = Objects.requireNonNullElseGet(policy, PolicySettings::unrestricted);
+        guardrails = Objects.requireNonNullElseGet(guardrails, GuardrailSettings::none);
+        quotas = List.copyOf(Objects.requireNonNullElse(quotas, List.of()));
         logging = Objects.requireNonNullElseGet(logging, LoggingSettings::defaults);
+        retry = Objects.requireNonNullElseGet(retry, RetrySettings::defaults);
+        fallback = Objects.requireNonNullElseGet(fallback, FallbackSettings::none);
+        circuitBreaker = Objects.requireNonNullElseGet(circuitBreaker, BreakerSettings::defaults);
+        cache = Objects.requireNonNullElseGet(cache, CacheSettings::defaults);
     }
 
     /** The provider settings this route uses for {@code slug}, layered over the process-wide ones. */
@@ -64,6 +88,29 @@ public record RouteConfig(
                 settings.validate(problems.atKey("providers", slug));
             }
         });
+        auth.validate(problems.at("auth"));
+        policy.validate(problems.at("policy"));
+        guardrails.validate(problems.at("guardrails"));
+        validateQuotas(problems);
         logging.validate(problems.at("logging"));
+        retry.validate(problems.at("retry"));
+        fallback.validate(problems.at("fallback"));
+        circuitBreaker.validate(problems.at("circuit_breaker"));
+        cache.validate(problems.at("cache"));
+    }
+
+    private void validateQuotas(Problems problems) {
+        HashSet<String> names = new HashSet<>();
+        for (int i = 0; i < quotas.size(); i++) {
+            QuotaRule rule = quotas.get(i);
+            if (rule == null) {
+                problems.at("quotas", i).add("", "must not be empty");
+                continue;
+            }
+            rule.validate(problems.at("quotas", i));
+            if (rule.name() != null && !names.add(rule.name())) {
+                problems.at("quotas", i).add("name", "%s is used by another rule of this route", rule.name());
+            }
+        }
     }
 }

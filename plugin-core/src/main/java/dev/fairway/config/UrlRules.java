@@ -16,7 +16,8 @@ public final class UrlRules {
     public static String upstreamProblem(String url) {
         URI uri;
         try {
-            uri = new URI(url);
+            // Placeholders such as {deployment} are filled per request; check the URL around them.
+            uri = new URI(url.replaceAll("\\{[A-Za-z_][A-Za-z0-9_]*}", "p"));
         } catch (URISyntaxException e) {
             return "not a URL (" + e.getReason() + ")";
         }

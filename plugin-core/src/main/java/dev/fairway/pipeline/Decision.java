@@ -9,10 +9,19 @@ import dev.fairway.http.Headers;
 public sealed interface Decision {
 
     /** Answer the client now with this response; the host sends it as is. */
-    record Answer(int status, Headers headers, byte[] body) implements Decision {
+    /**
+     * Answer the client now with this response; the host sends it as is.
+     *
+     * @param errorType the gateway error's wire name when this answers an error ({@code rate_limited}), else null
+     */
+    record Answer(int status, Headers headers, byte[] body, String errorType) implements Decision {
         public Answer {
             requireNonNull(headers, "headers");
             requireNonNull(body, "body");
+        }
+
+        public Answer(int status, Headers headers, byte[] body) {
+            this(status, headers, body, null);
         }
 
         public static Answer json(int status, byte[] body) {
@@ -20,7 +29,7 @@ public sealed interface Decision {
         }
 
         public static Answer error(GatewayError error) {
-            return json(error.status(), error.toJson());
+            return new Answer(error.status(), Headers.of("content-type", "application/json"), error.toJson(), error.type().wireName());
         }
     }
 

@@ -9,6 +9,8 @@ import dev.fairway.headers.CfAigHeaderParser;
 import dev.fairway.headers.CfAigHeaders;
 import dev.fairway.http.Headers;
 import dev.fairway.http.HopByHop;
+import dev.fairway.plan.DispatchPlan;
+import dev.fairway.plan.PlannedTarget;
 import dev.fairway.provider.AuthStyle;
 import dev.fairway.provider.UpstreamTarget;
 import dev.fairway.routing.RouteMatch;
@@ -23,6 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link Gateway#decide}, finished exactly once through {@link #complete}.
  */
 public final class Exchange {
+    /** The dispatcher's ticket header; a host forwards it to us, we never forward it on. */
+    private static final String TICKET_HEADER = "x-fairway-ticket";
     private final String logId = Ids.logId();
     private final long startNanos = System.nanoTime();
     private final long startEpochMillis = System.currentTimeMillis();
@@ -32,7 +36,7 @@ public final class Exchange {
     private final Headers clientHeaders;
     private final RequestBody body;
     private final String hostConsumer;
-    private final UpstreamTarget target;
+    private final DispatchPlan plan;
     private final Headers responseHeaders = new Headers();
     private final List<Step> steps = new ArrayList<>(4);
     private final AtomicBoolean completed = new AtomicBoolean();
@@ -40,14 +44,14 @@ public final class Exchange {
     private volatile byte[] upstreamBody;
 
     Exchange(String method, RouteMatch match, CfAigHeaders cfAig, Headers clientHeaders, RequestBody body,
-             String hostConsumer, UpstreamTarget target) {
+             String hostConsumer, DispatchPlan plan) {
         this.method = requireNonNull(method, "method");
         this.match = requireNonNull(match, "match");
         this.cfAig = requireNonNull(cfAig, "cfAig");
         this.clientHeaders = requireNonNull(clientHeaders, "clientHeaders");
         this.body = requireNonNull(body, "body");
         this.hostConsumer = hostConsumer;
-        this.target = requireNonNull(target, "target");
+        this.plan = requireNonNull(plan, "plan");
         this.upstreamBody = body.bytes();
         responseHeaders.add("cf-aig-log-id", logId);
         if (cfAig.eventId() != null) {
@@ -96,17 +100,23 @@ public final class Exchange {
         return body;
     }
 
+    /** The target the client asked for: the first of the plan. */
     public UpstreamTarget target() {
-        return target;
+        return plan.first().target();
     }
 
-    /** The model the request names, in the body or (Google, Bedrock, Azure) in the path. */
+    /** Every target this request may try, in order (fallback chain, Universal steps). */
+    public DispatchPlan plan() {
+        return plan;
+    }
+
+    /** The model asked of the first target: the body's, the path's (Google, Bedrock, Azure) or, for /compat, the part after provider/. */
     public String model() {
-        return body.model() != null ? body.model() : target.pathModel();
+        return plan.first().model();
     }
 
     public boolean stream() {
-        return body.stream() || target.pathStreams();
+        return plan.first().stream();
     }
 
     public String hostConsumer() {
@@ -137,6 +147,7 @@ public final class Exchange {
      * one, else the client's own. Cache and quota keys use it so tenants never share state.
      */
     public String credentialFingerprint() {
+        UpstreamTarget target = target();
         Secret key = target.settings().apiKey();
         if (key != null) {
             return key.fingerprint();
@@ -144,7 +155,8 @@ public final class Exchange {
         if (target.settings().aws() != null) {
             return target.settings().aws().accessKeyId().fingerprint();
         }
-        String client = target.provider().auth().clientCredential(clientHeaders);
+        String client = target.provider().auth().clientCredential(plan.first().headers().size() > 0
+                ? Headers.copyOf(clientHeaders).setAll(plan.first().headers()) : clientHeaders);
         return client == null ? "anonymous" : Secret.fingerprint(client);
     }
 
@@ -152,14 +164,18 @@ public final class Exchange {
      * The request to send upstream for {@code t}: the client's headers without hop-by-hop fields and
      * gateway headers, with the gateway's credential in place of the client's when it holds one.
      */
-    public UpstreamRequest upstreamRequest(UpstreamTarget t) {
+    public UpstreamRequest upstreamRequest(PlannedTarget p) {
+        UpstreamTarget t = p.target();
+        Headers relayable = HopByHop.strip(clientHeaders);
         Headers out = new Headers();
-        for (int i = 0; i < clientHeaders.size(); i++) {
-            String name = clientHeaders.name(i);
-            if (!HopByHop.is(name) && !CfAigHeaderParser.isGatewayHeader(name) && !name.equals("accept-encoding")) {
-                out.add(name, clientHeaders.value(i));
+        for (int i = 0; i < relayable.size(); i++) {
+            String name = relayable.name(i);
+            if (!CfAigHeaderParser.isGatewayHeader(name) && !name.equals("accept-encoding") && !name.equals(TICKET_HEADER)) {
+                out.add(name, relayable.value(i));
             }
         }
+        // A step's own headers (its provider credential) win over the client's.
+        out.setAll(p.headers());
         // Observers read the body (usage, cache): ask for it uncompressed.
         out.set("accept-encoding", "identity");
         Secret key = t.settings().apiKey();
@@ -167,11 +183,16 @@ public final class Exchange {
             AuthStyle.CREDENTIAL_HEADERS.forEach(out::remove);
             t.provider().auth().apply(out, key.reveal());
         }
-        return new UpstreamRequest(method, t.uri(), out, upstreamBody);
+        byte[] bytes = p.body() != null ? p.body() : upstreamBody;
+        if (p.body() != null || bytes != body.bytes()) {
+            out.set("content-type", "application/json");
+        }
+        return new UpstreamRequest(p.translator() == null ? method : "POST", t.uri(), out, bytes);
     }
 
+    /** The request for the first target. */
     public UpstreamRequest upstreamRequest() {
-        return upstreamRequest(target);
+        return upstreamRequest(plan.first());
     }
 
     public List<Step> steps() {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.fairway.body.RequestBody;
 import dev.fairway.config.GatewayConfig;
+import dev.fairway.config.Problems;
 import dev.fairway.config.ProviderSettings;
 import dev.fairway.config.RouteConfig;
 import dev.fairway.error.ErrorType;
@@ -11,6 +12,8 @@ import dev.fairway.error.GatewayError;
 import dev.fairway.headers.CfAigHeaderParser;
 import dev.fairway.headers.CfAigHeaders;
 import dev.fairway.http.Headers;
+import dev.fairway.plan.DispatchPlan;
+import dev.fairway.plan.Planner;
 import dev.fairway.provider.Provider;
 import dev.fairway.provider.ProviderRegistry;
 import dev.fairway.provider.UpstreamTarget;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,17 +34,26 @@ import org.slf4j.LoggerFactory;
  */
 public final class Gateway {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    /** The OpenAI-compatible endpoint's path segment, where a provider slug would stand. */
+    private static final String COMPAT = "compat";
 
     private final GatewayConfig config;
     private final ProviderRegistry registry;
     private final RouteTable routes;
     private final List<Stage> stages;
+    private final Planner planner;
 
     public Gateway(GatewayConfig config, ProviderRegistry registry, List<Stage> stages) {
         this.config = requireNonNull(config, "config");
         this.registry = requireNonNull(registry, "registry");
         this.stages = List.copyOf(requireNonNull(stages, "stages"));
         this.routes = new RouteTable(config.routes());
+        this.planner = new Planner(registry, config.providers(), () -> ThreadLocalRandom.current().nextDouble());
+        Problems problems = new Problems();
+        for (int i = 0; i < config.routes().size(); i++) {
+            Planner.checkRoute(config.routes().get(i), registry, problems.at("routes", i));
+        }
+        problems.throwIfAny();
     }
 
     public GatewayConfig config() {
@@ -91,37 +104,55 @@ public final class Gateway {
             try {
                 exchange.addStep(stage.open(exchange));
             } catch (GatewayError e) {
-                return CompletableFuture.completedFuture(answered(exchange, Decision.Answer.error(e), e.type().wireName()));
+                return CompletableFuture.completedFuture(answered(exchange, Decision.Answer.error(e)));
+            } catch (RuntimeException e) {
+                return CompletableFuture.completedFuture(internalError(exchange, stage.name(), e));
             }
         }
         return runSteps(exchange, 0).exceptionally(t -> {
             Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
             if (cause instanceof GatewayError e) {
-                return answered(exchange, Decision.Answer.error(e), e.type().wireName());
+                return answered(exchange, Decision.Answer.error(e));
             }
-            LOG.error("request {} failed in a stage", exchange.logId(), cause);
-            GatewayError internal = GatewayError.of(ErrorType.INTERNAL, "the gateway failed to process the request");
-            return answered(exchange, Decision.Answer.error(internal), internal.type().wireName());
+            return internalError(exchange, "a stage", cause);
         });
+    }
+
+    private static Decision internalError(Exchange exchange, String where, Throwable cause) {
+        LOG.error("request {} failed in {}", exchange.logId(), where, cause);
+        return answered(exchange, Decision.Answer.error(GatewayError.of(ErrorType.INTERNAL, "the gateway failed to process the request")));
     }
 
     private Exchange open(GatewayRequest request, RouteMatch match) {
         RouteConfig route = match.route();
-        if (match.isRouteRoot()) {
-            throw GatewayError.of(ErrorType.NOT_FOUND, "name a provider in the path, e.g. %s/openai/v1/chat/completions",
-                    route.prefix().equals("/") ? "" : route.prefix()).with("known_providers", registry.slugs());
+        boolean universal = match.isRouteRoot() && request.method().equals("POST");
+        if (match.isRouteRoot() && !universal) {
+            throw GatewayError.of(ErrorType.NOT_FOUND, "name a provider in the path, e.g. %s/openai/v1/chat/completions, "
+                    + "or POST a Universal request (a JSON array of steps) here", route.prefix().equals("/") ? "" : route.prefix())
+                    .with("known_providers", registry.slugs());
         }
-        Provider provider = registry.require(match.provider());
         CfAigHeaders cfAig = CfAigHeaderParser.parse(request.headers());
         if (request.body().length > route.maxBodyBytes()) {
             throw GatewayError.of(ErrorType.PAYLOAD_TOO_LARGE, "request body: %d bytes (expected: at most %d)",
                     request.body().length, route.maxBodyBytes()).with("limit", route.maxBodyBytes());
         }
-        RequestBody body = RequestBody.scan(request.body(), request.headers().get("content-type"));
-        ProviderSettings settings = route.providerSettings(provider.slug(), config.providers());
         Map<String, String> extra = match.accountId() == null ? Map.of() : Map.of("account_id", match.accountId());
-        UpstreamTarget target = registry.target(provider, match.rest(), match.rawQuery(), settings, extra);
-        return new Exchange(request.method(), match, cfAig, request.headers(), body, request.hostConsumer(), target);
+        DispatchPlan plan;
+        RequestBody body;
+        if (universal) {
+            body = new RequestBody(request.body(), true, null, false);
+            plan = planner.forUniversal(route, body, cfAig, extra);
+        } else if (COMPAT.equals(match.provider()) && registry.get(COMPAT) == null) {
+            body = RequestBody.scan(request.body(), request.headers().get("content-type"));
+            plan = planner.forCompat(route, match.rest(), body, cfAig, extra);
+        } else {
+            Provider provider = registry.require(match.provider());
+            body = RequestBody.scan(request.body(), request.headers().get("content-type"));
+            ProviderSettings settings = route.providerSettings(provider.slug(), config.providers());
+            UpstreamTarget target = registry.target(provider, match.rest(), match.rawQuery(), settings, extra);
+            plan = planner.forProviderPath(route, target, body, cfAig, extra);
+        }
+        return new Exchange(request.method(), match, cfAig, request.headers(), body, request.hostConsumer(), plan);
     }
 
     private CompletableFuture<Decision> runSteps(Exchange exchange, int index) {
@@ -130,23 +161,19 @@ public final class Gateway {
             return CompletableFuture.completedFuture(new Decision.Forward(exchange));
         }
         return steps.get(index).beforeDispatch().thenCompose(verdict -> verdict instanceof Verdict.Answer a
-                ? CompletableFuture.completedFuture(answered(exchange, a.answer(), null))
+                ? CompletableFuture.completedFuture(answered(exchange, a.answer()))
                 : runSteps(exchange, index + 1));
     }
 
     /** An answer the gateway gives itself; the exchange is complete once it is decided. */
-    private static Decision answered(Exchange exchange, Decision.Answer answer, String errorType) {
+    private static Decision answered(Exchange exchange, Decision.Answer answer) {
         Headers headers = Headers.copyOf(answer.headers()).setAll(exchange.responseHeaders());
-        Decision.Answer withHeaders = new Decision.Answer(answer.status(), headers, answer.body());
+        Decision.Answer withHeaders = new Decision.Answer(answer.status(), headers, answer.body(), answer.errorType());
         boolean cached = "HIT".equals(headers.get("cf-aig-cache-status"));
         long elapsed = exchange.elapsedNanos();
         exchange.complete(new Completion(answer.status(), cached, false, 0, 0, elapsed, elapsed,
-                answer.body().length, null, null, errorType != null ? errorType : errorTypeOf(answer)));
+                answer.body().length, null, null, answer.errorType()));
         return withHeaders;
-    }
-
-    private static String errorTypeOf(Decision.Answer answer) {
-        return answer.status() >= 400 ? "refused" : null;
     }
 
     /** An error before any exchange exists (no route, bad header): still carries a log id. */

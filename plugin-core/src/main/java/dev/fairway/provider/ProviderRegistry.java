@@ -82,9 +82,26 @@ public final class ProviderRegistry {
         List<String> remaining = provider.consumeTemplate() ? segments.subList(used, segments.size()) : segments;
         remaining = stripOptionalPrefix(provider, remaining);
 
-        Map<String, String> all = PathTemplate.merge(vars, PathTemplate.merge(settings.params(), extraVars));
-        String base = PathTemplate.fill(provider, settings.baseUrl() != null ? stripSlash(settings.baseUrl()) : provider.baseUrl(), all);
         String path = String.join("/", remaining);
+        return build(provider, path, rawQuery, settings, PathTemplate.merge(vars, PathTemplate.merge(settings.params(), extraVars)),
+                pathModel(provider, path, vars));
+    }
+
+    /**
+     * The target for an API path on {@code provider} ({@code chat/completions}, {@code v1/messages}),
+     * as a fallback or a translation calls it: placeholders come from config params only.
+     */
+    public UpstreamTarget targetForApiPath(Provider provider, String apiPath, String rawQuery, ProviderSettings settings,
+                                           Map<String, String> extraVars) {
+        requireNonNull(settings, "settings");
+        String path = apiPath.startsWith("/") ? apiPath.substring(1) : apiPath;
+        Map<String, String> vars = PathTemplate.merge(settings.params(), extraVars);
+        return build(provider, path, rawQuery, settings, vars, pathModel(provider, path, vars));
+    }
+
+    private static UpstreamTarget build(Provider provider, String path, String rawQuery, ProviderSettings settings,
+                                        Map<String, String> vars, String pathModel) {
+        String base = PathTemplate.fill(provider, settings.baseUrl() != null ? stripSlash(settings.baseUrl()) : provider.baseUrl(), vars);
         String url = base + (path.isEmpty() ? "" : "/" + path) + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
         URI uri;
         try {
@@ -92,7 +109,7 @@ public final class ProviderRegistry {
         } catch (IllegalArgumentException e) {
             throw GatewayError.invalidField("path", "the request path is not a valid URL path");
         }
-        return new UpstreamTarget(provider, uri, settings, pathModel(provider, path, vars), provider.streamsByPath(path));
+        return new UpstreamTarget(provider, uri, settings, path, pathModel, provider.streamsByPath(path));
     }
 
     private static List<String> segments(String rest) {

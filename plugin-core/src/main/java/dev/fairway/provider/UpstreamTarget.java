@@ -9,14 +9,17 @@ import java.net.URI;
  * Where one attempt goes: the provider row, the full upstream URI and the settings (credentials)
  * that apply. Built by {@link ProviderRegistry#target}; fallback chains hold several.
  *
+ * @param apiPath the API's own path below the base URL ({@code chat/completions}), the same for every
+ *     provider of one API family: a fallback to another provider keeps it
  * @param pathModel the model named by the path (Google, Bedrock, Azure), or null when the body names it
  * @param pathStreams whether the path alone asks for a stream
  */
-public record UpstreamTarget(Provider provider, URI uri, ProviderSettings settings, String pathModel, boolean pathStreams) {
+public record UpstreamTarget(Provider provider, URI uri, ProviderSettings settings, String apiPath, String pathModel, boolean pathStreams) {
     public UpstreamTarget {
         requireNonNull(provider, "provider");
         requireNonNull(uri, "uri");
         requireNonNull(settings, "settings");
+        requireNonNull(apiPath, "apiPath");
     }
 
     /** The upstream path with its query, as sent on the request line. */

@@ -5,6 +5,7 @@ import dev.fairway.dispatch.Metering;
 import dev.fairway.dispatch.ResponseTransform;
 import dev.fairway.headers.CustomCost;
 import dev.fairway.http.Headers;
+import dev.fairway.pipeline.UpstreamRequest;
 import dev.fairway.pipeline.Usage;
 import dev.fairway.provider.WireFormat;
 import java.nio.ByteBuffer;
@@ -22,19 +23,26 @@ final class UsageMeter implements Metering.Meter {
     private final CustomCost customCost;
     private final PriceTable prices;
     private final ResponseTransform streamTransform;
+    private final UpstreamRequest request;
     private boolean succeeded;
     private JsonUsageScanner json;
     private SseUsageScanner sse;
     private EventStreamUsageScanner eventStream;
 
     UsageMeter(WireFormat format, String provider, String model, CustomCost customCost, PriceTable prices,
-               ResponseTransform streamTransform) {
+               ResponseTransform streamTransform, UpstreamRequest request) {
+        this.request = request;
         this.format = format;
         this.provider = provider;
         this.model = model;
         this.customCost = customCost;
         this.prices = prices;
         this.streamTransform = streamTransform;
+    }
+
+    @Override
+    public UpstreamRequest request(UpstreamRequest planned) {
+        return request;
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.fairway.cost.PriceTable;
 import dev.fairway.dispatch.Metering;
 import dev.fairway.dispatch.ResponseTransform;
 import dev.fairway.pipeline.Exchange;
+import dev.fairway.pipeline.UpstreamRequest;
 import dev.fairway.provider.Provider;
 import dev.fairway.provider.WireFormat;
 
@@ -21,18 +22,20 @@ public final class UsageMetering implements Metering {
     }
 
     @Override
-    public Meter open(Exchange exchange) {
-        Provider provider = exchange.target().provider();
+    public Meter open(Exchange exchange, Attempt attempt) {
+        Provider provider = attempt.provider();
+        UpstreamRequest request = attempt.request();
         ResponseTransform transform = ResponseTransform.IDENTITY;
-        if (provider.format() == WireFormat.OPENAI && exchange.stream() && exchange.body().json()
-                && StreamOptions.applies(provider.slug(), provider.custom(), exchange.target().uri().getRawPath())) {
-            byte[] rewritten = StreamOptions.withIncludeUsage(exchange.body().bytes());
+        if (provider.format() == WireFormat.OPENAI && attempt.stream()
+                && StreamOptions.applies(provider.slug(), provider.custom(), request.uri().getRawPath())) {
+            byte[] rewritten = StreamOptions.withIncludeUsage(request.body());
             if (rewritten != null) {
-                exchange.setUpstreamBody(rewritten);
+                request = new UpstreamRequest(request.method(), request.uri(), request.headers(), rewritten);
                 transform = new UsageChunkFilter();
             }
         }
-        return new UsageMeter(provider.format(), provider.slug(), exchange.model(), exchange.cfAig().customCost(),
-                prices, transform);
+        return new UsageMeter(provider.format(), provider.slug(), attempt.model(), exchange.cfAig().customCost(),
+                prices, transform, request);
     }
+
 }

@@ -36,7 +36,7 @@ class CostGoldenTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("answers")
     void costsWhatThePriceListSays(String file, WireFormat format, String provider, String model, String type, double expected) throws IOException {
-        UsageMeter meter = new UsageMeter(format, provider, model, null, PriceTable.shippedOnly(), ResponseTransform.IDENTITY);
+        UsageMeter meter = new UsageMeter(format, provider, model, null, PriceTable.shippedOnly(), ResponseTransform.IDENTITY, null);
         meter.onHeaders(200, Headers.of("content-type", type));
         meter.onChunk(ByteBuffer.wrap(UsageGoldenTest.golden(file)));
         meter.onEnd(true);

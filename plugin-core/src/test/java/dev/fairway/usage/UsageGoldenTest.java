@@ -118,7 +118,7 @@ class UsageGoldenTest {
     }
 
     static UsageMeter newMeter(WireFormat format) {
-        return new UsageMeter(format, "p", "m", null, PriceTable.shippedOnly(), ResponseTransform.IDENTITY);
+        return new UsageMeter(format, "p", "m", null, PriceTable.shippedOnly(), ResponseTransform.IDENTITY, null);
     }
 
     static byte[] golden(String file) throws IOException {

@@ -1,0 +1,134 @@
+package dev.fairway.envoy;
+
+import com.google.protobuf.ByteString;
+import dev.fairway.http.Headers;
+import dev.fairway.pipeline.Decision;
+import io.envoyproxy.envoy.config.core.v3.HeaderMap;
+import io.envoyproxy.envoy.config.core.v3.HeaderValue;
+import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
+import io.envoyproxy.envoy.config.core.v3.HeaderValueOption.HeaderAppendAction;
+import io.envoyproxy.envoy.service.ext_proc.v3.BodyMutation;
+import io.envoyproxy.envoy.service.ext_proc.v3.BodyResponse;
+import io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse;
+import io.envoyproxy.envoy.service.ext_proc.v3.HeaderMutation;
+import io.envoyproxy.envoy.service.ext_proc.v3.HeadersResponse;
+import io.envoyproxy.envoy.service.ext_proc.v3.ImmediateResponse;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
+import io.envoyproxy.envoy.service.ext_proc.v3.StreamedBodyResponse;
+import io.envoyproxy.envoy.service.ext_proc.v3.TrailersResponse;
+import io.envoyproxy.envoy.type.v3.HttpStatus;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Translation between ext_proc messages and the core's types. Header values travel as raw bytes
+ * ({@code HeaderValue.raw_value}); they are read and written as ISO-8859-1 so every byte survives
+ * the round trip, as it does through the dispatcher's HTTP codec.
+ */
+final class Messages {
+    static final ProcessingResponse CONTINUE_REQUEST_HEADERS = ProcessingResponse.newBuilder()
+            .setRequestHeaders(HeadersResponse.getDefaultInstance()).build();
+    static final ProcessingResponse CONTINUE_RESPONSE_HEADERS = ProcessingResponse.newBuilder()
+            .setResponseHeaders(HeadersResponse.getDefaultInstance()).build();
+    static final ProcessingResponse CONTINUE_REQUEST_BODY = ProcessingResponse.newBuilder()
+            .setRequestBody(BodyResponse.getDefaultInstance()).build();
+    static final ProcessingResponse CONTINUE_RESPONSE_BODY = ProcessingResponse.newBuilder()
+            .setResponseBody(BodyResponse.getDefaultInstance()).build();
+    static final ProcessingResponse CONTINUE_REQUEST_TRAILERS = ProcessingResponse.newBuilder()
+            .setRequestTrailers(TrailersResponse.getDefaultInstance()).build();
+    static final ProcessingResponse CONTINUE_RESPONSE_TRAILERS = ProcessingResponse.newBuilder()
+            .setResponseTrailers(TrailersResponse.getDefaultInstance()).build();
+
+    private Messages() {}
+
+    /** The regular fields of a header map; pseudo-headers ({@code :path}, ...) are left out. */
+    static Headers regular(HeaderMap map) {
+        Headers out = new Headers();
+        for (HeaderValue h : map.getHeadersList()) {
+            if (!h.getKey().startsWith(":")) {
+                out.add(h.getKey(), value(h));
+            }
+        }
+        return out;
+    }
+
+    /** The first value of {@code name} (pseudo-headers included), or null. */
+    static String get(HeaderMap map, String name) {
+        for (HeaderValue h : map.getHeadersList()) {
+            if (h.getKey().equals(name)) {
+                return value(h);
+            }
+        }
+        return null;
+    }
+
+    private static String value(HeaderValue h) {
+        // Envoy fills raw_value; value is only set by older senders.
+        return h.getRawValue().isEmpty() ? h.getValue() : h.getRawValue().toString(StandardCharsets.ISO_8859_1);
+    }
+
+    static HeaderValueOption set(String name, String value) {
+        return option(name, value, HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD);
+    }
+
+    static HeaderValueOption append(String name, String value) {
+        return option(name, value, HeaderAppendAction.APPEND_IF_EXISTS_OR_ADD);
+    }
+
+    private static HeaderValueOption option(String name, String value, HeaderAppendAction action) {
+        return HeaderValueOption.newBuilder()
+                .setHeader(HeaderValue.newBuilder().setKey(name).setRawValue(ByteString.copyFrom(value, StandardCharsets.ISO_8859_1)))
+                .setAppendAction(action)
+                .build();
+    }
+
+    /** Sets every field of {@code headers}, replacing what the message had under those names. */
+    static HeaderMutation setAll(Headers headers) {
+        HeaderMutation.Builder m = HeaderMutation.newBuilder();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < headers.size(); i++) {
+            String name = headers.name(i);
+            m.addSetHeaders(seen.add(name) ? set(name, headers.value(i)) : append(name, headers.value(i)));
+        }
+        return m.build();
+    }
+
+    /** A local reply carrying the core's answer as is: status, headers (cf-aig-*), JSON body. */
+    static ProcessingResponse immediate(Decision.Answer answer, String details) {
+        Headers headers = Headers.copyOf(answer.headers());
+        // Envoy computes the length of a local reply itself.
+        headers.remove("content-length");
+        return ProcessingResponse.newBuilder().setImmediateResponse(ImmediateResponse.newBuilder()
+                .setStatus(HttpStatus.newBuilder().setCodeValue(answer.status()))
+                .setHeaders(setAll(headers))
+                .setBody(ByteString.copyFrom(answer.body()))
+                .setDetails(details))
+                .build();
+    }
+
+    static ProcessingResponse requestHeaders(CommonResponse common) {
+        return ProcessingResponse.newBuilder().setRequestHeaders(HeadersResponse.newBuilder().setResponse(common)).build();
+    }
+
+    static ProcessingResponse requestBody(CommonResponse common) {
+        return ProcessingResponse.newBuilder().setRequestBody(BodyResponse.newBuilder().setResponse(common)).build();
+    }
+
+    static ProcessingResponse responseHeaders(HeaderMutation mutation) {
+        return ProcessingResponse.newBuilder().setResponseHeaders(HeadersResponse.newBuilder()
+                .setResponse(CommonResponse.newBuilder().setHeaderMutation(mutation))).build();
+    }
+
+    /**
+     * The answer to a response body chunk that lets it pass unchanged. In FULL_DUPLEX_STREAMED mode
+     * Envoy forwards only what the server streams back, so the chunk is echoed at once.
+     */
+    static ProcessingResponse passResponseBody(ByteString chunk, boolean endOfStream, boolean fullDuplex) {
+        if (!fullDuplex) {
+            return CONTINUE_RESPONSE_BODY;
+        }
+        return ProcessingResponse.newBuilder().setResponseBody(BodyResponse.newBuilder().setResponse(
+                CommonResponse.newBuilder().setBodyMutation(BodyMutation.newBuilder().setStreamedResponse(
+                        StreamedBodyResponse.newBuilder().setBody(chunk).setEndOfStream(endOfStream)))))
+                .build();
+    }
+}

@@ -1,0 +1,306 @@
+package dev.fairway.envoy;
+
+import com.google.protobuf.ByteString;
+import dev.fairway.error.ErrorType;
+import dev.fairway.error.GatewayError;
+import dev.fairway.http.Headers;
+import dev.fairway.pipeline.Completion;
+import dev.fairway.pipeline.Decision;
+import dev.fairway.pipeline.GatewayRequest;
+import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
+import io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse;
+import io.envoyproxy.envoy.service.ext_proc.v3.HeaderMutation;
+import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
+import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One ext_proc stream, that is one HTTP request through Envoy (external_processor.proto: "one
+ * bidirectional stream per HTTP request"). Request headers are acknowledged at once; the whole
+ * request (headers plus the BUFFERED body) goes to the core, whose decision becomes an
+ * ImmediateResponse or forwarding mutations. In direct mode the response is observed on its way to
+ * the client, each message answered as soon as it arrives.
+ *
+ * <p>gRPC delivers this observer's callbacks one at a time; decisions complete on other threads,
+ * so the state they share is guarded by {@code this}.
+ */
+final class ProcessingStream implements StreamObserver<ProcessingRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessingStream.class);
+
+    private final Processor processor;
+    private final String routeName;
+    private final ReplyQueue replies;
+
+    // Read and written by the serialized gRPC callbacks only.
+    private BodySendMode requestBodyMode = BodySendMode.BUFFERED;
+    private BodySendMode responseBodyMode;
+    private Processor.Route route;
+    private String method;
+    private String path;
+    private Headers headers;
+    private boolean decisionStarted;
+
+    // Shared with decision callbacks.
+    private boolean gone;
+    private ResponseTap tap;
+
+    ProcessingStream(Processor processor, String routeName, ReplyQueue replies) {
+        this.processor = processor;
+        this.routeName = routeName;
+        this.replies = replies;
+    }
+
+    @Override
+    public void onNext(ProcessingRequest request) {
+        if (request.hasProtocolConfig()) {
+            // Sent on the first message only, by Envoy 1.34 and later; older ones imply our documented modes.
+            requestBodyMode = request.getProtocolConfig().getRequestBodyMode();
+            responseBodyMode = request.getProtocolConfig().getResponseBodyMode();
+        }
+        try {
+            switch (request.getRequestCase()) {
+                case REQUEST_HEADERS -> onRequestHeaders(request.getRequestHeaders());
+                case REQUEST_BODY -> onRequestBody(request.getRequestBody());
+                case REQUEST_TRAILERS -> replies.now(Messages.CONTINUE_REQUEST_TRAILERS);
+                case RESPONSE_HEADERS -> onResponseHeaders(request.getResponseHeaders());
+                case RESPONSE_BODY -> onResponseBody(request.getResponseBody());
+                case RESPONSE_TRAILERS -> onResponseTrailers();
+                case REQUEST_NOT_SET -> replies.fail(io.grpc.Status.INVALID_ARGUMENT.withDescription("ProcessingRequest without a request"));
+            }
+        } catch (RuntimeException e) {
+            LOG.error("ext_proc message {} failed", request.getRequestCase(), e);
+            replies.fail(io.grpc.Status.INTERNAL.withDescription("the gateway failed to process the message"));
+        }
+    }
+
+    private void onRequestHeaders(HttpHeaders message) {
+        try {
+            route = processor.route(routeName);
+        } catch (GatewayError e) {
+            refuse(e, "fairway_unknown_route");
+            return;
+        }
+        method = Messages.get(message.getHeaders(), ":method");
+        path = Messages.get(message.getHeaders(), ":path");
+        headers = Messages.regular(message.getHeaders());
+        String authority = Messages.get(message.getHeaders(), ":authority");
+        if (authority != null && !headers.contains("host")) {
+            headers.add("host", authority);
+        }
+        if (method == null || path == null) {
+            refuse(GatewayError.of(ErrorType.INVALID_REQUEST, "request headers: :method and :path are required")
+                    .with("header", method == null ? ":method" : ":path"), "fairway_bad_request");
+            return;
+        }
+        if (message.getEndOfStream()) {
+            decisionStarted = true;
+            replies.later(decide(new byte[0], false));
+            return;
+        }
+        if (requestBodyMode != BodySendMode.BUFFERED) {
+            // The core decides on the whole body; a partial or streamed one would be judged wrongly.
+            refuse(GatewayError.of(ErrorType.INTERNAL, "ext_proc processing_mode.request_body_mode is %s (expected: BUFFERED)",
+                    requestBodyMode).with("field", "processing_mode.request_body_mode"), "fairway_bad_processing_mode");
+            return;
+        }
+        replies.now(Messages.CONTINUE_REQUEST_HEADERS);
+    }
+
+    private void onRequestBody(HttpBody body) {
+        if (decisionStarted) {
+            replies.now(Messages.CONTINUE_REQUEST_BODY);
+            return;
+        }
+        if (route == null) {
+            // request_header_mode SKIP: without method, path and headers there is nothing to decide on.
+            refuse(GatewayError.of(ErrorType.INTERNAL, "ext_proc sent the request body without the request headers"
+                    + " (expected: processing_mode.request_header_mode SEND)").with("field", "processing_mode.request_header_mode"),
+                    "fairway_bad_processing_mode");
+            decisionStarted = true;
+            return;
+        }
+        decisionStarted = true;
+        // BUFFERED: this one message is the whole body (end_of_stream is false when trailers follow).
+        replies.later(decide(body.getBody().toByteArray(), true));
+    }
+
+    private void refuse(GatewayError e, String details) {
+        replies.now(Messages.immediate(Processor.error(e), details));
+    }
+
+    /** The core's decision as the answer to the last request message, within the decision deadline. */
+    private CompletableFuture<ProcessingResponse> decide(byte[] body, boolean bodyPhase) {
+        CompletableFuture<Decision> decision;
+        try {
+            decision = processor.gateway().decide(new GatewayRequest(method, path, headers, body, null), route.config());
+        } catch (RuntimeException e) {
+            decision = CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<ProcessingResponse> reply = new CompletableFuture<>();
+        int timeoutMs = processor.settings().decisionTimeoutMs();
+        ScheduledFuture<?> deadline = processor.timer().schedule(() -> timedOut(reply, bodyPhase, timeoutMs),
+                timeoutMs, TimeUnit.MILLISECONDS);
+        decision.whenComplete((d, t) -> {
+            deadline.cancel(false);
+            decided(reply, d, t, bodyPhase);
+        });
+        return reply;
+    }
+
+    private synchronized void timedOut(CompletableFuture<ProcessingResponse> reply, boolean bodyPhase, int timeoutMs) {
+        if (reply.isDone()) {
+            return;
+        }
+        LOG.warn("route {}: the core did not decide within {} ms; answering per on_timeout={}", routeName, timeoutMs,
+                processor.settings().onTimeout());
+        if (processor.settings().onTimeout() == TimeoutPolicy.CONTINUE) {
+            reply.complete(passThrough(bodyPhase));
+            return;
+        }
+        GatewayError e = GatewayError.of(ErrorType.SERVICE_UNAVAILABLE, "the gateway did not decide within %d ms", timeoutMs)
+                .with("timeout_ms", timeoutMs);
+        reply.complete(Messages.immediate(Processor.error(e), "fairway_decision_timeout"));
+    }
+
+    private synchronized void decided(CompletableFuture<ProcessingResponse> reply, Decision d, Throwable t, boolean bodyPhase) {
+        if (reply.isDone() || gone) {
+            // Too late: Envoy has its answer (or is gone); an exchange nobody will forward ends here.
+            if (d instanceof Decision.Forward f) {
+                // 0: on_timeout continue let Envoy's own route answer, with a status we never see.
+                int status = gone ? 499 : processor.settings().onTimeout() == TimeoutPolicy.REJECT ? 503 : 0;
+                f.exchange().complete(new Completion(status, false, false, 0, 0, -1, f.exchange().elapsedNanos(), 0,
+                        null, null, gone ? "client_closed" : "decision_timeout"));
+            }
+            return;
+        }
+        if (t != null) {
+            Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+            LOG.error("route {}: the core failed to decide", routeName, cause);
+            reply.complete(Messages.immediate(Processor.error(GatewayError.of(ErrorType.INTERNAL,
+                    "the gateway failed to process the request")), "fairway_internal_error"));
+            return;
+        }
+        if (d instanceof Decision.Answer a) {
+            reply.complete(Messages.immediate(a, "fairway_answer"));
+            return;
+        }
+        Decision.Forward f = (Decision.Forward) d;
+        CommonResponse common;
+        if (route.envoy().mode() == ForwardMode.DISPATCHER) {
+            common = processor.forwarding().toDispatcher(processor.forwarding().issue(f.exchange()), bodyPhase);
+        } else {
+            try {
+                common = processor.forwarding().direct(f.exchange(), route.envoy(), bodyPhase);
+            } catch (GatewayError e) {
+                    Decision.Answer a = Decision.Answer.error(e);
+                a.headers().setAll(f.exchange().responseHeaders());
+                f.exchange().complete(new Completion(a.status(), false, false, 0, 0, -1, f.exchange().elapsedNanos(),
+                        a.body().length, null, null, e.type().wireName()));
+                reply.complete(Messages.immediate(a, "fairway_config_error"));
+                return;
+            }
+            tap = new ResponseTap(f.exchange());
+        }
+        reply.complete(bodyPhase ? Messages.requestBody(common) : Messages.requestHeaders(common));
+    }
+
+    /** Fail open: Envoy continues on the route it matched, minus any routing header a client forged. */
+    private ProcessingResponse passThrough(boolean bodyPhase) {
+        CommonResponse common = CommonResponse.newBuilder().setHeaderMutation(HeaderMutation.newBuilder()
+                .addRemoveHeaders(processor.settings().upstreamHeader())
+                .addRemoveHeaders(dev.fairway.dispatch.TicketBook.HEADER)).build();
+        return bodyPhase ? Messages.requestBody(common) : Messages.requestHeaders(common);
+    }
+
+    private void onResponseHeaders(HttpHeaders message) {
+        ResponseTap t = tap();
+        if (t == null) {
+            // Dispatcher mode: the dispatcher already added the cf-aig-* headers.
+            replies.now(Messages.CONTINUE_RESPONSE_HEADERS);
+            return;
+        }
+        replies.now(Messages.responseHeaders(Messages.setAll(t.exchange().responseHeaders())));
+        t.headers(status(Messages.get(message.getHeaders(), ":status")), Messages.regular(message.getHeaders()));
+        if (message.getEndOfStream()) {
+            t.end();
+        }
+    }
+
+    private void onResponseBody(HttpBody body) {
+        ByteString chunk = body.getBody();
+        // Answered before the observers run: the client's bytes never wait on usage or cache work.
+        replies.now(Messages.passResponseBody(chunk, body.getEndOfStream(), responseBodyMode == BodySendMode.FULL_DUPLEX_STREAMED));
+        ResponseTap t = tap();
+        if (t != null) {
+            t.chunk(chunk.asReadOnlyByteBuffer());
+            if (body.getEndOfStream()) {
+                t.end();
+            }
+        }
+    }
+
+    private void onResponseTrailers() {
+        replies.now(Messages.CONTINUE_RESPONSE_TRAILERS);
+        ResponseTap t = tap();
+        if (t != null) {
+            t.end();
+        }
+    }
+
+    private synchronized ResponseTap tap() {
+        return tap;
+    }
+
+    private static int status(String value) {
+        if (value == null) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Envoy reset the stream: the downstream client went away or Envoy gave up. A forwarded exchange
+     * in direct mode ends here. A dispatcher ticket is left alone: the request may already be on its
+     * way to the dispatcher (Envoy 1.37+ closes the stream once it needs no more callouts), and an
+     * unredeemed ticket is completed as abandoned when it expires.
+     */
+    @Override
+    public void onError(Throwable t) {
+        ResponseTap cut;
+        synchronized (this) {
+            gone = true;
+            cut = tap;
+        }
+        replies.abandon();
+        if (cut != null) {
+            cut.cut("client_closed");
+        }
+    }
+
+    /** Envoy half-closed: it needs nothing more. A response still unfinished here was cut. */
+    @Override
+    public void onCompleted() {
+        ResponseTap t = tap();
+        replies.finish();
+        if (t != null) {
+            if (t.sawHeaders() && responseBodyMode == BodySendMode.NONE) {
+                // The body is not sent to us in this mode: the headers were all there was to see.
+                t.end();
+            } else {
+                t.cut("stream_closed");
+            }
+        }
+    }
+}

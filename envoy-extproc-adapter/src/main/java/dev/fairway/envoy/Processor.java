@@ -1,0 +1,82 @@
+package dev.fairway.envoy;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.fairway.config.RouteConfig;
+import dev.fairway.dispatch.TicketBook;
+import dev.fairway.error.ErrorType;
+import dev.fairway.error.GatewayError;
+import dev.fairway.pipeline.Decision;
+import dev.fairway.pipeline.Gateway;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * What every ext_proc stream of the process shares: the core, the routes resolved once at start
+ * (never per request), the forwarding rules and the deadline timer.
+ */
+final class Processor {
+    private final Gateway gateway;
+    private final EnvoySettings settings;
+    private final Forwarding forwarding;
+    private final ScheduledExecutorService timer;
+    private final Map<String, Route> routes = new HashMap<>();
+    private final List<String> routeNames;
+
+    record Route(RouteConfig config, EnvoyRoute envoy) {}
+
+    Processor(Gateway gateway, TicketBook tickets, ExtProcConfig config, ScheduledExecutorService timer) {
+        this.gateway = requireNonNull(gateway, "gateway");
+        this.settings = config.envoy();
+        this.forwarding = new Forwarding(settings, requireNonNull(tickets, "tickets"));
+        this.timer = requireNonNull(timer, "timer");
+        for (RouteConfig r : config.gateway().routes()) {
+            routes.put(r.name(), new Route(r, settings.route(r.name())));
+        }
+        this.routeNames = config.routeNames().stream().sorted().toList();
+    }
+
+    Gateway gateway() {
+        return gateway;
+    }
+
+    EnvoySettings settings() {
+        return settings;
+    }
+
+    Forwarding forwarding() {
+        return forwarding;
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    /**
+     * The route the stream's metadata names. A missing or unknown name is a deployment mistake
+     * (envoy.yaml and the ext_proc config disagree), not the client's: it is answered 500 and never
+     * passed through, since passing would skip every gateway check.
+     */
+    Route route(String name) {
+        if (name == null || name.isEmpty()) {
+            throw GatewayError.of(ErrorType.INTERNAL,
+                    "the Envoy route sends no %s gRPC metadata (set ExtProcPerRoute.overrides.grpc_initial_metadata)",
+                    settings.routeMetadata()).with("metadata", settings.routeMetadata());
+        }
+        Route r = routes.get(name);
+        if (r == null) {
+            throw GatewayError.of(ErrorType.INTERNAL, "%s: %s is not a route of the ext_proc service (known: %s)",
+                    settings.routeMetadata(), name, String.join(", ", routeNames))
+                    .with("metadata", settings.routeMetadata()).with("route", name);
+        }
+        return r;
+    }
+
+    static Decision.Answer error(GatewayError e) {
+        Decision.Answer a = Decision.Answer.error(e);
+        a.headers().set("cf-aig-log-id", dev.fairway.pipeline.Ids.logId());
+        return a;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.fairway.envoy;
+
+import static dev.fairway.envoy.Http.chatBody;
+import static dev.fairway.envoy.Http.request;
+import static dev.fairway.envoy.Http.utf8;
+
+import dev.fairway.Fairway;
+import dev.fairway.config.ConfigLoader;
+import dev.fairway.http.Headers;
+import dev.fairway.pipeline.Decision;
+import dev.fairway.pipeline.Exchange;
+import dev.fairway.pipeline.Stage;
+import dev.fairway.pipeline.Step;
+import dev.fairway.pipeline.Verdict;
+import io.envoyproxy.envoy.config.core.v3.HeaderMap;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Per-request round trip of the ext_proc message sequence over loopback gRPC, as Envoy runs it
+ * (open stream, request headers, BUFFERED body, answer, half-close): a local answer, a refusal and a
+ * dispatcher forward. A program, not a test; run it from the module's test classpath:
+ *
+ * <pre>
+ * java -cp "$(cat cp.txt):target/classes:target/test-classes" dev.fairway.envoy.ExtProcRoundTrip [iterations]
+ * </pre>
+ *
+ * The local answer comes from a stage answering every request marked {@code x-bench-answer} with a
+ * JSON body and {@code cf-aig-cache-status: HIT}, shaped like a cache hit, so that the numbers do not
+ * depend on a cache implementation.
+ */
+public final class ExtProcRoundTrip {
+    private ExtProcRoundTrip() {}
+
+    public static void main(String[] args) throws Exception {
+        int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        ExtProcConfig config = ExtProcConfig.parse("routes: [{name: ai, prefix: /ai}]\nenvoy: {decision_timeout_ms: 5000}",
+                ConfigLoader.withEnv(Map.of()));
+        try (Fairway fw = Fairway.builder(config.gateway()).dispatcherEndpoint(true).stage(new AnswerStage()).start();
+             ExtProcServer server = ExtProcServer.builder(fw, config).port(0).start();
+             EnvoySide envoy = EnvoySide.connect(server.port())) {
+            byte[] body = utf8(chatBody(false));
+            HeaderMap hit = request("POST", "/ai/openai/v1/chat/completions", "content-type", "application/json",
+                    "authorization", "Bearer sk-client", "x-bench-answer", "1");
+            HeaderMap refusal = request("POST", "/ai/openai/v1/chat/completions", "content-type", "application/json",
+                    "cf-aig-max-attempts", "99");
+            HeaderMap forward = request("POST", "/ai/openai/v1/chat/completions", "content-type", "application/json",
+                    "authorization", "Bearer sk-client");
+            for (String[] c : new String[][] {{"hit", null}, {"refusal", null}, {"forward", null}}) {
+                HeaderMap h = switch (c[0]) {
+                    case "hit" -> hit;
+                    case "refusal" -> refusal;
+                    default -> forward;
+                };
+                run(envoy, fw, h, body, iterations / 4); // warm-up
+                long[] nanos = run(envoy, fw, h, body, iterations);
+                Arrays.sort(nanos);
+                System.out.printf("%-8s n=%d p50=%.1f us p99=%.1f us max=%.1f us%n", c[0], iterations,
+                        nanos[nanos.length / 2] / 1e3, nanos[(int) (nanos.length * 0.99)] / 1e3, nanos[nanos.length - 1] / 1e3);
+            }
+        }
+    }
+
+    private static long[] run(EnvoySide envoy, Fairway fw, HeaderMap headers, byte[] body, int n) throws Exception {
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+            long t0 = System.nanoTime();
+            EnvoySide.Stream s = envoy.open("ai");
+            s.requestHeaders(headers, false);
+            s.reply();
+            s.requestBody(body, true);
+            var r = s.reply();
+            s.halfClose();
+            s.awaitClose();
+            out[i] = System.nanoTime() - t0;
+            if (r.hasRequestBody()) {
+                // Keep the ticket book as small as a live one: the dispatcher would redeem it.
+                fw.dispatcher().tickets().redeem(Http.set(r.getRequestBody().getResponse().getHeaderMutation(), "x-fairway-ticket"));
+            }
+        }
+        return out;
+    }
+
+    private static final class AnswerStage implements Stage {
+        private static final byte[] ANSWER = utf8(FakeUpstream.JSON);
+
+        @Override
+        public String name() {
+            return "bench-answer";
+        }
+
+        @Override
+        public Step open(Exchange exchange) {
+            if (!exchange.clientHeaders().contains("x-bench-answer")) {
+                return Step.NONE;
+            }
+            return new Step() {
+                @Override
+                public CompletableFuture<Verdict> beforeDispatch() {
+                    return CompletableFuture.completedFuture(Verdict.answer(new Decision.Answer(200,
+                            Headers.of("content-type", "application/json", "cf-aig-cache-status", "HIT"), ANSWER)));
+                }
+            };
+        }
+    }
+}

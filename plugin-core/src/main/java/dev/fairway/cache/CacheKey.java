@@ -1,0 +1,70 @@
+package dev.fairway.cache;
+
+import dev.fairway.pipeline.Exchange;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Cache keys: SHA-256 over length-prefixed parts, so no two different part lists can give the same
+ * input bytes. The computed key covers everything that changes an answer (provider, upstream URI,
+ * model, the credential's fingerprint, the body in canonical form); a caller's own key is
+ * namespaced by route, and neither ever includes cf-aig-metadata.
+ */
+final class CacheKey {
+    private CacheKey() {}
+
+    static String of(Exchange exchange) {
+        MessageDigest sha = sha256();
+        part(sha, "computed");
+        part(sha, exchange.target().provider().slug());
+        part(sha, exchange.target().uri().toString());
+        part(sha, exchange.method());
+        part(sha, exchange.model() == null ? "" : exchange.model());
+        part(sha, exchange.credentialFingerprint());
+        part(sha, body(exchange));
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** The key for a caller's {@code cf-aig-cache-key}: theirs to choose, but only within one route. */
+    static String custom(String routeName, String callerKey) {
+        MessageDigest sha = sha256();
+        part(sha, "custom");
+        part(sha, routeName);
+        part(sha, callerKey);
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static byte[] body(Exchange exchange) {
+        byte[] raw = exchange.body().bytes();
+        if (!exchange.body().json()) {
+            return raw;
+        }
+        try {
+            return CanonicalJson.of(raw);
+        } catch (IOException | RuntimeException e) {
+            // The body was parsed once already; should it still not canonicalise, its exact bytes key it safely.
+            return raw;
+        }
+    }
+
+    private static void part(MessageDigest sha, String s) {
+        part(sha, s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void part(MessageDigest sha, byte[] bytes) {
+        int n = bytes.length;
+        sha.update(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
+        sha.update(bytes);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.fairway.cache;
+
+import dev.fairway.http.Headers;
+import dev.fairway.pipeline.Completion;
+import dev.fairway.pipeline.Decision;
+import dev.fairway.pipeline.Exchange;
+import dev.fairway.pipeline.ResponseObserver;
+import dev.fairway.pipeline.Step;
+import dev.fairway.pipeline.Verdict;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The cache's part in one cacheable exchange: look up, answer a hit, or capture and store a miss. */
+final class CacheStep implements Step, ResponseCapture.Sink {
+    private static final Logger LOG = LoggerFactory.getLogger(CacheStep.class);
+    static final String STATUS = "cf-aig-cache-status";
+
+    private final CacheStage stage;
+    private final Exchange exchange;
+    private final Supplier<String> keySource;
+    private final boolean keyOnPool;
+    private final int ttlSeconds;
+    private final int maxEntryBytes;
+    private final int waitMs;
+    /** Set once the leader's flight is handed to a store, which then lands it. */
+    private final AtomicBoolean handedOver = new AtomicBoolean();
+    private volatile String key;
+    private volatile SingleFlight.Flight flight;
+    private volatile ResponseCapture capture;
+
+    CacheStep(CacheStage stage, Exchange exchange, Supplier<String> keySource, boolean keyOnPool, int ttlSeconds,
+              int maxEntryBytes, int waitMs) {
+        this.stage = stage;
+        this.exchange = exchange;
+        this.keySource = keySource;
+        this.keyOnPool = keyOnPool;
+        this.ttlSeconds = ttlSeconds;
+        this.maxEntryBytes = maxEntryBytes;
+        this.waitMs = waitMs;
+    }
+
+    @Override
+    public CompletableFuture<Verdict> beforeDispatch() {
+        return keyOnPool ? stage.store().compute(keySource).thenCompose(this::lookUp) : lookUp(keySource.get());
+    }
+
+    private CompletableFuture<Verdict> lookUp(String computed) {
+        key = computed;
+        if (waitMs == 0) {
+            return stage.store().get(key).thenApply(this::hitOrMiss);
+        }
+        flight = stage.flights().join(key);
+        if (!flight.leader()) {
+            // After a failed leader or a timed-out wait, go upstream without further waiting.
+            return flight.await(waitMs).thenApply(this::hitOrMiss);
+        }
+        return stage.store().get(key).thenApply(found -> {
+            if (found != null) {
+                flight.land(found);
+            }
+            return hitOrMiss(found);
+        });
+    }
+
+    private Verdict hitOrMiss(CachedResponse found) {
+        if (found != null) {
+            Headers headers = found.headers();
+            headers.set(STATUS, "HIT");
+            headers.set("age", Long.toString(found.ageSeconds(stage.clock().millis())));
+            return Verdict.answer(new Decision.Answer(found.status(), headers, found.body()));
+        }
+        exchange.responseHeaders().set(STATUS, "MISS");
+        capture = new ResponseCapture(maxEntryBytes, this);
+        return Verdict.PROCEED;
+    }
+
+    @Override
+    public ResponseObserver observer() {
+        return capture;
+    }
+
+    @Override
+    public void complete(int status, List<String> headers, String contentType, byte[] body) {
+        handedOver.set(true);
+        stage.store().put(key, () -> {
+            BodyCheck check = BodyCheck.of(contentType, body);
+            if (!check.storable()) {
+                LOG.debug("request {}: not cached: {}", exchange.logId(), check.reason());
+                return null;
+            }
+            return new CachedResponse(status, headers, body, stage.clock().millis(), ttlSeconds);
+        }).whenComplete((stored, t) -> land(t == null ? stored : null));
+    }
+
+    @Override
+    public void refused(String reason) {
+        LOG.debug("request {}: not cached: {}", exchange.logId(), reason);
+    }
+
+    @Override
+    public void afterCompletion(Completion completion) {
+        // The exchange ended without a store under way (refused, cut, failed before any answer).
+        if (!handedOver.get()) {
+            land(null);
+        }
+    }
+
+    private void land(CachedResponse stored) {
+        if (flight != null) {
+            flight.land(stored);
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package dev.fairway.cache;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The canonical form of a JSON document for cache keys: object members sorted by name at every
+ * depth, no insignificant whitespace, numbers exactly as written, strings re-escaped one fixed way.
+ * Two bodies that differ only in member order or layout give the same bytes.
+ *
+ * <p>Single pass over Jackson's token stream into one byte array: each object's members are written
+ * in arrival order, then that object's region is permuted into name order, so no tree is built and
+ * nothing depends on a map's iteration order.
+ */
+final class CanonicalJson {
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(256).build())
+            .build();
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    private byte[] out;
+    private int size;
+
+    private CanonicalJson(int capacity) {
+        out = new byte[Math.max(16, capacity)];
+    }
+
+    /** The canonical bytes of {@code json}; throws IOException when it is not one JSON value. */
+    static byte[] of(byte[] json) throws IOException {
+        CanonicalJson c = new CanonicalJson(json.length);
+        try (JsonParser p = JSON.createParser(json)) {
+            JsonToken first = p.nextToken();
+            if (first == null) {
+                throw new IOException("empty document");
+            }
+            c.value(p, first);
+            if (p.nextToken() != null) {
+                throw new IOException("content after the JSON value");
+            }
+        }
+        return Arrays.copyOf(c.out, c.size);
+    }
+
+    private void value(JsonParser p, JsonToken t) throws IOException {
+        switch (t) {
+            case START_OBJECT -> object(p);
+            case START_ARRAY -> array(p);
+            case VALUE_STRING -> string(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> ascii(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+            case VALUE_TRUE -> raw("true");
+            case VALUE_FALSE -> raw("false");
+            case VALUE_NULL -> raw("null");
+            default -> throw new IOException("unexpected token " + t);
+        }
+    }
+
+    private void array(JsonParser p) throws IOException {
+        put((byte) '[');
+        boolean first = true;
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            if (!first) {
+                put((byte) ',');
+            }
+            first = false;
+            value(p, t);
+        }
+        put((byte) ']');
+    }
+
+    /**
+     * Each member is written as {@code ,name:value}; sorting moves whole members, and the first
+     * member's comma then becomes the opening brace, so no byte is shifted to place separators.
+     */
+    private void object(JsonParser p) throws IOException {
+        int start = size;
+        List<Member> members = null;
+        String previous = null;
+        boolean sorted = true;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            int from = size;
+            put((byte) ',');
+            string(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+            put((byte) ':');
+            value(p, p.nextToken());
+            if (members == null) {
+                members = new ArrayList<>(8);
+            }
+            members.add(new Member(name, from, size));
+            sorted &= previous == null || previous.compareTo(name) <= 0;
+            previous = name;
+        }
+        if (members == null) {
+            raw("{}");
+            return;
+        }
+        if (!sorted) {
+            permute(start, members);
+        }
+        out[start] = '{';
+        put((byte) '}');
+    }
+
+    private void permute(int start, List<Member> members) {
+        byte[] region = Arrays.copyOfRange(out, start, size);
+        members.sort(null); // stable: duplicate names keep their order
+        int at = start;
+        for (Member m : members) {
+            int len = m.to - m.from;
+            System.arraycopy(region, m.from - start, out, at, len);
+            at += len;
+        }
+    }
+
+    private void string(char[] chars, int offset, int length) {
+        // Room for the worst case up front (a control character takes 6 bytes), so the loop does no checks.
+        ensure(length * 6L + 2);
+        byte[] o = out;
+        int at = size;
+        o[at++] = '"';
+        int end = offset + length;
+        for (int i = offset; i < end; i++) {
+            char c = chars[i];
+            if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+                o[at++] = (byte) c;
+            } else if (c == '"' || c == '\\') {
+                o[at++] = '\\';
+                o[at++] = (byte) c;
+            } else if (c < 0x20) {
+                o[at++] = '\\';
+                o[at++] = 'u';
+                o[at++] = '0';
+                o[at++] = '0';
+                o[at++] = HEX[c >> 4];
+                o[at++] = HEX[c & 0xF];
+            } else if (c < 0x800) {
+                o[at++] = (byte) (0xC0 | c >> 6);
+                o[at++] = (byte) (0x80 | c & 0x3F);
+            } else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(chars[i + 1])) {
+                int cp = Character.toCodePoint(c, chars[++i]);
+                o[at++] = (byte) (0xF0 | cp >> 18);
+                o[at++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                o[at++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                o[at++] = (byte) (0x80 | cp & 0x3F);
+            } else {
+                // Lone surrogates (JSON escapes can spell them) keep their 3-byte form.
+                o[at++] = (byte) (0xE0 | c >> 12);
+                o[at++] = (byte) (0x80 | c >> 6 & 0x3F);
+                o[at++] = (byte) (0x80 | c & 0x3F);
+            }
+        }
+        o[at++] = '"';
+        size = at;
+    }
+
+    private void ascii(char[] chars, int offset, int length) {
+        ensure(length);
+        for (int i = 0; i < length; i++) {
+            out[size++] = (byte) chars[offset + i];
+        }
+    }
+
+    private void raw(String literal) {
+        ensure(literal.length());
+        for (int i = 0; i < literal.length(); i++) {
+            out[size++] = (byte) literal.charAt(i);
+        }
+    }
+
+    private void put(byte b) {
+        ensure(1);
+        out[size++] = b;
+    }
+
+    private void ensure(long more) {
+        long needed = size + more;
+        if (needed > out.length) {
+            if (needed > Integer.MAX_VALUE - 16) {
+                throw new IllegalStateException("canonical form too large: " + needed + " bytes");
+            }
+            out = Arrays.copyOf(out, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(out.length * 2L, needed)));
+        }
+    }
+
+    private static final class Member implements Comparable<Member> {
+        final String name;
+        final int from;
+        final int to;
+
+        Member(String name, int from, int to) {
+            this.name = name;
+            this.from = from;
+            this.to = to;
+        }
+
+        @Override
+        public int compareTo(Member o) {
+            return name.compareTo(o.name);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.fairway.config;
+
+import java.util.Objects;
+
+/** One route's exact response cache; the {@code cf-aig-cache-*} request headers override it per request. */
+@Doc("The exact response cache of one route.")
+public record CacheSettings(
+        @Doc(value = "Whether responses are cached on this route (off by default, as on Cloudflare). A request with cf-aig-cache-key is cached even when this is off, for the cf-aig-cache-ttl it gives or 300 seconds.", defaultValue = "false") Boolean enabled,
+        @Doc(value = "Seconds a response stays cached when the request has no cf-aig-cache-ttl header; 60 to 2592000 (30 days).", defaultValue = "300") Integer defaultTtlSeconds,
+        @Doc(value = "Largest response body stored, in bytes; larger responses are relayed but not cached.", defaultValue = "1048576") Integer maxEntryBytes,
+        @Doc(value = "Milliseconds an identical request waits for one already on its way upstream before going upstream itself; 0 turns this single-flight off.", defaultValue = "30000") Integer singleFlightWaitMs)
+        implements Validatable {
+
+    public static final int MIN_TTL = 60;
+    public static final int MAX_TTL = 2_592_000;
+    public static final int MAX_ENTRY_LIMIT = 64 * 1024 * 1024;
+    public static final int MAX_WAIT_MS = 600_000;
+
+    public CacheSettings {
+        enabled = Objects.requireNonNullElse(enabled, false);
+        defaultTtlSeconds = Objects.requireNonNullElse(defaultTtlSeconds, 300);
+        maxEntryBytes = Objects.requireNonNullElse(maxEntryBytes, 1024 * 1024);
+        singleFlightWaitMs = Objects.requireNonNullElse(singleFlightWaitMs, 30_000);
+    }
+
+    public static CacheSettings defaults() {
+        return new CacheSettings(null, null, null, null);
+    }
+
+    @Override
+    public void validate(Problems problems) {
+        problems.require(defaultTtlSeconds >= MIN_TTL && defaultTtlSeconds <= MAX_TTL, "default_ttl_seconds",
+                "%s (expected: %d..%d)", defaultTtlSeconds, MIN_TTL, MAX_TTL);
+        problems.require(maxEntryBytes > 0 && maxEntryBytes <= MAX_ENTRY_LIMIT, "max_entry_bytes",
+                "%s (expected: 1..%d)", maxEntryBytes, MAX_ENTRY_LIMIT);
+        problems.require(singleFlightWaitMs >= 0 && singleFlightWaitMs <= MAX_WAIT_MS, "single_flight_wait_ms",
+                "%s (expected: 0..%d)", singleFlightWaitMs, MAX_WAIT_MS);
+    }
+}

@@ -1,0 +1,368 @@
+package dev.fairway.dispatch;
+
+import dev.fairway.error.ErrorType;
+import dev.fairway.error.GatewayError;
+import dev.fairway.http.Headers;
+import dev.fairway.http.HopByHop;
+import dev.fairway.pipeline.Completion;
+import dev.fairway.pipeline.Exchange;
+import dev.fairway.pipeline.ResponseObserver;
+import dev.fairway.pipeline.UpstreamRequest;
+import dev.fairway.pipeline.Usage;
+import dev.fairway.plan.DispatchPlan;
+import dev.fairway.plan.PlannedTarget;
+import dev.fairway.retry.RetryAfter;
+import dev.fairway.retry.RetryDecision;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.internal.buffer.BufferInternal;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One exchange's way upstream and back: attempts in plan order (retries of a target, then the next
+ * target), each bounded by its first-byte timeout; then the relay of the one answer that is kept,
+ * chunk by chunk. Failures are retried only while the client has not received a byte. All callbacks
+ * run on the client connection's event loop.
+ */
+final class Relay {
+    private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
+
+    private final Dispatcher dispatcher;
+    private final Exchange exchange;
+    private final HttpServerResponse response;
+    private final DispatchPlan plan;
+    private ResponseObserver observer;
+    private int index;
+    private int attempt;
+    private int attempts;
+    private PlannedTarget current;
+    private Metering.Meter meter = Metering.Meter.NONE;
+    private HttpClientRequest upstream;
+    private long timer = -1;
+    private boolean headersSent;
+    private boolean finished;
+    private long ttfb = -1;
+    private long bytes;
+    private int status;
+
+    Relay(Dispatcher dispatcher, Exchange exchange, HttpServerResponse response) {
+        this.dispatcher = dispatcher;
+        this.exchange = exchange;
+        this.response = response;
+        this.plan = exchange.plan();
+    }
+
+    void start() {
+        response.closeHandler(v -> clientGone());
+        if (!plan.skipped().isEmpty()) {
+            LOG.info("request {}: targets left out: {}", exchange.logId(), plan.skipped());
+        }
+        tryFrom(0);
+    }
+
+    /** Picks the first target from {@code start} whose circuit lets a request through; the last is tried regardless. */
+    private void tryFrom(int start) {
+        for (int i = start; i < plan.targets().size(); i++) {
+            PlannedTarget t = plan.targets().get(i);
+            boolean last = i == plan.targets().size() - 1;
+            if (dispatcher.breakers().tryAcquire(t.breakerKey(), plan.breaker()) || last) {
+                index = i;
+                attempt = 1;
+                launch(t);
+                return;
+            }
+            LOG.debug("request {}: step {} skipped, its circuit is open", exchange.logId(), t.step());
+        }
+    }
+
+    private void launch(PlannedTarget target) {
+        if (finished) {
+            return;
+        }
+        current = target;
+        attempts++;
+        UpstreamRequest planned = exchange.upstreamRequest(target);
+        meter = dispatcher.metering().open(exchange, new Metering.Attempt(target.target().provider(), target.model(), target.stream(), planned));
+        UpstreamRequest req = dispatcher.sign(target, meter.request(planned));
+        int timeoutMs = target.timeoutMs() != null ? target.timeoutMs()
+                : exchange.cfAig().requestTimeoutMs() != null ? exchange.cfAig().requestTimeoutMs() : exchange.route().requestTimeoutMs();
+        timer = dispatcher.vertx().setTimer(timeoutMs, id -> {
+            timer = -1;
+            if (!headersSent && current == target) {
+                HttpClientRequest stale = upstream;
+                upstream = null;
+                failedBeforeHead(GatewayError.of(ErrorType.UPSTREAM_TIMEOUT, "the provider sent no response within %d ms", timeoutMs)
+                        .with("timeout_ms", timeoutMs), -1);
+                if (stale != null) {
+                    stale.reset();
+                }
+            }
+        });
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.valueOf(req.method())).setAbsoluteURI(req.uri().toString());
+        req.headers().forEach(options::addHeader);
+        dispatcher.client().forUri(req.uri()).request(options).onComplete(ar -> {
+            if (finished || current != target) {
+                if (ar.succeeded()) {
+                    ar.result().reset();
+                }
+                return;
+            }
+            if (ar.failed()) {
+                failedBeforeHead(unreachable(ar.cause()), -1);
+                return;
+            }
+            HttpClientRequest sent = ar.result();
+            upstream = sent;
+            sent.send(Buffer.buffer(req.body())).onComplete(r -> {
+                if (upstream != sent || finished) {
+                    if (r.succeeded()) {
+                        r.result().request().reset();
+                    }
+                    return;
+                }
+                if (r.failed()) {
+                    failedBeforeHead(unreachable(r.cause()), -1);
+                } else {
+                    onHead(r.result());
+                }
+            });
+        });
+    }
+
+    /** A connection failure, a timeout or a retried status: try again, move on, or answer the error. */
+    private void failedBeforeHead(GatewayError error, long retryAfterMs) {
+        cancelTimer();
+        upstream = null;
+        dispatcher.breakers().onFailure(current.breakerKey(), plan.breaker());
+        if (nextAttempt(current.retry().afterFailure(attempt, retryAfterMs), true)) {
+            return;
+        }
+        answerError(error);
+    }
+
+    /**
+     * Schedules what comes after a failed attempt; false when nothing does.
+     *
+     * @param fallbackApplies whether this failure moves on to the next target when retries are spent
+     */
+    private boolean nextAttempt(RetryDecision decision, boolean fallbackApplies) {
+        PlannedTarget target = current;
+        if (decision.retry()) {
+            attempt++;
+            dispatcher.scheduler().schedule(decision.waitMs(), () -> launch(target));
+            return true;
+        }
+        if (fallbackApplies && index + 1 < plan.targets().size()) {
+            LOG.debug("request {}: step {} failed ({}), falling back", exchange.logId(), target.step(), decision.reason());
+            int next = index + 1;
+            dispatcher.scheduler().schedule(0, () -> {
+                if (!finished) {
+                    tryFrom(next);
+                }
+            });
+            return true;
+        }
+        return false;
+    }
+
+    private void onHead(HttpClientResponse up) {
+        cancelTimer();
+        int code = up.statusCode();
+        boolean retriable = current.retry().retriesStatus(code);
+        boolean fallsBack = plan.fallbackOn().contains(code);
+        if (retriable || fallsBack) {
+            dispatcher.breakers().onFailure(current.breakerKey(), plan.breaker());
+            long retryAfter = RetryAfter.millis(up.getHeader("retry-after"), Instant.now());
+            RetryDecision decision = retriable ? current.retry().afterFailure(attempt, retryAfter)
+                    : new RetryDecision(false, 0, "status " + code);
+            if (hasSomethingNext(decision, fallsBack)) {
+                upstream = null;
+                discard(up, () -> nextAttempt(decision, fallsBack));
+                return;
+            }
+        } else if (code < 500) {
+            dispatcher.breakers().onSuccess(current.breakerKey(), plan.breaker());
+        }
+        relay(up);
+    }
+
+    private boolean hasSomethingNext(RetryDecision decision, boolean fallsBack) {
+        return decision.retry() || fallsBack && index + 1 < plan.targets().size();
+    }
+
+    /** Reads and drops a response we will not relay, so its connection can serve the next request. */
+    private static void discard(HttpClientResponse up, Runnable then) {
+        boolean[] done = new boolean[1];
+        Runnable once = () -> {
+            if (!done[0]) {
+                done[0] = true;
+                then.run();
+            }
+        };
+        up.handler(b -> { });
+        up.exceptionHandler(t -> once.run());
+        up.endHandler(v -> once.run());
+    }
+
+    private void relay(HttpClientResponse up) {
+        ttfb = exchange.elapsedNanos();
+        status = up.statusCode();
+        Headers headers = new Headers();
+        up.headers().forEach(e -> headers.add(e.getKey(), e.getValue()));
+        meter.onHeaders(status, headers);
+        ResponseTransform transform = Translation.transform(current, exchange, status, headers, meter.transform());
+        observer = exchange.observer();
+        observer.onHeaders(status, headers);
+        response.setStatusCode(status);
+        for (int i = 0; i < headers.size(); i++) {
+            if (!HopByHop.is(headers.name(i))) {
+                response.headers().add(headers.name(i), headers.value(i));
+            }
+        }
+        Translation.contentType(current, status, headers).ifPresent(ct -> response.headers().set("content-type", ct));
+        exchange.responseHeaders().forEach((n, v) -> response.headers().add(n, v));
+        response.headers().set("cf-aig-step", Integer.toString(current.step()));
+        String length = headers.get("content-length");
+        if (length != null && transform == ResponseTransform.IDENTITY) {
+            response.putHeader("content-length", length);
+        } else {
+            response.setChunked(true);
+        }
+        headersSent = true;
+        up.handler(chunk -> {
+            if (finished) {
+                return;
+            }
+            ByteBuffer raw = ((BufferInternal) chunk).getByteBuf().nioBuffer();
+            meter.onChunk(raw.asReadOnlyBuffer());
+            Buffer out = chunk;
+            if (transform != ResponseTransform.IDENTITY) {
+                try {
+                    out = buffer(transform.apply(raw));
+                } catch (RuntimeException e) {
+                    cutMidStream(e);
+                    return;
+                }
+                if (out.length() == 0) {
+                    return;
+                }
+            }
+            send(out);
+            if (response.writeQueueFull()) {
+                up.pause();
+                response.drainHandler(v -> up.resume());
+            }
+        });
+        up.exceptionHandler(this::cutMidStream);
+        up.endHandler(v -> {
+            if (finished) {
+                return;
+            }
+            meter.onEnd(true);
+            Buffer tail;
+            try {
+                tail = buffer(transform.finish());
+            } catch (RuntimeException e) {
+                cutMidStream(e);
+                return;
+            }
+            finished = true;
+            if (tail.length() > 0) {
+                send(tail);
+            }
+            observer.onEnd(true);
+            response.end();
+            complete(false, null);
+        });
+    }
+
+    private void send(Buffer out) {
+        bytes += out.length();
+        observer.onChunk(((BufferInternal) out).getByteBuf().nioBuffer());
+        response.write(out);
+    }
+
+    /** The upstream failed after the client got the first byte: nothing can be retried. */
+    private void cutMidStream(Throwable cause) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        LOG.debug("request {}: upstream cut mid-answer: {}", exchange.logId(), cause.toString());
+        meter.onEnd(false);
+        observer.onEnd(false);
+        String contentType = response.headers().get("content-type");
+        if (contentType != null && contentType.startsWith("text/event-stream")) {
+            // An SSE client needs an explicit error event: a clean end would pass for a full answer.
+            GatewayError e = GatewayError.of(ErrorType.UPSTREAM_UNAVAILABLE, "the provider's stream ended before the answer was complete");
+            response.end(Buffer.buffer("event: error\ndata: ").appendBytes(e.toJson()).appendString("\n\n"));
+        } else {
+            response.reset();
+        }
+        complete(true, ErrorType.UPSTREAM_UNAVAILABLE.wireName());
+    }
+
+    private void clientGone() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        cancelTimer();
+        if (upstream != null) {
+            upstream.reset();
+        }
+        meter.onEnd(false);
+        if (observer != null) {
+            observer.onEnd(false);
+        }
+        status = headersSent ? status : 499;
+        complete(headersSent, "client_closed");
+    }
+
+    private void answerError(GatewayError error) {
+        if (finished || headersSent) {
+            return;
+        }
+        finished = true;
+        status = error.status();
+        byte[] body = error.toJson();
+        response.setStatusCode(status).putHeader("content-type", "application/json");
+        exchange.responseHeaders().forEach((n, v) -> response.headers().add(n, v));
+        response.headers().set("cf-aig-step", Integer.toString(current.step()));
+        response.end(Buffer.buffer(body));
+        bytes = body.length;
+        complete(false, error.type().wireName());
+    }
+
+    private void complete(boolean truncated, String errorType) {
+        cancelTimer();
+        Usage usage = meter.usage();
+        exchange.complete(new Completion(status, false, truncated, current == null ? 0 : current.step(), attempts, ttfb,
+                exchange.elapsedNanos(), bytes, usage, meter.costUsd(usage), errorType));
+    }
+
+    private void cancelTimer() {
+        if (timer >= 0) {
+            dispatcher.vertx().cancelTimer(timer);
+            timer = -1;
+        }
+    }
+
+    private static Buffer buffer(ByteBuffer out) {
+        byte[] copy = new byte[out.remaining()];
+        out.get(copy);
+        return Buffer.buffer(copy);
+    }
+
+    private static GatewayError unreachable(Throwable cause) {
+        String kind = cause.getClass().getSimpleName();
+        return GatewayError.of(ErrorType.UPSTREAM_UNAVAILABLE, "the provider could not be reached (%s)", kind).with("cause", kind);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.fairway.dispatch;
+
+import dev.fairway.error.ErrorType;
+import dev.fairway.error.GatewayError;
+import dev.fairway.translate.StreamTranslator;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.function.Function;
+
+/** Response transforms the dispatcher builds itself: translation of provider answers for OpenAI clients. */
+final class Transforms {
+    /** A translated whole answer is held until it is complete; a larger one is refused rather than buffered. */
+    static final int MAX_BUFFERED = 32 * 1024 * 1024;
+
+    private Transforms() {}
+
+    /** A streamed answer, translated event by event as it arrives. */
+    static ResponseTransform stream(StreamTranslator translator) {
+        return new ResponseTransform() {
+            @Override
+            public ByteBuffer apply(ByteBuffer chunk) {
+                return ByteBuffer.wrap(translator.feed(chunk));
+            }
+
+            @Override
+            public ByteBuffer finish() {
+                return ByteBuffer.wrap(translator.finish());
+            }
+        };
+    }
+
+    /** A whole (non-streamed) answer: JSON can only be translated once it is complete. */
+    static ResponseTransform whole(Function<byte[], byte[]> translate) {
+        return new ResponseTransform() {
+            private final ByteArrayOutputStream held = new ByteArrayOutputStream();
+
+            @Override
+            public ByteBuffer apply(ByteBuffer chunk) {
+                if (held.size() + chunk.remaining() > MAX_BUFFERED) {
+                    throw GatewayError.of(ErrorType.UPSTREAM_UNAVAILABLE, "the provider's answer is over %d bytes", MAX_BUFFERED);
+                }
+                byte[] b = new byte[chunk.remaining()];
+                chunk.duplicate().get(b);
+                held.writeBytes(b);
+                return ByteBuffer.allocate(0);
+            }
+
+            @Override
+            public ByteBuffer finish() {
+                return ByteBuffer.wrap(translate.apply(held.toByteArray()));
+            }
+        };
+    }
+}

@@ -1,0 +1,28 @@
+package dev.fairway.guardrail;
+
+import dev.fairway.config.Doc;
+import dev.fairway.config.Problems;
+import dev.fairway.config.Validatable;
+import java.util.regex.Pattern;
+
+@Doc("A custom guardrail: a regular expression searched for in the request's text.")
+public record CustomRule(
+        @Doc("Name reported in findings and in the 400 of a block, for example project_codename.") String name,
+        @Doc("Java regular expression; nested quantifiers and back-references are refused, and matching is bounded in time.") GuardPattern pattern,
+        @Doc(value = "flag (let the request through and record the finding in cf-aig-dlp) or block (answer 400 naming the rule).", defaultValue = "flag") String action)
+        implements Validatable {
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+
+    public CustomRule {
+        action = action == null ? "flag" : action;
+    }
+
+    @Override
+    public void validate(Problems problems) {
+        problems.require(name != null && NAME.matcher(name).matches(), "name",
+                "%s (expected: lower case letters, digits, '_' and '-')", name);
+        problems.require(pattern != null, "pattern", "required");
+        GuardrailSettings.checkAction(action, problems);
+    }
+}

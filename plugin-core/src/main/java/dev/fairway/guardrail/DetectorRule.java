@@ -1,0 +1,23 @@
+package dev.fairway.guardrail;
+
+import dev.fairway.config.Doc;
+import dev.fairway.config.Problems;
+import dev.fairway.config.Validatable;
+
+@Doc("A built-in detector and what to do when it finds something.")
+public record DetectorRule(
+        @Doc("The detector: email, phone, iban (mod-97 checked), credit_card (Luhn checked) or swiss_ahv (756.xxxx.xxxx.xx, EAN-13 checked).") String detector,
+        @Doc(value = "flag (let the request through and record the finding in cf-aig-dlp) or block (answer 400 naming the detector).", defaultValue = "flag") String action)
+        implements Validatable {
+
+    public DetectorRule {
+        action = action == null ? "flag" : action;
+    }
+
+    @Override
+    public void validate(Problems problems) {
+        problems.require(detector != null && BuiltInDetector.byName(detector) != null, "detector",
+                "%s (expected: one of %s)", detector, BuiltInDetector.names());
+        GuardrailSettings.checkAction(action, problems);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.fairway.plan;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.fairway.http.Headers;
+import dev.fairway.provider.UpstreamTarget;
+import dev.fairway.retry.RetryPolicy;
+import dev.fairway.translate.ChatTranslator;
+
+/**
+ * One target a request may be sent to, with everything that differs from the client's request.
+ *
+ * @param step the position in the chain, reported as {@code cf-aig-step}
+ * @param model the model asked of this target (for usage, cost, policy and logs)
+ * @param translator how the client's OpenAI chat request is spoken to this target, or null to send it as is
+ * @param body the body for this target, or null for the client's own body
+ * @param headers headers set on this target's request (a Universal step's, a translator's)
+ * @param timeoutMs time allowed for the first byte, or null for the request's
+ * @param breakerKey the circuit this target belongs to
+ */
+public record PlannedTarget(
+        int step,
+        UpstreamTarget target,
+        String model,
+        boolean stream,
+        ChatTranslator translator,
+        byte[] body,
+        Headers headers,
+        Integer timeoutMs,
+        RetryPolicy retry,
+        String breakerKey) {
+
+    public PlannedTarget {
+        requireNonNull(target, "target");
+        requireNonNull(headers, "headers");
+        requireNonNull(retry, "retry");
+        requireNonNull(breakerKey, "breakerKey");
+    }
+}

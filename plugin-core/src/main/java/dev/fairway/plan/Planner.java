@@ -1,0 +1,220 @@
+package dev.fairway.plan;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fairway.body.RequestBody;
+import dev.fairway.config.Problems;
+import dev.fairway.config.ProviderSettings;
+import dev.fairway.config.RouteConfig;
+import dev.fairway.error.ErrorType;
+import dev.fairway.error.GatewayError;
+import dev.fairway.headers.CfAigHeaders;
+import dev.fairway.http.Headers;
+import dev.fairway.policy.Policy;
+import dev.fairway.policy.PolicyDecision;
+import dev.fairway.provider.Provider;
+import dev.fairway.provider.ProviderRegistry;
+import dev.fairway.provider.UpstreamTarget;
+import dev.fairway.provider.WireFormat;
+import dev.fairway.retry.RetryPolicy;
+import dev.fairway.translate.ChatTranslator;
+import dev.fairway.translate.Translators;
+import dev.fairway.translate.UpstreamCall;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Decides which targets a request tries, in order: the one the client asked for, then the route's
+ * fallback chain; or the steps of a Universal request; or, for {@code /compat}, the provider the
+ * model names. Every target passes the route's policy first: a forbidden one is skipped, never called.
+ */
+public final class Planner {
+    private final ProviderRegistry registry;
+    private final Map<String, ProviderSettings> processProviders;
+    private final DoubleSupplier random;
+
+    public Planner(ProviderRegistry registry, Map<String, ProviderSettings> processProviders, DoubleSupplier random) {
+        this.registry = requireNonNull(registry, "registry");
+        this.processProviders = requireNonNull(processProviders, "processProviders");
+        this.random = requireNonNull(random, "random");
+    }
+
+    /** Config-load check: every fallback target names a known provider. */
+    public static void checkRoute(RouteConfig route, ProviderRegistry registry, Problems problems) {
+        List<FallbackTarget> targets = route.fallback().targets();
+        for (int i = 0; i < targets.size(); i++) {
+            String slug = targets.get(i).provider();
+            if (slug != null && registry.get(slug) == null) {
+                problems.at("fallback").at("targets", i).add("provider", "unknown provider %s (known: %s)", slug, String.join(", ", registry.slugs()));
+            }
+        }
+    }
+
+    /** A provider path: the requested target, then the fallback chain in the same API (or translated from OpenAI chat). */
+    public DispatchPlan forProviderPath(RouteConfig route, UpstreamTarget requested, RequestBody body, CfAigHeaders cfAig,
+                                        Map<String, String> extraVars) {
+        String model = body.model() != null ? body.model() : requested.pathModel();
+        boolean stream = body.stream() || requested.pathStreams();
+        RetryPolicy retry = RetryPolicy.of(route.retry(), cfAig, random);
+        List<PlannedTarget> targets = new ArrayList<>();
+        targets.add(new PlannedTarget(0, requested, model, stream, null, null, new Headers(), null, retry, breakerKey(requested, model)));
+        List<String> skipped = new ArrayList<>();
+        boolean openAiChat = requested.provider().format() == WireFormat.OPENAI && requested.apiPath().endsWith("chat/completions");
+        addFallbacks(route, targets, skipped, requested, model, stream, body, openAiChat ? lazyChat(body) : null, retry, extraVars);
+        return plan(route, targets, skipped);
+    }
+
+    /** {@code /compat/chat/completions}: OpenAI chat in, {@code model: "provider/model"} picks the target. */
+    public DispatchPlan forCompat(RouteConfig route, String rest, RequestBody body, CfAigHeaders cfAig, Map<String, String> extraVars) {
+        if (!rest.equals("chat/completions")) {
+            throw GatewayError.of(ErrorType.NOT_FOUND, "the compat endpoint is /compat/chat/completions").with("path", "compat/" + rest);
+        }
+        ObjectNode chat = body.json() ? ModelRewrite.object(body.bytes()) : null;
+        if (chat == null) {
+            throw GatewayError.invalidField("body", "compat: expected an OpenAI chat-completions JSON body");
+        }
+        String named = body.model();
+        int slash = named == null ? -1 : named.indexOf('/');
+        if (slash <= 0 || slash == named.length() - 1) {
+            throw GatewayError.invalidField("model", "model: expected provider/model, such as anthropic/claude-sonnet-4-5");
+        }
+        Provider provider = registry.require(named.substring(0, slash));
+        String model = named.substring(slash + 1);
+        ChatTranslator translator = Translators.fromOpenAiChat(provider.format());
+        if (translator == null) {
+            throw GatewayError.invalidField("model", String.format("model: %s speaks %s, which /compat cannot translate to (expected: an OpenAI-compatible, Anthropic or Google provider)",
+                    provider.slug(), provider.format().name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        RetryPolicy retry = RetryPolicy.of(route.retry(), cfAig, random);
+        ProviderSettings settings = route.providerSettings(provider.slug(), processProviders);
+        PlannedTarget first = translated(0, provider, model, settings, translator, chat, null, retry, extraVars);
+        List<PlannedTarget> targets = new ArrayList<>();
+        targets.add(first);
+        List<String> skipped = new ArrayList<>();
+        addFallbacks(route, targets, skipped, first.target(), model, first.stream(), body, () -> chat, retry, extraVars);
+        return plan(route, targets, skipped);
+    }
+
+    /** The Universal endpoint: POST to the route root with a JSON array of steps, tried in order. */
+    public DispatchPlan forUniversal(RouteConfig route, RequestBody body, CfAigHeaders cfAig, Map<String, String> extraVars) {
+        List<UniversalStep> steps = UniversalRequest.parse(body.bytes());
+        RetryPolicy base = RetryPolicy.of(route.retry(), cfAig, random);
+        Policy policy = Policy.of(route.policy());
+        List<PlannedTarget> targets = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        PolicyDecision firstRefusal = null;
+        for (UniversalStep s : steps) {
+            Provider provider = registry.get(s.provider());
+            if (provider == null) {
+                throw UniversalRequest.bad(s.index(), "provider", "unknown provider " + s.provider() + " (known: " + String.join(", ", registry.slugs()) + ")");
+            }
+            int q = s.endpoint().indexOf('?');
+            String endpoint = q < 0 ? s.endpoint() : s.endpoint().substring(0, q);
+            UpstreamTarget target = registry.target(provider, endpoint, q < 0 ? null : s.endpoint().substring(q + 1),
+                    route.providerSettings(provider.slug(), processProviders), extraVars);
+            RequestBody query = RequestBody.scan(s.query(), "application/json");
+            String model = query.model() != null ? query.model() : target.pathModel();
+            PolicyDecision d = policy.check(provider, model);
+            if (!d.isAllowed()) {
+                skipped.add("step " + s.index() + " (" + provider.slug() + "/" + model + "): " + d.rule());
+                firstRefusal = firstRefusal == null ? d : firstRefusal;
+                continue;
+            }
+            RetryPolicy retry = base;
+            if (s.maxAttempts() != null) {
+                retry = retry.withMaxAttempts(s.maxAttempts());
+            }
+            if (s.retryDelay() != null || s.backoff() != null) {
+                retry = retry.withDelay(s.retryDelay() != null ? s.retryDelay() : route.retry().retryDelayMs(), s.backoff());
+            }
+            targets.add(new PlannedTarget(s.index(), target, model, query.stream() || target.pathStreams(), null, s.query(),
+                    s.headers(), s.requestTimeout(), retry, breakerKey(target, model)));
+        }
+        if (targets.isEmpty()) {
+            throw firstRefusal.toError();
+        }
+        return plan(route, targets, skipped);
+    }
+
+    private interface ChatSource {
+        ObjectNode get();
+    }
+
+    private static ChatSource lazyChat(RequestBody body) {
+        ObjectNode[] parsed = new ObjectNode[1];
+        return () -> {
+            if (parsed[0] == null && body.json()) {
+                parsed[0] = ModelRewrite.object(body.bytes());
+            }
+            return parsed[0];
+        };
+    }
+
+    private void addFallbacks(RouteConfig route, List<PlannedTarget> targets, List<String> skipped, UpstreamTarget requested,
+                              String requestedModel, boolean stream, RequestBody body, ChatSource chat, RetryPolicy retry,
+                              Map<String, String> extraVars) {
+        List<FallbackTarget> chain = route.fallback().targets();
+        if (chain.isEmpty()) {
+            return;
+        }
+        Policy policy = Policy.of(route.policy());
+        boolean translatedRequest = !targets.isEmpty() && targets.get(0).translator() != null;
+        for (int i = 0; i < chain.size(); i++) {
+            FallbackTarget ft = chain.get(i);
+            int step = i + 1;
+            Provider provider = registry.get(ft.provider());
+            String model = ft.model() != null ? ft.model() : requestedModel;
+            if (provider == null) {
+                // Routes a host configures at run time are not checked at load; say why the target is missing.
+                skipped.add("step " + step + " (" + ft.provider() + "): unknown provider");
+                continue;
+            }
+            PolicyDecision d = policy.check(provider, model);
+            if (!d.isAllowed()) {
+                skipped.add("step " + step + " (" + provider.slug() + "/" + model + "): forbidden by policy rule " + d.rule());
+                continue;
+            }
+            ProviderSettings settings = route.providerSettings(provider.slug(), processProviders);
+            if (ft.apiKey() != null) {
+                settings = new ProviderSettings(ft.apiKey(), settings.baseUrl(), settings.params(), settings.aws());
+            }
+            if (!translatedRequest && provider.format() == requested.provider().format()) {
+                UpstreamTarget t = registry.targetForApiPath(provider, requested.apiPath(), requested.uri().getRawQuery(), settings, extraVars);
+                byte[] renamed = ft.model() != null && body.json() && !ft.model().equals(requestedModel)
+                        ? ModelRewrite.withModel(body.bytes(), ft.model()) : null;
+                targets.add(new PlannedTarget(step, t, model, stream, null, renamed, new Headers(), ft.timeoutMs(), retry, breakerKey(t, model)));
+                continue;
+            }
+            ChatTranslator translator = Translators.fromOpenAiChat(provider.format());
+            ObjectNode request = chat == null ? null : chat.get();
+            if (translator == null || request == null) {
+                skipped.add("step " + step + " (" + provider.slug() + "/" + model + "): no translation from this request's API to "
+                        + provider.format().name().toLowerCase(java.util.Locale.ROOT));
+                continue;
+            }
+            targets.add(translated(step, provider, model, settings, translator, request, ft.timeoutMs(), retry, extraVars));
+        }
+    }
+
+    private PlannedTarget translated(int step, Provider provider, String model, ProviderSettings settings, ChatTranslator translator,
+                                     ObjectNode chat, Integer timeoutMs, RetryPolicy retry, Map<String, String> extraVars) {
+        UpstreamCall call = translator.request(chat, model);
+        int q = call.path().indexOf('?');
+        UpstreamTarget t = registry.targetForApiPath(provider, q < 0 ? call.path() : call.path().substring(0, q),
+                q < 0 ? null : call.path().substring(q + 1), settings, extraVars);
+        Headers headers = Headers.fromMap(call.headers());
+        return new PlannedTarget(step, t, model, call.stream(), translator, call.body(), headers, timeoutMs, retry, breakerKey(t, model));
+    }
+
+    private static DispatchPlan plan(RouteConfig route, List<PlannedTarget> targets, List<String> skipped) {
+        return new DispatchPlan(targets, new HashSet<>(route.fallback().onStatus()), route.circuitBreaker(), skipped);
+    }
+
+    private static String breakerKey(UpstreamTarget t, String model) {
+        return t.provider().slug() + "|" + t.uri().getHost() + "|" + model;
+    }
+}

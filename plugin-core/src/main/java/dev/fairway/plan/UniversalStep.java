@@ -1,0 +1,29 @@
+package dev.fairway.plan;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.fairway.headers.Backoff;
+import dev.fairway.http.Headers;
+
+/**
+ * One step of a Universal request (Cloudflare's form): a provider, the endpoint below it, the
+ * step's own headers (its provider credential) and body ({@code query}), and its retry config.
+ */
+record UniversalStep(
+        int index,
+        String provider,
+        String endpoint,
+        Headers headers,
+        byte[] query,
+        Integer requestTimeout,
+        Integer maxAttempts,
+        Integer retryDelay,
+        Backoff backoff) {
+
+    UniversalStep {
+        requireNonNull(provider, "provider");
+        requireNonNull(endpoint, "endpoint");
+        requireNonNull(headers, "headers");
+        requireNonNull(query, "query");
+    }
+}

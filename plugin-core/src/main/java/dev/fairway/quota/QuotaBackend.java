@@ -1,0 +1,33 @@
+package dev.fairway.quota;
+
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.distributed.AsyncBucketProxy;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where quota buckets live, in the manner of Bucket4j's proxy managers: this process's memory
+ * ({@link #inMemory}) or a store several gateway processes share (Redis, in {@code quota.redis}).
+ * Every backend passes the same compatibility test kit, so the stage cannot tell them apart except
+ * by failures.
+ */
+public interface QuotaBackend extends AutoCloseable {
+
+    /**
+     * The bucket stored under {@code key}, created with {@code configuration} on first use. The
+     * future fails when the store cannot be reached; the bucket's own operations may fail later for
+     * the same reason. Never blocks the caller.
+     */
+    CompletableFuture<AsyncBucketProxy> bucket(String key, BucketConfiguration configuration);
+
+    /** A short description for logs (never a credential): {@code memory}, {@code redis 10.0.0.5:6379}. */
+    String describe();
+
+    @Override
+    void close();
+
+    /** Buckets in this process's memory, timed by {@code clock}. */
+    static QuotaBackend inMemory(TimeMeter clock) {
+        return new InMemoryBackend(clock);
+    }
+}

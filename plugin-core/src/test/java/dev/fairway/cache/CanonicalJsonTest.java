@@ -1,0 +1,76 @@
+package dev.fairway.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class CanonicalJsonTest {
+    private static String canonical(String json) throws IOException {
+        return new String(CanonicalJson.of(json.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void sortsMembersAtEveryDepthAndDropsWhitespace() throws IOException {
+        assertThat(canonical(" { \"b\" : 1 , \"a\" : { \"d\" : [ 3 , { \"z\":1, \"y\":2 } ] , \"c\" : null } } "))
+                .isEqualTo("{\"a\":{\"c\":null,\"d\":[3,{\"y\":2,\"z\":1}]},\"b\":1}");
+    }
+
+    @Test
+    void keepsArrayOrderAndNumbersExactlyAsWritten() throws IOException {
+        assertThat(canonical("[3, 1.0, 1, -0, 1e3, 12345678901234567890123, 0.1000]"))
+                .isEqualTo("[3,1.0,1,-0,1e3,12345678901234567890123,0.1000]");
+    }
+
+    @Test
+    void writesEveryStringOneWay() throws IOException {
+        assertThat(canonical("{\"k\":\"\\u0041\\/\\n\\\"\\u00e9\\ud83d\\ude00\"}"))
+                .isEqualTo(canonical("{\"k\":\"A/\\u000a\\\"é😀\"}"))
+                .isEqualTo("{\"k\":\"A/\\u000a\\\"é😀\"}");
+    }
+
+    @Test
+    void memberNamesAreEscapedAndSortedLikeValues() throws IOException {
+        assertThat(canonical("{\"é\":1,\"a\\\"b\":2,\"\":3}")).isEqualTo("{\"\":3,\"a\\\"b\":2,\"é\":1}");
+    }
+
+    @Test
+    void duplicateNamesKeepTheirOrder() throws IOException {
+        assertThat(canonical("{\"b\":0,\"a\":2,\"a\":1}")).isEqualTo("{\"a\":2,\"a\":1,\"b\":0}");
+    }
+
+    @Test
+    void emptyContainersAndScalars() throws IOException {
+        assertThat(canonical("{ }")).isEqualTo("{}");
+        assertThat(canonical("[ ]")).isEqualTo("[]");
+        assertThat(canonical(" true ")).isEqualTo("true");
+    }
+
+    @Test
+    void aLargeBodyInAnyMemberOrderGivesTheSameBytes() throws IOException {
+        Random random = new Random(7);
+        StringBuilder forward = new StringBuilder("{");
+        StringBuilder backward = new StringBuilder();
+        int n = 1500;
+        for (int i = 0; i < n; i++) {
+            String member = "\"m" + i + "\":{\"role\":\"user\",\"content\":\"" + Long.toHexString(random.nextLong()) + "\",\"n\":" + i + "}";
+            forward.append(i == 0 ? "" : ",").append(member);
+            backward.insert(0, member + (i == 0 ? "" : ",\n  "));
+        }
+        forward.append('}');
+        String reversed = "{\n  " + backward + "\n}";
+        assertThat(forward.length()).isGreaterThan(64 * 1024);
+
+        assertThat(canonical(reversed)).isEqualTo(canonical(forward.toString()));
+    }
+
+    @Test
+    void refusesWhatIsNotOneJsonValue() {
+        assertThatThrownBy(() -> canonical("{\"a\":1} {}")).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> canonical("{\"a\":")).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> canonical("")).isInstanceOf(IOException.class);
+    }
+}
