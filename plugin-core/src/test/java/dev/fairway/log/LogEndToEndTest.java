@@ -76,10 +76,22 @@ class LogEndToEndTest {
                   - name: chat
                     prefix: /ai
                     logging: {payloads: true, redact: [email, phone, iban], remove_headers: [x-internal-note]}
-                """.formatted(upstream.port(), spool, s3.exportYaml("logs", "    ")));
+                  - name: fallback
+                    prefix: /fb
+                    providers:
+                      openai: {base_url: "http://127.0.0.1:%4$d/v1"}
+                    fallback:
+                      targets: [{provider: groq, model: llama-3.3-70b-versatile}]
+                """.formatted(upstream.port(), spool, s3.exportYaml("logs", "    "), deadPort()));
         fairway = Fairway.builder(config).standalone(true).start();
         logs = fairway.gateway().stages().stream().filter(LogStage.class::isInstance).map(LogStage.class::cast)
                 .findFirst().orElseThrow();
+    }
+
+    private static int deadPort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     @AfterAll
@@ -247,5 +259,24 @@ class LogEndToEndTest {
         } finally {
             client.close();
         }
+    }
+
+    @Test
+    void aFallbackIsLoggedAsTheProviderAndModelThatAnswered() throws Exception {
+        HttpResponse<String> res = post("/fb/openai/v1/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[]}");
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.headers().firstValue("cf-aig-step")).hasValue("1");
+        String id = res.headers().firstValue("cf-aig-log-id").orElseThrow();
+        Waits.until("the record in the bucket", Duration.ofSeconds(30), () -> {
+            logs.flush(true).join();
+            return exported().containsKey(id);
+        });
+        JsonNode r = exported().get(id);
+        assertThat(r.get("route").asText()).isEqualTo("fallback");
+        assertThat(r.get("provider").asText()).isEqualTo("groq");
+        assertThat(r.get("model").asText()).isEqualTo("llama-3.3-70b-versatile");
+        assertThat(r.get("step").asInt()).isEqualTo(1);
+        assertThat(r.get("attempts").asInt()).isEqualTo(2);
+        assertThat(r.get("cost_usd").asDouble()).isCloseTo((1000 * 0.59 + 500 * 0.79) / 1e6, within(1e-12));
     }
 }
