@@ -139,8 +139,12 @@ class SpoolTest {
     @Test
     void oneSpoolDirectoryServesOneInstance() throws Exception {
         try (Spool first = Spool.open(dir, 1 << 20, 60_000, clock)) {
-            assertThatThrownBy(() -> Spool.open(dir, 1 << 20, 60_000, clock))
+            assertThatThrownBy(() -> Spool.open(first.dir(), 1 << 20, 60_000, clock))
                     .hasMessageContaining("logs.spool_dir").hasMessageContaining("in use by another Fairway instance");
+        }
+        // Closed, the directory is free again.
+        try (Spool again = Spool.open(dir, 1 << 20, 60_000, clock)) {
+            assertThat(again.head().seq()).isZero();
         }
     }
 
