@@ -67,6 +67,11 @@ class LogEndToEndTest {
                 providers:
                   openai: {api_key: "${env:OPENAI_KEY}", base_url: "http://127.0.0.1:%1$d/v1"}
                   groq: {base_url: "http://127.0.0.1:%1$d/openai/v1"}
+                custom_providers:
+                  - {slug: my-vllm, base_url: "http://127.0.0.1:%1$d/v1", auth: none}
+                pricing:
+                  models:
+                    my-vllm/qwen2.5: {input_per_million: 0.10, output_per_million: 0.20, cached_input_per_million: 0.01}
                 logs:
                   spool_dir: %2$s
                   fsync: always
@@ -278,5 +283,23 @@ class LogEndToEndTest {
         assertThat(r.get("step").asInt()).isEqualTo(1);
         assertThat(r.get("attempts").asInt()).isEqualTo(2);
         assertThat(r.get("cost_usd").asDouble()).isCloseTo((1000 * 0.59 + 500 * 0.79) / 1e6, within(1e-12));
+    }
+
+    @Test
+    void aCustomOpenAiCompatibleProviderIsMeteredAndPricedFromConfig() throws Exception {
+        HttpResponse<String> res = post("/ai/my-vllm/v1/chat/completions",
+                "{\"model\":\"qwen2.5-7b-instruct\",\"stream\":true,\"messages\":[]}");
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.body()).doesNotContain("\"usage\":{");
+        String id = res.headers().firstValue("cf-aig-log-id").orElseThrow();
+        Waits.until("the record in the bucket", Duration.ofSeconds(30), () -> {
+            logs.flush(true).join();
+            return exported().containsKey(id);
+        });
+        JsonNode r = exported().get(id);
+        assertThat(r.get("provider").asText()).isEqualTo("my-vllm");
+        assertThat(r.get("tokens_in").asLong()).isEqualTo(1200);
+        assertThat(r.get("tokens_cached").asLong()).isEqualTo(1000);
+        assertThat(r.get("cost_usd").asDouble()).isCloseTo((200 * 0.10 + 1000 * 0.01 + 300 * 0.20) / 1e6, within(1e-12));
     }
 }
