@@ -239,4 +239,25 @@ class ExportTest {
                 manifest.get("last_id").asText(), "log-" + (first - 2), "log-" + manifest.get("last_seq").asLong()));
         assertThat(report.altered()).isEmpty();
     }
+
+    @Test
+    void aDamagedSegmentIsSetAsideAndTheRestIsStillExported() throws Exception {
+        try (LogStage stage = start(false)) {
+            submit(stage, 0, 3);
+            submit(stage, 3, 3);
+        }
+        List<Path> segments = Segments.list(dir);
+        // The first closed segment loses its header (a disk fault): it must not block the ones after it.
+        Path damaged = segments.get(0);
+        String text = Files.readString(damaged);
+        Files.writeString(damaged, text.substring(text.indexOf('\n') + 1).replace("\"seq\":2,", "\"seq\":2"));
+        try (LogStage stage = start(true)) {
+            awaitExported(stage, 6);
+        }
+        assertThat(dir.resolve(damaged.getFileName() + ".corrupt")).exists();
+        assertThat(exportedIds()).containsExactlyElementsOf(ids(3, 6));
+        VerifyReport report = verifyBucket();
+        assertThat(report.missing()).extracting(VerifyReport.Missing::fromSeq, VerifyReport.Missing::toSeq)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, 3L));
+    }
 }

@@ -159,7 +159,12 @@ public final class S3Exporter implements AutoCloseable {
     private void exportSegment(Path segment) throws IOException {
         Segments.Content content = Segments.read(segment);
         if (content.header() == null) {
-            throw new IOException(segment.getFileName() + " has no segment header; left in the spool for inspection");
+            // Not a segment this spool wrote whole: set aside, never retried forever, and the verifier
+            // will report the records it should have held as missing.
+            Path aside = segment.resolveSibling(segment.getFileName() + ".corrupt");
+            Files.move(segment, aside, StandardCopyOption.REPLACE_EXISTING);
+            LOG.error("log spool segment {} has no header; moved to {} and skipped", segment.getFileName(), aside.getFileName());
+            return;
         }
         long position = readPosition(spool.dir());
         if (content.records().isEmpty() || content.lastSeq() <= position) {
@@ -170,10 +175,11 @@ public final class S3Exporter implements AutoCloseable {
         List<byte[]> records = content.records();
         byte[] first = records.get(0);
         byte[] last = records.get(records.size() - 1);
-        JsonNode firstNode = MAPPER.readTree(first);
-        Instant when = Instant.parse(firstNode.path("created_at").asText(Instant.EPOCH.toString()));
+        // A damaged line is exported as it is (the verifier reports it); it must not stop the export.
+        JsonNode firstNode = tree(first);
+        Instant when = createdAt(firstNode);
         String key = ObjectNames.key(settings.prefix(), when, content.firstSeq(), content.lastSeq());
-        byte[] body = gzip(records, manifest(content, firstNode, MAPPER.readTree(last)));
+        byte[] body = gzip(records, manifest(content, firstNode, tree(last)));
         PutObjectRequest.Builder put = PutObjectRequest.builder()
                 .bucket(settings.bucket())
                 .key(key)
@@ -196,12 +202,12 @@ public final class S3Exporter implements AutoCloseable {
         ObjectNode root = MAPPER.createObjectNode();
         ObjectNode m = root.putObject("manifest");
         List<byte[]> records = content.records();
-        m.put("first_seq", first.path("seq").asLong());
-        m.put("last_seq", last.path("seq").asLong());
+        m.put("first_seq", first.path("seq").asLong(content.firstSeq()));
+        m.put("last_seq", last.path("seq").asLong(content.lastSeq()));
         m.put("count", records.size());
-        m.put("prev_hash", first.path("prev_hash").asText());
-        m.put("first_id", first.path("log_id").asText());
-        m.put("last_id", last.path("log_id").asText());
+        m.put("prev_hash", content.header().path("segment").path("prev_hash").asText());
+        m.put("first_id", first.path("log_id").asText(null));
+        m.put("last_id", last.path("log_id").asText(null));
         m.put("first_hash", Chain.hash(records.get(0)));
         m.put("last_hash", Chain.hash(records.get(records.size() - 1)));
         return MAPPER.writeValueAsBytes(root);
@@ -219,6 +225,22 @@ public final class S3Exporter implements AutoCloseable {
             gz.write('\n');
         }
         return out.toByteArray();
+    }
+
+    private static JsonNode tree(byte[] line) {
+        try {
+            return MAPPER.readTree(line);
+        } catch (IOException e) {
+            return MAPPER.createObjectNode();
+        }
+    }
+
+    private static Instant createdAt(JsonNode record) {
+        try {
+            return Instant.parse(record.path("created_at").asText(""));
+        } catch (java.time.format.DateTimeParseException e) {
+            return Instant.EPOCH;
+        }
     }
 
     private static String md5(byte[] body) {
