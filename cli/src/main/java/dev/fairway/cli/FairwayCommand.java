@@ -14,7 +14,11 @@ import picocli.CommandLine.Command;
         subcommands = {
             ServeCommand.class,
             MockProviderCommand.class,
+            dev.fairway.kong.KongPluginServerCommand.class,
             dev.fairway.apisix.ApisixRunnerCommand.class,
+            dev.fairway.envoy.EnvoyExtProcCommand.class,
+            HashTokenCommand.class,
+            VerifyLogsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class FairwayCommand implements Runnable {

@@ -18,7 +18,7 @@ class FairwayCommandTest {
             cl.getSubcommands().get(name).usage(new PrintWriter(out));
             assertThat(out.toString()).as(name).contains("Usage: fairway " + name).contains("--help");
         }
-        assertThat(cl.getSubcommands()).containsKeys("serve", "mock-provider");
+        assertThat(cl.getSubcommands()).containsKeys("serve", "mock-provider", "kong-pluginserver", "apisix-runner", "envoy-extproc", "hash-token", "verify-logs");
     }
 
     @Test

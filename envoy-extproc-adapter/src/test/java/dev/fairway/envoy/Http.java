@@ -53,8 +53,11 @@ final class Http {
         return EnvoySide.headerMap(Map.of(), rest);
     }
 
+    /** A chat request; a streamed one asks for the usage chunk, which the fake upstream always sends. */
     static String chatBody(boolean stream) {
-        return "{\"model\":\"gpt-4o-mini\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        return "{\"model\":\"gpt-4o-mini\",\"stream\":" + stream
+                + (stream ? ",\"stream_options\":{\"include_usage\":true}" : "")
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     }
 
     static byte[] utf8(String s) {

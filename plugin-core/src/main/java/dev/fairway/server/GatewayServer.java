@@ -7,6 +7,7 @@ import dev.fairway.dispatch.TicketBook;
 import dev.fairway.error.ErrorType;
 import dev.fairway.error.GatewayError;
 import dev.fairway.http.Headers;
+import dev.fairway.pipeline.Completion;
 import dev.fairway.pipeline.Decision;
 import dev.fairway.pipeline.Exchange;
 import dev.fairway.pipeline.Gateway;
@@ -80,7 +81,13 @@ public final class GatewayServer implements AutoCloseable {
                 } else if (decision instanceof Decision.Answer a) {
                     Responses.answer(request.response(), a);
                 } else if (decision instanceof Decision.Forward f) {
-                    dispatcher.relay(f.exchange(), request.response());
+                    if (request.response().closed()) {
+                        // The client left while a stage was deciding (a single-flight wait, a remote quota): call nobody.
+                        f.exchange().complete(new Completion(499, false, false, 0, 0, -1, f.exchange().elapsedNanos(), 0,
+                                null, null, "client_closed"));
+                    } else {
+                        dispatcher.relay(f.exchange(), request.response());
+                    }
                 }
             }));
         });

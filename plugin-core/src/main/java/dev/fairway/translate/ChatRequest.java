@@ -71,4 +71,12 @@ final class ChatRequest {
         }
         return new String[] {url.substring(5, semi), url.substring(semi + 8)};
     }
+
+    /** Copies a numeric field under another name, leaving absent or non-numeric ones out. */
+    static void copyNumber(ObjectNode from, String name, ObjectNode to, String as) {
+        JsonNode n = from.get(name);
+        if (n != null && n.isNumber()) {
+            to.set(as, n);
+        }
+    }
 }

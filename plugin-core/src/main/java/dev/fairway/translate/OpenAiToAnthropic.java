@@ -41,8 +41,8 @@ final class OpenAiToAnthropic implements ChatTranslator {
         if (!system.isEmpty()) {
             out.put("system", system.toString());
         }
-        copyNumber(chat, "temperature", out, "temperature");
-        copyNumber(chat, "top_p", out, "top_p");
+        ChatRequest.copyNumber(chat, "temperature", out, "temperature");
+        ChatRequest.copyNumber(chat, "top_p", out, "top_p");
         List<String> stop = ChatRequest.stop(chat);
         if (!stop.isEmpty()) {
             ArrayNode s = out.putArray("stop_sequences");
@@ -209,10 +209,4 @@ final class OpenAiToAnthropic implements ChatTranslator {
         out.set("tool_choice", c);
     }
 
-    private static void copyNumber(ObjectNode from, String name, ObjectNode to, String as) {
-        JsonNode n = from.get(name);
-        if (n != null && n.isNumber()) {
-            to.set(as, n);
-        }
-    }
 }

@@ -46,8 +46,8 @@ final class OpenAiToGoogle implements ChatTranslator {
             out.putObject("systemInstruction").putArray("parts").addObject().put("text", system.toString());
         }
         ObjectNode generation = Json.object();
-        copyNumber(chat, "temperature", generation, "temperature");
-        copyNumber(chat, "top_p", generation, "topP");
+        ChatRequest.copyNumber(chat, "temperature", generation, "temperature");
+        ChatRequest.copyNumber(chat, "top_p", generation, "topP");
         Integer max = ChatRequest.maxTokens(chat);
         if (max != null) {
             generation.put("maxOutputTokens", max);
@@ -213,10 +213,4 @@ final class OpenAiToGoogle implements ChatTranslator {
         }
     }
 
-    private static void copyNumber(ObjectNode from, String name, ObjectNode to, String as) {
-        JsonNode n = from.get(name);
-        if (n != null && n.isNumber()) {
-            to.set(as, n);
-        }
-    }
 }

@@ -36,10 +36,17 @@ public final class GatewayHarness implements AutoCloseable {
      * the mock ({@code MOCK} in the YAML is replaced by the mock's base URL, for custom providers).
      */
     public static GatewayHarness start(String yaml, MockOptions mockOptions) {
+        return start(yaml, mockOptions, b -> { });
+    }
+
+    /** As {@link #start(String, MockOptions)}, with a last say on the gateway's builder (a retry scheduler, a stage). */
+    public static GatewayHarness start(String yaml, MockOptions mockOptions, java.util.function.Consumer<Fairway.Builder> customize) {
         MockProvider mock = MockProvider.start(mockOptions);
         try {
             GatewayConfig config = config(yaml, mock.baseUrl());
-            return new GatewayHarness(mock, Fairway.builder(config).standalone(true).dispatcherEndpoint(true).start());
+            Fairway.Builder builder = Fairway.builder(config).standalone(true).dispatcherEndpoint(true);
+            customize.accept(builder);
+            return new GatewayHarness(mock, builder.start());
         } catch (RuntimeException e) {
             mock.close();
             throw e;
@@ -47,7 +54,7 @@ public final class GatewayHarness implements AutoCloseable {
     }
 
     public static GatewayConfig config(String yaml, String mockBase) {
-        String providers = yaml.contains("providers:") ? "" : """
+        String providers = yaml.matches("(?s)(.*\\n)?providers:.*") ? "" : """
                 providers:
                   openai: {base_url: "MOCK/v1", api_key: "sk-test-openai"}
                   anthropic: {base_url: "MOCK", api_key: "sk-test-anthropic"}
@@ -57,7 +64,7 @@ public final class GatewayHarness implements AutoCloseable {
                   aws-bedrock: {base_url: "MOCK"}
                 """;
         // Each gateway keeps its own log spool: a spool is one hash chain, locked by its process.
-        String logs = yaml.contains("logs:") ? "" : "logs: {spool_dir: '" + tempDir("fairway-spool") + "'}\n";
+        String logs = yaml.matches("(?s)(.*\\n)?logs:.*") ? "" : "logs: {spool_dir: '" + tempDir("fairway-spool") + "'}\n";
         String text = "server: {port: 0}\n" + providers + logs + yaml;
         return ConfigLoader.withEnv(Map.of()).parse(text.replace("MOCK", mockBase));
     }

@@ -1,0 +1,175 @@
+package dev.fairway.kong;
+
+import dev.fairway.Fairway;
+import dev.fairway.config.RouteConfig;
+import dev.fairway.dispatch.TicketBook;
+import dev.fairway.error.ErrorType;
+import dev.fairway.error.GatewayError;
+import dev.fairway.http.Headers;
+import dev.fairway.kong.pdk.Kong;
+import dev.fairway.kong.pdk.KongPdkException;
+import dev.fairway.pipeline.Completion;
+import dev.fairway.pipeline.Decision;
+import dev.fairway.pipeline.GatewayRequest;
+import dev.fairway.pipeline.Ids;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The access phase: read the request from Kong, let the core decide, then either answer through
+ * {@code kong.response.exit} or point Kong's upstream at the loopback dispatcher with a one-time
+ * ticket. Every PDK call is a round trip to nginx: five or six for an answer, seven to nine for a forward.
+ */
+final class Access {
+    private static final Logger LOG = LoggerFactory.getLogger(Access.class);
+    private static final byte[] EMPTY = new byte[0];
+    private static final int MAX_HEADERS = 1000;
+
+    private final Fairway fairway;
+    private final Duration decideTimeout;
+
+    Access(Fairway fairway, Duration decideTimeout) {
+        this.fairway = fairway;
+        this.decideTimeout = decideTimeout;
+    }
+
+    void run(Kong kong, RouteConfig route) {
+        try {
+            decideAndAct(kong, route);
+        } catch (KongPdkException e) {
+            // Kong refused a PDK call: fail closed with an answer rather than let the request through unchecked.
+            LOG.warn("the Kong access phase failed: {}", e.getMessage());
+            exit(kong, answer(GatewayError.of(ErrorType.INTERNAL, "the gateway failed to process the request")));
+        }
+    }
+
+    private void decideAndAct(Kong kong, RouteConfig route) {
+        String method = kong.request().getMethod();
+        String target = kong.request().getPathWithQuery();
+        // Kong's default of 100 could silently drop cf-aig-* headers from a header-heavy request.
+        Headers headers = headers(kong.request().getHeaders(MAX_HEADERS));
+        byte[] body = EMPTY;
+        if (hasBody(method, headers)) {
+            try {
+                body = kong.request().getRawBody(route.maxBodyBytes());
+            } catch (KongPdkException e) {
+                exit(kong, answer(bodyError(e, route)));
+                return;
+            }
+        }
+        Map<String, Object> consumer = kong.client().getConsumer();
+        String consumerName = consumer == null ? null
+                : consumerName(textOrNull(consumer.get("username")), textOrNull(consumer.get("custom_id")));
+        GatewayRequest request = new GatewayRequest(method, target, headers, body, consumerName);
+        CompletableFuture<Decision> deciding = fairway.gateway().decide(request, route);
+        Decision decision;
+        try {
+            decision = deciding.get(decideTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            GatewayError late = GatewayError.of(ErrorType.SERVICE_UNAVAILABLE, "the gateway did not decide within %d ms",
+                    decideTimeout.toMillis());
+            // A forward decided too late is never dispatched: end it, so that its steps settle (quotas, logs).
+            deciding.thenAccept(d -> {
+                if (d instanceof Decision.Forward f) {
+                    f.exchange().complete(new Completion(late.status(), false, false, 0, 0, -1,
+                            f.exchange().elapsedNanos(), 0, null, null, late.type().wireName()));
+                }
+            });
+            exit(kong, answer(late));
+            return;
+        } catch (ExecutionException e) {
+            LOG.error("deciding a Kong request failed", e.getCause());
+            exit(kong, answer(GatewayError.of(ErrorType.INTERNAL, "the gateway failed to process the request")));
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while deciding", e);
+        }
+        switch (decision) {
+            case Decision.Answer a -> exit(kong, a);
+            case Decision.Forward f -> forward(kong, f, body.length > 0);
+        }
+    }
+
+    /**
+     * The dispatcher ignores what Kong forwards except the ticket (the exchange holds the body), so
+     * the body is dropped here: a 10 MiB prompt then crosses loopback once instead of twice.
+     * {@code set_raw_body("")} also sets Content-Length: 0, which keeps the hop well-formed.
+     */
+    private void forward(Kong kong, Decision.Forward f, boolean hadBody) {
+        String ticket = fairway.dispatcher().tickets().issue(f.exchange());
+        kong.service().setTarget("127.0.0.1", fairway.dispatcherPort());
+        kong.service().request().setScheme("http");
+        kong.service().request().setHeader(TicketBook.HEADER, ticket);
+        if (hadBody) {
+            kong.service().request().setRawBody(EMPTY);
+        }
+    }
+
+    private static void exit(Kong kong, Decision.Answer a) {
+        Map<String, Object> headers = new LinkedHashMap<>();
+        a.headers().forEach((name, value) -> {
+            if (name.equals("content-length")) {
+                return;
+            }
+            headers.merge(name, value, (old, add) -> {
+                List<Object> values = old instanceof List<?> l ? new ArrayList<>(l) : new ArrayList<>(List.of(old));
+                values.add(add);
+                return values;
+            });
+        });
+        kong.response().exit(a.status(), a.body(), headers);
+    }
+
+    private static Decision.Answer answer(GatewayError e) {
+        Decision.Answer a = Decision.Answer.error(e);
+        a.headers().set("cf-aig-log-id", Ids.logId());
+        return a;
+    }
+
+    /** Kong reports a body larger than the allowed file size as "request body file too big". */
+    private static GatewayError bodyError(KongPdkException e, RouteConfig route) {
+        if (e.getMessage().contains("too big")) {
+            return GatewayError.of(ErrorType.PAYLOAD_TOO_LARGE, "request body: larger than %d bytes", route.maxBodyBytes())
+                    .with("limit", route.maxBodyBytes());
+        }
+        LOG.warn("Kong could not read the request body: {}", e.getMessage());
+        return GatewayError.of(ErrorType.INVALID_REQUEST, "the request body could not be read");
+    }
+
+    /** Saves a round trip for bodiless requests; when in doubt (HTTP/2 may omit the length), asks. */
+    private static boolean hasBody(String method, Headers headers) {
+        String length = headers.get("content-length");
+        if (length != null) {
+            return !length.strip().equals("0");
+        }
+        return headers.contains("transfer-encoding") || !(method.equals("GET") || method.equals("HEAD"));
+    }
+
+    private static Headers headers(Map<String, List<String>> kongHeaders) {
+        Headers h = new Headers();
+        kongHeaders.forEach((name, values) -> values.forEach(v -> h.add(name, v)));
+        return h;
+    }
+
+    /** The name quotas and analytics key a Kong consumer on: its username, else its custom_id. */
+    static String consumerName(String username, String customId) {
+        if (username != null && !username.isEmpty()) {
+            return username;
+        }
+        return customId != null && !customId.isEmpty() ? customId : null;
+    }
+
+    private static String textOrNull(Object o) {
+        return o instanceof String s ? s : null;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.fairway.kong;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * What Kong knows about a finished request that the gateway does not: the Kong route, service and
+ * consumer, and Kong's own latencies. Keyed by {@code cf-aig-log-id}, so it joins the gateway's log
+ * record for the same request. Only these fields are taken from Kong's serializer output; its
+ * request headers (credentials) are never read.
+ *
+ * @param logId the {@code cf-aig-log-id} the client received, or null when the gateway did not answer
+ * @param latencyKongMs time spent in Kong's plugins, -1 when unknown
+ * @param latencyProxyMs time to the upstream's (the dispatcher's) answer, -1 when unknown
+ * @param latencyRequestMs time from the first byte read to the last byte sent, -1 when unknown
+ */
+public record KongLogRecord(
+        String logId,
+        int status,
+        String consumer,
+        String routeId,
+        String routeName,
+        String serviceName,
+        long latencyKongMs,
+        long latencyProxyMs,
+        long latencyRequestMs,
+        long startedAtMillis) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Reads the output of {@code kong.log.serialize()}. */
+    static KongLogRecord parse(String serialized) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(serialized == null ? "{}" : serialized);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("kong.log.serialize: not JSON (" + e.getOriginalMessage() + ")");
+        }
+        JsonNode response = root.path("response");
+        JsonNode logId = response.path("headers").path("cf-aig-log-id");
+        if (logId.isArray()) {
+            logId = logId.path(0);
+        }
+        JsonNode latencies = root.path("latencies");
+        return new KongLogRecord(
+                text(logId),
+                response.path("status").asInt(0),
+                Access.consumerName(root.path("consumer").path("username").textValue(),
+                        root.path("consumer").path("custom_id").textValue()),
+                text(root.path("route").path("id")),
+                text(root.path("route").path("name")),
+                text(root.path("service").path("name")),
+                latencies.path("kong").asLong(-1),
+                latencies.path("proxy").asLong(-1),
+                latencies.path("request").asLong(-1),
+                root.path("started_at").asLong(-1));
+    }
+
+    private static String text(JsonNode n) {
+        return n.isTextual() ? n.textValue() : null;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.fairway.kong;
+
+import dev.fairway.Fairway;
+import dev.fairway.config.ConfigLoader;
+import dev.fairway.config.RouteConfig;
+import dev.fairway.kong.pdk.KongDriver;
+import dev.fairway.kong.pdk.KongDriver.PluginConf;
+import dev.fairway.kong.pdk.KongRequest;
+import dev.fairway.kong.pdk.PluginServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Measures what one request costs on the Kong side of the protocol: a whole access phase (every
+ * PDK round trip, the core's decision, the exit or the forward set-up) over a real Unix socket, as
+ * Kong's driver plays it. A program, not a test: run it by hand and read the numbers; nothing
+ * asserts on them.
+ *
+ * <pre>
+ * java -cp &lt;test classpath&gt; dev.fairway.kong.KongRoundTrip [requests]
+ * </pre>
+ */
+public final class KongRoundTrip {
+    private KongRoundTrip() {}
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        Path dir = Files.createTempDirectory("kong-round-trip");
+        try (Fairway fairway = Fairway.builder(FairwayKongPluginTest.config(dir.resolve("spool")))
+                        .dispatcherEndpoint(true).stage(new FairwayKongPluginTest.TestCacheStage()).start();
+             PluginServer<RouteConfig> server = PluginServer.builder(FairwayKongPlugin.builder(fairway)
+                             .loader(ConfigLoader.withEnv(Map.of())).build())
+                     .socket(dir.resolve("fairway.socket")).build().start();
+             KongDriver kong = new KongDriver(server.socket(), "fairway")) {
+            PluginConf conf = new PluginConf("p", 1, Map.of("providers", Map.of("openai", Map.of("base_url", "http://127.0.0.1:9/v1"))));
+            for (String kind : new String[] {"answer (cache hit)", "forward set-up"}) {
+                boolean hit = kind.startsWith("answer");
+                run(kong, conf, hit, n / 4);
+                long[] nanos = run(kong, conf, hit, n);
+                report(kind, nanos);
+            }
+        }
+    }
+
+    private static long[] run(KongDriver kong, PluginConf conf, boolean hit, int n) throws Exception {
+        long[] nanos = new long[n];
+        byte[] body = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}".getBytes();
+        for (int i = 0; i < n; i++) {
+            KongRequest req = KongRequest.post("/openai/v1/chat/completions").header("content-type", "application/json");
+            req.body = body;
+            req.header("content-length", String.valueOf(body.length));
+            if (hit) {
+                req.header("x-test-cache", "hit");
+            }
+            long start = System.nanoTime();
+            kong.handle(conf, "access", req);
+            nanos[i] = System.nanoTime() - start;
+        }
+        return nanos;
+    }
+
+    private static void report(String kind, long[] nanos) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        double mean = Arrays.stream(nanos).average().orElse(0) / 1000.0;
+        System.out.printf("%-20s n=%d  mean %.1f us  p50 %.1f us  p99 %.1f us  p99.9 %.1f us%n", kind, nanos.length, mean,
+                sorted[sorted.length / 2] / 1000.0, sorted[(int) (sorted.length * 0.99)] / 1000.0,
+                sorted[(int) (sorted.length * 0.999)] / 1000.0);
+    }
+}
