@@ -87,6 +87,10 @@ public final class LogStage implements Stage, AutoCloseable {
         return writer.flush(export);
     }
 
+    SpoolWriter writer() {
+        return writer;
+    }
+
     /** The exporter, or null when export is not configured. */
     public S3Exporter exporter() {
         return exporter;
