@@ -6,6 +6,7 @@ import dev.fairway.config.GatewayConfig;
 import dev.fairway.cost.PriceTable;
 import dev.fairway.dispatch.Dispatcher;
 import dev.fairway.dispatch.RetryScheduler;
+import dev.fairway.log.LogStage;
 import dev.fairway.retry.CircuitBreakers;
 import dev.fairway.pipeline.Gateway;
 import dev.fairway.pipeline.Stage;
@@ -16,6 +17,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -71,6 +73,18 @@ public final class Fairway implements AutoCloseable {
 
     public Vertx vertx() {
         return vertx;
+    }
+
+    /**
+     * Adds what the host gateway learned after the answer (Kong's log phase) to the request log,
+     * joined to the request's record by its {@code cf-aig-log-id}. Does nothing when logging is off.
+     */
+    public void noteForLog(String logId, String host, Map<String, Object> fields) {
+        for (Stage s : gateway.stages()) {
+            if (s instanceof LogStage logs) {
+                logs.note(logId, host, fields);
+            }
+        }
     }
 
     @Override

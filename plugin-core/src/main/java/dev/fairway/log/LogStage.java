@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -69,6 +70,16 @@ public final class LogStage implements Stage, AutoCloseable {
         }
         boolean payloads = settings.payloads() && !Boolean.FALSE.equals(exchange.cfAig().collectLogPayload());
         return new LogStep(exchange, settings, writer, payloads);
+    }
+
+    /**
+     * Appends the host gateway's view of a finished request (Kong's route, consumer, latencies) to
+     * the log, naming the record it annotates. Values must be strings, numbers or booleans and must
+     * not be secrets. Never blocks: a full queue drops the note and counts it.
+     */
+    public void note(String annotatedLogId, String host, Map<String, Object> fields) {
+        writer.submit(HostNote.of(requireNonNull(annotatedLogId, "annotatedLogId"), requireNonNull(host, "host"),
+                requireNonNull(fields, "fields")));
     }
 
     /** Counters for metrics: records written, dropped (queue full), failed, queued, and the exporter's. */
