@@ -22,6 +22,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -85,6 +86,18 @@ public final class Fairway implements AutoCloseable {
 
     public Vertx vertx() {
         return vertx;
+    }
+
+    /**
+     * Adds what the host gateway learned after the answer (Kong's log phase) to the request log,
+     * joined to the request's record by its {@code cf-aig-log-id}. Does nothing when logging is off.
+     */
+    public void noteForLog(String logId, String host, Map<String, Object> fields) {
+        for (Stage s : gateway.stages()) {
+            if (s instanceof LogStage logs) {
+                logs.note(logId, host, fields);
+            }
+        }
     }
 
     @Override

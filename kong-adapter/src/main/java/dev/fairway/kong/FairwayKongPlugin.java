@@ -29,8 +29,10 @@ public final class FairwayKongPlugin implements KongPlugin<RouteConfig> {
     private final ConfigLoader loader;
     private final Access access;
     private final Consumer<KongLogRecord> logSink;
+    private final Fairway fairway;
 
     private FairwayKongPlugin(Builder b) {
+        this.fairway = b.fairway;
         this.loader = b.loader;
         this.access = new Access(b.fairway, b.decideTimeout);
         this.logSink = b.logSink;
@@ -76,6 +78,9 @@ public final class FairwayKongPlugin implements KongPlugin<RouteConfig> {
         } catch (IllegalArgumentException e) {
             LOG.warn("{}", e.getMessage());
             return;
+        }
+        if (record.logId() != null) {
+            fairway.noteForLog(record.logId(), "kong", record.fields());
         }
         logSink.accept(record);
     }

@@ -56,6 +56,27 @@ public record KongLogRecord(
                 root.path("started_at").asLong(-1));
     }
 
+    /** The fields that join Fairway's log record: only what is known and never a secret. */
+    java.util.Map<String, Object> fields() {
+        java.util.Map<String, Object> f = new java.util.HashMap<>();
+        f.put("status", status);
+        putIfKnown(f, "consumer", consumer);
+        putIfKnown(f, "route_id", routeId);
+        putIfKnown(f, "route_name", routeName);
+        putIfKnown(f, "service_name", serviceName);
+        putIfKnown(f, "latency_kong_ms", latencyKongMs);
+        putIfKnown(f, "latency_proxy_ms", latencyProxyMs);
+        putIfKnown(f, "latency_request_ms", latencyRequestMs);
+        putIfKnown(f, "started_at_ms", startedAtMillis);
+        return f;
+    }
+
+    private static void putIfKnown(java.util.Map<String, Object> f, String key, Object value) {
+        if (value != null && !(value instanceof Long l && l < 0)) {
+            f.put(key, value);
+        }
+    }
+
     private static String text(JsonNode n) {
         return n.isTextual() ? n.textValue() : null;
     }

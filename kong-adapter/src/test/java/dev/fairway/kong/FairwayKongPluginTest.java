@@ -336,6 +336,24 @@ class FairwayKongPluginTest {
                 new KongLogRecord("01JLOGID", 200, "alice", "r-1", "ai", "llm", 2, 140, 145, 1732400000000L));
         assertThat(logRecords.peek().toString()).doesNotContain("sk-client-secret");
         assertThat(req.calls).containsExactly("kong.log.serialize");
+
+        // Kong's view joins the request log as a record of its own in the hash chain.
+        fairway.gateway().stages().stream().filter(s -> s instanceof dev.fairway.log.LogStage)
+                .map(s -> (dev.fairway.log.LogStage) s).findFirst().orElseThrow().flush(false).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        String spooled;
+        try (var files = java.nio.file.Files.walk(coreDir.resolve("spool"))) {
+            spooled = files.filter(java.nio.file.Files::isRegularFile).map(f -> {
+                try {
+                    return java.nio.file.Files.readString(f);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).reduce("", String::concat);
+        }
+        assertThat(spooled).contains("\"kind\":\"host_note\",\"annotates\":\"01JLOGID\",\"host\":\"kong\"",
+                "\"consumer\":\"alice\"", "\"latency_proxy_ms\":140", "\"route_name\":\"ai\"");
+        assertThat(spooled).doesNotContain("sk-client-secret");
+        assertThat(dev.fairway.log.verify.LogVerifier.verifySpool(coreDir.resolve("spool")).intact()).isTrue();
     }
 
     @Test

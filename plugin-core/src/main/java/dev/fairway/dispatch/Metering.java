@@ -36,6 +36,7 @@ public interface Metering {
             return planned;
         }
 
+        /** Asked once the answer's status and headers are known: what to do to its body. */
         default ResponseTransform transform() {
             return ResponseTransform.IDENTITY;
         }

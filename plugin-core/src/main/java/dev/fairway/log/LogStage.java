@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -71,6 +72,16 @@ public final class LogStage implements Stage, AutoCloseable {
         return new LogStep(exchange, settings, writer, payloads);
     }
 
+    /**
+     * Appends the host gateway's view of a finished request (Kong's route, consumer, latencies) to
+     * the log, naming the record it annotates. Values must be strings, numbers or booleans and must
+     * not be secrets. Never blocks: a full queue drops the note and counts it.
+     */
+    public void note(String annotatedLogId, String host, Map<String, Object> fields) {
+        writer.submit(HostNote.of(requireNonNull(annotatedLogId, "annotatedLogId"), requireNonNull(host, "host"),
+                requireNonNull(fields, "fields")));
+    }
+
     /** Counters for metrics: records written, dropped (queue full), failed, queued, and the exporter's. */
     public LogStats stats() {
         return new LogStats(writer.written(), writer.dropped(), writer.failed(), writer.queued(),
@@ -85,6 +96,10 @@ public final class LogStage implements Stage, AutoCloseable {
      */
     public CompletableFuture<Void> flush(boolean export) {
         return writer.flush(export);
+    }
+
+    SpoolWriter writer() {
+        return writer;
     }
 
     /** The exporter, or null when export is not configured. */

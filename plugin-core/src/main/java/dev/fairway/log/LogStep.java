@@ -7,6 +7,7 @@ import dev.fairway.pipeline.Completion;
 import dev.fairway.pipeline.Exchange;
 import dev.fairway.pipeline.ResponseObserver;
 import dev.fairway.pipeline.Step;
+import dev.fairway.plan.PlannedTarget;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.HashSet;
@@ -48,6 +49,7 @@ final class LogStep implements Step {
             cut = body.length > max || capture.cut;
         }
         Set<String> removed = new HashSet<>(settings.removeHeaders());
+        PlannedTarget answered = answering(exchange, c.step());
         writer.submit(new LogEntry(
                 exchange.logId(),
                 exchange.eventId(),
@@ -55,8 +57,8 @@ final class LogStep implements Step {
                 c.durationNanos(),
                 c.ttfbNanos(),
                 exchange.route().name(),
-                exchange.target().provider().slug(),
-                exchange.model(),
+                answered.target().provider().slug(),
+                answered.model(),
                 exchange.method(),
                 "/" + exchange.match().rest(),
                 c.status(),
@@ -78,6 +80,16 @@ final class LogStep implements Step {
                 response,
                 cut,
                 Redactor.of(new HashSet<>(settings.redact()))));
+    }
+
+    /** The target that answered: a fallback chain's step, else the one the client asked for. */
+    private static PlannedTarget answering(Exchange exchange, int step) {
+        for (PlannedTarget t : exchange.plan().targets()) {
+            if (t.step() == step) {
+                return t;
+            }
+        }
+        return exchange.plan().first();
     }
 
     /**

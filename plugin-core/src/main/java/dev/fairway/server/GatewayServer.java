@@ -103,6 +103,9 @@ public final class GatewayServer implements AutoCloseable {
             Responses.error(request.response(), GatewayError.of(ErrorType.FORBIDDEN, "the dispatcher serves ticketed requests from the local host adapter only"));
             return;
         }
+        // nginx-based hosts (Kong, APISIX) buffer proxied answers unless told not to; the header is
+        // for them and they do not pass it on, so streams stay streams without operator set-up.
+        request.response().putHeader("x-accel-buffering", "no");
         // The exchange already holds the body; what the host forwards again is drained, not used.
         request.handler(chunk -> {});
         request.endHandler(v -> dispatcher.relay(exchange, request.response()));

@@ -115,10 +115,22 @@ final class JsonUsageScanner {
         }
     }
 
-    /** Called when a container starts: notes whether it is a usage root (by its field name). */
+    /**
+     * Called when a container starts: notes whether it is a usage root. Roots sit at the top of the
+     * document or one object below it ({@code message.usage}, {@code meta.billed_units}), or in an
+     * element of a top-level array (Google's streamed array): a {@code usage} object deeper down is
+     * data, such as a tool call's arguments.
+     */
     private void enterValue() {
-        if (rootDepth < 0 && !path.isEmpty() && ROOTS.contains(path.peekLast())) {
-            rootDepth = path.size();
+        if (rootDepth >= 0 || path.isEmpty() || !ROOTS.contains(path.peekLast())) {
+            return;
+        }
+        int depth = path.size();
+        boolean topArray = ARRAY.equals(path.peekFirst());
+        long arrays = path.stream().filter(ARRAY::equals).count();
+        int belowTop = topArray ? depth - 1 : depth;
+        if (arrays == (topArray ? 1 : 0) && belowTop <= 2) {
+            rootDepth = depth;
         }
     }
 

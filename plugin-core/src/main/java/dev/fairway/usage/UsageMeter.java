@@ -22,21 +22,22 @@ final class UsageMeter implements Metering.Meter {
     private final String model;
     private final CustomCost customCost;
     private final PriceTable prices;
-    private final ResponseTransform transform;
+    private final ResponseTransform streamTransform;
     private final UpstreamRequest request;
+    private boolean succeeded;
     private JsonUsageScanner json;
     private SseUsageScanner sse;
     private EventStreamUsageScanner eventStream;
 
     UsageMeter(WireFormat format, String provider, String model, CustomCost customCost, PriceTable prices,
-               ResponseTransform transform, UpstreamRequest request) {
+               ResponseTransform streamTransform, UpstreamRequest request) {
         this.request = request;
         this.format = format;
         this.provider = provider;
         this.model = model;
         this.customCost = customCost;
         this.prices = prices;
-        this.transform = transform;
+        this.streamTransform = streamTransform;
     }
 
     @Override
@@ -49,6 +50,7 @@ final class UsageMeter implements Metering.Meter {
         if (status < 200 || status >= 300) {
             return;
         }
+        succeeded = true;
         String type = headers.get("content-type");
         type = type == null ? "" : type.toLowerCase(Locale.ROOT);
         if (type.startsWith("text/event-stream")) {
@@ -78,9 +80,10 @@ final class UsageMeter implements Metering.Meter {
         }
     }
 
+    /** The stream's transform, for a successful event stream only: errors and JSON pass untouched. */
     @Override
     public ResponseTransform transform() {
-        return transform;
+        return sse != null ? streamTransform : ResponseTransform.IDENTITY;
     }
 
     @Override
@@ -93,7 +96,8 @@ final class UsageMeter implements Metering.Meter {
 
     @Override
     public Double costUsd(Usage usage) {
-        return prices.cost(provider, model, usage, customCost);
+        // A failed answer costs nothing, whatever the caller's custom price says.
+        return succeeded ? prices.cost(provider, model, usage, customCost) : null;
     }
 
     /** Which named events may carry usage; unnamed events (OpenAI, Google) always may. */

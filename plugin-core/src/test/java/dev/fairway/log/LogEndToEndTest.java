@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairway.Fairway;
 import dev.fairway.config.ConfigLoader;
 import dev.fairway.config.GatewayConfig;
-import dev.fairway.log.spool.Segments;
 import dev.fairway.log.verify.LogVerifier;
 import dev.fairway.log.verify.VerifyReport;
 import java.io.ByteArrayOutputStream;
@@ -68,6 +67,11 @@ class LogEndToEndTest {
                 providers:
                   openai: {api_key: "${env:OPENAI_KEY}", base_url: "http://127.0.0.1:%1$d/v1"}
                   groq: {base_url: "http://127.0.0.1:%1$d/openai/v1"}
+                custom_providers:
+                  - {slug: my-vllm, base_url: "http://127.0.0.1:%1$d/v1", auth: none}
+                pricing:
+                  models:
+                    my-vllm/qwen2.5: {input_per_million: 0.10, output_per_million: 0.20, cached_input_per_million: 0.01}
                 logs:
                   spool_dir: %2$s
                   fsync: always
@@ -77,10 +81,22 @@ class LogEndToEndTest {
                   - name: chat
                     prefix: /ai
                     logging: {payloads: true, redact: [email, phone, iban], remove_headers: [x-internal-note]}
-                """.formatted(upstream.port(), spool, s3.exportYaml("logs", "    ")));
+                  - name: fallback
+                    prefix: /fb
+                    providers:
+                      openai: {base_url: "http://127.0.0.1:%4$d/v1"}
+                    fallback:
+                      targets: [{provider: groq, model: llama-3.3-70b-versatile}]
+                """.formatted(upstream.port(), spool, s3.exportYaml("logs", "    "), deadPort()));
         fairway = Fairway.builder(config).standalone(true).start();
         logs = fairway.gateway().stages().stream().filter(LogStage.class::isInstance).map(LogStage.class::cast)
                 .findFirst().orElseThrow();
+    }
+
+    private static int deadPort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     @AfterAll
@@ -131,28 +147,20 @@ class LogEndToEndTest {
                 "cf-aig-collect-log", "false");
         String unloggedId = unlogged.headers().firstValue("cf-aig-log-id").orElseThrow();
 
-        logs.flush(true).join();
-        Map<String, JsonNode> spooled = new HashMap<>();
-        // Records are written when the exchange completes, just after the last byte reached the client.
-        Waits.until("4 records", Duration.ofSeconds(10), () -> logs.stats().written() >= 4);
-        logs.flush(true).join();
-        Waits.until("export of every segment", Duration.ofSeconds(20),
-                () -> logs.exporter().position() >= 4 && logs.stats().exportBacklogSegments() == 0);
-
+        // Records are written when each exchange completes, just after its last byte reached the client.
+        Waits.until("the 3 records in the bucket", Duration.ofSeconds(30), () -> {
+            logs.flush(true).join();
+            return logs.stats().exportBacklogSegments() == 0
+                    && exported().keySet().containsAll(List.of(plainId, hiddenId, ownId));
+        });
+        Map<String, JsonNode> spooled = exported();
         List<String> keys = s3.keys("logs");
         assertThat(keys).isNotEmpty().allMatch(k -> k.matches("audit/node-1/\\d{4}/\\d{2}/\\d{2}/\\d{2}/\\d{20}-\\d{20}\\.ndjson\\.gz"));
         ByteArrayOutputStream everything = new ByteArrayOutputStream();
         for (String key : keys) {
             byte[] raw = s3.raw("logs", key);
             everything.writeBytes(raw);
-            byte[] text = S3ProxyFixture.gunzip(raw);
-            everything.writeBytes(text);
-            for (String line : new String(text, StandardCharsets.UTF_8).split("\n")) {
-                JsonNode node = MAPPER.readTree(line);
-                if (node.has("log_id")) {
-                    spooled.put(node.get("log_id").asText(), node);
-                }
-            }
+            everything.writeBytes(S3ProxyFixture.gunzip(raw));
         }
         try (Stream<Path> files = Files.walk(spool)) {
             List<Path> spoolFiles = files.filter(Files::isRegularFile).toList();
@@ -203,7 +211,24 @@ class LogEndToEndTest {
         }
         assertThat(report.intact()).as(report.describe()).isTrue();
         assertThat(report.firstSeq()).as(report.describe()).isEqualTo(1);
-        assertThat(Segments.list(spool)).hasSize(1);
+    }
+
+    /** Every exported record by log id. */
+    private Map<String, JsonNode> exported() {
+        Map<String, JsonNode> out = new HashMap<>();
+        try {
+            for (String key : s3.keys("logs")) {
+                for (String line : new String(S3ProxyFixture.gunzip(s3.raw("logs", key)), StandardCharsets.UTF_8).split("\n")) {
+                    JsonNode node = MAPPER.readTree(line);
+                    if (node.has("log_id")) {
+                        out.put(node.get("log_id").asText(), node);
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out;
     }
 
     private HttpResponse<String> post(String path, String body, String... headers) throws Exception {
@@ -216,5 +241,65 @@ class LogEndToEndTest {
         HttpResponse<String> res = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         clientBodies.add(res.body());
         return res;
+    }
+
+    @Test
+    void theOfficialSdkStreamsThroughTheInjectionAndSeesNoExtraChunk() {
+        com.openai.client.OpenAIClient client = com.openai.client.okhttp.OpenAIOkHttpClient.builder()
+                .baseUrl("http://127.0.0.1:" + fairway.port() + "/ai/openai/v1")
+                .apiKey("sk-unused-the-gateway-holds-the-key")
+                .build();
+        try {
+            var params = com.openai.models.chat.completions.ChatCompletionCreateParams.builder()
+                    .model("gpt-4o")
+                    .addUserMessage("hello")
+                    .build();
+            List<com.openai.models.chat.completions.ChatCompletionChunk> chunks = new ArrayList<>();
+            try (var stream = client.chat().completions().createStreaming(params)) {
+                stream.stream().forEach(chunks::add);
+            }
+            assertThat(chunks).hasSize(2).allSatisfy(c -> assertThat(c.choices()).isNotEmpty());
+            assertThat(chunks.get(0).choices().get(0).delta().content()).hasValue("Reach me at jane.doe@example.com or +41 44 668 18 00.");
+            assertThat(chunks).allSatisfy(c -> assertThat(c.usage()).isEmpty());
+        } finally {
+            client.close();
+        }
+    }
+
+    @Test
+    void aFallbackIsLoggedAsTheProviderAndModelThatAnswered() throws Exception {
+        HttpResponse<String> res = post("/fb/openai/v1/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[]}");
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.headers().firstValue("cf-aig-step")).hasValue("1");
+        String id = res.headers().firstValue("cf-aig-log-id").orElseThrow();
+        Waits.until("the record in the bucket", Duration.ofSeconds(30), () -> {
+            logs.flush(true).join();
+            return exported().containsKey(id);
+        });
+        JsonNode r = exported().get(id);
+        assertThat(r.get("route").asText()).isEqualTo("fallback");
+        assertThat(r.get("provider").asText()).isEqualTo("groq");
+        assertThat(r.get("model").asText()).isEqualTo("llama-3.3-70b-versatile");
+        assertThat(r.get("step").asInt()).isEqualTo(1);
+        assertThat(r.get("attempts").asInt()).isEqualTo(2);
+        assertThat(r.get("cost_usd").asDouble()).isCloseTo((1000 * 0.59 + 500 * 0.79) / 1e6, within(1e-12));
+    }
+
+    @Test
+    void aCustomOpenAiCompatibleProviderIsMeteredAndPricedFromConfig() throws Exception {
+        HttpResponse<String> res = post("/ai/my-vllm/v1/chat/completions",
+                "{\"model\":\"qwen2.5-7b-instruct\",\"stream\":true,\"messages\":[]}");
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.body()).doesNotContain("\"usage\":{");
+        String id = res.headers().firstValue("cf-aig-log-id").orElseThrow();
+        Waits.until("the record in the bucket", Duration.ofSeconds(30), () -> {
+            logs.flush(true).join();
+            return exported().containsKey(id);
+        });
+        JsonNode r = exported().get(id);
+        assertThat(r.get("provider").asText()).isEqualTo("my-vllm");
+        assertThat(r.get("tokens_in").asLong()).isEqualTo(1200);
+        assertThat(r.get("tokens_cached").asLong()).isEqualTo(1000);
+        assertThat(r.get("cost_usd").asDouble()).isCloseTo((200 * 0.10 + 1000 * 0.01 + 300 * 0.20) / 1e6, within(1e-12));
     }
 }

@@ -35,7 +35,15 @@ final class S3ProxyFixture implements AutoCloseable {
     private final int port;
     private S3Proxy proxy;
 
+    private final boolean ignoreUnknownHeaders;
+
     S3ProxyFixture() throws Exception {
+        this(false);
+    }
+
+    /** @param ignoreUnknownHeaders accept headers s3proxy does not implement (Object Lock) instead of answering 501 */
+    S3ProxyFixture(boolean ignoreUnknownHeaders) throws Exception {
+        this.ignoreUnknownHeaders = ignoreUnknownHeaders;
         Properties props = new Properties();
         context = ContextBuilder.newBuilder("transient").credentials("identity", "credential").overrides(props)
                 .build(BlobStoreContext.class);
@@ -51,6 +59,7 @@ final class S3ProxyFixture implements AutoCloseable {
                 .blobStore(store)
                 .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                .ignoreUnknownHeaders(ignoreUnknownHeaders)
                 .build();
         proxy.start();
         while (!"STARTED".equals(proxy.getState())) {

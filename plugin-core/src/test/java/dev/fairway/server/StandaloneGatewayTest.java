@@ -155,6 +155,7 @@ class StandaloneGatewayTest {
         HttpResponse<String> first = harness.http().send(ticketed, HttpResponse.BodyHandlers.ofString());
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(first.body()).contains("Echo: Hello Fairway");
+        assertThat(first.headers().firstValue("x-accel-buffering")).hasValue("no");
         assertThat(harness.http().send(ticketed, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
     }
 }

@@ -33,6 +33,8 @@ class UsageGoldenTest {
                 // Anthropic's input_tokens leave out cache reads and writes; ours include them.
                 Arguments.of("anthropic-messages.json", WireFormat.ANTHROPIC, JSON, new Usage(1921, 42, 1800)),
                 Arguments.of("anthropic-stream.sse", WireFormat.ANTHROPIC, SSE, new Usage(672, 15, 200)),
+                // A tool's arguments may hold a "usage" object of their own: only the answer's counts.
+                Arguments.of("anthropic-tool-use.json", WireFormat.ANTHROPIC, JSON, new Usage(410, 96, 0)),
                 // Thinking tokens count as output.
                 Arguments.of("google-generate.json", WireFormat.GOOGLE, JSON, new Usage(1200, 91, 1024)),
                 Arguments.of("google-stream.sse", WireFormat.GOOGLE, SSE, new Usage(9, 31, 0)),

@@ -20,6 +20,11 @@ public final class S3Clients {
     private S3Clients() {}
 
     public static S3Client create(ExportSettings settings) {
+        return builder(settings).build();
+    }
+
+    /** A builder set up for {@code settings}, for callers that add to it (interceptors, metrics). */
+    public static S3ClientBuilder builder(ExportSettings settings) {
         S3ClientBuilder b = S3Client.builder()
                 .region(Region.of(settings.region()))
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
@@ -31,13 +36,12 @@ public final class S3Clients {
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
         if (settings.endpoint() != null) {
             b.endpointOverride(URI.create(settings.endpoint()));
-            // Many S3-compatible stores reject the SDK's default trailing checksums; send them only where the API demands.
-            if (settings.objectLockMode() == null) {
-                b.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
-            }
+            // Many S3-compatible stores reject the SDK's default trailing checksums; send them only where
+            // the API demands. Object Lock PUTs carry a Content-MD5 instead (see S3Exporter).
+            b.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         }
-        return b.build();
+        return b;
     }
 
     private static AwsCredentialsProvider credentials(ExportSettings settings) {

@@ -78,8 +78,13 @@ public final class S3Exporter implements AutoCloseable {
     }
 
     public static S3Exporter start(Spool spool, ExportSettings settings, Clock clock, Sleeper sleeper) {
-        S3Exporter e = new S3Exporter(requireNonNull(spool, "spool"), S3Clients.create(requireNonNull(settings, "settings")),
-                settings, requireNonNull(clock, "clock"), requireNonNull(sleeper, "sleeper"));
+        return start(spool, settings, S3Clients.create(requireNonNull(settings, "settings")), clock, sleeper);
+    }
+
+    /** Starts exporting with a client of the caller's making; the exporter closes it when it closes. */
+    public static S3Exporter start(Spool spool, ExportSettings settings, S3Client s3, Clock clock, Sleeper sleeper) {
+        S3Exporter e = new S3Exporter(requireNonNull(spool, "spool"), requireNonNull(s3, "s3"),
+                requireNonNull(settings, "settings"), requireNonNull(clock, "clock"), requireNonNull(sleeper, "sleeper"));
         e.thread.start();
         return e;
     }
@@ -154,7 +159,12 @@ public final class S3Exporter implements AutoCloseable {
     private void exportSegment(Path segment) throws IOException {
         Segments.Content content = Segments.read(segment);
         if (content.header() == null) {
-            throw new IOException(segment.getFileName() + " has no segment header; left in the spool for inspection");
+            // Not a segment this spool wrote whole: set aside, never retried forever, and the verifier
+            // will report the records it should have held as missing.
+            Path aside = segment.resolveSibling(segment.getFileName() + ".corrupt");
+            Files.move(segment, aside, StandardCopyOption.REPLACE_EXISTING);
+            LOG.error("log spool segment {} has no header; moved to {} and skipped", segment.getFileName(), aside.getFileName());
+            return;
         }
         long position = readPosition(spool.dir());
         if (content.records().isEmpty() || content.lastSeq() <= position) {
@@ -165,10 +175,11 @@ public final class S3Exporter implements AutoCloseable {
         List<byte[]> records = content.records();
         byte[] first = records.get(0);
         byte[] last = records.get(records.size() - 1);
-        JsonNode firstNode = MAPPER.readTree(first);
-        Instant when = Instant.parse(firstNode.path("created_at").asText(Instant.EPOCH.toString()));
+        // A damaged line is exported as it is (the verifier reports it); it must not stop the export.
+        JsonNode firstNode = tree(first);
+        Instant when = createdAt(firstNode);
         String key = ObjectNames.key(settings.prefix(), when, content.firstSeq(), content.lastSeq());
-        byte[] body = gzip(records, manifest(content, firstNode, MAPPER.readTree(last)));
+        byte[] body = gzip(records, manifest(content, firstNode, tree(last)));
         PutObjectRequest.Builder put = PutObjectRequest.builder()
                 .bucket(settings.bucket())
                 .key(key)
@@ -176,8 +187,10 @@ public final class S3Exporter implements AutoCloseable {
                 .metadata(java.util.Map.of("first-seq", Long.toString(content.firstSeq()),
                         "last-seq", Long.toString(content.lastSeq())));
         if (settings.objectLockMode() != null) {
+            // S3 requires an integrity check on Object Lock PUTs; Content-MD5 is the one every store understands.
             put.objectLockMode(ObjectLockMode.fromValue(settings.objectLockMode()))
-                    .objectLockRetainUntilDate(clock.instant().plus(Duration.ofDays(settings.objectLockRetentionDays())));
+                    .objectLockRetainUntilDate(clock.instant().plus(Duration.ofDays(settings.objectLockRetentionDays())))
+                    .contentMD5(md5(body));
         }
         s3.putObject(put.build(), RequestBody.fromBytes(body));
         writePosition(spool.dir(), content.lastSeq());
@@ -189,12 +202,12 @@ public final class S3Exporter implements AutoCloseable {
         ObjectNode root = MAPPER.createObjectNode();
         ObjectNode m = root.putObject("manifest");
         List<byte[]> records = content.records();
-        m.put("first_seq", first.path("seq").asLong());
-        m.put("last_seq", last.path("seq").asLong());
+        m.put("first_seq", first.path("seq").asLong(content.firstSeq()));
+        m.put("last_seq", last.path("seq").asLong(content.lastSeq()));
         m.put("count", records.size());
-        m.put("prev_hash", first.path("prev_hash").asText());
-        m.put("first_id", first.path("log_id").asText());
-        m.put("last_id", last.path("log_id").asText());
+        m.put("prev_hash", content.header().path("segment").path("prev_hash").asText());
+        m.put("first_id", first.path("log_id").asText(null));
+        m.put("last_id", last.path("log_id").asText(null));
         m.put("first_hash", Chain.hash(records.get(0)));
         m.put("last_hash", Chain.hash(records.get(records.size() - 1)));
         return MAPPER.writeValueAsBytes(root);
@@ -212,6 +225,30 @@ public final class S3Exporter implements AutoCloseable {
             gz.write('\n');
         }
         return out.toByteArray();
+    }
+
+    private static JsonNode tree(byte[] line) {
+        try {
+            return MAPPER.readTree(line);
+        } catch (IOException e) {
+            return MAPPER.createObjectNode();
+        }
+    }
+
+    private static Instant createdAt(JsonNode record) {
+        try {
+            return Instant.parse(record.path("created_at").asText(""));
+        } catch (java.time.format.DateTimeParseException e) {
+            return Instant.EPOCH;
+        }
+    }
+
+    private static String md5(byte[] body) {
+        try {
+            return java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("MD5").digest(body));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static long readPosition(Path dir) {

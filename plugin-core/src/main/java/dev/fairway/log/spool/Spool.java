@@ -147,6 +147,12 @@ public final class Spool implements AutoCloseable {
                 active.write(buf);
             }
         } catch (IOException e) {
+            // Take back a partly written line, so that the next record does not run into it.
+            try {
+                active.truncate(activeBytes);
+            } catch (IOException again) {
+                e.addSuppressed(again);
+            }
             throw new UncheckedIOException("cannot append to the log spool " + activePath, e);
         }
         if (activeRecords++ == 0) {

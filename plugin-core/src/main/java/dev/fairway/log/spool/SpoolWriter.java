@@ -150,6 +150,9 @@ public final class SpoolWriter implements AutoCloseable {
                 spool.append(line, new Chain.Head(head.seq() + 1, Chain.hash(line), record.logId()));
                 droppedReported += lost;
                 written.incrementAndGet();
+                if (spool.rollIfDue()) {
+                    onRoll.run();
+                }
             } catch (RuntimeException e) {
                 failed.incrementAndGet();
                 LOG.error("log record {} could not be written: {}", record.logId(), e.toString());

@@ -93,7 +93,11 @@ final class ChainCheck {
         }
     }
 
-    VerifyReport report() {
+    /**
+     * @param fromGenesis whether the source should hold the chain from its first record (a bucket
+     *     does; a spool keeps only what is not exported yet)
+     */
+    VerifyReport report(boolean fromGenesis) {
         // Reordered: stored after a record with a higher sequence number.
         Set<String> reordered = new LinkedHashSet<>();
         for (int i = 1; i < stored.size(); i++) {
@@ -148,6 +152,10 @@ final class ChainCheck {
         }
         if (!bySeq.isEmpty() && bySeq.get(0).seq() == 1 && !Chain.GENESIS.equals(bySeq.get(0).prevHash())) {
             altered.add(label(bySeq.get(0)));
+        }
+        if (fromGenesis && !bySeq.isEmpty() && bySeq.get(0).seq() > 1) {
+            Rec head = bySeq.get(0);
+            missing.add(new VerifyReport.Missing(1, head.seq() - 1, head.prevId(), null, head.logId()));
         }
         missing.sort(Comparator.comparingLong(VerifyReport.Missing::fromSeq));
         long firstSeq = bySeq.isEmpty() ? 0 : bySeq.get(0).seq();

@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public final class LogVerifier {
     private LogVerifier() {}
 
-    /** Verifies a local spool directory (segments not yet exported). */
+    /** Verifies a local spool directory (segments not yet exported; the chain may start anywhere). */
     public static VerifyReport verifySpool(Path dir) {
         ChainCheck check = new ChainCheck();
         try {
@@ -40,10 +40,13 @@ public final class LogVerifier {
         } catch (IOException e) {
             check.problem(dir + ": cannot be read (" + e.getMessage() + ")");
         }
-        return check.report();
+        return check.report(false);
     }
 
-    /** Verifies every exported object under {@code prefix} in {@code bucket}. */
+    /**
+     * Verifies every exported object under {@code prefix} in {@code bucket}. The bucket is expected
+     * to hold the chain from its first record: records before the oldest object are reported missing.
+     */
     public static VerifyReport verifyBucket(S3Client s3, String bucket, String prefix) {
         ChainCheck check = new ChainCheck();
         String p = prefix == null || prefix.isEmpty() ? "" : (prefix.endsWith("/") ? prefix : prefix + "/");
@@ -53,7 +56,7 @@ public final class LogVerifier {
                     .contents().forEach(objects::add);
         } catch (SdkException e) {
             check.problem("s3://" + bucket + "/" + p + ": cannot be listed (" + e.getMessage() + ")");
-            return check.report();
+            return check.report(true);
         }
         // The key names the first sequence number; within an hour directory and across them, that is chain order.
         objects.sort(Comparator.comparingLong((S3Object o) -> ObjectNames.firstSeq(o.key())).thenComparing(S3Object::key));
@@ -67,7 +70,7 @@ public final class LogVerifier {
                 check.problem(o.key() + ": cannot be read (" + e.getMessage() + ")");
             }
         }
-        return check.report();
+        return check.report(true);
     }
 
     /**
