@@ -92,7 +92,7 @@ public final class ApisixRunnerCommand implements Callable<Integer> {
             }
         }, "apisix-runner-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (Fairway fairway = Fairway.builder(gatewayConfig).dispatcherEndpoint(true).start();
+        try (Fairway fairway = Fairway.builder(gatewayConfig).dispatcherEndpoint(true).admin(true).start();
              ApisixRunner runner = ApisixRunner.builder(fairway)
                      .socket(environment.socket())
                      .confTtl(environment.confTtl())

@@ -41,6 +41,10 @@ final class ServeCommand implements Callable<Integer> {
         Fairway fairway = Fairway.builder(cfg).standalone(true).start();
         String base = "http://" + cfg.server().host() + ":" + fairway.port();
         System.out.println("fairway gateway listening on " + base);
+        if (fairway.adminPort() > 0) {
+            System.out.println("admin: metrics, analytics and the dashboard at http://" + cfg.server().adminHost() + ":"
+                    + fairway.adminPort() + "/dashboard");
+        }
         if (mock != null) {
             System.out.println("demo: every provider answers from the mock provider at " + mock.baseUrl() + "; try:");
             System.out.println("  curl " + base + "/openai/v1/chat/completions -H 'content-type: application/json' \\");

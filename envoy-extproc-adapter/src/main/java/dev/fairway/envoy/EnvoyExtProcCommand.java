@@ -49,7 +49,7 @@ public final class EnvoyExtProcCommand implements Callable<Integer> {
         }
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
-        try (Fairway fw = Fairway.builder(cfg.gateway()).dispatcherEndpoint(true).start();
+        try (Fairway fw = Fairway.builder(cfg.gateway()).dispatcherEndpoint(true).admin(true).start();
              ExtProcServer server = listen(ExtProcServer.builder(fw, cfg)).start()) {
             err.printf("fairway envoy-extproc: serving on %s; dispatcher on 127.0.0.1:%d%n",
                     socket != null ? "unix:" + socket : host + ":" + server.port(), fw.dispatcherPort());

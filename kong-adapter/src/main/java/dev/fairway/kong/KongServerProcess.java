@@ -30,7 +30,7 @@ final class KongServerProcess {
         }
         Fairway fairway;
         try {
-            fairway = Fairway.builder(config).dispatcherEndpoint(true).start();
+            fairway = Fairway.builder(config).dispatcherEndpoint(true).admin(true).start();
         } catch (RuntimeException e) {
             System.err.println("fairway kong-pluginserver: cannot start the gateway core: " + e.getMessage());
             return 1;

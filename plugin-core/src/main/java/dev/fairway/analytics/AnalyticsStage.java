@@ -61,6 +61,11 @@ public final class AnalyticsStage implements Stage {
     }
 
     @Override
+    public boolean recordsOnly() {
+        return true;
+    }
+
+    @Override
     public Step open(Exchange exchange) {
         return new Step() {
             @Override

@@ -63,6 +63,11 @@ public final class LogStage implements Stage, AutoCloseable {
     }
 
     @Override
+    public boolean recordsOnly() {
+        return true;
+    }
+
+    @Override
     public Step open(Exchange exchange) {
         LoggingSettings settings = exchange.route().logging();
         if (!settings.enabled() || Boolean.FALSE.equals(exchange.cfAig().collectLog())) {

@@ -100,12 +100,15 @@ public final class Gateway {
         } catch (GatewayError e) {
             return CompletableFuture.completedFuture(errorAnswer(e));
         }
-        for (Stage stage : stages) {
+        for (int i = 0; i < stages.size(); i++) {
+            Stage stage = stages.get(i);
             try {
                 exchange.addStep(stage.open(exchange));
             } catch (GatewayError e) {
+                openRecorders(exchange, i + 1);
                 return CompletableFuture.completedFuture(answered(exchange, Decision.Answer.error(e)));
             } catch (RuntimeException e) {
+                openRecorders(exchange, i + 1);
                 return CompletableFuture.completedFuture(internalError(exchange, stage.name(), e));
             }
         }
@@ -153,6 +156,20 @@ public final class Gateway {
             plan = planner.forProviderPath(route, target, body, cfAig, extra);
         }
         return new Exchange(request.method(), match, cfAig, request.headers(), body, request.hostConsumer(), plan);
+    }
+
+    /** After a refusal while opening: the stages that only record still see the exchange end. */
+    private void openRecorders(Exchange exchange, int from) {
+        for (int i = from; i < stages.size(); i++) {
+            Stage stage = stages.get(i);
+            if (stage.recordsOnly()) {
+                try {
+                    exchange.addStep(stage.open(exchange));
+                } catch (RuntimeException e) {
+                    LOG.warn("recording stage {} failed to open: {}", stage.name(), e.toString());
+                }
+            }
+        }
     }
 
     private CompletableFuture<Decision> runSteps(Exchange exchange, int index) {

@@ -10,4 +10,13 @@ public interface Stage {
 
     /** This stage's step for {@code exchange}, or {@link Step#NONE} when it has nothing to do there. */
     Step open(Exchange exchange);
+
+    /**
+     * Whether this stage only records how exchanges ended (analytics, logs) and never answers nor
+     * changes one. Such stages are still opened for an exchange an earlier stage refused while
+     * opening (a 401, a 403), so refusals are counted and logged like every other answer.
+     */
+    default boolean recordsOnly() {
+        return false;
+    }
 }

@@ -112,6 +112,43 @@ class GatewayDecideTest {
     }
 
     @Test
+    void recordingStagesStillSeeARefusalMadeWhileOpening() {
+        Stage refusingAtOpen = new Stage() {
+            public String name() {
+                return "auth";
+            }
+
+            public Step open(Exchange exchange) {
+                throw dev.fairway.error.GatewayError.of(dev.fairway.error.ErrorType.UNAUTHORIZED, "no token");
+            }
+        };
+        List<Completion> recorded = new ArrayList<>();
+        List<String> notOpened = new ArrayList<>();
+        Stage answering = stage("cache", notOpened, null, new ArrayList<>());
+        Stage recorder = new Stage() {
+            public String name() {
+                return "analytics";
+            }
+
+            public boolean recordsOnly() {
+                return true;
+            }
+
+            public Step open(Exchange exchange) {
+                return new Step() {
+                    public void afterCompletion(Completion completion) {
+                        recorded.add(completion);
+                    }
+                };
+            }
+        };
+        Decision d = decide(gateway("{}", refusingAtOpen, answering, recorder), "/openai/v1/chat/completions", new Headers(), CHAT);
+        assertThat(((Decision.Answer) d).status()).isEqualTo(401);
+        assertThat(recorded).singleElement().satisfies(c -> assertThat(c.errorType()).isEqualTo("unauthorized"));
+        assertThat(notOpened).isEmpty();
+    }
+
+    @Test
     void aStageThatFailsGivesAnInternalErrorWithoutDetail() {
         Stage broken = new Stage() {
             public String name() {
