@@ -86,6 +86,24 @@ final class OpenAiChunks {
         return u;
     }
 
+    /** The assistant message of a whole answer: text (null when only tools were called) and tool calls. */
+    static ObjectNode assistantMessage(String text, ArrayNode calls) {
+        ObjectNode message = Json.object();
+        message.put("role", "assistant");
+        if (text.isEmpty() && !calls.isEmpty()) {
+            message.putNull("content");
+        } else {
+            message.put("content", text);
+        }
+        if (!calls.isEmpty()) {
+            // Streamed tool calls carry an index; whole messages do not.
+            calls.forEach(c -> ((ObjectNode) c).remove("index"));
+            message.set("tool_calls", calls);
+        }
+        message.putNull("refusal");
+        return message;
+    }
+
     static ObjectNode toolCall(int index, String id, String name, String arguments) {
         ObjectNode call = Json.object();
         call.put("index", index);

@@ -66,8 +66,6 @@ final class OpenAiToAnthropic implements ChatTranslator {
             return Json.bytes(OpenAiChunks.error(status, err.path("message").asText("the provider returned status " + status),
                     err.path("type").asText("upstream_error")));
         }
-        ObjectNode message = Json.object();
-        message.put("role", "assistant");
         StringBuilder text = new StringBuilder();
         ArrayNode calls = Json.array();
         for (JsonNode block : body.path("content")) {
@@ -78,16 +76,7 @@ final class OpenAiToAnthropic implements ChatTranslator {
                 default -> { } // thinking and other blocks have no chat-completions form
             }
         }
-        if (text.isEmpty() && !calls.isEmpty()) {
-            message.putNull("content");
-        } else {
-            message.put("content", text.toString());
-        }
-        if (!calls.isEmpty()) {
-            calls.forEach(c -> ((ObjectNode) c).remove("index"));
-            message.set("tool_calls", calls);
-        }
-        message.putNull("refusal");
+        ObjectNode message = OpenAiChunks.assistantMessage(text.toString(), calls);
         OpenAiChunks chunks = new OpenAiChunks(body.path("id").asText(), body.path("model").asText(model), Clock.seconds());
         return Json.bytes(chunks.completion(message, finishReason(body.path("stop_reason").asText(null)), usage(body.path("usage"), null)));
     }

@@ -75,18 +75,7 @@ final class OpenAiToGoogle implements ChatTranslator {
                     err.path("status").asText("upstream_error")));
         }
         Candidate c = Candidate.read(body, 0);
-        ObjectNode message = Json.object();
-        message.put("role", "assistant");
-        if (c.text().isEmpty() && !c.calls().isEmpty()) {
-            message.putNull("content");
-        } else {
-            message.put("content", c.text());
-        }
-        if (!c.calls().isEmpty()) {
-            c.calls().forEach(call -> ((ObjectNode) call).remove("index"));
-            message.set("tool_calls", c.calls());
-        }
-        message.putNull("refusal");
+        ObjectNode message = OpenAiChunks.assistantMessage(c.text(), c.calls());
         OpenAiChunks chunks = new OpenAiChunks(body.path("responseId").asText("gen-" + Long.toHexString(System.nanoTime())),
                 body.path("modelVersion").asText(model), Clock.seconds());
         return Json.bytes(chunks.completion(message, c.calls().isEmpty() ? finishReason(c.finishReason()) : "tool_calls",
