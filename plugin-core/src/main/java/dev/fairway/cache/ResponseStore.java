@@ -19,6 +19,8 @@ import org.ehcache.config.builders.CacheManagerBuilder;
 import org.ehcache.config.builders.ResourcePoolsBuilder;
 import org.ehcache.config.units.EntryUnit;
 import org.ehcache.config.units.MemoryUnit;
+import org.ehcache.event.EventType;
+import org.ehcache.config.builders.CacheEventListenerConfigurationBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,10 +37,12 @@ final class ResponseStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ResponseStore.class);
     private static final String CACHE = "responses";
     private static final int QUEUE = 4096;
+    private static final CompletableFuture<CachedResponse> MISS = CompletableFuture.completedFuture(null);
 
     private final CacheStorageSettings settings;
     private final Clock clock;
     private final ThreadPoolExecutor io;
+    private final KeyIndex index = new KeyIndex();
     private CacheManager manager;
     private volatile Cache<String, CachedResponse> cache;
     private boolean closed;
@@ -58,6 +62,9 @@ final class ResponseStore implements AutoCloseable {
 
     /** The live entry under {@code key}, or null; expired entries are misses even before Ehcache evicts them. */
     CompletableFuture<CachedResponse> get(String key) {
+        if (!index.mayContain(key)) {
+            return MISS;
+        }
         try {
             return CompletableFuture.supplyAsync(() -> {
                 CachedResponse r = cache().get(key);
@@ -81,6 +88,7 @@ final class ResponseStore implements AutoCloseable {
                 CachedResponse v = value.get();
                 if (v != null) {
                     cache().put(key, v);
+                    index.added(key);
                 }
                 return v;
             }, io).exceptionally(t -> {
@@ -103,6 +111,7 @@ final class ResponseStore implements AutoCloseable {
             }
             if (cache == null) {
                 openManager();
+                indexSurvivors(cache);
             }
             return cache;
         }
@@ -152,6 +161,15 @@ final class ResponseStore implements AutoCloseable {
         cache = manager.getCache(CACHE, String.class, CachedResponse.class);
     }
 
+    /** Reads the keys of entries kept from an earlier run (the disk tier) into the index, once. */
+    private void indexSurvivors(Cache<String, CachedResponse> c) {
+        for (Cache.Entry<String, CachedResponse> e : c) {
+            index.added(e.getKey());
+        }
+        index.markComplete();
+        LOG.debug("response cache index ready with {} keys", index.size());
+    }
+
     private CacheConfigurationBuilder<String, CachedResponse> configuration(boolean disk) {
         ResourcePoolsBuilder pools = ResourcePoolsBuilder.newResourcePoolsBuilder().heap(settings.heapEntries(), EntryUnit.ENTRIES);
         if (settings.offHeapMb() > 0) {
@@ -162,7 +180,10 @@ final class ResponseStore implements AutoCloseable {
         }
         return CacheConfigurationBuilder.newCacheConfigurationBuilder(String.class, CachedResponse.class, pools)
                 .withExpiry(new TtlExpiry())
-                .withValueSerializer(new EntrySerializer());
+                .withValueSerializer(new EntrySerializer())
+                .withService(CacheEventListenerConfigurationBuilder
+                        .newEventListenerConfiguration(index, EventType.EVICTED, EventType.EXPIRED, EventType.REMOVED)
+                        .unordered().asynchronous());
     }
 
     @Override

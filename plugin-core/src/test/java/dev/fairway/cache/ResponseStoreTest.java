@@ -45,6 +45,23 @@ class ResponseStoreTest {
     }
 
     @Test
+    void aCertainMissIsAnsweredWithoutTheStoresPoolAndSurvivorsAreKnownAfterARestart() {
+        CacheHarness.TestClock clock = new CacheHarness.TestClock();
+        CacheStorageSettings settings = storage("heap_entries: 10, off_heap_mb: 2, disk_mb: 8");
+        try (ResponseStore store = new ResponseStore(settings, clock)) {
+            store.put("kept", () -> entry(clock.millis(), 3600)).join();
+            assertThat(store.get("never-stored").isDone()).as("answered at once, on the caller's thread").isTrue();
+            assertThat(store.get("never-stored").join()).isNull();
+        }
+        try (ResponseStore reopened = new ResponseStore(settings, clock)) {
+            // Until the index has read the survivors, lookups go to the store; once it has, "kept" is known.
+            assertThat(reopened.get("kept").join()).isNotNull();
+            assertThat(reopened.get("kept").join()).isNotNull();
+            assertThat(reopened.get("other").isDone()).isTrue();
+        }
+    }
+
+    @Test
     void withoutADiskTierNothingIsWrittenToTheDirectory() throws Exception {
         CacheStorageSettings settings = storage("heap_entries: 10, off_heap_mb: 2, disk_mb: 0");
         CacheHarness.TestClock clock = new CacheHarness.TestClock();

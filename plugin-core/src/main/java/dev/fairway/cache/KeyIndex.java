@@ -1,0 +1,43 @@
+package dev.fairway.cache;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.ehcache.event.CacheEvent;
+import org.ehcache.event.CacheEventListener;
+
+/**
+ * The keys the store holds, kept beside Ehcache so that a certain miss (a new prompt, the common
+ * case) is answered on the caller's thread instead of a round trip through the store's pool. It may
+ * hold a key Ehcache has just dropped (a wasted trip, answered as a miss there); it never lacks a
+ * stored key once {@link #complete()}: until then, every lookup goes to the store.
+ */
+final class KeyIndex implements CacheEventListener<String, CachedResponse> {
+    private final Set<String> keys = ConcurrentHashMap.newKeySet();
+    private volatile boolean complete;
+
+    /** Whether {@code key} may be stored: false only when it certainly is not. */
+    boolean mayContain(String key) {
+        return !complete || keys.contains(key);
+    }
+
+    void added(String key) {
+        keys.add(key);
+    }
+
+    /** Every entry that survived from an earlier run has been read into the index. */
+    void markComplete() {
+        complete = true;
+    }
+
+    int size() {
+        return keys.size();
+    }
+
+    @Override
+    public void onEvent(CacheEvent<? extends String, ? extends CachedResponse> event) {
+        switch (event.getType()) {
+            case EVICTED, EXPIRED, REMOVED -> keys.remove(event.getKey());
+            case CREATED, UPDATED -> keys.add(event.getKey());
+        }
+    }
+}
