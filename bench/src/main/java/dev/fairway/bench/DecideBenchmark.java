@@ -27,6 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * (none), a request quota, and the cache lookup. {@code miss} ends with the forward decision (and
  * completes the exchange as failed, so that nothing is stored and the next call misses again);
  * {@code hit} answers from the cache, which includes the hop to the cache's I/O thread.
+ * {@code missWithoutCache} is {@code miss} on the same route with the cache off, to separate the
+ * cache lookup from everything else.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode({Mode.SampleTime})
@@ -38,6 +40,7 @@ public class DecideBenchmark {
     private Path dir;
     private Fairway fairway;
     private Gateway gateway;
+    private Fairway noCache;
     private byte[] missBody;
     private byte[] hitBody;
 
@@ -46,6 +49,8 @@ public class DecideBenchmark {
         dir = Files.createTempDirectory("fairway-bench-decide");
         fairway = Fairway.builder(ConfigLoader.withEnv(Map.of()).parse(BenchConfigs.decision(dir))).start();
         gateway = fairway.gateway();
+        noCache = Fairway.builder(ConfigLoader.withEnv(Map.of()).parse(
+                BenchConfigs.decision(dir.resolve("nocache")).replace("cache: {enabled: true}", "cache: {enabled: false}"))).start();
         missBody = ChatBodies.chat(2048, false, "miss");
         hitBody = ChatBodies.chat(2048, false, "hit");
         Exchanges.answer(Exchanges.forwarded(gateway, hitBody), Exchanges.chatAnswer());
@@ -61,12 +66,20 @@ public class DecideBenchmark {
     @TearDown
     public void stop() throws IOException {
         fairway.close();
+        noCache.close();
         Files.walk(dir).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
 
     @Benchmark
     public Decision miss() {
         Decision d = gateway.decide(Exchanges.chatRequest(missBody)).join();
+        Exchanges.failed(((Decision.Forward) d).exchange());
+        return d;
+    }
+
+    @Benchmark
+    public Decision missWithoutCache() {
+        Decision d = noCache.gateway().decide(Exchanges.chatRequest(missBody)).join();
         Exchanges.failed(((Decision.Forward) d).exchange());
         return d;
     }
