@@ -132,10 +132,22 @@ if [ "${BENCH_SKIP_ADAPTERS:-0}" != 1 ]; then
 fi
 
 # --- the three targets -------------------------------------------------------------------------------
-log "starting the mock provider on 127.0.0.1:$MOCK_PORT (50 chunks per stream)"
-"$JAVA" -Xmx1g -jar "$FAIRWAY_JAR" mock-provider --host 127.0.0.1 --port "$MOCK_PORT" --chunks 50 > "$RESULTS/mock.log" 2>&1 &
-MOCK_PID=$!; PIDS+=("$MOCK_PID")
-wait_port "$MOCK_PORT" 60
+# The mock provider keeps every request it served (for tests), so a long load run fills its heap: each
+# target gets a fresh one with room for the requests of one target's cases.
+MOCK_PID=""
+start_mock() { # target
+  if [ -n "$MOCK_PID" ]; then
+    kill "$MOCK_PID" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$MOCK_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$MOCK_PID" 2>/dev/null || true
+    for _ in $(seq 1 100); do port_free "$MOCK_PORT" && break; sleep 0.1; done
+  fi
+  log "starting the mock provider on 127.0.0.1:$MOCK_PORT for $1 (50 chunks per stream)"
+  "$JAVA" -Xmx6g -jar "$FAIRWAY_JAR" mock-provider --host 127.0.0.1 --port "$MOCK_PORT" --chunks 50 > "$RESULTS/mock-$1.log" 2>&1 &
+  MOCK_PID=$!; PIDS+=("$MOCK_PID")
+  wait_port "$MOCK_PORT" 60
+}
+start_mock direct
 
 cat > "$RESULTS/fairway.yaml" <<EOF
 server: {host: 127.0.0.1, port: $FAIRWAY_PORT, admin_port: 0}
@@ -196,6 +208,8 @@ LOAD="$RESULTS/load.jsonl"
 : > "$LOAD"
 : > "$RESULTS/rss.txt"
 for t in direct fairway portkey; do
+  [ "$t" = direct ] || start_mock "$t"
+  PID_OF[direct]="$MOCK_PID"
   mapfile -t H < <(headers_for "$t")
   echo "$t idle $(rss_kb "${PID_OF[$t]}")" >> "$RESULTS/rss.txt"
   sample_rss "${PID_OF[$t]}" "$RESULTS/rss-$t-load.txt" &

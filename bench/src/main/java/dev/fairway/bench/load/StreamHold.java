@@ -42,13 +42,14 @@ final class StreamHold {
             }
         });
         boolean all = firstBytes.await(waitMillis, TimeUnit.MILLISECONDS);
-        Files.writeString(ready, "open=" + started.get() + "\n");
+        int openAtReady = started.get() - completed.get() - failed.get();
+        Files.writeString(ready, "open=" + openAtReady + "\n");
         ends.await(waitMillis, TimeUnit.MILLISECONDS);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("target", target.name());
         m.put("mode", "hold");
         m.put("streams", streams);
-        m.put("open_at_ready", started.get() - completed.get() - failed.get());
+        m.put("open_at_ready", openAtReady);
         m.put("all_started", all);
         m.put("completed", completed.get());
         m.put("failed", failed.get());

@@ -142,8 +142,9 @@ public final class Report {
         line("## Adapters: per-request protocol round trips");
         line("");
         line("Each adapter's own measurement program, run against its host's wire protocol on this machine "
-                + "(the host itself is played by the adapter's test driver): a local answer (hit), a refusal and a "
-                + "forward set-up per request, in sequence on one connection.");
+                + "(the host itself is played by the adapter's test driver), requests in sequence on one connection: "
+                + "a local answer (a hit), a refusal and a forward set-up (the ticket; the proxying that follows is "
+                + "not counted). Kong's program measures the hit and the forward only. Microseconds.");
         line("");
         for (String[] a : new String[][] {{"envoy", "Envoy ext_proc over loopback gRPC (`ExtProcRoundTrip`)"},
                 {"kong", "Kong plugin server over a Unix socket (`KongRoundTrip`)"},

@@ -21,12 +21,15 @@ final class Verdicts {
         md.append("| target | measured | verdict |\n|---|---|---|\n");
         Jmh.Row miss = Jmh.find(jmh, "DecideBenchmark.miss", null);
         Jmh.Row hit = Jmh.find(jmh, "DecideBenchmark.hit", null);
+        Jmh.Row bare = Jmh.find(jmh, "DecideBenchmark.missWithoutCache", null);
         if (miss != null) {
             row(md, "core decision path p50 <= 5 us (2 KiB request, quota + cache lookup)",
-                    String.format(Locale.ROOT, "miss %.1f us, hit %.1f us", miss.p50(), hit == null ? Double.NaN : hit.p50()),
+                    String.format(Locale.ROOT, "miss %.1f us, hit %.1f us; same route with the cache off %.1f us", miss.p50(),
+                            hit == null ? Double.NaN : hit.p50(), bare == null ? Double.NaN : bare.p50()),
                     atMost(miss.p50(), 5, "us"));
             row(md, "a few KiB allocated per request (taken as <= 4 KiB)",
-                    "miss " + Report.bytes(miss.allocBytesPerOp()) + ", hit " + (hit == null ? "n/a" : Report.bytes(hit.allocBytesPerOp())),
+                    "miss " + Report.bytes(miss.allocBytesPerOp()) + ", hit " + (hit == null ? "n/a" : Report.bytes(hit.allocBytesPerOp()))
+                            + "; cache off " + (bare == null ? "n/a" : Report.bytes(bare.allocBytesPerOp())),
                     atMost(miss.allocBytesPerOp() / 1024, FEW_KIB / 1024, "KiB"));
         }
         double overhead = diff("fairway", "direct", "miss", Report.lowRate(), "total_p50_us");
