@@ -82,7 +82,7 @@ public final class Report {
         line("The Fairway configuration used for the load cases:");
         line("");
         line("```yaml");
-        md.append(read("fairway.yaml").replace(dir.toString(), "<results>"));
+        md.append(read("fairway.yaml").replace(dir.toAbsolutePath().normalize().toString(), "bench/results/<run>"));
         line("```");
         return md.toString();
     }
@@ -130,7 +130,7 @@ public final class Report {
             JsonNode hold = load.hold(t);
             String streams = m.containsKey("streams")
                     ? mib(m.get("streams")) + (hold == null ? "" : " (" + hold.path("streams").asInt() + " asked, "
-                            + hold.path("completed").asInt() + " completed, " + hold.path("failed").asInt() + " failed)")
+                            + hold.path("open_at_ready").asInt() + " open when read, " + hold.path("completed").asInt() + " completed, " + hold.path("failed").asInt() + " failed)")
                     : "n/a";
             line("| " + (t.equals("direct") ? "mock provider (reference)" : t) + " | " + mib(m.get("idle")) + " | "
                     + mib(m.get("load")) + " | " + streams + " |");
@@ -171,7 +171,9 @@ public final class Report {
         int end = stack.indexOf("\n\n\n", hot);
         line("## Where the decision path spends its time");
         line("");
-        line("JMH's stack sampler on `DecideBenchmark.miss` (top frames of the RUNNABLE benchmark thread):");
+        line("JMH's stack sampler on `DecideBenchmark.miss`: RUNNABLE samples of every thread in the benchmark's JVM. "
+                + "The event loops idle in `EPoll.wait`; the benchmark thread spends most of its time waiting for the "
+                + "cache's I/O pool (the park/unpark frames), and the work itself (cache key, body scan) is a small share.");
         line("");
         line("```");
         md.append(stack, hot, end < 0 ? Math.min(stack.length(), hot + 4000) : end).append('\n');
