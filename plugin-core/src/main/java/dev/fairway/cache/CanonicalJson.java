@@ -120,13 +120,29 @@ final class CanonicalJson {
     }
 
     private void string(char[] chars, int offset, int length) {
-        // Room for the worst case up front (a control character takes 6 bytes), so the loop does no checks.
-        ensure(length * 6L + 2);
+        // Room for plain ASCII first: reserving the worst case (6 bytes a character) for every string
+        // grew the buffer far past the document's size and made a 2 KiB body allocate 15 KiB.
+        ensure(length + 2L);
         byte[] o = out;
         int at = size;
         o[at++] = '"';
         int end = offset + length;
-        for (int i = offset; i < end; i++) {
+        int i = offset;
+        for (; i < end; i++) {
+            char c = chars[i];
+            if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
+                break;
+            }
+            o[at++] = (byte) c;
+        }
+        if (i < end) {
+            // From the first character needing more than one byte, room for the worst case of the
+            // rest (a control character takes 6 bytes), so the loop below does no checks.
+            size = at;
+            ensure((end - i) * 6L + 1);
+            o = out;
+        }
+        for (; i < end; i++) {
             char c = chars[i];
             if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
                 o[at++] = (byte) c;

@@ -33,6 +33,16 @@ class CanonicalJsonTest {
     }
 
     @Test
+    void escapesThatOutgrowTheDocumentAfterAPlainPrefixAreAllWritten() throws IOException {
+        // Each escaped newline (2 bytes in) is written as a 6-byte unicode escape, so the output
+        // outgrows the input part-way through a string that starts plain.
+        String plain = "x".repeat(3000);
+        String escapes = "\\n".repeat(1000);
+        assertThat(canonical("{\"k\":\"" + plain + escapes + "é\"}"))
+                .isEqualTo("{\"k\":\"" + plain + "\\u000a".repeat(1000) + "é\"}");
+    }
+
+    @Test
     void memberNamesAreEscapedAndSortedLikeValues() throws IOException {
         assertThat(canonical("{\"é\":1,\"a\\\"b\":2,\"\":3}")).isEqualTo("{\"\":3,\"a\\\"b\":2,\"é\":1}");
     }
