@@ -112,6 +112,13 @@ public record QuotaRule(
             problems.add("window", "missing (expected: e.g. 60s, 1h, 1d)");
         } else if (parseWindow(window) == null) {
             problems.add("window", "%s (expected: a whole number with s, m, h or d, from 1s to 366d, e.g. 60s, 1h, 1d)", window);
+        } else if (limit != null && limit > 0 && !limit.isInfinite()) {
+            // Buckets refill at most one unit per nanosecond; a faster rule could never be built.
+            long nanos = parseWindow(window).toNanos();
+            double units = unit == Unit.COST_USD ? limit * MICROS_PER_USD : limit;
+            problems.require(units <= nanos, "limit", "%s per %s is more than one %s per nanosecond (expected: at most %d per %s)",
+                    plain(limit), window, unit == Unit.COST_USD ? "micro-dollar" : "unit",
+                    unit == Unit.COST_USD ? nanos / MICROS_PER_USD : nanos, window);
         }
     }
 

@@ -144,4 +144,13 @@ class QuotaConfigTest {
                 .message().doesNotContain("s3cret");
         assertThatThrownBy(() -> parse("redis: {connect_timeout_ms: 10}")).hasMessageContaining("redis.uri: missing");
     }
+
+    @org.junit.jupiter.api.Test
+    void aRuleFasterThanABucketCanRefillIsRefusedAtLoad() {
+        var e = org.assertj.core.api.Assertions.catchThrowableOfType(dev.fairway.config.ConfigException.class,
+                () -> dev.fairway.config.ConfigLoader.withEnv(java.util.Map.of())
+                        .parse("routes: [{name: r, quotas: [{name: huge, limit: 1000000000000, window: 60s}]}]"));
+        org.assertj.core.api.Assertions.assertThat(e.getMessage())
+                .contains("routes[0].quotas[0].limit: 1000000000000 per 60s is more than one unit per nanosecond");
+    }
 }
