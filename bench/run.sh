@@ -131,6 +131,17 @@ if [ "${BENCH_SKIP_ADAPTERS:-0}" != 1 ]; then
   run_adapter apisix-adapter dev.fairway.apisix.RunnerRoundTrip apisix
 fi
 
+# --- log export throughput (issue 6) ----------------------------------------------------------------
+if [ "${BENCH_SKIP_EXPORT:-0}" != 1 ]; then
+  log "log export throughput to an in-process S3-compatible server"
+  (cd "$ROOT" && ./mvnw -B -q -pl bench -am test-compile \
+      org.apache.maven.plugins:maven-dependency-plugin:3.9.0:build-classpath \
+      -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test) >&2
+  timeout 300 "$JAVA" -cp "$BENCH/target/test-classes:$BENCH/target/classes:$(cat "$BENCH/target/bench-classpath.txt")" \
+      dev.fairway.log.ExportThroughput 200000 2> "$RESULTS/export.err" | grep '^export' > "$RESULTS/export.txt" \
+      || log "export throughput failed; see $RESULTS/export.err"
+fi
+
 # --- the three targets -------------------------------------------------------------------------------
 # The mock provider keeps every request it served (for tests), so a long load run fills its heap: each
 # target gets a fresh one with room for the requests of one target's cases.
@@ -244,6 +255,7 @@ cat > "$RESULTS/commands.txt" <<EOF
 bench/run.sh$( [ "$QUICK" = 1 ] && echo " (BENCH_QUICK=1)")
 java -jar bench/target/benchmarks.jar ${JMH_OPTS[*]} -prof gc -rf json
 java -jar bench/target/benchmarks.jar DecideBenchmark.miss -wi 1 -i 2 -w 2s -r 3s -f 1 -prof stack
+java -cp <bench test classpath> dev.fairway.log.ExportThroughput 200000
 java -cp bench/target/benchmarks.jar dev.fairway.bench.load.LoadGen --name <target> --url <url> --case miss|hit|stream --rate $LOW_RATE|$FIXED_RATE --seconds $FIXED_S
 java -cp bench/target/benchmarks.jar dev.fairway.bench.load.LoadGen ... --find-max --start 100 --factor 2 --ceiling 64000 --seconds $STEP_S --max-steps $STEPS --budget-seconds $BUDGET_S
 java -cp bench/target/benchmarks.jar dev.fairway.bench.load.LoadGen ... --hold $HOLD --header 'x-mock-chunk-delay-ms: $CHUNK_DELAY_MS'
