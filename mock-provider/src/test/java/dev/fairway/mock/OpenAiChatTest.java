@@ -145,4 +145,21 @@ class OpenAiChatTest {
         assertThat(body.get("choices").get(0).get("message").get("content").asText()).isEqualTo("Echo: second");
         assertThat(body.get("usage").get("prompt_tokens").asInt()).isEqualTo(2 + 2 + 1 + 3 * 3);
     }
+
+    @Test
+    void exactWireBytesOfAOneChunkStream() {
+        String body = Http.post(mock, "/v1/chat/completions",
+                "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                "x-mock-chunks", "1").body();
+        String id = Http.parse(body.substring(6, body.indexOf("\n"))).get("id").asText();
+        String head = "{\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":1735689600,\"model\":\"m\",";
+        String tail = ",\"service_tier\":\"default\",\"system_fingerprint\":\"fp_fairway_mock\"}";
+
+        assertThat(body).isEqualTo(
+                "data: " + head + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Echo: hi\"},"
+                        + "\"logprobs\":null,\"finish_reason\":null}]" + tail + "\n\n"
+                + "data: " + head + "\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}]"
+                        + tail + "\n\n"
+                + "data: [DONE]\n\n");
+    }
 }
