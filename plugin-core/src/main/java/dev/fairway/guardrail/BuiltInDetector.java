@@ -64,13 +64,7 @@ enum BuiltInDetector implements Finder {
 
         @Override
         public boolean find(CharSequence text) {
-            Matcher m = P.matcher(text);
-            while (m.find()) {
-                if (Checksums.luhnValid(digitsOf(text, m.start(), m.end()))) {
-                    return true;
-                }
-            }
-            return false;
+            return anyChecked(P, text, Checksums::luhnValid);
         }
     },
     SWISS_AHV("swiss_ahv") {
@@ -78,13 +72,7 @@ enum BuiltInDetector implements Finder {
 
         @Override
         public boolean find(CharSequence text) {
-            Matcher m = P.matcher(text);
-            while (m.find()) {
-                if (Checksums.ean13Valid(digitsOf(text, m.start(), m.end()))) {
-                    return true;
-                }
-            }
-            return false;
+            return anyChecked(P, text, Checksums::ean13Valid);
         }
     };
 
@@ -169,5 +157,16 @@ enum BuiltInDetector implements Finder {
             return null;
         }
         return sb.toString();
+    }
+
+    /** Whether a match of {@code p} has digits that pass {@code valid}: a shape alone is not enough. */
+    private static boolean anyChecked(Pattern p, CharSequence text, java.util.function.Predicate<String> valid) {
+        Matcher m = p.matcher(text);
+        while (m.find()) {
+            if (valid.test(digitsOf(text, m.start(), m.end()))) {
+                return true;
+            }
+        }
+        return false;
     }
 }
