@@ -304,11 +304,13 @@ public final class Fairway implements AutoCloseable {
                         new UsageMetering(PriceTable.of(config.pricing())), retryScheduler, CircuitBreakers.systemClock());
                 GatewayServer front = standalone
                         ? join(GatewayServer.start(vertx, gateway, dispatcher, GatewayServer.Mode.STANDALONE,
-                                config.server().host(), config.server().port()).toCompletionStage().toCompletableFuture())
+                                config.server().host(), config.server().port()).toCompletionStage().toCompletableFuture(),
+                                config.server().host(), config.server().port(), "server.port (or --port)")
                         : null;
                 GatewayServer back = dispatcherEndpoint
                         ? join(GatewayServer.start(vertx, gateway, dispatcher, GatewayServer.Mode.DISPATCHER,
-                                "127.0.0.1", config.dispatch().loopbackPort()).toCompletionStage().toCompletableFuture())
+                                "127.0.0.1", config.dispatch().loopbackPort()).toCompletionStage().toCompletableFuture(),
+                                "127.0.0.1", config.dispatch().loopbackPort(), "dispatch.loopback_port")
                         : null;
                 AdminServer admin = startAdmin(vertx, stages);
                 return new Fairway(vertx, gateway, dispatcher, front, back, admin, List.copyOf(closeAfter));
@@ -336,7 +338,7 @@ public final class Fairway implements AutoCloseable {
             }
             publishStageMetrics(analytics.metrics(), stages);
             return join(AdminServer.start(vertx, analytics, server.adminHost(), port, server.adminToken())
-                    .toCompletionStage().toCompletableFuture());
+                    .toCompletionStage().toCompletableFuture(), server.adminHost(), port, "server.admin_port");
         }
 
         /** Stages that keep their own health figures publish them next to the request metrics. */
@@ -360,11 +362,15 @@ public final class Fairway implements AutoCloseable {
             }
         }
 
-        private static <T> T join(CompletableFuture<T> f) {
+        /** Waits for a listener; a failure names the address and the setting that moves it, in one line. */
+        private static <T> T join(CompletableFuture<T> f, String host, int port, String setting) {
             try {
                 return f.join();
             } catch (java.util.concurrent.CompletionException e) {
-                throw new IllegalStateException("cannot start listener: " + e.getCause().getMessage(), e.getCause());
+                Throwable cause = e.getCause();
+                String hint = cause instanceof java.net.BindException || String.valueOf(cause.getMessage()).contains("in use")
+                        ? " (another process, perhaps another Fairway, uses it: change " + setting + ")" : "";
+                throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + cause.getMessage() + hint, cause);
             }
         }
     }
