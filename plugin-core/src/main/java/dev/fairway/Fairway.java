@@ -115,6 +115,49 @@ public final class Fairway implements AutoCloseable {
     }
 
     /**
+     * Applies a new configuration to requests decided from now on: routes, provider settings and
+     * keys, custom providers. Requests in flight keep what they were decided with. Listeners,
+     * dispatch, Redis, logs, cache storage and pricing are bound when the process starts; where
+     * {@code next} changes them, the running values stay and the sections are returned (and logged)
+     * as needing a restart.
+     *
+     * @throws dev.fairway.config.ConfigException when a route does not fit the providers; the
+     *     running configuration stays in place
+     */
+    public List<String> reload(GatewayConfig next) {
+        requireNonNull(next, "next");
+        GatewayConfig now = gateway.config();
+        List<String> restart = new ArrayList<>();
+        noteRestart(restart, "server", now.server(), next.server());
+        noteRestart(restart, "dispatch", now.dispatch(), next.dispatch());
+        noteRestart(restart, "redis", now.redis(), next.redis());
+        noteRestart(restart, "logs", now.logs(), next.logs());
+        noteRestart(restart, "cache_storage", now.cacheStorage(), next.cacheStorage());
+        noteRestart(restart, "pricing", now.pricing(), next.pricing());
+        GatewayConfig effective = new GatewayConfig(now.server(), now.dispatch(), next.providers(), next.customProviders(),
+                next.routes(), now.redis(), now.pricing(), now.logs(), now.cacheStorage());
+        dev.fairway.config.Problems problems = new dev.fairway.config.Problems();
+        dev.fairway.provider.ProviderRegistry registry = dev.fairway.provider.ProviderRegistry.withCustom(effective.customProviders());
+        for (int i = 0; i < effective.routes().size(); i++) {
+            dev.fairway.policy.PolicyStage.checkProviders(effective.routes().get(i), registry, problems.at("routes", i));
+        }
+        problems.throwIfAny();
+        gateway.reload(effective);
+        Logger log = LoggerFactory.getLogger(Fairway.class);
+        log.info("configuration reloaded: {} route(s) serve new requests", effective.routes().size());
+        if (!restart.isEmpty()) {
+            log.warn("configuration reloaded, but {} take(s) effect only at the next restart", String.join(", ", restart));
+        }
+        return List.copyOf(restart);
+    }
+
+    private static void noteRestart(List<String> restart, String section, Object now, Object next) {
+        if (!java.util.Objects.equals(now, next)) {
+            restart.add(section);
+        }
+    }
+
+    /**
      * Stops the process gracefully; safe to call from several threads (later callers wait for the
      * first). In order: {@code stopIntake} runs (a host adapter stops taking new events); the
      * standalone listener stops accepting connections while open ones finish their current request;
