@@ -3,6 +3,7 @@ package dev.fairway;
 import static java.util.Objects.requireNonNull;
 
 import dev.fairway.admin.AdminServer;
+import dev.fairway.admin.Readiness;
 import dev.fairway.analytics.AnalyticsStage;
 import dev.fairway.config.GatewayConfig;
 import dev.fairway.config.ServerSettings;
@@ -52,12 +53,13 @@ public final class Fairway implements AutoCloseable {
     private final GatewayServer loopback;
     private final AdminServer admin;
     private final List<AutoCloseable> closeAfter;
-    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final AtomicBoolean stopping;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Fairway(Vertx vertx, Gateway gateway, Dispatcher dispatcher, GatewayServer standalone, GatewayServer loopback,
-                    AdminServer admin, List<AutoCloseable> closeAfter) {
+                    AdminServer admin, List<AutoCloseable> closeAfter, AtomicBoolean stopping) {
+        this.stopping = stopping;
         this.vertx = vertx;
         this.gateway = gateway;
         this.dispatcher = dispatcher;
@@ -355,15 +357,16 @@ public final class Fairway implements AutoCloseable {
                                 "127.0.0.1", config.dispatch().loopbackPort()).toCompletionStage().toCompletableFuture(),
                                 "127.0.0.1", config.dispatch().loopbackPort(), "dispatch.loopback_port")
                         : null;
-                AdminServer admin = startAdmin(vertx, stages);
-                return new Fairway(vertx, gateway, dispatcher, front, back, admin, List.copyOf(closeAfter));
+                AtomicBoolean stopping = new AtomicBoolean();
+                AdminServer admin = startAdmin(vertx, stages, ReadinessChecks.of(gateway, stages, stopping));
+                return new Fairway(vertx, gateway, dispatcher, front, back, admin, List.copyOf(closeAfter), stopping);
             } catch (RuntimeException e) {
                 vertx.close();
                 throw e;
             }
         }
 
-        private AdminServer startAdmin(Vertx vertx, List<Stage> stages) {
+        private AdminServer startAdmin(Vertx vertx, List<Stage> stages, Readiness readiness) {
             ServerSettings server = config.server();
             boolean on = admin != null ? admin : standalone;
             int port = adminPort != null ? adminPort : server.adminPort();
@@ -380,7 +383,7 @@ public final class Fairway implements AutoCloseable {
                 return null;
             }
             publishStageMetrics(analytics.metrics(), stages);
-            return join(AdminServer.start(vertx, analytics, server.adminHost(), port, server.adminToken())
+            return join(AdminServer.start(vertx, analytics, server.adminHost(), port, server.adminToken(), readiness)
                     .toCompletionStage().toCompletableFuture(), server.adminHost(), port, "server.admin_port");
         }
 
