@@ -28,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The host-neutral core: takes a request, returns a {@link Decision}. Steps 1-5 of DESIGN.md s.2
+ * The host-neutral core: takes a request, returns a {@link Decision}. Steps 1-5 of docs/architecture.md ("One request")
  * (parse, authenticate, policy, quotas, cache lookup) happen here, identically for every host;
  * the stages supply everything after parsing, in order.
  */

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Quotas (DESIGN.md s.2 step 4): each route's {@code quotas} rules, enforced with Bucket4j buckets
+ * Quotas (step 4 of docs/architecture.md, "One request"): each route's {@code quotas} rules, enforced with Bucket4j buckets
  * held by one {@link QuotaBackend}, in memory or in Redis. Runs after authentication (rules may key
  * on the client) and before the cache (a cache hit still counts as a request).
  */
