@@ -72,7 +72,7 @@ public final class Gateway {
     public CompletableFuture<Decision> decide(GatewayRequest request) {
         RouteMatch match;
         try {
-            match = routes.match(request.target());
+            match = routes.match(request.target(), request.headers().get("cf-aig-gateway-id"));
         } catch (GatewayError e) {
             return CompletableFuture.completedFuture(errorAnswer(e));
         }
@@ -86,7 +86,7 @@ public final class Gateway {
     public CompletableFuture<Decision> decide(GatewayRequest request, RouteConfig route) {
         RouteMatch match;
         try {
-            match = new RouteTable(List.of(route)).match(request.target());
+            match = RouteTable.forHostRoute(route).match(request.target(), request.headers().get("cf-aig-gateway-id"));
         } catch (GatewayError e) {
             return CompletableFuture.completedFuture(errorAnswer(e));
         }
