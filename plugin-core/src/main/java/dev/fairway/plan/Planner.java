@@ -204,7 +204,7 @@ public final class Planner {
                                      ObjectNode chat, Integer timeoutMs, RetryPolicy retry, Map<String, String> extraVars) {
         UpstreamCall call = translator.request(chat, model);
         int q = call.path().indexOf('?');
-        UpstreamTarget t = registry.targetForApiPath(provider, q < 0 ? call.path() : call.path().substring(0, q),
+        UpstreamTarget t = registry.targetForModel(provider, model, q < 0 ? call.path() : call.path().substring(0, q),
                 q < 0 ? null : call.path().substring(q + 1), settings, extraVars);
         Headers headers = Headers.fromMap(call.headers());
         return new PlannedTarget(step, t, model, call.stream(), translator, call.body(), headers, timeoutMs, retry, breakerKey(t, model));

@@ -19,7 +19,7 @@ import java.util.Map;
  *
  * <p>A gateway id picks its route in one place, {@link #byGateway}: when some route pins a
  * {@code gateway_id}, only pinned ids are served and any other is a 404 naming it; when none does,
- * every gateway id reaches the default route (the one at prefix {@code /}, or the host's route), as
+ * every gateway id reaches the default route (the one at prefix {@code /}, the only one, or the host's), as
  * every gateway name reaches an account's gateways on Cloudflare. Built once; matching is string
  * scanning, no regular expressions.
  */
@@ -31,9 +31,9 @@ public final class RouteTable {
     private final Map<String, RouteConfig> pinned = new HashMap<>();
     private final RouteConfig anyGateway;
 
-    /** The standalone gateway's table: every configured route. */
+    /** The standalone gateway's table: every configured route; the default one is at prefix {@code /}, or the only one. */
     public RouteTable(List<RouteConfig> routes) {
-        this(routes, routes.stream().filter(r -> r.prefix().equals("/")).findFirst().orElse(null));
+        this(routes, routes.stream().filter(r -> r.prefix().equals("/")).findFirst().orElse(routes.size() == 1 ? routes.get(0) : null));
     }
 
     private RouteTable(List<RouteConfig> routes, RouteConfig defaultRoute) {
