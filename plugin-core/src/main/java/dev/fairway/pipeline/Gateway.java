@@ -14,6 +14,7 @@ import dev.fairway.headers.CfAigHeaders;
 import dev.fairway.http.Headers;
 import dev.fairway.plan.DispatchPlan;
 import dev.fairway.plan.Planner;
+import dev.fairway.plan.RestApi;
 import dev.fairway.provider.Provider;
 import dev.fairway.provider.ProviderRegistry;
 import dev.fairway.provider.UpstreamTarget;
@@ -42,6 +43,7 @@ public final class Gateway {
     private final RouteTable routes;
     private final List<Stage> stages;
     private final Planner planner;
+    private final RestApi restApi;
 
     public Gateway(GatewayConfig config, ProviderRegistry registry, List<Stage> stages) {
         this.config = requireNonNull(config, "config");
@@ -49,6 +51,7 @@ public final class Gateway {
         this.stages = List.copyOf(requireNonNull(stages, "stages"));
         this.routes = new RouteTable(config.routes());
         this.planner = new Planner(registry, config.providers(), () -> ThreadLocalRandom.current().nextDouble());
+        this.restApi = new RestApi(registry, planner, config.providers());
         Problems problems = new Problems();
         for (int i = 0; i < config.routes().size(); i++) {
             Planner.checkRoute(config.routes().get(i), registry, problems.at("routes", i));
@@ -145,6 +148,11 @@ public final class Gateway {
         if (universal) {
             body = new RequestBody(request.body(), true, null, false);
             plan = planner.forUniversal(route, body, cfAig, extra);
+        } else if (match.restApi()) {
+            RestApi.Planned planned = restApi.plan(route, match.rest(), match.rawQuery(),
+                    RequestBody.scan(request.body(), request.headers().get("content-type")), cfAig, extra);
+            body = planned.body();
+            plan = planned.plan();
         } else if (COMPAT.equals(match.provider()) && registry.get(COMPAT) == null) {
             body = RequestBody.scan(request.body(), request.headers().get("content-type"));
             plan = planner.forCompat(route, match.rest(), body, cfAig, extra);
