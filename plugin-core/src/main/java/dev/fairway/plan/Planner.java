@@ -86,7 +86,7 @@ public final class Planner {
         String model = named.substring(slash + 1);
         ChatTranslator translator = Translators.fromOpenAiChat(provider.format());
         if (translator == null) {
-            throw GatewayError.invalidField("model", String.format("model: %s speaks %s, which /compat cannot translate to (expected: an OpenAI-compatible, Anthropic or Google provider)",
+            throw GatewayError.invalidField("model", String.format("model: %s speaks %s, which /compat cannot translate to (expected: an OpenAI-compatible, Anthropic, Google or Cohere provider)",
                     provider.slug(), provider.format().name().toLowerCase(java.util.Locale.ROOT)));
         }
         RetryPolicy retry = RetryPolicy.of(route.retry(), cfAig, random);
