@@ -24,8 +24,8 @@ public record RouteConfig(
         @Doc(value = "Route name, used in logs, metrics, analytics and quota keys.", defaultValue = "default") String name,
         @Doc(value = "URL prefix the route serves: /<prefix>/<provider>/... (the standalone gateway matches on it; hosts route before us).", defaultValue = "/") String prefix,
         @Doc("Pins the gateway id this route serves in Cloudflare's URL shape /v1/{account_id}/{gateway_id}/<provider>/... "
-                + "(and in cf-aig-gateway-id on the REST API shape); unique across routes. When no route sets one, the route at "
-                + "prefix / serves every gateway id.") String gatewayId,
+                + "(and in cf-aig-gateway-id on the REST API shape); unique across routes. When no route sets one, every gateway "
+                + "id reaches the default route (the one at prefix /, or the host's route).") String gatewayId,
         @Doc("Per-provider credentials and overrides for this route, keyed by provider slug; they take precedence over the process-wide ones.") Map<String, ProviderSettings> providers,
         @Doc(value = "Default time allowed for the first byte of the upstream response, in milliseconds; cf-aig-request-timeout overrides it per request.", defaultValue = "120000") Integer requestTimeoutMs,
         @Doc(value = "Largest request body accepted, in bytes; larger ones are answered 413.", defaultValue = "10485760") Long maxBodyBytes,
