@@ -16,6 +16,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Vertex AI credentials that are service-account JSON keys, as Cloudflare accepts them (in the
@@ -27,6 +29,7 @@ import java.util.Map;
  * {@link #bearer} off the event loop.
  */
 final class GoogleServiceAccounts {
+    private static final Logger LOG = LoggerFactory.getLogger(GoogleServiceAccounts.class);
     static final String SCOPE = "https://www.googleapis.com/auth/cloud-platform";
     static final URI GOOGLE_TOKEN_URI = URI.create("https://oauth2.googleapis.com/token");
     private static final int MAX_KEYS = 256;
@@ -78,9 +81,10 @@ final class GoogleServiceAccounts {
             }
             return auth.get(0);
         } catch (IOException e) {
-            // The library's message names the endpoint and status, never the key.
+            // The library's message names the endpoint and its answer, never the key; the client gets neither.
+            LOG.warn("google-vertex-ai: token exchange for {} failed: {}", credentials.getClientEmail(), e.getMessage());
             throw GatewayError.of(ErrorType.UPSTREAM_UNAVAILABLE,
-                    "google-vertex-ai: the service-account key could not be exchanged for an access token (%s)", e.getClass().getSimpleName());
+                    "google-vertex-ai: the service-account key could not be exchanged for an access token");
         }
     }
 

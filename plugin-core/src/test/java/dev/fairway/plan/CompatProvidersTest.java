@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Where {@code /compat/chat/completions} sends each provider Cloudflare lists for its Unified API
- * (developers.cloudflare.com/ai-gateway/usage/chat-completion: "Specify the model using {provider}/{model}").
+ * (developers.cloudflare.com/ai-gateway/usage/chat-completion: "Specify the model using {provider}/{model}"),
+ * and the Universal endpoint's steps for the same providers.
  */
 class CompatProvidersTest {
     private static final GatewayConfig CONFIG = ConfigLoader.withEnv(Map.of()).parse("""
@@ -81,5 +82,26 @@ class CompatProvidersTest {
         // Cloudflare's custom providers: compat model "custom-{slug}/{model}", path "custom-{slug}/{provider-path}".
         assertThat(upstream(compat("/compat/chat/completions", "custom-vllm/llama", false)))
                 .isEqualTo("http://10.1.2.3:8000/v1/chat/completions");
+    }
+
+    @Test
+    void universalStepsReachTheSameProvidersByTheNamesCloudflareUses() {
+        // Cloudflare's Universal example: {"provider": "workers-ai", "endpoint": "@cf/meta/llama-3-8b-instruct", ...} on
+        // https://gateway.ai.cloudflare.com/v1/{account_id}/{gateway_id}.
+        String steps = """
+                [{"provider": "workers-ai", "endpoint": "@cf/meta/llama-3-8b-instruct", "headers": {}, "query": {"messages": []}},
+                 {"provider": "workers-ai", "endpoint": "v1/chat/completions", "headers": {}, "query": {"model": "@cf/meta/x", "messages": []}},
+                 {"provider": "perplexity", "endpoint": "chat/completions", "headers": {}, "query": {"model": "sonar", "messages": []}},
+                 {"provider": "custom-vllm", "endpoint": "chat/completions", "headers": {}, "query": {"model": "llama", "messages": []}}]
+                """;
+        Decision d = GATEWAY.decide(GatewayRequest.of("POST", "/v1/acct123/default", Headers.of("content-type", "application/json"),
+                steps.getBytes(StandardCharsets.UTF_8))).join();
+        assertThat(d).isInstanceOf(Decision.Forward.class);
+        var exchange = ((Decision.Forward) d).exchange();
+        assertThat(exchange.plan().targets()).extracting(t -> exchange.upstreamRequest(t).uri().toString()).containsExactly(
+                "https://api.cloudflare.com/client/v4/accounts/acct123/ai/run/@cf/meta/llama-3-8b-instruct",
+                "https://api.cloudflare.com/client/v4/accounts/acct123/ai/v1/chat/completions",
+                "https://api.perplexity.ai/chat/completions",
+                "http://10.1.2.3:8000/v1/chat/completions");
     }
 }
