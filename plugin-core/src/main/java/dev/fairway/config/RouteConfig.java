@@ -23,7 +23,9 @@ import java.util.Objects;
 public record RouteConfig(
         @Doc(value = "Route name, used in logs, metrics, analytics and quota keys.", defaultValue = "default") String name,
         @Doc(value = "URL prefix the route serves: /<prefix>/<provider>/... (the standalone gateway matches on it; hosts route before us).", defaultValue = "/") String prefix,
-        @Doc(value = "Gateway id accepted in Cloudflare's URL shape /v1/{account_id}/{gateway_id}/<provider>/...", defaultValue = "default") String gatewayId,
+        @Doc("Pins the gateway id this route serves in Cloudflare's URL shape /v1/{account_id}/{gateway_id}/<provider>/... "
+                + "(and in cf-aig-gateway-id on the REST API shape); unique across routes. When no route sets one, every gateway "
+                + "id reaches the default route (the one at prefix /, or the host's route).") String gatewayId,
         @Doc("Per-provider credentials and overrides for this route, keyed by provider slug; they take precedence over the process-wide ones.") Map<String, ProviderSettings> providers,
         @Doc(value = "Default time allowed for the first byte of the upstream response, in milliseconds; cf-aig-request-timeout overrides it per request.", defaultValue = "120000") Integer requestTimeoutMs,
         @Doc(value = "Largest request body accepted, in bytes; larger ones are answered 413.", defaultValue = "10485760") Long maxBodyBytes,
@@ -43,7 +45,6 @@ public record RouteConfig(
     public RouteConfig {
         name = Objects.requireNonNullElse(name, "default");
         prefix = normalizePrefix(Objects.requireNonNullElse(prefix, "/"));
-        gatewayId = Objects.requireNonNullElse(gatewayId, "default");
         providers = Map.copyOf(Objects.requireNonNullElse(providers, Map.of()));
         requestTimeoutMs = Objects.requireNonNullElse(requestTimeoutMs, 120_000);
         maxBodyBytes = Objects.requireNonNullElse(maxBodyBytes, DEFAULT_MAX_BODY);
@@ -80,7 +81,8 @@ public record RouteConfig(
     public void validate(Problems problems) {
         problems.require(!name.isBlank(), "name", "must not be blank");
         problems.require(!prefix.contains("//") && !prefix.contains(".."), "prefix", "%s (expected: a plain path such as /ai)", prefix);
-        problems.require(gatewayId.matches("[A-Za-z0-9_-]+"), "gateway_id", "%s (expected: letters, digits, - and _)", gatewayId);
+        problems.require(gatewayId == null || gatewayId.matches("[A-Za-z0-9_-]{1,64}"), "gateway_id",
+                "%s (expected: 1 to 64 letters, digits, - and _)", gatewayId);
         problems.require(requestTimeoutMs > 0, "request_timeout_ms", "%s (expected: > 0)", requestTimeoutMs);
         problems.require(maxBodyBytes > 0 && maxBodyBytes <= 512L * 1024 * 1024, "max_body_bytes", "%s (expected: 1..536870912)", maxBodyBytes);
         providers.forEach((slug, settings) -> {

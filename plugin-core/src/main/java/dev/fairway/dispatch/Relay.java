@@ -90,7 +90,24 @@ final class Relay {
         attempts++;
         UpstreamRequest planned = exchange.upstreamRequest(target);
         meter = dispatcher.metering().open(exchange, new Metering.Attempt(target.target().provider(), target.model(), target.stream(), planned));
-        UpstreamRequest req = dispatcher.sign(target, meter.request(planned));
+        dispatcher.authorize(target, dispatcher.sign(target, meter.request(planned))).onComplete(ar -> {
+            if (finished || current != target) {
+                return;
+            }
+            if (ar.failed()) {
+                if (ar.cause() instanceof GatewayError e && e.status() < 500) {
+                    answerError(e);
+                } else {
+                    failedBeforeHead(ar.cause() instanceof GatewayError e ? e
+                            : GatewayError.of(ErrorType.UPSTREAM_UNAVAILABLE, "the provider credential could not be prepared"), -1);
+                }
+                return;
+            }
+            send(target, ar.result());
+        });
+    }
+
+    private void send(PlannedTarget target, UpstreamRequest req) {
         int timeoutMs = target.timeoutMs() != null ? target.timeoutMs()
                 : exchange.cfAig().requestTimeoutMs() != null ? exchange.cfAig().requestTimeoutMs() : exchange.route().requestTimeoutMs();
         timer = dispatcher.vertx().setTimer(timeoutMs, id -> {

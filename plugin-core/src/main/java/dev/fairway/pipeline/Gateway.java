@@ -14,6 +14,7 @@ import dev.fairway.headers.CfAigHeaders;
 import dev.fairway.http.Headers;
 import dev.fairway.plan.DispatchPlan;
 import dev.fairway.plan.Planner;
+import dev.fairway.plan.RestApi;
 import dev.fairway.provider.Provider;
 import dev.fairway.provider.ProviderRegistry;
 import dev.fairway.provider.UpstreamTarget;
@@ -39,19 +40,20 @@ public final class Gateway {
 
     private final List<Stage> stages;
     private final InFlight inFlight = new InFlight();
-    /** Routes, providers and planner as last loaded; swapped whole by {@link #reload}, read once per request. */
+    /** Routes, providers and planners as last loaded; swapped whole by {@link #reload}, read once per request. */
     private volatile Routing routing;
 
     /** What a configuration reload replaces: everything a request reads from the process's configuration. */
-    private record Routing(GatewayConfig config, ProviderRegistry registry, RouteTable routes, Planner planner) {
+    private record Routing(GatewayConfig config, ProviderRegistry registry, RouteTable routes, Planner planner, RestApi restApi) {
         static Routing of(GatewayConfig config, ProviderRegistry registry) {
             Problems problems = new Problems();
             for (int i = 0; i < config.routes().size(); i++) {
                 Planner.checkRoute(config.routes().get(i), registry, problems.at("routes", i));
             }
             problems.throwIfAny();
-            return new Routing(config, registry, new RouteTable(config.routes()),
-                    new Planner(registry, config.providers(), () -> ThreadLocalRandom.current().nextDouble()));
+            Planner planner = new Planner(registry, config.providers(), () -> ThreadLocalRandom.current().nextDouble());
+            return new Routing(config, registry, new RouteTable(config.routes()), planner,
+                    new RestApi(registry, planner, config.providers()));
         }
     }
 
@@ -94,7 +96,7 @@ public final class Gateway {
     public CompletableFuture<Decision> decide(GatewayRequest request) {
         RouteMatch match;
         try {
-            match = routing.routes().match(request.target());
+            match = routing.routes().match(request.target(), request.headers().get("cf-aig-gateway-id"));
         } catch (GatewayError e) {
             return CompletableFuture.completedFuture(errorAnswer(e));
         }
@@ -108,7 +110,7 @@ public final class Gateway {
     public CompletableFuture<Decision> decide(GatewayRequest request, RouteConfig route) {
         RouteMatch match;
         try {
-            match = new RouteTable(List.of(route)).match(request.target());
+            match = RouteTable.forHostRoute(route).match(request.target(), request.headers().get("cf-aig-gateway-id"));
         } catch (GatewayError e) {
             return CompletableFuture.completedFuture(errorAnswer(e));
         }
@@ -170,6 +172,11 @@ public final class Gateway {
         if (universal) {
             body = new RequestBody(request.body(), true, null, false);
             plan = planner.forUniversal(route, body, cfAig, extra);
+        } else if (match.restApi()) {
+            RestApi.Planned planned = routing.restApi().plan(route, match.rest(), match.rawQuery(),
+                    RequestBody.scan(request.body(), request.headers().get("content-type")), cfAig, extra);
+            body = planned.body();
+            plan = planned.plan();
         } else if (COMPAT.equals(match.provider()) && registry.get(COMPAT) == null) {
             body = RequestBody.scan(request.body(), request.headers().get("content-type"));
             plan = planner.forCompat(route, match.rest(), body, cfAig, extra);

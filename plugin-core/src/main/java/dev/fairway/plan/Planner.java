@@ -86,7 +86,7 @@ public final class Planner {
         String model = named.substring(slash + 1);
         ChatTranslator translator = Translators.fromOpenAiChat(provider.format());
         if (translator == null) {
-            throw GatewayError.invalidField("model", String.format("model: %s speaks %s, which /compat cannot translate to (expected: an OpenAI-compatible, Anthropic or Google provider)",
+            throw GatewayError.invalidField("model", String.format("model: %s speaks %s, which /compat cannot translate to (expected: an OpenAI-compatible, Anthropic, Google or Cohere provider)",
                     provider.slug(), provider.format().name().toLowerCase(java.util.Locale.ROOT)));
         }
         RetryPolicy retry = RetryPolicy.of(route.retry(), cfAig, random);
@@ -204,7 +204,7 @@ public final class Planner {
                                      ObjectNode chat, Integer timeoutMs, RetryPolicy retry, Map<String, String> extraVars) {
         UpstreamCall call = translator.request(chat, model);
         int q = call.path().indexOf('?');
-        UpstreamTarget t = registry.targetForApiPath(provider, q < 0 ? call.path() : call.path().substring(0, q),
+        UpstreamTarget t = registry.targetForModel(provider, model, q < 0 ? call.path() : call.path().substring(0, q),
                 q < 0 ? null : call.path().substring(q + 1), settings, extraVars);
         Headers headers = Headers.fromMap(call.headers());
         return new PlannedTarget(step, t, model, call.stream(), translator, call.body(), headers, timeoutMs, retry, breakerKey(t, model));
