@@ -41,14 +41,19 @@ final class LogStep implements Step {
         byte[] request = null;
         byte[] response = null;
         boolean cut = false;
+        Set<String> removed = new HashSet<>(settings.removeHeaders());
         if (capture != null) {
             byte[] body = exchange.body().bytes();
+            if (exchange.match().isRouteRoot()) {
+                // A Universal request: its steps' headers hold provider credentials.
+                body = HeaderFilter.withLoggableStepHeaders(body, removed);
+                body = body == null ? new byte[0] : body;
+            }
             int max = settings.maxPayloadBytes();
             request = body.length <= max ? body : java.util.Arrays.copyOf(body, max);
             response = capture.bytes();
             cut = body.length > max || capture.cut;
         }
-        Set<String> removed = new HashSet<>(settings.removeHeaders());
         PlannedTarget answered = answering(exchange, c.step());
         writer.submit(new LogEntry(
                 exchange.logId(),
