@@ -362,7 +362,6 @@ final class Relay {
     }
 
     private static GatewayError unreachable(Throwable cause) {
-        String kind = cause.getClass().getSimpleName();
-        return GatewayError.of(ErrorType.UPSTREAM_UNAVAILABLE, "the provider could not be reached (%s)", kind).with("cause", kind);
+        return Unreachable.error(cause);
     }
 }
