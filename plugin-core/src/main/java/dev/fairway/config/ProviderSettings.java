@@ -8,7 +8,7 @@ import java.util.Objects;
 public record ProviderSettings(
         @Doc("The provider API key the gateway sends; a literal, ${env:NAME} or ${file:/path}. When absent, the client's own credential passes through.") Secret apiKey,
         @Doc("Replaces the provider's upstream base URL (an absolute https URL; http only for loopback or private hosts).") String baseUrl,
-        @Doc("Values for placeholders in the provider's URL template, such as account_id for workers-ai.") Map<String, String> params,
+        @Doc("Values for placeholders in the provider's URL template, such as account_id for workers-ai or resource for azure-openai; a request path naming another value for the same placeholder is answered 400.") Map<String, String> params,
         @Doc("AWS credentials for aws-bedrock; the gateway signs with SigV4 when set.") AwsCredentials aws)
         implements Validatable {
 

@@ -79,6 +79,7 @@ public final class ProviderRegistry {
         List<String> segments = segments(rest);
         Map<String, String> vars = new HashMap<>();
         int used = PathTemplate.bind(provider, segments, vars);
+        requireConfiguredValues(provider, vars, settings.params());
         List<String> remaining = provider.consumeTemplate() ? segments.subList(used, segments.size()) : segments;
         remaining = stripOptionalPrefix(provider, remaining);
 
@@ -110,6 +111,23 @@ public final class ProviderRegistry {
             throw GatewayError.invalidField("path", "the request path is not a valid URL path");
         }
         return new UpstreamTarget(provider, uri, settings, path, pathModel, provider.streamsByPath(path));
+    }
+
+    /**
+     * A value the operator configured (the Azure resource, the Vertex project) is the one used with the
+     * gateway's key: a path naming another is refused, not followed. The configured value is not
+     * repeated in the answer.
+     */
+    private static void requireConfiguredValues(Provider provider, Map<String, String> fromPath, Map<String, String> configured) {
+        for (Map.Entry<String, String> e : fromPath.entrySet()) {
+            String pinned = configured.get(e.getKey());
+            String given = URLDecoder.decode(e.getValue().replace("+", "%2B"), StandardCharsets.UTF_8);
+            if (pinned != null && !pinned.equals(given)) {
+                throw GatewayError.invalidField(e.getKey(), String.format(
+                        "path {%s}: %s differs from providers.%s.params.%s, which this gateway is configured for (expected: the configured value)",
+                        e.getKey(), shorten(given), provider.slug(), e.getKey()));
+            }
+        }
     }
 
     private static List<String> segments(String rest) {
