@@ -93,7 +93,9 @@ final class Relay {
         UpstreamRequest req = dispatcher.sign(target, meter.request(planned));
         int timeoutMs = target.timeoutMs() != null ? target.timeoutMs()
                 : exchange.cfAig().requestTimeoutMs() != null ? exchange.cfAig().requestTimeoutMs() : exchange.route().requestTimeoutMs();
-        timer = dispatcher.vertx().setTimer(timeoutMs, id -> {
+        // Cloudflare: "On the final retry attempt, your gateway will wait until the request completes,
+        // regardless of how long it takes." A lone attempt keeps its timeout (an error when exceeded).
+        timer = attempts > 1 && lastChance(target) ? -1 : dispatcher.vertx().setTimer(timeoutMs, id -> {
             timer = -1;
             if (!headersSent && current == target) {
                 HttpClientRequest stale = upstream;
@@ -154,6 +156,10 @@ final class Relay {
      */
     private boolean nextAttempt(RetryDecision decision, boolean fallbackApplies) {
         PlannedTarget target = current;
+        if (!budgetLeft()) {
+            LOG.debug("request {}: {} upstream attempts made, retry.max_total_attempts reached", exchange.logId(), attempts);
+            return false;
+        }
         if (decision.retry()) {
             attempt++;
             dispatcher.scheduler().schedule(decision.waitMs(), () -> launch(target));
@@ -176,9 +182,13 @@ final class Relay {
         cancelTimer();
         int code = up.statusCode();
         boolean retriable = current.retry().retriesStatus(code);
-        boolean fallsBack = plan.fallbackOn().contains(code);
+        boolean fallsBack = plan.fallsBackOn(current.step(), code);
         if (retriable || fallsBack) {
-            dispatcher.breakers().onFailure(current.breakerKey(), plan.breaker());
+            if (code >= 500 || code == 429) {
+                // A client's own error (a bad step key, a 400) says nothing about the target's health:
+                // counting it would let one client open the circuit for everyone.
+                dispatcher.breakers().onFailure(current.breakerKey(), plan.breaker());
+            }
             long retryAfter = RetryAfter.millis(up.getHeader("retry-after"), Instant.now());
             RetryDecision decision = retriable ? current.retry().afterFailure(attempt, retryAfter)
                     : new RetryDecision(false, 0, "status " + code);
@@ -194,7 +204,17 @@ final class Relay {
     }
 
     private boolean hasSomethingNext(RetryDecision decision, boolean fallsBack) {
-        return decision.retry() || fallsBack && index + 1 < plan.targets().size();
+        return budgetLeft() && (decision.retry() || fallsBack && index + 1 < plan.targets().size());
+    }
+
+    /** Whether the request may make another upstream attempt: one Universal request cannot fan out without bound. */
+    private boolean budgetLeft() {
+        return attempts < exchange.route().retry().maxTotalAttempts();
+    }
+
+    /** Whether nothing can follow an attempt of {@code target} now starting: its last retry on the last target, or the budget spent. */
+    private boolean lastChance(PlannedTarget target) {
+        return !budgetLeft() || index == plan.targets().size() - 1 && attempt >= target.retry().maxAttempts();
     }
 
     /** Reads and drops a response we will not relay, so its connection can serve the next request. */
