@@ -13,6 +13,7 @@ import dev.fairway.headers.CfAigHeaderParser;
 import dev.fairway.headers.CfAigHeaders;
 import dev.fairway.http.Headers;
 import dev.fairway.plan.DispatchPlan;
+import dev.fairway.plan.KeyScope;
 import dev.fairway.plan.Planner;
 import dev.fairway.provider.Provider;
 import dev.fairway.provider.ProviderRegistry;
@@ -155,6 +156,7 @@ public final class Gateway {
             UpstreamTarget target = registry.target(provider, match.rest(), match.rawQuery(), settings, extra);
             plan = planner.forProviderPath(route, target, body, cfAig, extra);
         }
+        plan = KeyScope.apply(plan, request.method(), request.headers());
         return new Exchange(request.method(), match, cfAig, request.headers(), body, request.hostConsumer(), plan);
     }
 

@@ -230,7 +230,7 @@ public final class Planner {
             }
             ProviderSettings settings = route.providerSettings(provider.slug(), processProviders);
             if (ft.apiKey() != null) {
-                settings = new ProviderSettings(ft.apiKey(), settings.baseUrl(), settings.params(), settings.aws());
+                settings = new ProviderSettings(ft.apiKey(), settings.baseUrl(), settings.params(), settings.aws(), settings.keyOperations());
             }
             if (!translatedRequest && provider.format() == requested.provider().format()) {
                 UpstreamTarget t = registry.targetForApiPath(provider, requested.apiPath(), requested.uri().getRawQuery(), settings, extraVars);

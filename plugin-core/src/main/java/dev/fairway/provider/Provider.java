@@ -19,6 +19,7 @@ import java.util.List;
  * @param modelFromVar the placeholder that names the model (Azure's deployment), or null
  * @param streamMarkers path fragments that mean a streamed answer, for APIs that say so in the path
  * @param custom whether the row came from configuration
+ * @param keyOperations what a gateway-held key may be used for ({@code key_operations}); other operations need the client's own key
  */
 public record Provider(
         String slug,
@@ -32,7 +33,8 @@ public record Provider(
         String modelInPath,
         String modelFromVar,
         List<String> streamMarkers,
-        boolean custom) {
+        boolean custom,
+        KeyOperations keyOperations) {
 
     public Provider {
         requireNonNull(slug, "slug");
@@ -42,6 +44,7 @@ public record Provider(
         regions = List.copyOf(regions == null ? List.of() : regions);
         optionalPrefixes = List.copyOf(optionalPrefixes == null ? List.of() : optionalPrefixes);
         streamMarkers = List.copyOf(streamMarkers == null ? List.of() : streamMarkers);
+        keyOperations = keyOperations == null ? KeyOperations.NONE : keyOperations;
     }
 
     /** Whether the path alone says the answer is streamed (Google's {@code :streamGenerateContent}). */

@@ -38,12 +38,15 @@ public final class ProviderRegistry {
         for (Provider p : loadBuiltIn()) {
             rows.put(p.slug(), p);
         }
+        // Custom providers speak OpenAI's API: the gateway's key serves what OpenAI's row allows.
+        KeyOperations openAiOperations = rows.get("openai").keyOperations();
         for (CustomProvider c : custom) {
             if (rows.containsKey(c.slug()) && !rows.get(c.slug()).custom()) {
                 throw new IllegalArgumentException("custom provider " + c.slug() + " would shadow the built-in one");
             }
             rows.put(c.slug(), new Provider(c.slug(), stripSlash(c.baseUrl()), AuthStyle.fromConfig(c.auth()),
-                    WireFormat.fromConfig(c.format()), c.regions(), List.of("v1"), null, false, null, null, List.of(), true));
+                    WireFormat.fromConfig(c.format()), c.regions(), List.of("v1"), null, false, null, null, List.of(), true,
+                    openAiOperations));
         }
         return new ProviderRegistry(rows);
     }
@@ -208,12 +211,19 @@ public final class ProviderRegistry {
                         r.hasNonNull("model_in_path") ? r.get("model_in_path").asText() : null,
                         r.hasNonNull("model_from_var") ? r.get("model_from_var").asText() : null,
                         strings(r.path("stream_markers")),
-                        false));
+                        false,
+                        keyOperations(r.path("key_operations"))));
             }
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException("providers.json is unreadable", e);
         }
+    }
+
+    private static KeyOperations keyOperations(JsonNode groups) {
+        Map<String, List<String>> spec = new LinkedHashMap<>();
+        groups.fields().forEachRemaining(e -> spec.put(e.getKey(), strings(e.getValue())));
+        return KeyOperations.of(spec);
     }
 
     private static List<String> strings(JsonNode array) {
