@@ -20,7 +20,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.Context;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +48,7 @@ final class Relay {
     private Metering.Meter meter = Metering.Meter.NONE;
     private HttpClientRequest upstream;
     private long timer = -1;
+    private Buffer held;
     private boolean headersSent;
     private boolean finished;
     private long ttfb = -1;
@@ -256,6 +259,7 @@ final class Relay {
             response.setChunked(true);
         }
         headersSent = true;
+        boolean hold = exchange.holdsAnswerEnd();
         up.handler(chunk -> {
             if (finished) {
                 return;
@@ -274,7 +278,16 @@ final class Relay {
                     return;
                 }
             }
-            send(out);
+            if (hold) {
+                // The last bytes wait for the record: keep one chunk back until the next one arrives.
+                observe(out);
+                if (held != null) {
+                    response.write(held);
+                }
+                held = out;
+            } else {
+                send(out);
+            }
             if (response.writeQueueFull()) {
                 up.pause();
                 response.drainHandler(v -> up.resume());
@@ -294,19 +307,48 @@ final class Relay {
                 return;
             }
             finished = true;
+            if (!hold) {
+                if (tail.length() > 0) {
+                    send(tail);
+                }
+                observer.onEnd(true);
+                response.end();
+                complete(false, null);
+                return;
+            }
+            Buffer last = held == null ? Buffer.buffer() : held;
+            held = null;
             if (tail.length() > 0) {
-                send(tail);
+                observe(tail);
+                last.appendBuffer(tail);
             }
             observer.onEnd(true);
-            response.end();
-            complete(false, null);
+            endWhenRecorded(complete(false, null), last);
         });
     }
 
     private void send(Buffer out) {
+        observe(out);
+        response.write(out);
+    }
+
+    private void observe(Buffer out) {
         bytes += out.length();
         observer.onChunk(((BufferInternal) out).getByteBuf().nioBuffer());
-        response.write(out);
+    }
+
+    /** Ends the answer with {@code last} once the exchange's held steps (its record) are durable. */
+    private void endWhenRecorded(CompletableFuture<Void> recorded, Buffer last) {
+        if (recorded.isDone()) {
+            response.end(last);
+            return;
+        }
+        Context context = dispatcher.vertx().getOrCreateContext();
+        recorded.whenComplete((v, t) -> context.runOnContext(x -> {
+            if (!response.closed() && !response.ended()) {
+                response.end(last);
+            }
+        }));
     }
 
     /** The upstream failed after the client got the first byte: nothing can be retried. */
@@ -319,6 +361,10 @@ final class Relay {
         meter.onEnd(false);
         observer.onEnd(false);
         String contentType = response.headers().get("content-type");
+        if (held != null && contentType != null && contentType.startsWith("text/event-stream")) {
+            response.write(held);
+            held = null;
+        }
         if (contentType != null && contentType.startsWith("text/event-stream")) {
             // An SSE client needs an explicit error event: a clean end would pass for a full answer.
             GatewayError e = GatewayError.of(ErrorType.UPSTREAM_UNAVAILABLE, "the provider's stream ended before the answer was complete");
@@ -356,15 +402,14 @@ final class Relay {
         response.setStatusCode(status).putHeader("content-type", "application/json");
         exchange.responseHeaders().forEach((n, v) -> response.headers().add(n, v));
         response.headers().set("cf-aig-step", Integer.toString(current.step()));
-        response.end(Buffer.buffer(body));
         bytes = body.length;
-        complete(false, error.type().wireName());
+        endWhenRecorded(complete(false, error.type().wireName()), Buffer.buffer(body));
     }
 
-    private void complete(boolean truncated, String errorType) {
+    private CompletableFuture<Void> complete(boolean truncated, String errorType) {
         cancelTimer();
         Usage usage = meter.usage();
-        exchange.complete(new Completion(status, false, truncated, current == null ? 0 : current.step(), attempts, ttfb,
+        return exchange.complete(new Completion(status, false, truncated, current == null ? 0 : current.step(), attempts, ttfb,
                 exchange.elapsedNanos(), bytes, usage, meter.costUsd(usage), errorType));
     }
 
