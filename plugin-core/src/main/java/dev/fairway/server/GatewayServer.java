@@ -49,7 +49,8 @@ public final class GatewayServer implements AutoCloseable {
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
                 .setMaxHeaderSize(64 * 1024)
-                .setHttp2ClearTextEnabled(mode == Mode.STANDALONE && limits.h2c())
+                // h2c on the gateway port only when configured; the dispatcher keeps serving host adapters as before.
+                .setHttp2ClearTextEnabled(mode == Mode.STANDALONE ? limits.h2c() : HttpServerOptions.DEFAULT_HTTP2_CLEAR_TEXT_ENABLED)
                 .setIdleTimeout(0))
                 .requestHandler(this::handle);
         if (guard != null) {
