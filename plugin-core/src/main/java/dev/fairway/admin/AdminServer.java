@@ -83,6 +83,12 @@ public final class AdminServer implements AutoCloseable {
         response.putHeader("x-content-type-options", "nosniff");
         response.putHeader("referrer-policy", "no-referrer");
         String path = request.path();
+        if (!auth.hostAllowed(request.authority() == null ? null : request.authority().host())) {
+            error(response, GatewayError.of(ErrorType.FORBIDDEN,
+                    "Host: not a name of this admin listener (expected: localhost, a loopback address or server.admin_host)")
+                    .with("header", "host"));
+            return;
+        }
         if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
             response.putHeader("allow", "GET, HEAD");
             error(response, GatewayError.of(ErrorType.METHOD_NOT_ALLOWED, "%s %s (expected: GET)", request.method(), path));

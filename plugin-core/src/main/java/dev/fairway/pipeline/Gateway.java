@@ -13,6 +13,7 @@ import dev.fairway.headers.CfAigHeaderParser;
 import dev.fairway.headers.CfAigHeaders;
 import dev.fairway.http.Headers;
 import dev.fairway.plan.DispatchPlan;
+import dev.fairway.plan.KeyScope;
 import dev.fairway.plan.Planner;
 import dev.fairway.plan.RestApi;
 import dev.fairway.provider.Provider;
@@ -130,13 +131,13 @@ public final class Gateway {
                 exchange.addStep(stage.open(exchange));
             } catch (GatewayError e) {
                 openRecorders(exchange, i + 1);
-                return CompletableFuture.completedFuture(answered(exchange, Decision.Answer.error(e)));
+                return answered(exchange, Decision.Answer.error(e));
             } catch (RuntimeException e) {
                 openRecorders(exchange, i + 1);
-                return CompletableFuture.completedFuture(internalError(exchange, stage.name(), e));
+                return internalError(exchange, stage.name(), e);
             }
         }
-        return runSteps(exchange, 0).exceptionally(t -> {
+        return runSteps(exchange, 0).exceptionallyCompose(t -> {
             Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
             if (cause instanceof GatewayError e) {
                 return answered(exchange, Decision.Answer.error(e));
@@ -145,7 +146,7 @@ public final class Gateway {
         });
     }
 
-    private static Decision internalError(Exchange exchange, String where, Throwable cause) {
+    private static CompletableFuture<Decision> internalError(Exchange exchange, String where, Throwable cause) {
         LOG.error("request {} failed in {}", exchange.logId(), where, cause);
         return answered(exchange, Decision.Answer.error(GatewayError.of(ErrorType.INTERNAL, "the gateway failed to process the request")));
     }
@@ -187,6 +188,7 @@ public final class Gateway {
             UpstreamTarget target = registry.target(provider, match.rest(), match.rawQuery(), settings, extra);
             plan = planner.forProviderPath(route, target, body, cfAig, extra);
         }
+        plan = KeyScope.apply(plan, request.method(), request.headers());
         Exchange exchange = new Exchange(request.method(), match, cfAig, request.headers(), body, request.hostConsumer(), plan);
         inFlight.enter();
         exchange.onCompleted(inFlight::leave);
@@ -213,19 +215,21 @@ public final class Gateway {
             return CompletableFuture.completedFuture(new Decision.Forward(exchange));
         }
         return steps.get(index).beforeDispatch().thenCompose(verdict -> verdict instanceof Verdict.Answer a
-                ? CompletableFuture.completedFuture(answered(exchange, a.answer()))
+                ? answered(exchange, a.answer())
                 : runSteps(exchange, index + 1));
     }
 
-    /** An answer the gateway gives itself; the exchange is complete once it is decided. */
-    private static Decision answered(Exchange exchange, Decision.Answer answer) {
+    /**
+     * An answer the gateway gives itself; the exchange is complete once it is decided, and the
+     * answer is handed out once the steps that hold it (a durable record) are done.
+     */
+    private static CompletableFuture<Decision> answered(Exchange exchange, Decision.Answer answer) {
         Headers headers = Headers.copyOf(answer.headers()).setAll(exchange.responseHeaders());
         Decision.Answer withHeaders = new Decision.Answer(answer.status(), headers, answer.body(), answer.errorType());
         boolean cached = "HIT".equals(headers.get("cf-aig-cache-status"));
         long elapsed = exchange.elapsedNanos();
-        exchange.complete(new Completion(answer.status(), cached, false, 0, 0, elapsed, elapsed,
-                answer.body().length, null, null, answer.errorType()));
-        return withHeaders;
+        return exchange.complete(new Completion(answer.status(), cached, false, 0, 0, elapsed, elapsed,
+                answer.body().length, null, null, answer.errorType())).thenApply(v -> withHeaders);
     }
 
     /** An error before any exchange exists (no route, bad header): still carries a log id. */

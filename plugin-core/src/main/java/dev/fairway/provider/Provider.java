@@ -27,6 +27,7 @@ import java.util.Map;
  * @param paramDefaults placeholder values used when neither the path nor config gives one (Vertex's region: global)
  * @param modelPath where a translated request's model goes ({@code {publisher}} and {@code {model}} filled from
  *     {@code publisher/model}), or null for the translator's own path
+ * @param keyOperations what a gateway-held key may be used for ({@code key_operations}); other operations need the client's own key
  */
 public record Provider(
         String slug,
@@ -44,7 +45,9 @@ public record Provider(
         String otherPathsBaseUrl,
         Map<String, String> baseUrlWhen,
         Map<String, String> paramDefaults,
-        String modelPath) {
+        String modelPath,
+
+        KeyOperations keyOperations) {
 
     public Provider {
         requireNonNull(slug, "slug");
@@ -56,6 +59,7 @@ public record Provider(
         streamMarkers = List.copyOf(streamMarkers == null ? List.of() : streamMarkers);
         baseUrlWhen = Map.copyOf(baseUrlWhen == null ? Map.of() : baseUrlWhen);
         paramDefaults = Map.copyOf(paramDefaults == null ? Map.of() : paramDefaults);
+        keyOperations = keyOperations == null ? KeyOperations.NONE : keyOperations;
     }
 
     /** Whether the path alone says the answer is streamed (Google's {@code :streamGenerateContent}). */

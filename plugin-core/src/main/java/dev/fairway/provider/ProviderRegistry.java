@@ -43,6 +43,8 @@ public final class ProviderRegistry {
             rows.put(r.provider().slug(), r.provider());
             r.aliases().forEach(a -> aliases.put(a, r.provider()));
         }
+        // Custom providers speak OpenAI's API: the gateway's key serves what OpenAI's row allows.
+        KeyOperations openAiOperations = rows.get("openai").keyOperations();
         for (CustomProvider c : custom) {
             if (rows.containsKey(c.slug()) && !rows.get(c.slug()).custom() || aliases.containsKey(c.slug())) {
                 throw new IllegalArgumentException("custom provider " + c.slug() + " would shadow the built-in one");
@@ -51,7 +53,7 @@ public final class ProviderRegistry {
             // the operator's base URL says exactly where the API lives.
             Provider p = new Provider(c.slug(), stripSlash(c.baseUrl()), AuthStyle.fromConfig(c.auth()),
                     WireFormat.fromConfig(c.format()), c.regions(), List.of(), null, false, null, null, List.of(), true,
-                    null, Map.of(), Map.of(), null);
+                    null, Map.of(), Map.of(), null, openAiOperations);
             rows.put(c.slug(), p);
             // Cloudflare names custom providers custom-{slug} in paths and in /compat models.
             aliases.putIfAbsent("custom-" + c.slug(), p);
@@ -91,6 +93,7 @@ public final class ProviderRegistry {
         List<String> segments = segments(rest);
         Map<String, String> vars = new HashMap<>();
         int used = PathTemplate.bind(provider, segments, vars);
+        requireConfiguredValues(provider, vars, settings.params());
         List<String> remaining = provider.consumeTemplate() ? segments.subList(used, segments.size()) : segments;
         List<String> stripped = stripOptionalPrefix(provider, remaining);
         String otherBase = stripped == remaining && provider.otherPathsBaseUrl() != null && !remaining.isEmpty()
@@ -162,6 +165,23 @@ public final class ProviderRegistry {
             }
         }
         return otherBase != null ? otherBase : provider.baseUrl();
+    }
+
+    /**
+     * A value the operator configured (the Azure resource, the Vertex project) is the one used with the
+     * gateway's key: a path naming another is refused, not followed. The configured value is not
+     * repeated in the answer.
+     */
+    private static void requireConfiguredValues(Provider provider, Map<String, String> fromPath, Map<String, String> configured) {
+        for (Map.Entry<String, String> e : fromPath.entrySet()) {
+            String pinned = configured.get(e.getKey());
+            String given = URLDecoder.decode(e.getValue().replace("+", "%2B"), StandardCharsets.UTF_8);
+            if (pinned != null && !pinned.equals(given)) {
+                throw GatewayError.invalidField(e.getKey(), String.format(
+                        "path {%s}: %s differs from providers.%s.params.%s, which this gateway is configured for (expected: the configured value)",
+                        e.getKey(), shorten(given), provider.slug(), e.getKey()));
+            }
+        }
     }
 
     private static List<String> segments(String rest) {
@@ -248,13 +268,20 @@ public final class ProviderRegistry {
                         r.hasNonNull("other_paths_base_url") ? r.get("other_paths_base_url").asText() : null,
                         texts(r.path("base_url_when")),
                         texts(r.path("param_defaults")),
-                        r.hasNonNull("model_path") ? r.get("model_path").asText() : null),
+                        r.hasNonNull("model_path") ? r.get("model_path").asText() : null,
+                        keyOperations(r.path("key_operations"))),
                         strings(r.path("aliases"))));
             }
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException("providers.json is unreadable", e);
         }
+    }
+
+    private static KeyOperations keyOperations(JsonNode groups) {
+        Map<String, List<String>> spec = new LinkedHashMap<>();
+        groups.fields().forEachRemaining(e -> spec.put(e.getKey(), strings(e.getValue())));
+        return KeyOperations.of(spec);
     }
 
     private static List<String> strings(JsonNode array) {
