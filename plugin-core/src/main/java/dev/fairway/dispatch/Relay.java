@@ -302,7 +302,7 @@ final class Relay {
         if (contentType != null && contentType.startsWith("text/event-stream")) {
             // An SSE client needs an explicit error event: a clean end would pass for a full answer.
             GatewayError e = GatewayError.of(ErrorType.UPSTREAM_UNAVAILABLE, "the provider's stream ended before the answer was complete");
-            response.end(Buffer.buffer("event: error\ndata: ").appendBytes(e.toJson()).appendString("\n\n"));
+            response.end(Buffer.buffer("event: error\ndata: ").appendBytes(e.toJson(exchange.route().errors())).appendString("\n\n"));
         } else {
             response.reset();
         }
@@ -332,7 +332,7 @@ final class Relay {
         }
         finished = true;
         status = error.status();
-        byte[] body = error.toJson();
+        byte[] body = error.toJson(exchange.route().errors());
         response.setStatusCode(status).putHeader("content-type", "application/json");
         exchange.responseHeaders().forEach((n, v) -> response.headers().add(n, v));
         response.headers().set("cf-aig-step", Integer.toString(current.step()));

@@ -1,5 +1,6 @@
 package dev.fairway.guardrail;
 
+import dev.fairway.error.CloudflareCode;
 import dev.fairway.error.ErrorType;
 import dev.fairway.error.GatewayError;
 import dev.fairway.pipeline.Exchange;
@@ -40,7 +41,7 @@ public final class GuardrailStage implements Stage {
         if (blocking != null) {
             LOG.debug("request {} on route {} blocked by guardrail {}", exchange.logId(), exchange.route().name(), blocking.name());
             throw GatewayError.of(ErrorType.INVALID_REQUEST, "request body: refused by guardrail %s", blocking.name())
-                    .with("detector", blocking.name());
+                    .with("detector", blocking.name()).as(CloudflareCode.REQUEST_BLOCKED_BY_DLP);
         }
         return Step.NONE;
     }

@@ -7,6 +7,7 @@ import dev.fairway.config.GatewayConfig;
 import dev.fairway.config.Problems;
 import dev.fairway.config.ProviderSettings;
 import dev.fairway.config.RouteConfig;
+import dev.fairway.error.ErrorFormat;
 import dev.fairway.error.ErrorType;
 import dev.fairway.error.GatewayError;
 import dev.fairway.headers.CfAigHeaderParser;
@@ -74,7 +75,7 @@ public final class Gateway {
         try {
             match = routes.match(request.target());
         } catch (GatewayError e) {
-            return CompletableFuture.completedFuture(errorAnswer(e));
+            return CompletableFuture.completedFuture(errorAnswer(e, ErrorFormat.FAIRWAY));
         }
         return decide(request, match);
     }
@@ -88,7 +89,7 @@ public final class Gateway {
         try {
             match = new RouteTable(List.of(route)).match(request.target());
         } catch (GatewayError e) {
-            return CompletableFuture.completedFuture(errorAnswer(e));
+            return CompletableFuture.completedFuture(errorAnswer(e, route.errors()));
         }
         return decide(request, match);
     }
@@ -98,7 +99,7 @@ public final class Gateway {
         try {
             exchange = open(request, match);
         } catch (GatewayError e) {
-            return CompletableFuture.completedFuture(errorAnswer(e));
+            return CompletableFuture.completedFuture(errorAnswer(e, match.route().errors()));
         }
         for (int i = 0; i < stages.size(); i++) {
             Stage stage = stages.get(i);
@@ -183,9 +184,10 @@ public final class Gateway {
     }
 
     /** An answer the gateway gives itself; the exchange is complete once it is decided. */
-    private static Decision answered(Exchange exchange, Decision.Answer answer) {
+    private static Decision answered(Exchange exchange, Decision.Answer gatewayWorded) {
+        Decision.Answer answer = gatewayWorded.in(exchange.route().errors());
         Headers headers = Headers.copyOf(answer.headers()).setAll(exchange.responseHeaders());
-        Decision.Answer withHeaders = new Decision.Answer(answer.status(), headers, answer.body(), answer.errorType());
+        Decision.Answer withHeaders = new Decision.Answer(answer.status(), headers, answer.body(), answer.errorType(), answer.gatewayError());
         boolean cached = "HIT".equals(headers.get("cf-aig-cache-status"));
         long elapsed = exchange.elapsedNanos();
         exchange.complete(new Completion(answer.status(), cached, false, 0, 0, elapsed, elapsed,
@@ -194,8 +196,8 @@ public final class Gateway {
     }
 
     /** An error before any exchange exists (no route, bad header): still carries a log id. */
-    private static Decision errorAnswer(GatewayError e) {
-        Decision.Answer a = Decision.Answer.error(e);
+    private static Decision errorAnswer(GatewayError e, ErrorFormat format) {
+        Decision.Answer a = Decision.Answer.error(e).in(format);
         a.headers().set("cf-aig-log-id", Ids.logId());
         return a;
     }
