@@ -222,6 +222,17 @@ public final class Exchange {
     }
 
     /** Ends the exchange; later calls are ignored, so racing end paths (cancel vs. end) are safe. */
+    /** The filter of the (at most one) step that filters answers, or null when the answer goes as it is. */
+    public ResponseFilter responseFilter(int status, String contentType) {
+        for (Step s : steps) {
+            ResponseFilter f = s.responseFilter(status, contentType);
+            if (f != null) {
+                return f;
+            }
+        }
+        return null;
+    }
+
     public void complete(Completion completion) {
         requireNonNull(completion, "completion");
         if (!completed.compareAndSet(false, true)) {

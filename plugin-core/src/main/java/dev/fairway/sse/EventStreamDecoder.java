@@ -22,8 +22,8 @@ public final class EventStreamDecoder {
     private static final int PRELUDE = 12;
     private static final int MIN_MESSAGE = PRELUDE + 4;
 
-    /** One decoded message: its string-valued headers ({@code :event-type}, ...) and payload. */
-    public record Message(Map<String, String> headers, byte[] payload) {
+    /** One decoded message: its string-valued headers ({@code :event-type}, ...), payload and framed length in bytes. */
+    public record Message(Map<String, String> headers, byte[] payload, int length) {
         public String header(String name) {
             return headers.get(name);
         }
@@ -122,7 +122,7 @@ public final class EventStreamDecoder {
         }
         byte[] payload = new byte[expected - 4 - headersEnd];
         System.arraycopy(buffer, headersEnd, payload, 0, payload.length);
-        return new Message(Map.copyOf(headers), payload);
+        return new Message(Map.copyOf(headers), payload, expected);
     }
 
     /** Reads one header value: strings are kept, the other types skipped (Bedrock sends only strings). */
