@@ -122,7 +122,8 @@ class AccessControlEndToEndTest {
     void guardrailsFlagOrBlock() throws Exception {
         HttpResponse<String> flagged = post("/ai/openai/v1/chat/completions", TOKEN, "gpt-4.1-mini", "Reply to jane@example.ch");
         assertThat(flagged.statusCode()).isEqualTo(200);
-        assertThat(flagged.headers().firstValue("cf-aig-dlp")).contains("{\"action\":\"FLAG\",\"check\":\"REQUEST\",\"findings\":[\"email\"]}");
+        assertThat(flagged.headers().firstValue("cf-aig-dlp")).contains("{\"action\":\"FLAG\",\"findings\":[{\"profile\":{\"context\":{},\"entry_ids\":[\"email\"],"
+                + "\"profile_id\":\"email\"},\"policy_ids\":[\"email\"],\"check\":\"REQUEST\"}]}");
         assertThat(upstream.received()).hasSize(1);
 
         HttpResponse<String> blocked = post("/ai/openai/v1/chat/completions", TOKEN, "gpt-4.1-mini", "My card is 4111 1111 1111 1111");

@@ -16,7 +16,7 @@ final class ConfigOverlay {
     /** Where each provider's API lives on the mock: the mock matches on path suffixes. */
     private static final Map<String, String> DEMO_PATHS = Map.ofEntries(
             Map.entry("openai", "/v1"), Map.entry("anthropic", ""), Map.entry("google-ai-studio", ""),
-            Map.entry("mistral", "/v1"), Map.entry("groq", "/openai/v1"), Map.entry("deepseek", ""),
+            Map.entry("mistral", "/mistral/v1"), Map.entry("groq", "/openai/v1"), Map.entry("deepseek", ""),
             Map.entry("cohere", ""), Map.entry("perplexity-ai", ""), Map.entry("openrouter", "/api/v1"),
             Map.entry("grok", "/v1"), Map.entry("cerebras", "/v1"), Map.entry("huggingface", ""),
             Map.entry("azure-openai", "/openai/deployments/{deployment}"), Map.entry("aws-bedrock", ""));

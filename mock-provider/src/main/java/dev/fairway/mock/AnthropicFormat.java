@@ -48,26 +48,46 @@ final class AnthropicFormat implements StreamingFormat {
         return m;
     }
 
+    /** One stream event: its name, its data, and whether it carries answer text. */
+    record Event(String name, ObjectNode data, boolean content) {}
+
     @Override
     public List<Frame> stream(Exchange ex) {
         List<Frame> frames = new ArrayList<>();
+        for (Event e : events(ex, true)) {
+            frames.add(event(e.name(), e.data(), e.content()));
+        }
+        return frames;
+    }
+
+    /**
+     * The events of a streamed answer, in order; Bedrock's invoke stream wraps the same ones.
+     *
+     * @param ping whether to send Anthropic's keep-alive ping (Bedrock does not relay it)
+     */
+    static List<Event> events(Exchange ex, boolean ping) {
+        List<Event> frames = new ArrayList<>();
         ObjectNode start = opening(ex);
         start.putArray("content");
         start.putNull("stop_reason");
         start.putNull("stop_sequence");
         // Anthropic reports a token or so of output at the start; message_delta carries the total.
         start.set("usage", usage(ex.answer(), 1));
-        frames.add(event("message_start", Json.object().put("type", "message_start").set("message", start), false));
+        ObjectNode messageStart = Json.object().put("type", "message_start");
+        messageStart.set("message", start);
+        frames.add(new Event("message_start", messageStart, false));
         ObjectNode blockStart = Json.object().put("type", "content_block_start").put("index", 0);
         blockStart.putObject("content_block").put("type", "text").put("text", "");
-        frames.add(event("content_block_start", blockStart, false));
-        frames.add(event("ping", Json.object().put("type", "ping"), false));
+        frames.add(new Event("content_block_start", blockStart, false));
+        if (ping) {
+            frames.add(new Event("ping", Json.object().put("type", "ping"), false));
+        }
         for (String chunk : ex.answer().chunks()) {
             ObjectNode delta = Json.object().put("type", "content_block_delta").put("index", 0);
             delta.putObject("delta").put("type", "text_delta").put("text", chunk);
-            frames.add(event("content_block_delta", delta, true));
+            frames.add(new Event("content_block_delta", delta, true));
         }
-        frames.add(event("content_block_stop", Json.object().put("type", "content_block_stop").put("index", 0), false));
+        frames.add(new Event("content_block_stop", Json.object().put("type", "content_block_stop").put("index", 0), false));
         ObjectNode messageDelta = Json.object().put("type", "message_delta");
         messageDelta.putObject("delta").put("stop_reason", "end_turn").putNull("stop_sequence");
         messageDelta.putObject("usage")
@@ -75,8 +95,8 @@ final class AnthropicFormat implements StreamingFormat {
                 .put("cache_creation_input_tokens", 0)
                 .put("cache_read_input_tokens", ex.answer().cachedTokens())
                 .put("output_tokens", ex.answer().outputTokens());
-        frames.add(event("message_delta", messageDelta, false));
-        frames.add(event("message_stop", Json.object().put("type", "message_stop"), false));
+        frames.add(new Event("message_delta", messageDelta, false));
+        frames.add(new Event("message_stop", Json.object().put("type", "message_stop"), false));
         return frames;
     }
 

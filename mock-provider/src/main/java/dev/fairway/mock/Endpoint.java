@@ -3,6 +3,7 @@ package dev.fairway.mock;
 /** The provider operations the mock answers, each with its HTTP method and wire format. */
 enum Endpoint {
     OPENAI_CHAT("POST", new OpenAiChatFormat()),
+    MISTRAL_CHAT("POST", new MistralChatFormat()),
     OPENAI_RESPONSES("POST", new OpenAiResponsesFormat()),
     OPENAI_EMBEDDINGS("POST", new EmbeddingsFormat()),
     ANTHROPIC_MESSAGES("POST", new AnthropicFormat()),
@@ -11,6 +12,8 @@ enum Endpoint {
     COHERE_CHAT("POST", new CohereFormat()),
     BEDROCK_INVOKE("POST", new BedrockInvokeFormat()),
     BEDROCK_CONVERSE("POST", new BedrockConverseFormat()),
+    BEDROCK_INVOKE_STREAM("POST", new BedrockInvokeStreamFormat()),
+    BEDROCK_CONVERSE_STREAM("POST", new BedrockConverseStreamFormat()),
     MODEL_LIST("GET", new ModelListFormat());
 
     private final String method;

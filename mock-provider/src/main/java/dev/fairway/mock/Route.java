@@ -38,11 +38,18 @@ record Route(Endpoint endpoint, String pathModel) {
         if (bedrock == null) {
             bedrock = modelInPath(p, "/model/", "/converse", Endpoint.BEDROCK_CONVERSE);
         }
+        if (bedrock == null) {
+            bedrock = modelInPath(p, "/model/", "/invoke-with-response-stream", Endpoint.BEDROCK_INVOKE_STREAM);
+        }
+        if (bedrock == null) {
+            bedrock = modelInPath(p, "/model/", "/converse-stream", Endpoint.BEDROCK_CONVERSE_STREAM);
+        }
         if (bedrock != null) {
             return bedrock;
         }
         if (p.endsWith("/chat/completions")) {
-            return new Route(Endpoint.OPENAI_CHAT, null);
+            // Mistral's dialect is told by the path: point a client's Mistral base URL at <mock>/mistral/v1.
+            return new Route(p.contains("/mistral/") ? Endpoint.MISTRAL_CHAT : Endpoint.OPENAI_CHAT, null);
         }
         if (p.endsWith("/responses")) {
             return new Route(Endpoint.OPENAI_RESPONSES, null);

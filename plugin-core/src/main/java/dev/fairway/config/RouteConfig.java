@@ -1,6 +1,7 @@
 package dev.fairway.config;
 
 import dev.fairway.auth.AuthSettings;
+import dev.fairway.error.ErrorFormat;
 import dev.fairway.plan.FallbackSettings;
 import dev.fairway.retry.BreakerSettings;
 import dev.fairway.retry.RetrySettings;
@@ -37,7 +38,8 @@ public record RouteConfig(
         @Doc(value = "Retries of each upstream target before the client gets a byte.", defaultValue = "{max_attempts: 1}") RetrySettings retry,
         @Doc(value = "Targets tried in order when the requested one fails (other providers or models).", defaultValue = "{targets: []}") FallbackSettings fallback,
         @Doc(value = "Circuit breaker per target: a failing target is skipped for a cool-down, then probed.", defaultValue = "{enabled: true}") BreakerSettings circuitBreaker,
-        @Doc("Exact response cache of this route; off unless enabled.") CacheSettings cache)
+        @Doc("Exact response cache of this route; off unless enabled.") CacheSettings cache,
+        @Doc(value = "How errors the gateway answers itself are worded: fairway ({\"error\":{\"type\":...,\"message\":...}}, naming the header or field at fault) or cloudflare (Cloudflare AI Gateway's {\"success\":false,\"result\":[],\"messages\":[],\"error\":[{\"code\":2009,\"message\":\"Unauthorized\"}]} with its codes). The status code is the same either way; provider errors pass through unchanged.", defaultValue = "fairway") ErrorFormat errors)
         implements Validatable {
 
     public static final long DEFAULT_MAX_BODY = 10L * 1024 * 1024;
@@ -57,6 +59,7 @@ public record RouteConfig(
         fallback = Objects.requireNonNullElseGet(fallback, FallbackSettings::none);
         circuitBreaker = Objects.requireNonNullElseGet(circuitBreaker, BreakerSettings::defaults);
         cache = Objects.requireNonNullElseGet(cache, CacheSettings::defaults);
+        errors = Objects.requireNonNullElse(errors, ErrorFormat.FAIRWAY);
     }
 
     /** The provider settings this route uses for {@code slug}, layered over the process-wide ones. */

@@ -6,6 +6,7 @@ import dev.fairway.http.Headers;
 import dev.fairway.http.HopByHop;
 import dev.fairway.pipeline.Completion;
 import dev.fairway.pipeline.Exchange;
+import dev.fairway.pipeline.ResponseFilter;
 import dev.fairway.pipeline.ResponseObserver;
 import dev.fairway.pipeline.UpstreamRequest;
 import dev.fairway.pipeline.Usage;
@@ -41,6 +42,7 @@ final class Relay {
     private final HttpServerResponse response;
     private final DispatchPlan plan;
     private ResponseObserver observer;
+    private ResponseFilter filter;
     private int index;
     private int attempt;
     private int attempts;
@@ -257,7 +259,10 @@ final class Relay {
         Headers headers = new Headers();
         up.headers().forEach(e -> headers.add(e.getKey(), e.getValue()));
         meter.onHeaders(status, headers);
-        ResponseTransform transform = Translation.transform(current, exchange, status, headers, meter.transform());
+        ResponseTransform translated = Translation.transform(current, exchange, status, headers, meter.transform());
+        String clientType = Translation.contentType(current, status, headers).orElse(headers.get("content-type"));
+        filter = exchange.responseFilter(status, clientType == null ? "" : clientType);
+        ResponseTransform transform = filter == null ? translated : Transforms.filtered(translated, filter);
         observer = exchange.observer();
         observer.onHeaders(status, headers);
         response.setStatusCode(status);
@@ -329,6 +334,7 @@ final class Relay {
                     send(tail);
                 }
                 observer.onEnd(true);
+                beforeHead();
                 response.end();
                 complete(false, null);
                 return;
@@ -340,6 +346,7 @@ final class Relay {
                 last.appendBuffer(tail);
             }
             observer.onEnd(true);
+            beforeHead();
             endWhenRecorded(complete(false, null), last);
         });
     }
@@ -350,6 +357,7 @@ final class Relay {
     }
 
     private void observe(Buffer out) {
+        beforeHead();
         bytes += out.length();
         observer.onChunk(((BufferInternal) out).getByteBuf().nioBuffer());
     }
@@ -368,9 +376,29 @@ final class Relay {
         }));
     }
 
-    /** The upstream failed after the client got the first byte: nothing can be retried. */
+    /** A filter's last word on the head (a guardrail's cf-aig-dlp), while it can still be said. */
+    private void beforeHead() {
+        if (filter != null && !response.headWritten()) {
+            filter.beforeHead(response.headers()::set);
+        }
+    }
+
+    /**
+     * The upstream failed, or a transform or filter refused the answer, part-way: nothing can be
+     * retried. A refusal before the client got a byte is answered as the error it is.
+     */
     private void cutMidStream(Throwable cause) {
         if (finished) {
+            return;
+        }
+        GatewayError refusal = cause instanceof GatewayError e ? e : null;
+        if (refusal != null && !response.headWritten()) {
+            meter.onEnd(false);
+            observer.onEnd(false);
+            headersSent = false;
+            // The provider's head was never sent: the client gets the refusal's own.
+            response.headers().clear();
+            answerError(refusal);
             return;
         }
         finished = true;
@@ -384,12 +412,13 @@ final class Relay {
         }
         if (contentType != null && contentType.startsWith("text/event-stream")) {
             // An SSE client needs an explicit error event: a clean end would pass for a full answer.
-            GatewayError e = GatewayError.of(ErrorType.UPSTREAM_UNAVAILABLE, "the provider's stream ended before the answer was complete");
-            response.end(Buffer.buffer("event: error\ndata: ").appendBytes(e.toJson()).appendString("\n\n"));
+            GatewayError e = refusal != null ? refusal
+                    : GatewayError.of(ErrorType.UPSTREAM_UNAVAILABLE, "the provider's stream ended before the answer was complete");
+            response.end(Buffer.buffer("event: error\ndata: ").appendBytes(e.toJson(exchange.route().errors())).appendString("\n\n"));
         } else {
             response.reset();
         }
-        complete(true, ErrorType.UPSTREAM_UNAVAILABLE.wireName());
+        complete(true, (refusal != null ? refusal.type() : ErrorType.UPSTREAM_UNAVAILABLE).wireName());
     }
 
     private void clientGone() {
@@ -415,7 +444,7 @@ final class Relay {
         }
         finished = true;
         status = error.status();
-        byte[] body = error.toJson();
+        byte[] body = error.toJson(exchange.route().errors());
         response.setStatusCode(status).putHeader("content-type", "application/json");
         exchange.responseHeaders().forEach((n, v) -> response.headers().add(n, v));
         response.headers().set("cf-aig-step", Integer.toString(current.step()));

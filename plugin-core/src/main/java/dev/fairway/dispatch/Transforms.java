@@ -2,6 +2,7 @@ package dev.fairway.dispatch;
 
 import dev.fairway.error.ErrorType;
 import dev.fairway.error.GatewayError;
+import dev.fairway.pipeline.ResponseFilter;
 import dev.fairway.translate.StreamTranslator;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -13,6 +14,27 @@ final class Transforms {
     static final int MAX_BUFFERED = 32 * 1024 * 1024;
 
     private Transforms() {}
+
+    /** {@code first}, then {@code filter} over what it lets through: a filter sees what the client would get. */
+    static ResponseTransform filtered(ResponseTransform first, ResponseFilter filter) {
+        return new ResponseTransform() {
+            @Override
+            public ByteBuffer apply(ByteBuffer chunk) {
+                return filter.apply(first.apply(chunk));
+            }
+
+            @Override
+            public ByteBuffer finish() {
+                ByteBuffer tail = filter.apply(first.finish());
+                ByteBuffer rest = filter.finish();
+                if (!tail.hasRemaining()) {
+                    return rest;
+                }
+                ByteBuffer both = ByteBuffer.allocate(tail.remaining() + rest.remaining());
+                return both.put(tail).put(rest).flip();
+            }
+        };
+    }
 
     /** A streamed answer, translated event by event as it arrives. */
     static ResponseTransform stream(StreamTranslator translator) {

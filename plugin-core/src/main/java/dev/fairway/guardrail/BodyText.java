@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Predicate;
 
 /**
- * The text of a request body, one piece at a time: each JSON string value of a JSON body (keys,
+ * The text of a request (or answer) body, one piece at a time: each JSON string value of a JSON body (keys,
  * numbers and structure carry no prose), or the whole body decoded as UTF-8 otherwise.
  */
 final class BodyText {
@@ -24,14 +24,19 @@ final class BodyText {
      * Hands each piece of text to {@code visitor} until it returns false.
      */
     static void visit(RequestBody body, Predicate<CharSequence> visitor) {
-        if (body.size() == 0) {
+        visit(body.bytes(), body.json(), visitor);
+    }
+
+    /** As {@link #visit(RequestBody, Predicate)}, for any body: an answer, say. */
+    static void visit(byte[] bytes, boolean json, Predicate<CharSequence> visitor) {
+        if (bytes.length == 0) {
             return;
         }
-        if (!body.json()) {
-            visitor.test(new String(body.bytes(), StandardCharsets.UTF_8));
+        if (!json) {
+            visitor.test(new String(bytes, StandardCharsets.UTF_8));
             return;
         }
-        try (JsonParser p = JSON.createParser(body.bytes())) {
+        try (JsonParser p = JSON.createParser(bytes)) {
             JsonToken t;
             while ((t = p.nextToken()) != null) {
                 if (t == JsonToken.VALUE_STRING) {
@@ -45,7 +50,7 @@ final class BodyText {
         } catch (IOException e) {
             // The body was parsed once already (RequestBody.scan); should this pass still fail, scan
             // it whole rather than let unparsed text through unchecked.
-            visitor.test(new String(body.bytes(), StandardCharsets.UTF_8));
+            visitor.test(new String(bytes, StandardCharsets.UTF_8));
         }
     }
 }

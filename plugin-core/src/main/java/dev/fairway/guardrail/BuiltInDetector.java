@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * most digit runs that look like an IBAN, a card or an AHV number fail it.
  */
 enum BuiltInDetector implements Finder {
-    EMAIL("email") {
+    EMAIL("email", 537) {
         private static final Pattern P = Pattern.compile(
                 "(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,6}\\.[A-Za-z]{2,24}(?![A-Za-z0-9-])");
 
@@ -19,7 +19,7 @@ enum BuiltInDetector implements Finder {
             return indexOf(text, '@') >= 0 && P.matcher(text).find();
         }
     },
-    PHONE("phone") {
+    PHONE("phone", 26) {
         // International (+41 44 668 18 00, 0041 44 ...), North American ((555) 123-4567) and Swiss
         // national (044 668 18 00) forms. Bare digit runs are not phone numbers here: too many IDs look alike.
         private static final Pattern INTERNATIONAL = Pattern.compile("(?<![A-Za-z0-9+])(?:\\+|00)[1-9][0-9 ().\\-]{6,22}[0-9](?![0-9])");
@@ -41,7 +41,7 @@ enum BuiltInDetector implements Finder {
             return NATIONAL.matcher(text).find();
         }
     },
-    IBAN("iban") {
+    IBAN("iban", 64) {
         private static final Pattern START = Pattern.compile("(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}(?=[ ]?[A-Z0-9])");
 
         @Override
@@ -59,7 +59,7 @@ enum BuiltInDetector implements Finder {
             return false;
         }
     },
-    CREDIT_CARD("credit_card") {
+    CREDIT_CARD("credit_card", 37) {
         private static final Pattern P = Pattern.compile("(?<![0-9])[3-6](?:[ -]?[0-9]){12,18}(?![0-9])");
 
         @Override
@@ -67,7 +67,7 @@ enum BuiltInDetector implements Finder {
             return anyChecked(P, text, Checksums::luhnValid);
         }
     },
-    SWISS_AHV("swiss_ahv") {
+    SWISS_AHV("swiss_ahv", 16) {
         private static final Pattern P = Pattern.compile("(?<![0-9])756\\.?[0-9]{4}\\.?[0-9]{4}\\.?[0-9]{2}(?![0-9])");
 
         @Override
@@ -77,9 +77,21 @@ enum BuiltInDetector implements Finder {
     };
 
     private final String configName;
+    private final int maxSpan;
 
-    BuiltInDetector(String configName) {
+    /**
+     * @param longestMatch the most characters one match can span, from its pattern's bounds (an email:
+     *     64 + 1 + 63 + 6 x 64 + 1 + 24; an IBAN: 34 characters and up to 30 single spaces)
+     */
+    BuiltInDetector(String configName, int longestMatch) {
         this.configName = configName;
+        // One character either side: the patterns look at it to find where an identifier ends.
+        this.maxSpan = longestMatch + 2;
+    }
+
+    /** The most characters of text a finding can depend on: what a checked stream holds back. */
+    int maxSpan() {
+        return maxSpan;
     }
 
     /** The name written in config and reported in findings. */

@@ -3,15 +3,18 @@ package dev.fairway.guardrail;
 import dev.fairway.config.Doc;
 import dev.fairway.config.Problems;
 import dev.fairway.config.Validatable;
+import java.util.List;
 
 @Doc("A built-in detector and what to do when it finds something.")
 public record DetectorRule(
         @Doc("The detector: email, phone, iban (mod-97 checked), credit_card (Luhn checked) or swiss_ahv (756.xxxx.xxxx.xx, EAN-13 checked).") String detector,
-        @Doc(value = "flag (let the request through and record the finding in cf-aig-dlp) or block (answer 400 naming the detector).", defaultValue = "flag") String action)
+        @Doc(value = "flag (let the request through and record the finding in cf-aig-dlp) or block (answer 400 naming the detector, or end the answer with an error).", defaultValue = "flag") String action,
+        @Doc(value = "What to check, as Cloudflare's DLP policies do: request (the prompt, before it leaves the gateway), response (the answer, streams included: a stream is held back only by the longest text a match can span, and a block ends it with an error event), or both.", defaultValue = "[request]") List<String> check)
         implements Validatable {
 
     public DetectorRule {
         action = action == null ? "flag" : action;
+        check = GuardrailSettings.checks(check);
     }
 
     @Override
@@ -19,5 +22,6 @@ public record DetectorRule(
         problems.require(detector != null && BuiltInDetector.byName(detector) != null, "detector",
                 "%s (expected: one of %s)", detector, BuiltInDetector.names());
         GuardrailSettings.checkAction(action, problems);
+        GuardrailSettings.checkChecks(check, problems);
     }
 }

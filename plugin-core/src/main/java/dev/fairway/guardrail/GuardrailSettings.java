@@ -9,7 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-@Doc("Request guardrails: detectors run over the text of the request body before it leaves the gateway.")
+@Doc("Guardrails (Cloudflare's DLP): detectors run over the text of the request before it leaves the gateway and, where a rule says so, over the answer on its way back.")
 public record GuardrailSettings(
         @Doc(value = "Built-in detectors to run, each with its action.", defaultValue = "[]") List<DetectorRule> detectors,
         @Doc(value = "Custom regular-expression rules, each with its action.", defaultValue = "[]") List<CustomRule> custom)
@@ -58,6 +58,23 @@ public record GuardrailSettings(
                 problems.at("custom", i).add("name", "%s is already used by another guardrail", c.name());
             }
         }
+    }
+
+    static final String REQUEST = "request";
+    static final String RESPONSE = "response";
+
+    /** A rule's checks as written, or the default (the request only). */
+    static List<String> checks(List<String> check) {
+        return check == null ? List.of(REQUEST) : Collections.unmodifiableList(new ArrayList<>(check));
+    }
+
+    static void checkChecks(List<String> check, Problems problems) {
+        problems.require(!check.isEmpty(), "check", "[] (expected: request, response or both)");
+        for (int i = 0; i < check.size(); i++) {
+            String c = check.get(i);
+            problems.require(REQUEST.equals(c) || RESPONSE.equals(c), "check[" + i + "]", "%s (expected: request or response)", c);
+        }
+        problems.require(check.stream().distinct().count() == check.size(), "check", "%s lists a value twice", check);
     }
 
     static void checkAction(String action, Problems problems) {

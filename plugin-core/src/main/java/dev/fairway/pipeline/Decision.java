@@ -2,26 +2,31 @@ package dev.fairway.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.fairway.error.ErrorFormat;
 import dev.fairway.error.GatewayError;
 import dev.fairway.http.Headers;
 
 /** What the core decided for a request: answer it now, or forward it upstream through the dispatcher. */
 public sealed interface Decision {
 
-    /** Answer the client now with this response; the host sends it as is. */
     /**
      * Answer the client now with this response; the host sends it as is.
      *
      * @param errorType the gateway error's wire name when this answers an error ({@code rate_limited}), else null
+     * @param gatewayError the error this answers, kept so the route can word it its way ({@link #in}), else null
      */
-    record Answer(int status, Headers headers, byte[] body, String errorType) implements Decision {
+    record Answer(int status, Headers headers, byte[] body, String errorType, GatewayError gatewayError) implements Decision {
         public Answer {
             requireNonNull(headers, "headers");
             requireNonNull(body, "body");
         }
 
+        public Answer(int status, Headers headers, byte[] body, String errorType) {
+            this(status, headers, body, errorType, null);
+        }
+
         public Answer(int status, Headers headers, byte[] body) {
-            this(status, headers, body, null);
+            this(status, headers, body, null, null);
         }
 
         public static Answer json(int status, byte[] body) {
@@ -29,7 +34,15 @@ public sealed interface Decision {
         }
 
         public static Answer error(GatewayError error) {
-            return new Answer(error.status(), Headers.of("content-type", "application/json"), error.toJson(), error.type().wireName());
+            return new Answer(error.status(), Headers.of("content-type", "application/json"), error.toJson(), error.type().wireName(), error);
+        }
+
+        /** This answer with a gateway error's body in {@code format}; anything else as it is. */
+        public Answer in(ErrorFormat format) {
+            if (gatewayError == null || format == ErrorFormat.FAIRWAY) {
+                return this;
+            }
+            return new Answer(status, headers, gatewayError.toJson(format), errorType, gatewayError);
         }
     }
 

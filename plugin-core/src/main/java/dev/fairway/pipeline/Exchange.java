@@ -226,6 +226,17 @@ public final class Exchange {
         };
     }
 
+    /** The filter of the (at most one) step that filters answers, or null when the answer goes as it is. */
+    public ResponseFilter responseFilter(int status, String contentType) {
+        for (Step s : steps) {
+            ResponseFilter f = s.responseFilter(status, contentType);
+            if (f != null) {
+                return f;
+            }
+        }
+        return null;
+    }
+
     /**
      * Ends the exchange; later calls are ignored, so racing end paths (cancel vs. end) are safe.
      *

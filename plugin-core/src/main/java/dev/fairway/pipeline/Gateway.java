@@ -7,6 +7,7 @@ import dev.fairway.config.GatewayConfig;
 import dev.fairway.config.Problems;
 import dev.fairway.config.ProviderSettings;
 import dev.fairway.config.RouteConfig;
+import dev.fairway.error.ErrorFormat;
 import dev.fairway.error.ErrorType;
 import dev.fairway.error.GatewayError;
 import dev.fairway.headers.CfAigHeaderParser;
@@ -99,7 +100,7 @@ public final class Gateway {
         try {
             match = routing.routes().match(request.target(), request.headers().get("cf-aig-gateway-id"));
         } catch (GatewayError e) {
-            return CompletableFuture.completedFuture(errorAnswer(e));
+            return CompletableFuture.completedFuture(errorAnswer(e, ErrorFormat.FAIRWAY));
         }
         return decide(request, match);
     }
@@ -113,7 +114,7 @@ public final class Gateway {
         try {
             match = RouteTable.forHostRoute(route).match(request.target(), request.headers().get("cf-aig-gateway-id"));
         } catch (GatewayError e) {
-            return CompletableFuture.completedFuture(errorAnswer(e));
+            return CompletableFuture.completedFuture(errorAnswer(e, route.errors()));
         }
         return decide(request, match);
     }
@@ -123,7 +124,7 @@ public final class Gateway {
         try {
             exchange = open(request, match);
         } catch (GatewayError e) {
-            return CompletableFuture.completedFuture(errorAnswer(e));
+            return CompletableFuture.completedFuture(errorAnswer(e, match.route().errors()));
         }
         for (int i = 0; i < stages.size(); i++) {
             Stage stage = stages.get(i);
@@ -223,9 +224,10 @@ public final class Gateway {
      * An answer the gateway gives itself; the exchange is complete once it is decided, and the
      * answer is handed out once the steps that hold it (a durable record) are done.
      */
-    private static CompletableFuture<Decision> answered(Exchange exchange, Decision.Answer answer) {
+    private static CompletableFuture<Decision> answered(Exchange exchange, Decision.Answer gatewayWorded) {
+        Decision.Answer answer = gatewayWorded.in(exchange.route().errors());
         Headers headers = Headers.copyOf(answer.headers()).setAll(exchange.responseHeaders());
-        Decision.Answer withHeaders = new Decision.Answer(answer.status(), headers, answer.body(), answer.errorType());
+        Decision.Answer withHeaders = new Decision.Answer(answer.status(), headers, answer.body(), answer.errorType(), answer.gatewayError());
         boolean cached = "HIT".equals(headers.get("cf-aig-cache-status"));
         long elapsed = exchange.elapsedNanos();
         return exchange.complete(new Completion(answer.status(), cached, false, 0, 0, elapsed, elapsed,
@@ -233,8 +235,8 @@ public final class Gateway {
     }
 
     /** An error before any exchange exists (no route, bad header): still carries a log id. */
-    private static Decision errorAnswer(GatewayError e) {
-        Decision.Answer a = Decision.Answer.error(e);
+    private static Decision errorAnswer(GatewayError e, ErrorFormat format) {
+        Decision.Answer a = Decision.Answer.error(e).in(format);
         a.headers().set("cf-aig-log-id", Ids.logId());
         return a;
     }

@@ -22,6 +22,15 @@ public interface Step {
         return null;
     }
 
+    /**
+     * The filter the upstream answer passes through on its way to the client, or null (most steps).
+     *
+     * @param contentType the content type the client gets
+     */
+    default ResponseFilter responseFilter(int status, String contentType) {
+        return null;
+    }
+
     /** Called once when the exchange has ended, whether it was answered locally or upstream. */
     default void afterCompletion(Completion completion) {}
 

@@ -69,7 +69,12 @@ class GuardrailStageTest {
         Decision d = chat("/g/openai/v1/chat/completions", "Mail " + EMAIL + " or call +41 44 668 18 00 via build-7.corp.example");
         assertThat(d).isInstanceOf(Decision.Forward.class);
         String dlp = ((Decision.Forward) d).exchange().responseHeaders().get("cf-aig-dlp");
-        assertThat(dlp).isEqualTo("{\"action\":\"FLAG\",\"check\":\"REQUEST\",\"findings\":[\"email\",\"phone\",\"internal-host\"]}");
+        // Cloudflare's cf-aig-dlp shape ("Set up Data Loss Prevention", DLP response header): one finding per
+        // matched policy, each with its profile and the check (REQUEST or RESPONSE) it matched in.
+        assertThat(dlp).isEqualTo("{\"action\":\"FLAG\",\"findings\":["
+                + "{\"profile\":{\"context\":{},\"entry_ids\":[\"email\"],\"profile_id\":\"email\"},\"policy_ids\":[\"email\"],\"check\":\"REQUEST\"},"
+                + "{\"profile\":{\"context\":{},\"entry_ids\":[\"phone\"],\"profile_id\":\"phone\"},\"policy_ids\":[\"phone\"],\"check\":\"REQUEST\"},"
+                + "{\"profile\":{\"context\":{},\"entry_ids\":[\"internal-host\"],\"profile_id\":\"internal-host\"},\"policy_ids\":[\"internal-host\"],\"check\":\"REQUEST\"}]}");
         assertThat(dlp).doesNotContain(EMAIL, "668", "build-7");
     }
 

@@ -82,7 +82,7 @@ class FallbackEndToEndTest {
         assertThat(r.headers().firstValue("cf-aig-step")).hasValue("1");
         assertThat(modelsSeen()).containsExactly("gpt-a", "mistral-small");
         RecordedRequest second = harness.mock().requests().get(1);
-        assertThat(second.path()).isEqualTo("/v1/chat/completions");
+        assertThat(second.path()).isEqualTo("/mistral/v1/chat/completions");
     }
 
     @Test

@@ -64,7 +64,7 @@ public final class GatewayHarness implements AutoCloseable {
                   openai: {base_url: "MOCK/v1", api_key: "sk-test-openai"}
                   anthropic: {base_url: "MOCK", api_key: "sk-test-anthropic"}
                   google-ai-studio: {base_url: "MOCK", api_key: "test-google"}
-                  mistral: {base_url: "MOCK/v1"}
+                  mistral: {base_url: "MOCK/mistral/v1"}
                   cohere: {base_url: "MOCK"}
                   aws-bedrock: {base_url: "MOCK"}
                 """;
