@@ -57,7 +57,8 @@ public final class Planner {
     /** A provider path: the requested target, then the fallback chain in the same API (or translated from OpenAI chat). */
     public DispatchPlan forProviderPath(RouteConfig route, UpstreamTarget requested, RequestBody body, CfAigHeaders cfAig,
                                         Map<String, String> extraVars) {
-        String model = body.model() != null ? body.model() : requested.pathModel();
+        // The path names what is served (an Azure deployment, a Google or Bedrock model); a body's model there is only a hint.
+        String model = served(requested, body.model());
         boolean stream = body.stream() || requested.pathStreams();
         RetryPolicy retry = RetryPolicy.of(route.retry(), cfAig, random);
         List<PlannedTarget> targets = new ArrayList<>();
@@ -84,6 +85,9 @@ public final class Planner {
         }
         Provider provider = registry.require(named.substring(0, slash));
         String model = named.substring(slash + 1);
+        if (PathModel.inPath(provider)) {
+            PathModel.check("model", model);
+        }
         ChatTranslator translator = Translators.fromOpenAiChat(provider.format());
         if (translator == null) {
             throw GatewayError.invalidField("model", String.format("model: %s speaks %s, which /compat cannot translate to (expected: an OpenAI-compatible, Anthropic or Google provider)",
@@ -117,7 +121,7 @@ public final class Planner {
             UpstreamTarget target = registry.target(provider, endpoint, q < 0 ? null : s.endpoint().substring(q + 1),
                     route.providerSettings(provider.slug(), processProviders), extraVars);
             RequestBody query = RequestBody.scan(s.query(), "application/json");
-            String model = query.model() != null ? query.model() : target.pathModel();
+            String model = served(target, query.model());
             PolicyDecision d = policy.check(provider, model);
             if (!d.isAllowed()) {
                 skipped.add("step " + s.index() + " (" + provider.slug() + "/" + model + "): " + d.rule());
@@ -173,11 +177,6 @@ public final class Planner {
                 skipped.add("step " + step + " (" + ft.provider() + "): unknown provider");
                 continue;
             }
-            PolicyDecision d = policy.check(provider, model);
-            if (!d.isAllowed()) {
-                skipped.add("step " + step + " (" + provider.slug() + "/" + model + "): forbidden by policy rule " + d.rule());
-                continue;
-            }
             ProviderSettings settings = route.providerSettings(provider.slug(), processProviders);
             if (ft.apiKey() != null) {
                 settings = new ProviderSettings(ft.apiKey(), settings.baseUrl(), settings.params(), settings.aws());
@@ -186,7 +185,10 @@ public final class Planner {
                 UpstreamTarget t = registry.targetForApiPath(provider, requested.apiPath(), requested.uri().getRawQuery(), settings, extraVars);
                 byte[] renamed = ft.model() != null && body.json() && !ft.model().equals(requestedModel)
                         ? ModelRewrite.withModel(body.bytes(), ft.model()) : null;
-                targets.add(new PlannedTarget(step, t, model, stream, null, renamed, new Headers(), ft.timeoutMs(), retry, breakerKey(t, model)));
+                String served = served(t, model);
+                if (allowed(policy, provider, served, step, skipped)) {
+                    targets.add(new PlannedTarget(step, t, served, stream, null, renamed, new Headers(), ft.timeoutMs(), retry, breakerKey(t, served)));
+                }
                 continue;
             }
             ChatTranslator translator = Translators.fromOpenAiChat(provider.format());
@@ -196,8 +198,24 @@ public final class Planner {
                         + provider.format().name().toLowerCase(java.util.Locale.ROOT));
                 continue;
             }
-            targets.add(translated(step, provider, model, settings, translator, request, ft.timeoutMs(), retry, extraVars));
+            PlannedTarget t = translated(step, provider, model, settings, translator, request, ft.timeoutMs(), retry, extraVars);
+            if (allowed(policy, provider, t.model(), step, skipped)) {
+                targets.add(t);
+            }
         }
+    }
+
+    private static boolean allowed(Policy policy, Provider provider, String model, int step, List<String> skipped) {
+        PolicyDecision d = policy.check(provider, model);
+        if (!d.isAllowed()) {
+            skipped.add("step " + step + " (" + provider.slug() + "/" + model + "): forbidden by policy rule " + d.rule());
+        }
+        return d.isAllowed();
+    }
+
+    /** The model {@code t} really serves: the one its path names when it names one, else the body's. */
+    private static String served(UpstreamTarget t, String bodyModel) {
+        return t.pathModel() != null ? t.pathModel() : bodyModel;
     }
 
     private PlannedTarget translated(int step, Provider provider, String model, ProviderSettings settings, ChatTranslator translator,
@@ -207,7 +225,8 @@ public final class Planner {
         UpstreamTarget t = registry.targetForApiPath(provider, q < 0 ? call.path() : call.path().substring(0, q),
                 q < 0 ? null : call.path().substring(q + 1), settings, extraVars);
         Headers headers = Headers.fromMap(call.headers());
-        return new PlannedTarget(step, t, model, call.stream(), translator, call.body(), headers, timeoutMs, retry, breakerKey(t, model));
+        String served = served(t, model);
+        return new PlannedTarget(step, t, served, call.stream(), translator, call.body(), headers, timeoutMs, retry, breakerKey(t, served));
     }
 
     private static DispatchPlan plan(RouteConfig route, List<PlannedTarget> targets, List<String> skipped) {
