@@ -68,6 +68,18 @@ public final class Gateway {
         return stages;
     }
 
+    /**
+     * The body limit of the route that serves {@code rawTarget} ({@code max_body_bytes}), or -1 when
+     * no route does: the standalone server enforces it while reading, before the whole body is in.
+     */
+    public long bodyLimit(String rawTarget) {
+        try {
+            return routes.match(rawTarget).route().maxBodyBytes();
+        } catch (GatewayError e) {
+            return -1;
+        }
+    }
+
     /** Decides a request on the process's own routes (the standalone gateway). */
     public CompletableFuture<Decision> decide(GatewayRequest request) {
         RouteMatch match;

@@ -35,11 +35,13 @@ public final class GatewayServer implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final Mode mode;
     private final HttpServer server;
+    private final BodyBudget bodies;
 
     private GatewayServer(Vertx vertx, Gateway gateway, Dispatcher dispatcher, Mode mode) {
         this.gateway = requireNonNull(gateway, "gateway");
         this.dispatcher = requireNonNull(dispatcher, "dispatcher");
         this.mode = requireNonNull(mode, "mode");
+        this.bodies = new BodyBudget(gateway.config().server().inflightBodyBudget());
         this.server = vertx.createHttpServer(new HttpServerOptions()
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
@@ -61,15 +63,25 @@ public final class GatewayServer implements AutoCloseable {
         return server.actualPort();
     }
 
+    /** Request-body bytes this listener holds now, out of {@code server.max_inflight_body_bytes}. */
+    public long bodyBytesInFlight() {
+        return bodies.reserved();
+    }
+
     private void handle(HttpServerRequest request) {
         if (mode == Mode.DISPATCHER) {
             handleTicketed(request);
             return;
         }
-        long limit = gateway.config().routes().stream().mapToLong(r -> r.maxBodyBytes()).max().orElse(Long.MAX_VALUE);
+        long limit = gateway.bodyLimit(request.uri());
         Context context = Vertx.currentContext();
         request.pause();
-        BodyReader.read(request, limit).onComplete(ar -> {
+        if (limit < 0) {
+            // No route serves the path: its 404 needs no body, so none is read.
+            request.handler(chunk -> {});
+        }
+        Future<byte[]> body = limit < 0 ? Future.succeededFuture(new byte[0]) : BodyReader.read(request, limit, bodies);
+        body.onComplete(ar -> {
             if (ar.failed()) {
                 fail(request, ar.cause());
                 return;
@@ -124,7 +136,7 @@ public final class GatewayServer implements AutoCloseable {
     private static void fail(HttpServerRequest request, Throwable t) {
         Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
         if (cause instanceof GatewayError e) {
-            Responses.error(request.response(), e);
+            Responses.error(request.response(), e, request.version() != io.vertx.core.http.HttpVersion.HTTP_2);
         } else {
             LOG.error("request failed", cause);
             Responses.error(request.response(), GatewayError.of(ErrorType.INTERNAL, "the gateway failed to process the request"));
