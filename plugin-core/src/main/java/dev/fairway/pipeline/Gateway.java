@@ -111,6 +111,10 @@ public final class Gateway {
             exchange = open(request, match);
         } catch (GatewayError e) {
             return CompletableFuture.completedFuture(errorAnswer(e));
+        } catch (RuntimeException e) {
+            // A decision is always an answer: a thrown one would leave the host's request unanswered.
+            LOG.error("request on route {} failed while opening", match.route().name(), e);
+            return CompletableFuture.completedFuture(errorAnswer(GatewayError.of(ErrorType.INTERNAL, "the gateway failed to process the request")));
         }
         for (int i = 0; i < stages.size(); i++) {
             Stage stage = stages.get(i);

@@ -41,6 +41,28 @@ final class RawHttp implements AutoCloseable {
         }
     }
 
+    /** Ends what this side sends (a half-close): the server sees the body end early. */
+    RawHttp endOutput() {
+        try {
+            socket.shutdownOutput();
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Like {@link #read()}, but null when the server closed the connection without answering. */
+    Response readOrClosed() {
+        try {
+            return read();
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof java.net.SocketTimeoutException) {
+                throw e;
+            }
+            return null;
+        }
+    }
+
     /** Reads one response: status and body (content-length framed, else up to the close). */
     Response read() {
         try {
