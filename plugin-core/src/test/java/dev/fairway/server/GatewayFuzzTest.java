@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
  */
 class GatewayFuzzTest {
     private static final long SEED = 15;
-    private static final int WARM_UP = 150;
-    private static final int CASES = 600;
+    private static final int WARM_UP = 100;
+    private static final int CASES = 400;
     private static final long RETAINED_HEAP_BOUND = 48L << 20;
     /** A Java frame, a qualified class name or a simple exception/error class name. */
     private static final Pattern LEAK = Pattern.compile(
