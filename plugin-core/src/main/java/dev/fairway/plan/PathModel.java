@@ -19,6 +19,11 @@ final class PathModel {
         return provider.modelInPath() != null;
     }
 
+    /** Whether {@code model} is one safe path segment. */
+    static boolean isSafe(String model) {
+        return model != null && problem(model) == null;
+    }
+
     /** Refuses {@code model} with a 400 naming {@code field} when it could leave its path segment. */
     static void check(String field, String model) {
         String problem = problem(model);

@@ -198,6 +198,11 @@ public final class Planner {
                         + provider.format().name().toLowerCase(java.util.Locale.ROOT));
                 continue;
             }
+            if (PathModel.inPath(provider) && !PathModel.isSafe(model)) {
+                // The client's model would be written into this target's path: it must be one safe segment.
+                skipped.add("step " + step + " (" + provider.slug() + "): the model is not a single path segment");
+                continue;
+            }
             PlannedTarget t = translated(step, provider, model, settings, translator, request, ft.timeoutMs(), retry, extraVars);
             if (allowed(policy, provider, t.model(), step, skipped)) {
                 targets.add(t);

@@ -26,6 +26,9 @@ class ServedModelPolicyTest {
               - name: guarded
                 prefix: /
                 policy: {denied_models: [secret-deployment, gemini-2.5-pro, secret-model]}
+              - name: falls-back
+                prefix: /fb
+                fallback: {targets: [{provider: google-ai-studio}]}
             """;
 
     private final GatewayConfig config = ConfigLoader.withEnv(Map.of()).parse(YAML);
@@ -97,5 +100,18 @@ class ServedModelPolicyTest {
                 "{\"model\":\"google-ai-studio/gemini-2.0-flash\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"));
         assertThat(ex.model()).isEqualTo("gemini-2.0-flash");
         assertThat(ex.target().uri().getPath()).endsWith("/models/gemini-2.0-flash:generateContent");
+    }
+
+    @Test
+    void aClientModelIsNeverWrittenIntoAFallbacksPathUnlessItIsOneSafeSegment() {
+        Exchange ex = forwarded(post("/fb/openai/v1/chat/completions",
+                "{\"model\":\"gemini-2.0-flash/../gemini-2.5-pro\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"));
+        assertThat(ex.plan().targets()).hasSize(1);
+        assertThat(ex.plan().skipped()).anyMatch(s -> s.contains("not a single path segment"));
+
+        Exchange fine = forwarded(post("/fb/openai/v1/chat/completions",
+                "{\"model\":\"gemini-2.0-flash\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"));
+        assertThat(fine.plan().targets()).hasSize(2);
+        assertThat(fine.plan().targets().get(1).target().uri().getPath()).endsWith("/models/gemini-2.0-flash:generateContent");
     }
 }
