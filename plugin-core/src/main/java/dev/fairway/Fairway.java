@@ -90,6 +90,11 @@ public final class Fairway implements AutoCloseable {
         return standalone == null ? -1 : standalone.port();
     }
 
+    /** Request-body bytes the standalone gateway holds now (its {@code server.max_inflight_body_bytes} in use), or 0. */
+    public long bodyBytesInFlight() {
+        return standalone == null ? 0 : standalone.bodyBytesInFlight();
+    }
+
     /** Port of the loopback dispatcher endpoint host adapters forward to, or -1. */
     public int dispatcherPort() {
         return loopback == null ? -1 : loopback.port();

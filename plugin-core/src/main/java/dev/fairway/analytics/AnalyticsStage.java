@@ -24,14 +24,18 @@ import java.util.Map;
  *
  * <p>Label values are bounded before anything is recorded: at most {@value #MAX_ROUTES} routes,
  * {@value #MAX_PROVIDERS} providers, {@value #MAX_MODELS} models and {@value #MAX_METADATA_PAIRS}
- * metadata key/value pairs are told apart; later new values count as {@code other}.
+ * metadata key/value pairs are told apart; later new values count as {@code other} (a pair over the
+ * cap is kept as {@code other=other}, so its key adds nothing either). Every value is cut to
+ * {@value LabelCap#MAX_LENGTH} characters, metadata keys to {@value #MAX_METADATA_KEY} and metadata
+ * values to {@value #MAX_METADATA_VALUE}.
  */
 public final class AnalyticsStage implements Stage {
     static final int MAX_ROUTES = 1_000;
     static final int MAX_PROVIDERS = 200;
     static final int MAX_MODELS = 1_000;
     static final int MAX_METADATA_PAIRS = 1_000;
-    private static final int MAX_METADATA_VALUE = 200;
+    static final int MAX_METADATA_VALUE = 200;
+    static final int MAX_METADATA_KEY = 64;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MetricsRegistry metrics = new MetricsRegistry(new RequestMetrics());
@@ -39,7 +43,7 @@ public final class AnalyticsStage implements Stage {
     private final LabelCap routes = new LabelCap(MAX_ROUTES);
     private final LabelCap providers = new LabelCap(MAX_PROVIDERS);
     private final LabelCap models = new LabelCap(MAX_MODELS);
-    private final LabelCap metadataPairs = new LabelCap(MAX_METADATA_PAIRS);
+    private final LabelCap metadataPairs = new LabelCap(MAX_METADATA_PAIRS, MAX_METADATA_KEY + 1 + MAX_METADATA_VALUE);
 
     AnalyticsStage(AnalyticsStore store) {
         this.store = requireNonNull(store, "store");
@@ -139,12 +143,13 @@ public final class AnalyticsStage implements Stage {
         }
         Map<String, String> out = new LinkedHashMap<>(raw.size() * 2);
         for (Map.Entry<String, Object> e : raw.entrySet()) {
-            String value = String.valueOf(e.getValue());
-            if (value.length() > MAX_METADATA_VALUE) {
-                value = value.substring(0, MAX_METADATA_VALUE);
+            String key = LabelCap.cut(e.getKey(), MAX_METADATA_KEY);
+            String value = LabelCap.cut(String.valueOf(e.getValue()), MAX_METADATA_VALUE);
+            if (LabelCap.OTHER.equals(metadataPairs.apply(key + "\u0000" + value))) {
+                out.put(LabelCap.OTHER, LabelCap.OTHER);
+            } else {
+                out.put(key, value);
             }
-            String pair = metadataPairs.apply(e.getKey() + "\u0000" + value);
-            out.put(e.getKey(), LabelCap.OTHER.equals(pair) ? LabelCap.OTHER : value);
         }
         return out;
     }

@@ -10,8 +10,10 @@ import java.util.HexFormat;
 /**
  * Cache keys: SHA-256 over length-prefixed parts, so no two different part lists can give the same
  * input bytes. The computed key covers everything that changes an answer (provider, upstream URI,
- * model, the credential's fingerprint, the body in canonical form); a caller's own key is
- * namespaced by route, and neither ever includes cf-aig-metadata.
+ * model, the credential's fingerprint, the body in canonical form); a caller's own key replaces
+ * only the body and model: it stays namespaced by route, authenticated client, credential,
+ * provider and upstream path, so two tenants can never share an entry. Neither includes
+ * cf-aig-metadata.
  */
 final class CacheKey {
     private CacheKey() {}
@@ -28,11 +30,20 @@ final class CacheKey {
         return HexFormat.of().formatHex(sha.digest());
     }
 
-    /** The key for a caller's {@code cf-aig-cache-key}: theirs to choose, but only within one route. */
-    static String custom(String routeName, String callerKey) {
+    /**
+     * The key for a caller's {@code cf-aig-cache-key}: theirs to choose, but only among their own
+     * entries. Another gateway client, another provider credential (or none), another provider or
+     * upstream path never reaches an entry stored under the same caller key.
+     */
+    static String custom(Exchange exchange, String callerKey) {
         MessageDigest sha = sha256();
         part(sha, "custom");
-        part(sha, routeName);
+        part(sha, exchange.route().name());
+        part(sha, exchange.clientIdentity() == null ? "" : exchange.clientIdentity());
+        part(sha, exchange.hostConsumer() == null ? "" : exchange.hostConsumer());
+        part(sha, exchange.credentialFingerprint());
+        part(sha, exchange.target().provider().slug());
+        part(sha, exchange.target().uri().getRawPath() == null ? "" : exchange.target().uri().getRawPath());
         part(sha, callerKey);
         return HexFormat.of().formatHex(sha.digest());
     }

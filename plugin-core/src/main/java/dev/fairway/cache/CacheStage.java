@@ -74,7 +74,7 @@ public final class CacheStage implements Stage, AutoCloseable {
         int ttl = headers.cacheTtlSeconds() != null ? headers.cacheTtlSeconds()
                 : settings.enabled() ? settings.defaultTtlSeconds() : KEY_ONLY_TTL_SECONDS;
         if (callerKey) {
-            String key = CacheKey.custom(exchange.route().name(), headers.cacheKey());
+            String key = CacheKey.custom(exchange, headers.cacheKey());
             return new CacheStep(this, exchange, () -> key, false, ttl, settings.maxEntryBytes(), settings.singleFlightWaitMs());
         }
         // Canonicalising a large body takes long enough to matter on an event loop.

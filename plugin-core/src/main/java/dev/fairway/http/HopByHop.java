@@ -10,8 +10,9 @@ public final class HopByHop {
 
     private HopByHop() {}
 
+    /** Also every {@code proxy-*} field: they address a proxy on the way, never the provider. */
     public static boolean is(String lowerCaseName) {
-        return NAMES.contains(lowerCaseName);
+        return NAMES.contains(lowerCaseName) || lowerCaseName.startsWith("proxy-");
     }
 
     /** Copies {@code from} without hop-by-hop fields nor the fields the Connection header names. */

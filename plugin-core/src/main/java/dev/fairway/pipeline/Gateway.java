@@ -94,6 +94,18 @@ public final class Gateway {
         routing = Routing.of(config, ProviderRegistry.withCustom(config.customProviders()));
     }
 
+    /**
+     * The body limit of the route that serves {@code rawTarget} ({@code max_body_bytes}), or -1 when
+     * no route does: the standalone server enforces it while reading, before the whole body is in.
+     */
+    public long bodyLimit(String rawTarget, String gatewayIdHeader) {
+        try {
+            return routing.routes().match(rawTarget, gatewayIdHeader).route().maxBodyBytes();
+        } catch (GatewayError e) {
+            return -1;
+        }
+    }
+
     /** Decides a request on the process's own routes (the standalone gateway). */
     public CompletableFuture<Decision> decide(GatewayRequest request) {
         RouteMatch match;
@@ -125,6 +137,10 @@ public final class Gateway {
             exchange = open(request, match);
         } catch (GatewayError e) {
             return CompletableFuture.completedFuture(errorAnswer(e, match.route().errors()));
+        } catch (RuntimeException e) {
+            // A decision is always an answer: a thrown one would leave the host's request unanswered.
+            LOG.error("request on route {} failed while opening", match.route().name(), e);
+            return CompletableFuture.completedFuture(errorAnswer(GatewayError.of(ErrorType.INTERNAL, "the gateway failed to process the request"), match.route().errors()));
         }
         for (int i = 0; i < stages.size(); i++) {
             Stage stage = stages.get(i);

@@ -64,7 +64,8 @@ public final class Planner {
     /** A provider path: the requested target, then the fallback chain in the same API (or translated from OpenAI chat). */
     public DispatchPlan forProviderPath(RouteConfig route, UpstreamTarget requested, RequestBody body, CfAigHeaders cfAig,
                                         Map<String, String> extraVars) {
-        String model = body.model() != null ? body.model() : requested.pathModel();
+        // The path names what is served (an Azure deployment, a Google or Bedrock model); a body's model there is only a hint.
+        String model = served(requested, body.model());
         boolean stream = body.stream() || requested.pathStreams();
         RetryPolicy retry = RetryPolicy.of(route.retry(), cfAig, random);
         List<PlannedTarget> targets = new ArrayList<>();
@@ -91,6 +92,9 @@ public final class Planner {
         }
         Provider provider = registry.require(named.substring(0, slash));
         String model = named.substring(slash + 1);
+        if (PathModel.inPath(provider)) {
+            PathModel.check("model", model);
+        }
         ChatTranslator translator = Translators.fromOpenAiChat(provider.format());
         if (translator == null) {
             throw GatewayError.invalidField("model", String.format("model: %s speaks %s, which /compat cannot translate to (expected: an OpenAI-compatible, Anthropic, Google or Cohere provider)",
@@ -133,7 +137,7 @@ public final class Planner {
                 target = registry.target(provider, endpoint, q < 0 ? null : s.endpoint().substring(q + 1),
                         route.providerSettings(provider.slug(), processProviders), extraVars);
                 RequestBody query = RequestBody.scan(s.query(), "application/json");
-                model = query.model() != null ? query.model() : target.pathModel();
+                model = served(target, query.model());
             }
             PolicyDecision d = policy.check(provider, model);
             if (!d.isAllowed()) {
@@ -223,11 +227,6 @@ public final class Planner {
                 skipped.add("step " + step + " (" + ft.provider() + "): unknown provider");
                 continue;
             }
-            PolicyDecision d = policy.check(provider, model);
-            if (!d.isAllowed()) {
-                skipped.add("step " + step + " (" + provider.slug() + "/" + model + "): forbidden by policy rule " + d.rule());
-                continue;
-            }
             ProviderSettings settings = route.providerSettings(provider.slug(), processProviders);
             if (ft.apiKey() != null) {
                 settings = new ProviderSettings(ft.apiKey(), settings.baseUrl(), settings.params(), settings.aws(), settings.keyOperations());
@@ -236,7 +235,10 @@ public final class Planner {
                 UpstreamTarget t = registry.targetForApiPath(provider, requested.apiPath(), requested.uri().getRawQuery(), settings, extraVars);
                 byte[] renamed = ft.model() != null && body.json() && !ft.model().equals(requestedModel)
                         ? ModelRewrite.withModel(body.bytes(), ft.model()) : null;
-                targets.add(new PlannedTarget(step, t, model, stream, null, renamed, new Headers(), ft.timeoutMs(), retry, breakerKey(t, model)));
+                String served = served(t, model);
+                if (allowed(policy, provider, served, step, skipped)) {
+                    targets.add(new PlannedTarget(step, t, served, stream, null, renamed, new Headers(), ft.timeoutMs(), retry, breakerKey(t, served)));
+                }
                 continue;
             }
             ChatTranslator translator = Translators.fromOpenAiChat(provider.format());
@@ -246,8 +248,29 @@ public final class Planner {
                         + provider.format().name().toLowerCase(java.util.Locale.ROOT));
                 continue;
             }
-            targets.add(translated(step, provider, model, settings, translator, request, ft.timeoutMs(), retry, extraVars));
+            if (PathModel.inPath(provider) && !PathModel.isSafe(model)) {
+                // The client's model would be written into this target's path: it must be one safe segment.
+                skipped.add("step " + step + " (" + provider.slug() + "): the model is not a single path segment");
+                continue;
+            }
+            PlannedTarget t = translated(step, provider, model, settings, translator, request, ft.timeoutMs(), retry, extraVars);
+            if (allowed(policy, provider, t.model(), step, skipped)) {
+                targets.add(t);
+            }
         }
+    }
+
+    private static boolean allowed(Policy policy, Provider provider, String model, int step, List<String> skipped) {
+        PolicyDecision d = policy.check(provider, model);
+        if (!d.isAllowed()) {
+            skipped.add("step " + step + " (" + provider.slug() + "/" + model + "): forbidden by policy rule " + d.rule());
+        }
+        return d.isAllowed();
+    }
+
+    /** The model {@code t} really serves: the one its path names when it names one, else the body's. */
+    private static String served(UpstreamTarget t, String bodyModel) {
+        return t.pathModel() != null ? t.pathModel() : bodyModel;
     }
 
     private PlannedTarget translated(int step, Provider provider, String model, ProviderSettings settings, ChatTranslator translator,
@@ -257,7 +280,8 @@ public final class Planner {
         UpstreamTarget t = registry.targetForModel(provider, model, q < 0 ? call.path() : call.path().substring(0, q),
                 q < 0 ? null : call.path().substring(q + 1), settings, extraVars);
         Headers headers = Headers.fromMap(call.headers());
-        return new PlannedTarget(step, t, model, call.stream(), translator, call.body(), headers, timeoutMs, retry, breakerKey(t, model));
+        String served = served(t, model);
+        return new PlannedTarget(step, t, served, call.stream(), translator, call.body(), headers, timeoutMs, retry, breakerKey(t, served));
     }
 
     private static DispatchPlan plan(RouteConfig route, List<PlannedTarget> targets, List<String> skipped) {

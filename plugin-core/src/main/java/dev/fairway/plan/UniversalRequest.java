@@ -78,7 +78,12 @@ final class UniversalRequest {
                 if (!e.getValue().isTextual()) {
                     throw bad(i, "headers." + e.getKey(), "expected a string");
                 }
-                headers.add(e.getKey(), e.getValue().textValue());
+                String name = e.getKey();
+                String value = e.getValue().textValue();
+                StepHeaders.check(i, name, value);
+                if (!StepHeaders.isFraming(name)) {
+                    headers.add(name, value);
+                }
             }
         }
         JsonNode c = s.path("config");

@@ -190,7 +190,12 @@ public final class ProviderRegistry {
             if (s.isEmpty()) {
                 continue;
             }
-            String decoded = URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+            String decoded;
+            try {
+                decoded = URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw GatewayError.invalidField("path", "path segment " + shorten(s) + " is not valid percent-encoding");
+            }
             if (decoded.equals(".") || decoded.equals("..") || decoded.contains("/") || decoded.contains("\\")) {
                 throw GatewayError.invalidField("path", "path segments may not be '.', '..' or contain encoded slashes");
             }

@@ -6,40 +6,119 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.Arrays;
 
-/** Reads a request body up to a limit; past it, fails with 413 without reading the rest. */
+/**
+ * Reads a request body up to its route's limit. A declared {@code content-length} over the limit is
+ * a 413 before any byte is read; below it, the declaration reserves nothing: the buffer starts small
+ * and grows as bytes arrive, each growth charged to the listener's {@link BodyBudget} (503 when it
+ * is spent) and given back when the response ends or the connection closes.
+ * Only this class sets the response's end and exception handlers.
+ */
 final class BodyReader {
-    private BodyReader() {}
+    /** The first buffer for a body; most chat requests fit in it. */
+    static final int FIRST_CAPACITY = 8 * 1024;
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
 
-    static Future<byte[]> read(HttpServerRequest request, long limit) {
-        Promise<byte[]> promise = Promise.promise();
+    private final long limit;
+    private final BodyBudget budget;
+    private byte[] buffer;
+    private int size;
+    private long reserved;
+    private boolean released;
+
+    private BodyReader(long limit, BodyBudget budget) {
+        this.limit = limit;
+        this.budget = budget;
+    }
+
+    static Future<byte[]> read(HttpServerRequest request, long limit, BodyBudget budget) {
         String declared = request.getHeader("content-length");
         if (declared != null) {
+            long n;
             try {
-                long n = Long.parseLong(declared.trim());
-                if (n > limit) {
-                    promise.fail(tooLarge(n, limit));
-                    return promise.future();
-                }
+                n = Long.parseLong(declared.trim());
             } catch (NumberFormatException e) {
-                promise.fail(GatewayError.invalidHeader("content-length", "content-length: not a number"));
-                return promise.future();
+                n = -1;
+            }
+            if (n < 0) {
+                return Future.failedFuture(GatewayError.invalidHeader("content-length", "content-length: not a non-negative number"));
+            }
+            if (n > limit) {
+                return Future.failedFuture(tooLarge(n, limit));
             }
         }
-        Buffer body = Buffer.buffer(declared == null ? 1024 : (int) Math.min(Long.parseLong(declared.trim()), limit));
+        BodyReader reader = new BodyReader(limit, budget);
+        Promise<byte[]> promise = Promise.promise();
+        // The reservation returns when the response ends, or when the connection closes before it does
+        // (Vert.x then calls the response's exception handler, not its end handler).
+        request.response().endHandler(v -> reader.release());
+        request.response().exceptionHandler(t -> reader.release());
         request.handler(chunk -> {
             if (promise.future().isComplete()) {
                 return;
             }
-            if (body.length() + chunk.length() > limit) {
-                promise.tryFail(tooLarge(body.length() + chunk.length(), limit));
-                return;
+            GatewayError refused = reader.append(chunk);
+            if (refused != null) {
+                reader.release();
+                promise.tryFail(refused);
             }
-            body.appendBuffer(chunk);
         });
-        request.endHandler(v -> promise.tryComplete(body.getBytes()));
-        request.exceptionHandler(promise::tryFail);
+        request.endHandler(v -> {
+            if (!promise.future().isComplete()) {
+                promise.tryComplete(reader.finish());
+            }
+        });
+        request.exceptionHandler(t -> {
+            // The connection failed or closed mid-body: nothing will be answered, so give the bytes back now.
+            reader.release();
+            promise.tryFail(t);
+        });
         return promise.future();
+    }
+
+    /** Appends {@code chunk}, growing the buffer; the refusal when the body or the budget would be exceeded, else null. */
+    private GatewayError append(Buffer chunk) {
+        long need = (long) size + chunk.length();
+        if (need > limit) {
+            return tooLarge(need, limit);
+        }
+        if (buffer == null || need > buffer.length) {
+            int capacity = buffer == null ? 0 : buffer.length;
+            long grown = Math.min(Math.min(limit, MAX_ARRAY), Math.max(need, Math.max(FIRST_CAPACITY, 2L * capacity)));
+            if (released || !budget.tryReserve(grown - capacity)) {
+                return GatewayError.of(ErrorType.SERVICE_UNAVAILABLE,
+                        "request bodies in flight fill the gateway's budget of %d bytes (server.max_inflight_body_bytes); retry later",
+                        budget.limit()).with("limit", budget.limit());
+            }
+            reserved += grown - capacity;
+            buffer = buffer == null ? new byte[(int) grown] : Arrays.copyOf(buffer, (int) grown);
+        }
+        chunk.getBytes(0, chunk.length(), buffer, size);
+        size = (int) need;
+        return null;
+    }
+
+    /** The body, exactly sized; the buffer's spare room goes back to the budget now. */
+    private byte[] finish() {
+        if (buffer == null) {
+            return new byte[0];
+        }
+        byte[] body = size == buffer.length ? buffer : Arrays.copyOf(buffer, size);
+        buffer = null;
+        if (!released) {
+            budget.release(reserved - size);
+            reserved = size;
+        }
+        return body;
+    }
+
+    private void release() {
+        if (!released) {
+            released = true;
+            budget.release(reserved);
+            reserved = 0;
+        }
     }
 
     private static GatewayError tooLarge(long size, long limit) {

@@ -37,6 +37,7 @@ public final class GatewayServer implements AutoCloseable {
     private final Mode mode;
     private final HttpServer server;
     private final ConnectionGuard guard;
+    private final BodyBudget bodies;
 
     private GatewayServer(Vertx vertx, Gateway gateway, Dispatcher dispatcher, Mode mode) {
         this.gateway = requireNonNull(gateway, "gateway");
@@ -45,6 +46,7 @@ public final class GatewayServer implements AutoCloseable {
         ListenerLimits limits = gateway.config().server().limits();
         // The dispatcher endpoint serves the local host adapter's pooled connections: no client limits there.
         this.guard = mode == Mode.STANDALONE ? new ConnectionGuard(vertx, limits) : null;
+        this.bodies = new BodyBudget(gateway.config().server().inflightBodyBudget());
         this.server = vertx.createHttpServer(new HttpServerOptions()
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
@@ -71,16 +73,25 @@ public final class GatewayServer implements AutoCloseable {
         return server.actualPort();
     }
 
+    /** Request-body bytes this listener holds now, out of {@code server.max_inflight_body_bytes}. */
+    public long bodyBytesInFlight() {
+        return bodies.reserved();
+    }
+
     private void handle(HttpServerRequest request) {
         if (mode == Mode.DISPATCHER) {
             handleTicketed(request);
             return;
         }
         guard.requestStarted(request);
-        long limit = gateway.config().routes().stream().mapToLong(r -> r.maxBodyBytes()).max().orElse(Long.MAX_VALUE);
+        long limit = gateway.bodyLimit(request.uri(), request.getHeader("cf-aig-gateway-id"));
         Context context = Vertx.currentContext();
         request.pause();
-        Future<byte[]> read = BodyReader.read(request, limit);
+        if (limit < 0) {
+            // No route serves the path: its 404 needs no body, so none is read.
+            request.handler(chunk -> {});
+        }
+        Future<byte[]> read = limit < 0 ? Future.succeededFuture(new byte[0]) : BodyReader.read(request, limit, bodies);
         long bodyTimeoutMs = gateway.config().server().limits().bodyTimeoutMs();
         guard.watchBody(request, read, () -> Responses.error(request, ConnectionGuard.bodyTimeout(bodyTimeoutMs)));
         read.onComplete(ar -> {
@@ -151,7 +162,7 @@ public final class GatewayServer implements AutoCloseable {
     private static void fail(HttpServerRequest request, Throwable t) {
         Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
         if (cause instanceof GatewayError e) {
-            Responses.error(request.response(), e);
+            Responses.error(request.response(), e, request.version() != io.vertx.core.http.HttpVersion.HTTP_2);
         } else {
             LOG.error("request failed", cause);
             Responses.error(request.response(), GatewayError.of(ErrorType.INTERNAL, "the gateway failed to process the request"));

@@ -124,4 +124,32 @@ class AnalyticsStageTest {
         assertThat(AnalyticsStage.errorType(new Completion(404, false, false, 0, 1, 1, 1, 0, null, null, null))).isEqualTo("http_404");
         assertThat(AnalyticsStage.errorType(new Completion(200, false, true, 0, 1, 1, 1, 0, null, null, null))).isEqualTo("truncated");
     }
+
+    @Test
+    void longModelNamesAreCutSoTheMetricsPageStaysSmall() {
+        for (int i = 0; i < 150; i++) {
+            exchange("openai", i + "-" + "m".repeat(10_000)).complete(ok(false, new Usage(1, 1, 0), 0.001));
+        }
+        String metrics = stage.metrics().scrape();
+        // 150 distinct names of 10,000 characters would be 10 MB here; cut, each series line stays short.
+        assertThat(metrics.length()).isLessThan(300_000);
+        assertThat(metrics).contains("model=\"149-" + "m".repeat(dev.fairway.metrics.LabelCap.MAX_LENGTH - 4) + "\"");
+        for (String line : metrics.split("\n")) {
+            assertThat(line.length()).isLessThan(400);
+        }
+    }
+
+    @Test
+    void metadataKeysAreCutAndPairsPastTheCapAddNoKeys() throws IOException {
+        String longKey = "k".repeat(1_000);
+        exchange("openai", "gpt-4o", "cf-aig-metadata", "{\"" + longKey + "\":\"v\"}").complete(ok(false, null, null));
+        assertThat(query("metadata." + "k".repeat(AnalyticsStage.MAX_METADATA_KEY), "v").get("totals").get("requests").asLong()).isEqualTo(1);
+
+        for (int i = 1; i < AnalyticsStage.MAX_METADATA_PAIRS; i++) {
+            exchange("openai", "gpt-4o", "cf-aig-metadata", "{\"user\":\"u" + i + "\"}").complete(ok(false, null, null));
+        }
+        exchange("openai", "gpt-4o", "cf-aig-metadata", "{\"fresh-key\":\"x\"}").complete(ok(false, null, null));
+        assertThat(query("metadata.fresh-key", "x").get("totals").get("requests").asLong()).isZero();
+        assertThat(query("metadata.other", "other").get("totals").get("requests").asLong()).isEqualTo(1);
+    }
 }

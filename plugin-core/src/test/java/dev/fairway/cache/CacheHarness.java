@@ -2,6 +2,7 @@ package dev.fairway.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fairway.auth.AuthStage;
 import dev.fairway.config.ConfigLoader;
 import dev.fairway.config.GatewayConfig;
 import dev.fairway.http.Headers;
@@ -46,7 +47,7 @@ final class CacheHarness implements AutoCloseable {
                 %s
                 """.formatted(dir.toString().replace("\\", "/"), routesYaml));
         stage = CacheStage.builder(config.cacheStorage()).clock(clock).timer(this::schedule).build();
-        gateway = new Gateway(config, ProviderRegistry.withCustom(config.customProviders()), List.of(stage));
+        gateway = new Gateway(config, ProviderRegistry.withCustom(config.customProviders()), List.of(new AuthStage(), stage));
     }
 
     private synchronized Runnable schedule(long delay, Runnable task) {
@@ -65,6 +66,11 @@ final class CacheHarness implements AutoCloseable {
     }
 
     CompletableFuture<Decision> sendAsync(String path, String body, String... headerNamesAndValues) {
+        return sendAsAsync(null, path, body, headerNamesAndValues);
+    }
+
+    /** Sends as the host gateway's authenticated consumer {@code consumer} (null: none). */
+    CompletableFuture<Decision> sendAsAsync(String consumer, String path, String body, String... headerNamesAndValues) {
         Headers h = Headers.of(headerNamesAndValues);
         if (!h.contains("content-type")) {
             h.add("content-type", "application/json");
@@ -72,11 +78,15 @@ final class CacheHarness implements AutoCloseable {
         if (!h.contains("authorization")) {
             h.add("authorization", "Bearer sk-tenant-a");
         }
-        return gateway.decide(GatewayRequest.of("POST", path, h, body.getBytes(StandardCharsets.UTF_8)));
+        return gateway.decide(new GatewayRequest("POST", path, h, body.getBytes(StandardCharsets.UTF_8), consumer));
     }
 
     Decision send(String path, String body, String... headers) {
         return sendAsync(path, body, headers).orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    Decision sendAs(String consumer, String path, String body, String... headers) {
+        return sendAsAsync(consumer, path, body, headers).orTimeout(10, TimeUnit.SECONDS).join();
     }
 
     static Exchange forwarded(Decision d) {

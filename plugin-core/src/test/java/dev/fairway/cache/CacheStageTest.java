@@ -23,6 +23,10 @@ class CacheStageTest {
                 cache: {enabled: true}
               - name: plain
                 prefix: /plain
+              - name: authed
+                prefix: /authed
+                cache: {enabled: true}
+                auth: {accept_host_consumer: true}
             """;
     private static final String ASK = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     private static final String ANSWER = "{\"id\":\"c1\",\"choices\":[{\"message\":{\"content\":\"hello\"}}]}";
@@ -144,9 +148,49 @@ class CacheStageTest {
         store(CHAT, ASK, "cf-aig-cache-key", "k1");
 
         assertHit(CHAT, ASK.replace("hi", "something else"), "cf-aig-cache-key", "k1");
-        assertHit(CHAT, ASK, "cf-aig-cache-key", "k1", "authorization", "Bearer sk-other");
         assertMiss(CHAT, ASK);
         assertMiss("/other" + CHAT, ASK, "cf-aig-cache-key", "k1");
+    }
+
+    @Test
+    void twoCacheKeysOnOneRouteAreTwoEntries() {
+        store(CHAT, ASK, "cf-aig-cache-key", "k1");
+
+        assertMiss(CHAT, ASK, "cf-aig-cache-key", "k2");
+        assertHit(CHAT, ASK, "cf-aig-cache-key", "k1");
+    }
+
+    @Test
+    void aCacheKeyNeverReachesAnotherCredentialsEntry() {
+        store(CHAT, ASK, "cf-aig-cache-key", "k1");
+
+        // Another provider key, and no key at all (a tenant of its own, "anonymous"), each miss.
+        assertMiss(CHAT, ASK, "cf-aig-cache-key", "k1", "authorization", "Bearer sk-tenant-b");
+        Decision anonymous = h.gateway.decide(dev.fairway.pipeline.GatewayRequest.of("POST", CHAT,
+                dev.fairway.http.Headers.of("content-type", "application/json", "cf-aig-cache-key", "k1"),
+                "{\"model\":\"x\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8))).join();
+        assertThat(forwarded(anonymous).responseHeaders().get("cf-aig-cache-status")).isEqualTo("MISS");
+        assertHit(CHAT, ASK, "cf-aig-cache-key", "k1");
+    }
+
+    @Test
+    void aCacheKeyNeverReachesAnotherProviderOrPath() {
+        store(CHAT, ASK, "cf-aig-cache-key", "k1");
+
+        assertMiss("/openai/v1/embeddings", ASK, "cf-aig-cache-key", "k1");
+        assertMiss("/groq/openai/v1/chat/completions", ASK, "cf-aig-cache-key", "k1");
+    }
+
+    @Test
+    void aCacheKeyNeverReachesAnotherGatewayClientsEntry() {
+        Decision miss = h.sendAs("alice", "/authed" + CHAT, ASK, "cf-aig-cache-key", "k1");
+        assertThat(forwarded(miss).responseHeaders().get("cf-aig-cache-status")).isEqualTo("MISS");
+        h.upstream(miss, 200, "application/json", ANSWER);
+
+        Decision bob = h.sendAs("bob", "/authed" + CHAT, ASK, "cf-aig-cache-key", "k1");
+        assertThat(forwarded(bob).responseHeaders().get("cf-aig-cache-status")).isEqualTo("MISS");
+        Decision.Answer again = answered(h.sendAs("alice", "/authed" + CHAT, ASK, "cf-aig-cache-key", "k1"));
+        assertThat(again.headers().get("cf-aig-cache-status")).isEqualTo("HIT");
     }
 
     @Test

@@ -71,4 +71,45 @@ class UniversalEndpointTest {
         assertThat(none.body()).contains("\"rule\":\"denied_providers\"");
         assertThat(harness.mock().requestCount()).isEqualTo(before + 1);
     }
+
+    @Test
+    void framingAndHopByHopStepHeadersNeverReachTheProvider() {
+        String ask = "{\"model\": \"gpt-4o-mini\", \"messages\": [{\"role\": \"user\", \"content\": \"smuggle\"}]}";
+        HttpResponse<String> r = harness.post("/ai", """
+                [{"provider": "openai", "endpoint": "chat/completions",
+                  "headers": {"content-length": "0", "Transfer-Encoding": "chunked", "host": "evil.example", "connection": "x-a",
+                              "upgrade": "h2c", "te": "trailers", "trailer": "x-b", "keep-alive": "timeout=600",
+                              "proxy-authorization": "Basic eA==", "proxy-x": "1", "x-a": "kept"},
+                  "query": %s}]""".formatted(ask));
+        assertThat(r.statusCode()).isEqualTo(200);
+        var seen = harness.mock().requests();
+        var last = seen.get(seen.size() - 1);
+        assertThat(last.bodyText()).contains("smuggle");
+        assertThat(last.header("content-length")).hasValue(Integer.toString(last.body().length));
+        assertThat(last.header("transfer-encoding")).isEmpty();
+        assertThat(last.header("host")).isNotEqualTo(java.util.Optional.of("evil.example"));
+        for (String name : new String[] {"upgrade", "te", "trailer", "keep-alive", "proxy-authorization", "proxy-x"}) {
+            assertThat(last.header(name)).as(name).isEmpty();
+        }
+        assertThat(last.header("x-a")).hasValue("kept");
+        // The pooled upstream connection is still in step: the next request on it is answered.
+        HttpResponse<String> next = harness.post("/ai/openai/v1/chat/completions", ask);
+        assertThat(next.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void controlCharactersInAStepHeaderAreRefusedNamingStepAndHeader() {
+        int before = harness.mock().requestCount();
+        HttpResponse<String> r = harness.post("/ai", """
+                [{"provider": "openai", "endpoint": "chat/completions", "query": {"model": "gpt-4o-mini", "messages": []}},
+                 {"provider": "openai", "endpoint": "chat/completions", "headers": {"x-ok": "1", "x-bad": "a\\r\\nx-injected: 1"},
+                  "query": {"model": "gpt-4o-mini", "messages": []}}]""");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("\"step\":1", "\"header\":\"x-bad\"", "control character U+000D");
+        HttpResponse<String> name = harness.post("/ai", """
+                [{"provider": "openai", "endpoint": "chat/completions", "headers": {"x-a\\nb": "1"}, "query": {"model": "m"}}]""");
+        assertThat(name.statusCode()).isEqualTo(400);
+        assertThat(name.body()).contains("\"step\":0", "not a valid header name");
+        assertThat(harness.mock().requestCount()).isEqualTo(before);
+    }
 }
