@@ -131,7 +131,7 @@ public final class ExtProcServer implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            Processor processor = new Processor(fairway.gateway(), fairway.dispatcher().tickets(), config, timer);
+            Processor processor = new Processor(fairway.gateway(), fairway.dispatcher(), config, timer);
             ExtProcService service = new ExtProcService(processor);
             EventLoopGroup loops = null;
             NettyServerBuilder nb;

@@ -1,11 +1,13 @@
 package dev.fairway.envoy;
 
 import com.google.protobuf.ByteString;
+import dev.fairway.dispatch.HostRelay;
 import dev.fairway.error.ErrorType;
 import dev.fairway.error.GatewayError;
 import dev.fairway.http.Headers;
 import dev.fairway.pipeline.Completion;
 import dev.fairway.pipeline.Decision;
+import dev.fairway.pipeline.Exchange;
 import dev.fairway.pipeline.GatewayRequest;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
 import io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse;
@@ -139,13 +141,14 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
     /** The core's decision as the answer to the last request message, within the decision deadline. */
     private CompletableFuture<ProcessingResponse> decide(byte[] body, boolean bodyPhase) {
         CompletableFuture<Decision> decision;
+        int timeoutMs = processor.settings().decisionTimeoutMs();
         try {
-            decision = processor.gateway().decide(new GatewayRequest(method, path, headers, body, null), route.config());
+            // The deadline bounds waits inside the decision too (an identical request already upstream).
+            decision = processor.gateway().decide(new GatewayRequest(method, path, headers, body, null), route.config(), timeoutMs);
         } catch (RuntimeException e) {
             decision = CompletableFuture.failedFuture(e);
         }
         CompletableFuture<ProcessingResponse> reply = new CompletableFuture<>();
-        int timeoutMs = processor.settings().decisionTimeoutMs();
         ScheduledFuture<?> deadline = processor.timer().schedule(() -> timedOut(reply, bodyPhase, timeoutMs),
                 timeoutMs, TimeUnit.MILLISECONDS);
         decision.whenComplete((d, t) -> {
@@ -197,19 +200,40 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         if (route.envoy().mode() == ForwardMode.DISPATCHER) {
             common = processor.forwarding().toDispatcher(processor.forwarding().issue(f.exchange()), bodyPhase);
         } else {
+            HostRelay relay;
             try {
-                common = processor.forwarding().direct(f.exchange(), route.envoy(), bodyPhase);
+                relay = openRelay(f.exchange());
+                common = processor.forwarding().direct(f.exchange(), relay.request(), route.envoy(), bodyPhase);
             } catch (GatewayError e) {
-                    Decision.Answer a = Decision.Answer.error(e);
+                Decision.Answer a = Decision.Answer.error(e);
                 a.headers().setAll(f.exchange().responseHeaders());
                 f.exchange().complete(new Completion(a.status(), false, false, 0, 0, -1, f.exchange().elapsedNanos(),
                         a.body().length, null, null, e.type().wireName()));
-                reply.complete(Messages.immediate(a, "fairway_config_error"));
+                reply.complete(Messages.immediate(a, "fairway_direct_refused"));
                 return;
             }
-            tap = new ResponseTap(f.exchange());
+            tap = new ResponseTap(relay, responseBodyMode);
         }
         reply.complete(bodyPhase ? Messages.requestBody(common) : Messages.requestHeaders(common));
+    }
+
+    /**
+     * The core's relay of a direct-mode answer. A {@code /compat} answer from a provider that does not
+     * speak OpenAI must be translated on its way back, which needs every byte of the body: on a route
+     * whose response body mode does not send it, the request is refused before it goes anywhere.
+     */
+    private HostRelay openRelay(Exchange exchange) {
+        boolean rewritable = ResponseTap.rewritable(responseBodyMode);
+        if (!rewritable && HostRelay.translates(exchange)) {
+            throw GatewayError.of(ErrorType.INVALID_REQUEST,
+                    "route %s forwards in direct mode with response_body_mode %s, where the %s answer cannot be translated for /compat"
+                            + " (expected: processing_mode.response_body_mode STREAMED, BUFFERED or FULL_DUPLEX_STREAMED, or envoy.routes.%s.mode: dispatcher)",
+                    routeName, responseBodyMode == null ? "unknown (Envoy sent no protocol_config)" : responseBodyMode,
+                    exchange.target().provider().slug(), routeName)
+                    .with("route", routeName).with("mode", "direct")
+                    .with("response_body_mode", responseBodyMode == null ? "unknown" : responseBodyMode.name());
+        }
+        return HostRelay.open(processor.dispatcher(), exchange, rewritable);
     }
 
     /** Fail open: Envoy continues on the route it matched, minus any routing header a client forged. */
@@ -227,32 +251,31 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
             replies.now(Messages.CONTINUE_RESPONSE_HEADERS);
             return;
         }
-        replies.now(Messages.responseHeaders(Messages.setAll(t.exchange().responseHeaders())));
-        t.headers(status(Messages.get(message.getHeaders(), ":status")), Messages.regular(message.getHeaders()));
+        replies.now(t.headers(status(Messages.get(message.getHeaders(), ":status")), Messages.regular(message.getHeaders())));
         if (message.getEndOfStream()) {
-            t.end();
+            t.endWithoutBody();
         }
     }
 
     private void onResponseBody(HttpBody body) {
-        ByteString chunk = body.getBody();
-        // Answered before the observers run: the client's bytes never wait on usage or cache work.
-        replies.now(Messages.passResponseBody(chunk, body.getEndOfStream(), responseBodyMode == BodySendMode.FULL_DUPLEX_STREAMED));
         ResponseTap t = tap();
-        if (t != null) {
-            t.chunk(chunk.asReadOnlyByteBuffer());
-            if (body.getEndOfStream()) {
-                t.end();
-            }
+        boolean fullDuplex = responseBodyMode == BodySendMode.FULL_DUPLEX_STREAMED;
+        if (t == null) {
+            replies.now(Messages.passResponseBody(body.getBody(), body.getEndOfStream(), fullDuplex));
+            return;
         }
+        replies.now(t.chunk(body.getBody(), body.getEndOfStream()));
     }
 
     private void onResponseTrailers() {
-        replies.now(Messages.CONTINUE_RESPONSE_TRAILERS);
         ResponseTap t = tap();
         if (t != null) {
-            t.end();
+            ProcessingResponse last = t.trailers();
+            if (last != null) {
+                replies.now(last);
+            }
         }
+        replies.now(Messages.CONTINUE_RESPONSE_TRAILERS);
     }
 
     private synchronized ResponseTap tap() {
@@ -297,7 +320,7 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         if (t != null) {
             if (t.sawHeaders() && responseBodyMode == BodySendMode.NONE) {
                 // The body is not sent to us in this mode: the headers were all there was to see.
-                t.end();
+                t.endWithoutBody();
             } else {
                 t.cut("stream_closed");
             }

@@ -79,7 +79,8 @@ final class LogStep implements Step {
                 request,
                 response,
                 cut,
-                Redactor.of(new HashSet<>(settings.redact()))));
+                Redactor.of(new HashSet<>(settings.redact())),
+                exchange.waitCutShort()));
     }
 
     /** The target that answered: a fallback chain's step, else the one the client asked for. */

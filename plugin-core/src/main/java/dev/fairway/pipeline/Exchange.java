@@ -42,6 +42,9 @@ public final class Exchange {
     private final AtomicBoolean completed = new AtomicBoolean();
     private volatile String clientIdentity;
     private volatile byte[] upstreamBody;
+    /** System.nanoTime() by which a wait inside the decision must end; 0 when the host sets no deadline. */
+    private volatile long waitsEndByNanos;
+    private volatile boolean waitCutShort;
 
     Exchange(String method, RouteMatch match, CfAigHeaders cfAig, Headers clientHeaders, RequestBody body,
              String hostConsumer, DispatchPlan plan) {
@@ -193,6 +196,29 @@ public final class Exchange {
     /** The request for the first target. */
     public UpstreamRequest upstreamRequest() {
         return upstreamRequest(plan.first());
+    }
+
+    void waitsEndBy(long nanoTime) {
+        this.waitsEndByNanos = nanoTime;
+    }
+
+    /**
+     * How long a step may still wait inside the decision (for an identical request already
+     * upstream, say) before the host's own deadline would turn the request into an error;
+     * {@code Long.MAX_VALUE} when the host sets none. Never negative.
+     */
+    public long waitBudgetMillis() {
+        long by = waitsEndByNanos;
+        return by == 0 ? Long.MAX_VALUE : Math.max(0, (by - System.nanoTime()) / 1_000_000);
+    }
+
+    /** A step stopped waiting for an identical request at the host's decision deadline and went on as a miss. */
+    public void noteWaitCutShort() {
+        this.waitCutShort = true;
+    }
+
+    public boolean waitCutShort() {
+        return waitCutShort;
     }
 
     public List<Step> steps() {
