@@ -45,6 +45,8 @@ public final class Exchange {
     /** System.nanoTime() by which a wait inside the decision must end; 0 when the host sets no deadline. */
     private volatile long waitsEndByNanos;
     private volatile boolean waitCutShort;
+    /** Told once the exchange completes, after every step: the process's count of open exchanges. */
+    private Runnable onCompleted = () -> {};
 
     Exchange(String method, RouteMatch match, CfAigHeaders cfAig, Headers clientHeaders, RequestBody body,
              String hostConsumer, DispatchPlan plan) {
@@ -260,6 +262,12 @@ public final class Exchange {
                 Log.stepFailed(s, e);
             }
         }
+        onCompleted.run();
+    }
+
+    /** Set once by {@link Gateway} as the exchange opens, before anyone can complete it. */
+    void onCompleted(Runnable hook) {
+        this.onCompleted = requireNonNull(hook, "hook");
     }
 
     public boolean isCompleted() {
