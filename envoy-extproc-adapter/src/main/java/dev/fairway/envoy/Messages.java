@@ -61,6 +61,19 @@ final class Messages {
         return null;
     }
 
+    /** The {@code :status} of response headers, or 0 when it is missing or not a number. */
+    static int status(HeaderMap map) {
+        String value = get(map, ":status");
+        if (value == null) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     private static String value(HeaderValue h) {
         // Envoy fills raw_value; value is only set by older senders.
         return h.getRawValue().isEmpty() ? h.getValue() : h.getRawValue().toString(StandardCharsets.ISO_8859_1);

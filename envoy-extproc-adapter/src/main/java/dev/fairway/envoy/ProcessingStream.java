@@ -1,13 +1,11 @@
 package dev.fairway.envoy;
 
 import com.google.protobuf.ByteString;
-import dev.fairway.dispatch.HostRelay;
 import dev.fairway.error.ErrorType;
 import dev.fairway.error.GatewayError;
 import dev.fairway.http.Headers;
 import dev.fairway.pipeline.Completion;
 import dev.fairway.pipeline.Decision;
-import dev.fairway.pipeline.Exchange;
 import dev.fairway.pipeline.GatewayRequest;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
 import io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse;
@@ -200,10 +198,10 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         if (route.envoy().mode() == ForwardMode.DISPATCHER) {
             common = processor.forwarding().toDispatcher(processor.forwarding().issue(f.exchange()), bodyPhase);
         } else {
-            HostRelay relay;
+            ResponseTap opened;
             try {
-                relay = openRelay(f.exchange());
-                common = processor.forwarding().direct(f.exchange(), relay.request(), route.envoy(), bodyPhase);
+                opened = ResponseTap.open(processor.dispatcher(), f.exchange(), routeName, responseBodyMode);
+                common = processor.forwarding().direct(f.exchange(), opened.request(), route.envoy(), bodyPhase);
             } catch (GatewayError e) {
                 Decision.Answer a = Decision.Answer.error(e);
                 a.headers().setAll(f.exchange().responseHeaders());
@@ -212,28 +210,9 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
                 reply.complete(Messages.immediate(a, "fairway_direct_refused"));
                 return;
             }
-            tap = new ResponseTap(relay, responseBodyMode);
+            tap = opened;
         }
         reply.complete(bodyPhase ? Messages.requestBody(common) : Messages.requestHeaders(common));
-    }
-
-    /**
-     * The core's relay of a direct-mode answer. A {@code /compat} answer from a provider that does not
-     * speak OpenAI must be translated on its way back, which needs every byte of the body: on a route
-     * whose response body mode does not send it, the request is refused before it goes anywhere.
-     */
-    private HostRelay openRelay(Exchange exchange) {
-        boolean rewritable = ResponseTap.rewritable(responseBodyMode);
-        if (!rewritable && HostRelay.translates(exchange)) {
-            throw GatewayError.of(ErrorType.INVALID_REQUEST,
-                    "route %s forwards in direct mode with response_body_mode %s, where the %s answer cannot be translated for /compat"
-                            + " (expected: processing_mode.response_body_mode STREAMED, BUFFERED or FULL_DUPLEX_STREAMED, or envoy.routes.%s.mode: dispatcher)",
-                    routeName, responseBodyMode == null ? "unknown (Envoy sent no protocol_config)" : responseBodyMode,
-                    exchange.target().provider().slug(), routeName)
-                    .with("route", routeName).with("mode", "direct")
-                    .with("response_body_mode", responseBodyMode == null ? "unknown" : responseBodyMode.name());
-        }
-        return HostRelay.open(processor.dispatcher(), exchange, rewritable);
     }
 
     /** Fail open: Envoy continues on the route it matched, minus any routing header a client forged. */
@@ -251,7 +230,7 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
             replies.now(Messages.CONTINUE_RESPONSE_HEADERS);
             return;
         }
-        replies.now(t.headers(status(Messages.get(message.getHeaders(), ":status")), Messages.regular(message.getHeaders())));
+        replies.now(t.headers(Messages.status(message.getHeaders()), Messages.regular(message.getHeaders())));
         if (message.getEndOfStream()) {
             t.endWithoutBody();
         }
@@ -280,17 +259,6 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
 
     private synchronized ResponseTap tap() {
         return tap;
-    }
-
-    private static int status(String value) {
-        if (value == null) {
-            return 0;
-        }
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 
     /**
