@@ -110,6 +110,14 @@ public final class Fairway implements AutoCloseable {
     }
 
     /**
+     * A copy of the decision path with state of its own, for warming it up before a host opens its
+     * port (see {@link Rehearsal}); the caller closes it.
+     */
+    public Rehearsal rehearsal() {
+        return Rehearsal.of(gateway.config(), vertx);
+    }
+
+    /**
      * Adds what the host gateway learned after the answer (Kong's log phase) to the request log,
      * joined to the request's record by its {@code cf-aig-log-id}. Does nothing when logging is off.
      */

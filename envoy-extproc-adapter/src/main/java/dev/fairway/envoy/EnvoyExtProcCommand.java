@@ -6,7 +6,6 @@ import dev.fairway.config.ConfigLoader;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,6 +31,11 @@ public final class EnvoyExtProcCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Process config (YAML): routes, providers, dispatch and the envoy: section. Embedded defaults when left out.")
     Path config;
 
+    @Option(names = "--warm-up", paramLabel = "STREAMS", defaultValue = "400",
+            description = "Synthetic ext_proc streams run through the decision path before the port opens, so the first request "
+                    + "answers within Envoy's message_timeout; nothing is logged, charged or sent upstream; 0 skips (default: ${DEFAULT-VALUE}).")
+    int warmUp;
+
     @Spec
     CommandSpec spec;
 
@@ -47,27 +51,28 @@ public final class EnvoyExtProcCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch closed = new CountDownLatch(1);
-        try (Fairway fw = Fairway.builder(cfg.gateway()).dispatcherEndpoint(true).admin(true).start();
-             ExtProcServer server = listen(ExtProcServer.builder(fw, cfg)).start()) {
-            err.printf("fairway envoy-extproc: serving on %s; dispatcher on 127.0.0.1:%d%n",
-                    socket != null ? "unix:" + socket : host + ":" + server.port(), fw.dispatcherPort());
-            err.flush();
-            // The JVM halts once its hooks return: hold the hook until the streams and the core are closed.
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stop.countDown();
-                try {
-                    closed.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "fairway-extproc-shutdown"));
-            stop.await();
+        Fairway fw = Fairway.builder(cfg.gateway()).dispatcherEndpoint(true).admin(true).start();
+        ExtProcServer server;
+        try {
+            server = listen(ExtProcServer.builder(fw, cfg)).warmUp(warmUp).start();
+        } catch (RuntimeException e) {
+            fw.close();
+            throw e;
+        }
+        err.printf("fairway envoy-extproc: serving on %s; dispatcher on 127.0.0.1:%d%n",
+                socket != null ? "unix:" + socket : host + ":" + server.port(), fw.dispatcherPort());
+        err.flush();
+        // SIGTERM/SIGINT: new streams are refused, open ones and the exchanges they decided (streams
+        // through the dispatcher included) run to their end for up to server.drain_seconds; then the
+        // log spool is flushed, everything closes and the process exits 0.
+        fw.drainOnTermination(() -> {
+            server.stopIntake();
+            server.removeSocket();
+        });
+        try {
+            new CountDownLatch(1).await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            closed.countDown();
         }
         return 0;
     }

@@ -42,9 +42,11 @@ public final class ExtProcServer implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final EventLoopGroup eventLoops;
     private final Path socket;
+    private final ExtProcService service;
 
-    private ExtProcServer(Server server, ScheduledExecutorService timer, EventLoopGroup eventLoops, Path socket) {
+    private ExtProcServer(Server server, ExtProcService service, ScheduledExecutorService timer, EventLoopGroup eventLoops, Path socket) {
         this.server = server;
+        this.service = service;
         this.timer = timer;
         this.eventLoops = eventLoops;
         this.socket = socket;
@@ -68,6 +70,22 @@ public final class ExtProcServer implements AutoCloseable {
         return (int) Math.min(Integer.MAX_VALUE, largest + MESSAGE_OVERHEAD);
     }
 
+    /**
+     * Stops taking new ext_proc streams while open ones run on: the first step of a graceful stop
+     * ({@code Fairway#shutdownGracefully(Runnable)}). The listener closes, so Envoy's new calls fail
+     * and it applies its failure mode (500 unless failure_mode_allow); streams already open, and
+     * the exchanges they decided, finish.
+     */
+    public void stopIntake() {
+        service.stopIntake();
+        server.shutdown();
+    }
+
+    /** Whether new streams are still taken. */
+    public boolean takingStreams() {
+        return !server.isShutdown();
+    }
+
     @Override
     public void close() {
         server.shutdown();
@@ -83,6 +101,11 @@ public final class ExtProcServer implements AutoCloseable {
         if (eventLoops != null) {
             eventLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
+        removeSocket();
+    }
+
+    /** Removes the Unix socket file, if any; its listener is closed by then (or about to be). */
+    void removeSocket() {
         if (socket != null) {
             try {
                 Files.deleteIfExists(socket);
@@ -98,6 +121,7 @@ public final class ExtProcServer implements AutoCloseable {
         private String host = "127.0.0.1";
         private int port;
         private Path socket;
+        private int warmUpStreams;
 
         private Builder(Fairway fairway, ExtProcConfig config) {
             this.fairway = requireNonNull(fairway, "fairway");
@@ -125,13 +149,29 @@ public final class ExtProcServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Before the port opens, run this many synthetic streams through the decision path
+         * ({@link WarmUp}), so the first real request is answered within Envoy's message_timeout;
+         * 0 (the default here) skips it.
+         */
+        public Builder warmUp(int streams) {
+            if (streams < 0) {
+                throw new IllegalArgumentException("streams: " + streams + " (expected: >= 0)");
+            }
+            this.warmUpStreams = streams;
+            return this;
+        }
+
         public ExtProcServer start() {
             ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "fairway-extproc-deadlines");
                 t.setDaemon(true);
                 return t;
             });
-            Processor processor = new Processor(fairway.gateway(), fairway.dispatcher().tickets(), config, timer);
+            if (warmUpStreams > 0) {
+                WarmUp.run(fairway, config, timer, warmUpStreams);
+            }
+            Processor processor = new Processor(fairway.gateway(), fairway.dispatcher(), config, timer);
             ExtProcService service = new ExtProcService(processor);
             EventLoopGroup loops = null;
             NettyServerBuilder nb;
@@ -162,7 +202,7 @@ public final class ExtProcServer implements AutoCloseable {
                 throw new UncheckedIOException("cannot listen on " + (socket != null ? socket : host + ":" + port), e);
             }
             LOG.info("ext_proc listening on {}", socket != null ? "unix:" + socket : host + ":" + server.getPort());
-            return new ExtProcServer(server, timer, loops, socket);
+            return new ExtProcServer(server, service, timer, loops, socket);
         }
     }
 }

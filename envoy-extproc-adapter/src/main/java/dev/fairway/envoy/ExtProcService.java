@@ -17,6 +17,7 @@ final class ExtProcService extends ExternalProcessorGrpc.ExternalProcessorImplBa
     private static final Context.Key<String> ROUTE = Context.key("fairway-route");
 
     private final Processor processor;
+    private volatile boolean open = true;
 
     ExtProcService(Processor processor) {
         this.processor = processor;
@@ -32,12 +33,23 @@ final class ExtProcService extends ExternalProcessorGrpc.ExternalProcessorImplBa
         return new ProcessingStream(processor, ROUTE.get(), replies);
     }
 
+    /** Refuses every stream from now on; open ones run on. */
+    void stopIntake() {
+        open = false;
+    }
+
     /** Reads the route name Envoy sends as gRPC initial metadata (ExtProcPerRoute grpc_initial_metadata). */
     ServerInterceptor routeMetadata() {
         Metadata.Key<String> key = Metadata.Key.of(processor.settings().routeMetadata(), Metadata.ASCII_STRING_MARSHALLER);
         return new ServerInterceptor() {
             @Override
             public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+                if (!open) {
+                    // Stopping: a connection Envoy opened before the listener closed may still start
+                    // a stream; it fails now, and Envoy applies its failure mode.
+                    call.close(io.grpc.Status.UNAVAILABLE.withDescription("the ext_proc service is stopping"), new Metadata());
+                    return new ServerCall.Listener<>() {};
+                }
                 return Contexts.interceptCall(Context.current().withValue(ROUTE, headers.get(key)), call, headers, next);
             }
         };

@@ -58,9 +58,10 @@ final class Forwarding {
      * holds: path and authority of the provider, the gateway's credential instead of the client's,
      * gateway headers removed, and the body when a stage replaced it.
      *
+     * @param up the request to send: the exchange's, as the response's meter may have adjusted it
      * @param withBody whether the mutation answers the body message (a headers-only request has none)
      */
-    CommonResponse direct(Exchange exchange, EnvoyRoute route, boolean withBody) {
+    CommonResponse direct(Exchange exchange, UpstreamRequest up, EnvoyRoute route, boolean withBody) {
         if (exchange.target().settings().aws() != null) {
             // SigV4 signs the final request; only the dispatcher sends it.
             throw GatewayError.of(ErrorType.INTERNAL,
@@ -68,7 +69,6 @@ final class Forwarding {
                     exchange.route().name(), exchange.target().provider().slug(), exchange.route().name())
                     .with("route", exchange.route().name());
         }
-        UpstreamRequest up = exchange.upstreamRequest();
         HeaderMutation.Builder m = HeaderMutation.newBuilder();
         m.addSetHeaders(Messages.set(":path", exchange.target().pathAndQuery()));
         m.addSetHeaders(Messages.set(":authority", authority(up.uri())));

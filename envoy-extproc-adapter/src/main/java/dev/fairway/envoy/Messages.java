@@ -6,7 +6,6 @@ import dev.fairway.pipeline.Decision;
 import io.envoyproxy.envoy.config.core.v3.HeaderMap;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
-import io.envoyproxy.envoy.config.core.v3.HeaderValueOption.HeaderAppendAction;
 import io.envoyproxy.envoy.service.ext_proc.v3.BodyMutation;
 import io.envoyproxy.envoy.service.ext_proc.v3.BodyResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse;
@@ -17,6 +16,7 @@ import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.StreamedBodyResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.TrailersResponse;
 import io.envoyproxy.envoy.type.v3.HttpStatus;
+import com.google.protobuf.BoolValue;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -61,24 +61,44 @@ final class Messages {
         return null;
     }
 
+    /** The {@code :status} of response headers, or 0 when it is missing or not a number. */
+    static int status(HeaderMap map) {
+        String value = get(map, ":status");
+        if (value == null) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     private static String value(HeaderValue h) {
         // Envoy fills raw_value; value is only set by older senders.
         return h.getRawValue().isEmpty() ? h.getValue() : h.getRawValue().toString(StandardCharsets.ISO_8859_1);
     }
 
+    /** Replaces every value {@code name} had. */
     static HeaderValueOption set(String name, String value) {
-        return option(name, value, HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD);
+        return option(name, value, false);
     }
 
+    /** Adds a value to {@code name}, keeping the ones it has. */
     static HeaderValueOption append(String name, String value) {
-        return option(name, value, HeaderAppendAction.APPEND_IF_EXISTS_OR_ADD);
+        return option(name, value, true);
     }
 
-    private static HeaderValueOption option(String name, String value, HeaderAppendAction action) {
-        return HeaderValueOption.newBuilder()
-                .setHeader(HeaderValue.newBuilder().setKey(name).setRawValue(ByteString.copyFrom(value, StandardCharsets.ISO_8859_1)))
-                .setAppendAction(action)
-                .build();
+    /**
+     * Envoy's ext_proc reads only the deprecated {@code append} wrapper of a set_headers entry
+     * (source/extensions/filters/http/ext_proc/mutation_utils.cc, applyHeaderMutations): unset or
+     * false overwrites, true adds; {@code append_action} is ignored there. It is left at its
+     * default, since other Envoy code (HeaderParser) refuses an entry that sets both.
+     */
+    private static HeaderValueOption option(String name, String value, boolean append) {
+        HeaderValueOption.Builder b = HeaderValueOption.newBuilder()
+                .setHeader(HeaderValue.newBuilder().setKey(name).setRawValue(ByteString.copyFrom(value, StandardCharsets.ISO_8859_1)));
+        return append ? b.setAppend(BoolValue.of(true)).build() : b.build();
     }
 
     /** Sets every field of {@code headers}, replacing what the message had under those names. */

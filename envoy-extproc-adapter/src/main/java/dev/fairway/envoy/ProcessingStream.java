@@ -139,13 +139,14 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
     /** The core's decision as the answer to the last request message, within the decision deadline. */
     private CompletableFuture<ProcessingResponse> decide(byte[] body, boolean bodyPhase) {
         CompletableFuture<Decision> decision;
+        int timeoutMs = processor.settings().decisionTimeoutMs();
         try {
-            decision = processor.gateway().decide(new GatewayRequest(method, path, headers, body, null), route.config());
+            // The deadline bounds waits inside the decision too (an identical request already upstream).
+            decision = processor.gateway().decide(new GatewayRequest(method, path, headers, body, null), route.config(), timeoutMs);
         } catch (RuntimeException e) {
             decision = CompletableFuture.failedFuture(e);
         }
         CompletableFuture<ProcessingResponse> reply = new CompletableFuture<>();
-        int timeoutMs = processor.settings().decisionTimeoutMs();
         ScheduledFuture<?> deadline = processor.timer().schedule(() -> timedOut(reply, bodyPhase, timeoutMs),
                 timeoutMs, TimeUnit.MILLISECONDS);
         decision.whenComplete((d, t) -> {
@@ -197,17 +198,19 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         if (route.envoy().mode() == ForwardMode.DISPATCHER) {
             common = processor.forwarding().toDispatcher(processor.forwarding().issue(f.exchange()), bodyPhase);
         } else {
+            ResponseTap opened;
             try {
-                common = processor.forwarding().direct(f.exchange(), route.envoy(), bodyPhase);
+                opened = ResponseTap.open(processor.dispatcher(), f.exchange(), routeName, responseBodyMode);
+                common = processor.forwarding().direct(f.exchange(), opened.request(), route.envoy(), bodyPhase);
             } catch (GatewayError e) {
-                    Decision.Answer a = Decision.Answer.error(e);
+                Decision.Answer a = Decision.Answer.error(e);
                 a.headers().setAll(f.exchange().responseHeaders());
                 f.exchange().complete(new Completion(a.status(), false, false, 0, 0, -1, f.exchange().elapsedNanos(),
                         a.body().length, null, null, e.type().wireName()));
-                reply.complete(Messages.immediate(a, "fairway_config_error"));
+                reply.complete(Messages.immediate(a, "fairway_direct_refused"));
                 return;
             }
-            tap = new ResponseTap(f.exchange());
+            tap = opened;
         }
         reply.complete(bodyPhase ? Messages.requestBody(common) : Messages.requestHeaders(common));
     }
@@ -227,47 +230,35 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
             replies.now(Messages.CONTINUE_RESPONSE_HEADERS);
             return;
         }
-        replies.now(Messages.responseHeaders(Messages.setAll(t.exchange().responseHeaders())));
-        t.headers(status(Messages.get(message.getHeaders(), ":status")), Messages.regular(message.getHeaders()));
+        replies.now(t.headers(Messages.status(message.getHeaders()), Messages.regular(message.getHeaders())));
         if (message.getEndOfStream()) {
-            t.end();
+            t.endWithoutBody();
         }
     }
 
     private void onResponseBody(HttpBody body) {
-        ByteString chunk = body.getBody();
-        // Answered before the observers run: the client's bytes never wait on usage or cache work.
-        replies.now(Messages.passResponseBody(chunk, body.getEndOfStream(), responseBodyMode == BodySendMode.FULL_DUPLEX_STREAMED));
         ResponseTap t = tap();
-        if (t != null) {
-            t.chunk(chunk.asReadOnlyByteBuffer());
-            if (body.getEndOfStream()) {
-                t.end();
-            }
+        boolean fullDuplex = responseBodyMode == BodySendMode.FULL_DUPLEX_STREAMED;
+        if (t == null) {
+            replies.now(Messages.passResponseBody(body.getBody(), body.getEndOfStream(), fullDuplex));
+            return;
         }
+        replies.now(t.chunk(body.getBody(), body.getEndOfStream()));
     }
 
     private void onResponseTrailers() {
-        replies.now(Messages.CONTINUE_RESPONSE_TRAILERS);
         ResponseTap t = tap();
         if (t != null) {
-            t.end();
+            ProcessingResponse last = t.trailers();
+            if (last != null) {
+                replies.now(last);
+            }
         }
+        replies.now(Messages.CONTINUE_RESPONSE_TRAILERS);
     }
 
     private synchronized ResponseTap tap() {
         return tap;
-    }
-
-    private static int status(String value) {
-        if (value == null) {
-            return 0;
-        }
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 
     /**
@@ -297,7 +288,7 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         if (t != null) {
             if (t.sawHeaders() && responseBodyMode == BodySendMode.NONE) {
                 // The body is not sent to us in this mode: the headers were all there was to see.
-                t.end();
+                t.endWithoutBody();
             } else {
                 t.cut("stream_closed");
             }

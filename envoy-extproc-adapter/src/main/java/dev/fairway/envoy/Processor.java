@@ -3,7 +3,7 @@ package dev.fairway.envoy;
 import static java.util.Objects.requireNonNull;
 
 import dev.fairway.config.RouteConfig;
-import dev.fairway.dispatch.TicketBook;
+import dev.fairway.dispatch.Dispatcher;
 import dev.fairway.error.ErrorType;
 import dev.fairway.error.GatewayError;
 import dev.fairway.pipeline.Decision;
@@ -21,16 +21,18 @@ final class Processor {
     private final Gateway gateway;
     private final EnvoySettings settings;
     private final Forwarding forwarding;
+    private final Dispatcher dispatcher;
     private final ScheduledExecutorService timer;
     private final Map<String, Route> routes = new HashMap<>();
     private final List<String> routeNames;
 
     record Route(RouteConfig config, EnvoyRoute envoy) {}
 
-    Processor(Gateway gateway, TicketBook tickets, ExtProcConfig config, ScheduledExecutorService timer) {
+    Processor(Gateway gateway, Dispatcher dispatcher, ExtProcConfig config, ScheduledExecutorService timer) {
         this.gateway = requireNonNull(gateway, "gateway");
+        this.dispatcher = requireNonNull(dispatcher, "dispatcher");
         this.settings = config.envoy();
-        this.forwarding = new Forwarding(settings, requireNonNull(tickets, "tickets"));
+        this.forwarding = new Forwarding(settings, dispatcher.tickets());
         this.timer = requireNonNull(timer, "timer");
         for (RouteConfig r : config.gateway().routes()) {
             routes.put(r.name(), new Route(r, settings.route(r.name())));
@@ -40,6 +42,11 @@ final class Processor {
 
     Gateway gateway() {
         return gateway;
+    }
+
+    /** The core's dispatcher: tickets in dispatcher mode, the relay rules (metering, translation) in direct mode. */
+    Dispatcher dispatcher() {
+        return dispatcher;
     }
 
     EnvoySettings settings() {

@@ -96,6 +96,24 @@ final class EnvoySide implements AutoCloseable {
         return b.build();
     }
 
+    /**
+     * The bytes Envoy passes on for one body message after the service's answer to it
+     * (mutation_utils.cc, applyBodyMutations; FULL_DUPLEX_STREAMED forwards only streamed_response).
+     */
+    static byte[] bodyAfter(ProcessingResponse r, byte[] chunk) {
+        var common = (r.hasResponseBody() ? r.getResponseBody() : r.getRequestBody()).getResponse();
+        if (!common.hasBodyMutation()) {
+            return chunk;
+        }
+        var m = common.getBodyMutation();
+        return switch (m.getMutationCase()) {
+            case CLEAR_BODY -> m.getClearBody() ? new byte[0] : chunk;
+            case BODY -> m.getBody().toByteArray();
+            case STREAMED_RESPONSE -> m.getStreamedResponse().getBody().toByteArray();
+            default -> chunk;
+        };
+    }
+
     private static HeaderValue header(String k, String v) {
         // Envoy lower-cases keys and sends values in raw_value.
         return HeaderValue.newBuilder().setKey(k).setRawValue(ByteString.copyFrom(v, StandardCharsets.ISO_8859_1)).build();

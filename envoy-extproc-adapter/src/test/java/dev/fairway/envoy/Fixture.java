@@ -11,19 +11,31 @@ final class Fixture implements AutoCloseable {
     /** Routes used across the tests; {@code %d} is the fake provider's port. */
     static final String CONFIG = """
             custom_providers:
-              - {slug: fake, base_url: "http://127.0.0.1:%d", auth: bearer}   # /ai/fake/v1/... -> /v1/... (the path is appended as given)
+              - {slug: fake, base_url: "http://127.0.0.1:%1$d", auth: bearer}   # /ai/fake/v1/... -> /v1/... (the path is appended as given)
+              - {slug: fakeclaude, base_url: "http://127.0.0.1:%1$d", auth: x-api-key, format: anthropic}
             dispatch: {ticket_ttl_seconds: 5}
             providers:
               fake: {api_key: "${env:FAKE_KEY}"}
+              fakeclaude: {api_key: "${env:FAKE_KEY}"}
+            pricing:
+              models:
+                fake/gpt-4o-mini: {input_per_million: 1, output_per_million: 2}
+                fakeclaude/claude-test: {input_per_million: 3, output_per_million: 15}
             routes:
               - {name: ai, prefix: /ai, max_body_bytes: 8388608}
               - {name: direct, prefix: /direct, max_body_bytes: 8388608}
               - {name: small, prefix: /small, max_body_bytes: 1048576}
+              - name: metered
+                prefix: /metered
+                quotas: [{name: tokens, key: [route], unit: total_tokens, limit: 10, window: 1h}]
+              - {name: cached, prefix: /cached, cache: {enabled: true}}
             envoy:
-              decision_timeout_ms: %d
-              on_timeout: %s
+              decision_timeout_ms: %2$d
+              on_timeout: %3$s
               routes:
                 direct: {mode: direct, upstreams: {fake: fake-cluster}}
+                metered: {mode: direct}
+                cached: {mode: direct}
             """;
 
     final FakeUpstream upstream;

@@ -73,7 +73,7 @@ class RequestPathTest {
         assertThat(r.getImmediateResponse().getDetails()).isEqualTo("fairway_unknown_route");
         JsonNode error = jsonError(r.getImmediateResponse());
         assertThat(error.get("route").asText()).isEqualTo("nope");
-        assertThat(error.get("message").asText()).contains("x-fairway-route", "nope", "known: ai, direct, small");
+        assertThat(error.get("message").asText()).contains("x-fairway-route", "nope", "known: ai, cached, direct, metered, small");
     }
 
     @Test

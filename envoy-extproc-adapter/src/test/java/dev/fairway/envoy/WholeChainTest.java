@@ -168,20 +168,21 @@ class WholeChainTest {
         apply(m, headers, new LinkedHashMap<>());
     }
 
-    /** Applies a mutation as Envoy does (mutation_rules with allow_all_routing: true). */
+    /** Applies a mutation as Envoy does: {@link EnvoyHeaders}, pseudo-headers kept apart. */
     private static void apply(HeaderMutation m, Map<String, List<String>> headers, Map<String, String> pseudo) {
-        m.getRemoveHeadersList().forEach(headers::remove);
-        for (HeaderValueOption o : m.getSetHeadersList()) {
-            String k = o.getHeader().getKey();
-            String v = o.getHeader().getRawValue().toString(StandardCharsets.ISO_8859_1);
+        EnvoyHeaders h = EnvoyHeaders.empty();
+        pseudo.forEach((k, v) -> h.asMap().put(k, new ArrayList<>(List.of(v))));
+        headers.forEach((k, v) -> h.asMap().put(k, new ArrayList<>(v)));
+        h.apply(m);
+        headers.clear();
+        pseudo.clear();
+        h.asMap().forEach((k, v) -> {
             if (k.startsWith(":")) {
-                pseudo.put(k, v);
-            } else if (o.getAppendAction() == HeaderValueOption.HeaderAppendAction.APPEND_IF_EXISTS_OR_ADD) {
-                headers.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
+                pseudo.put(k, v.get(0));
             } else {
-                headers.put(k, new ArrayList<>(List.of(v)));
+                headers.put(k, v);
             }
-        }
+        });
     }
 
     private HttpResponse<InputStream> send(URI uri, Map<String, List<String>> headers, byte[] body) throws Exception {

@@ -55,8 +55,20 @@ final class CacheStep implements Step, ResponseCapture.Sink {
         }
         flight = stage.flights().join(key);
         if (!flight.leader()) {
-            // After a failed leader or a timed-out wait, go upstream without further waiting.
-            return flight.await(waitMs).thenApply(this::hitOrMiss);
+            // After a failed leader or a timed-out wait, go upstream without further waiting. The
+            // wait never outlasts the host's decision deadline: a duplicate is forwarded as a miss
+            // rather than answered with the host's timeout error.
+            long budget = exchange.waitBudgetMillis();
+            boolean deadlineFirst = budget < waitMs;
+            SingleFlight.Flight following = flight;
+            return following.await(deadlineFirst ? budget : waitMs).thenApply(found -> {
+                if (found == null && deadlineFirst && !following.landed()) {
+                    exchange.noteWaitCutShort();
+                    LOG.info("request {}: an identical request is still upstream; stopped waiting for it after {} ms, at the"
+                            + " host's decision deadline, and forwarded this one as a miss", exchange.logId(), budget);
+                }
+                return hitOrMiss(found);
+            });
         }
         return stage.store().get(key).thenApply(found -> {
             if (found != null) {

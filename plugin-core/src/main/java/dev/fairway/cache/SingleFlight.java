@@ -88,6 +88,11 @@ final class SingleFlight {
             return leader;
         }
 
+        /** Whether the leader is done (it stored an answer or nothing). */
+        boolean landed() {
+            return landed.isDone();
+        }
+
         private Flight asFollower() {
             return new Flight(key, landed, false);
         }

@@ -37,7 +37,7 @@ final class Translation {
         return Optional.of(target.stream() && events && status >= 200 && status < 300 ? "text/event-stream" : "application/json");
     }
 
-    private static boolean translates(PlannedTarget target) {
+    static boolean translates(PlannedTarget target) {
         return target.translator() != null && !Translators.isPassthrough(target.translator());
     }
 

@@ -45,9 +45,23 @@ record LogEntry(
         byte[] requestPayload,
         byte[] responsePayload,
         boolean payloadTruncated,
-        Redactor redactor) implements SpoolRecord {
+        Redactor redactor,
+        boolean waitCutShort) implements SpoolRecord {
 
     private static final JsonFactory JSON = new JsonFactory();
+
+    /** A record of a request that waited for nothing (the usual case). */
+    LogEntry(String logId, String eventId, long startEpochMillis, long durationNanos, long ttfbNanos, String route,
+             String provider, String model, String method, String path, int status, boolean success, boolean cached,
+             int step, int attempts, String errorType, Usage usage, Double costUsd, boolean customCost,
+             Map<String, Object> metadata, long requestBytes, long responseBytes, boolean truncated, String clientHash,
+             Map<String, String> requestHeaders, byte[] requestPayload, byte[] responsePayload, boolean payloadTruncated,
+             Redactor redactor) {
+        this(logId, eventId, startEpochMillis, durationNanos, ttfbNanos, route, provider, model, method, path, status,
+                success, cached, step, attempts, errorType, usage, costUsd, customCost, metadata, requestBytes,
+                responseBytes, truncated, clientHash, requestHeaders, requestPayload, responsePayload, payloadTruncated,
+                redactor, false);
+    }
 
     @Override
     public byte[] render(Link link) {
@@ -111,6 +125,11 @@ record LogEntry(
                 g.writeStringField("request_body", payload(requestPayload));
                 g.writeStringField("response_body", payload(responsePayload));
                 g.writeBooleanField("payload_truncated", payloadTruncated);
+            }
+            if (waitCutShort) {
+                // An identical request was upstream; this one stopped waiting for it at the host's
+                // decision deadline and went upstream itself.
+                g.writeStringField("single_flight", "forwarded_as_miss_at_decision_deadline");
             }
             if (link.droppedBefore() > 0) {
                 g.writeNumberField("dropped_before", link.droppedBefore());

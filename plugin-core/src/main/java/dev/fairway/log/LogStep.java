@@ -86,7 +86,8 @@ final class LogStep implements Step {
                 request,
                 response,
                 cut,
-                Redactor.of(new HashSet<>(settings.redact())));
+                Redactor.of(new HashSet<>(settings.redact())),
+                exchange.waitCutShort());
         if (settings.recordBeforeAnswer()) {
             durable = writer.submitDurable(entry);
         } else {

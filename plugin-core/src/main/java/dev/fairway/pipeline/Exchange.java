@@ -45,6 +45,9 @@ public final class Exchange {
     private static final long HOLD_LIMIT_SECONDS = 10;
     private volatile String clientIdentity;
     private volatile byte[] upstreamBody;
+    /** System.nanoTime() by which a wait inside the decision must end; 0 when the host sets no deadline. */
+    private volatile long waitsEndByNanos;
+    private volatile boolean waitCutShort;
     /** Told once the exchange completes, after every step: the process's count of open exchanges. */
     private Runnable onCompleted = () -> {};
 
@@ -198,6 +201,29 @@ public final class Exchange {
     /** The request for the first target. */
     public UpstreamRequest upstreamRequest() {
         return upstreamRequest(plan.first());
+    }
+
+    void waitsEndBy(long nanoTime) {
+        this.waitsEndByNanos = nanoTime;
+    }
+
+    /**
+     * How long a step may still wait inside the decision (for an identical request already
+     * upstream, say) before the host's own deadline would turn the request into an error;
+     * {@code Long.MAX_VALUE} when the host sets none. Never negative.
+     */
+    public long waitBudgetMillis() {
+        long by = waitsEndByNanos;
+        return by == 0 ? Long.MAX_VALUE : Math.max(0, (by - System.nanoTime()) / 1_000_000);
+    }
+
+    /** A step stopped waiting for an identical request at the host's decision deadline and went on as a miss. */
+    public void noteWaitCutShort() {
+        this.waitCutShort = true;
+    }
+
+    public boolean waitCutShort() {
+        return waitCutShort;
     }
 
     public List<Step> steps() {

@@ -39,6 +39,8 @@ public final class Gateway {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     /** The OpenAI-compatible endpoint's path segment, where a provider slug would stand. */
     private static final String COMPAT = "compat";
+    /** The least part of a host's decision deadline kept free of waits (see {@link #decide(GatewayRequest, RouteConfig, long)}). */
+    static final long DEADLINE_RESERVE_MS = 20;
 
     private final List<Stage> stages;
     private final InFlight inFlight = new InFlight();
@@ -122,16 +124,39 @@ public final class Gateway {
      * Envoy route): the path is matched within that route only.
      */
     public CompletableFuture<Decision> decide(GatewayRequest request, RouteConfig route) {
+        return decide(request, route, 0);
+    }
+
+    /**
+     * Decides a request on a route the host configured, for a host that stops waiting for the
+     * decision after {@code withinMillis} (Envoy's message_timeout). Waits inside the decision
+     * that could outlast it (an identical request already upstream) end early and the request goes
+     * on without them, leaving a fifth of the time, at least {@value #DEADLINE_RESERVE_MS} ms, for
+     * the rest of the decision and the host's own timer to be late.
+     *
+     * @param withinMillis the host's deadline; 0 for none
+     */
+    public CompletableFuture<Decision> decide(GatewayRequest request, RouteConfig route, long withinMillis) {
+        long start = System.nanoTime();
         RouteMatch match;
         try {
             match = RouteTable.forHostRoute(route).match(request.target(), request.headers().get("cf-aig-gateway-id"));
         } catch (GatewayError e) {
             return CompletableFuture.completedFuture(errorAnswer(e, route.errors()));
         }
-        return decide(request, match);
+        long waitsEndBy = 0;
+        if (withinMillis > 0) {
+            long reserve = Math.max(DEADLINE_RESERVE_MS, withinMillis / 5);
+            waitsEndBy = start + Math.max(0, withinMillis - reserve) * 1_000_000L;
+        }
+        return decide(request, match, waitsEndBy);
     }
 
     private CompletableFuture<Decision> decide(GatewayRequest request, RouteMatch match) {
+        return decide(request, match, 0);
+    }
+
+    private CompletableFuture<Decision> decide(GatewayRequest request, RouteMatch match, long waitsEndBy) {
         Exchange exchange;
         try {
             exchange = open(request, match);
@@ -142,6 +167,7 @@ public final class Gateway {
             LOG.error("request on route {} failed while opening", match.route().name(), e);
             return CompletableFuture.completedFuture(errorAnswer(GatewayError.of(ErrorType.INTERNAL, "the gateway failed to process the request"), match.route().errors()));
         }
+        exchange.waitsEndBy(waitsEndBy);
         for (int i = 0; i < stages.size(); i++) {
             Stage stage = stages.get(i);
             try {

@@ -1,0 +1,209 @@
+package dev.fairway.dispatch;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.fairway.error.ErrorType;
+import dev.fairway.error.GatewayError;
+import dev.fairway.http.Headers;
+import dev.fairway.pipeline.Completion;
+import dev.fairway.pipeline.Exchange;
+import dev.fairway.pipeline.ResponseObserver;
+import dev.fairway.pipeline.UpstreamRequest;
+import dev.fairway.pipeline.Usage;
+import dev.fairway.plan.PlannedTarget;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * An exchange whose upstream call the host makes itself (Envoy's direct mode), seen through the
+ * dispatcher's own relay rules: the meter that may adjust the request and reads usage and cost from
+ * the raw answer, the translation of a {@code /compat} answer for its OpenAI client, the observers
+ * fed what the client gets, and one completion with usage and cost. Only the plan's first target
+ * is ever called: the host has no retries or fallback of ours.
+ *
+ * <p>The host calls {@link #head}, then {@link #chunk} per body piece in order, then {@link #end} or
+ * {@link #cut}; calls after the end are ignored. Methods are synchronized: hosts call them from
+ * serialized callbacks, but not necessarily one thread.
+ */
+public final class HostRelay {
+    private final Exchange exchange;
+    private final PlannedTarget target;
+    private final Metering.Meter meter;
+    private final UpstreamRequest request;
+    private final boolean rewrites;
+    private ResponseObserver observer;
+    private ResponseTransform transform = ResponseTransform.IDENTITY;
+    private String contentType;
+    private int status;
+    private long ttfb = -1;
+    private long bytes;
+    private boolean ended;
+
+    /** What the client's response head becomes. */
+    public record Head(Headers set, List<String> remove, boolean rewritesBody) {}
+
+    private HostRelay(Exchange exchange, Metering metering, boolean rewrites) {
+        this.exchange = requireNonNull(exchange, "exchange");
+        this.target = exchange.plan().first();
+        this.rewrites = rewrites;
+        UpstreamRequest planned = exchange.upstreamRequest(target);
+        Metering.Meter m = requireNonNull(metering, "metering").open(exchange,
+                new Metering.Attempt(target.target().provider(), target.model(), target.stream(), planned));
+        // A meter's request change comes with a body transform (it hides what it asked for):
+        // a host that cannot rewrite the body sends the request as planned.
+        this.meter = m;
+        this.request = rewrites ? m.request(planned) : planned;
+    }
+
+    /**
+     * Opens the relay of {@code exchange}'s answer.
+     *
+     * @param rewritesBody whether the host can replace the answer's body on its way to the client
+     *     (Envoy: a response body mode that sends the body); without it an answer that must be
+     *     translated is refused by {@link #translates} callers first
+     */
+    public static HostRelay open(Dispatcher dispatcher, Exchange exchange, boolean rewritesBody) {
+        return new HostRelay(exchange, dispatcher.metering(), rewritesBody);
+    }
+
+    /** Whether the client's answer is translated from the provider's (a {@code /compat} request to a non-OpenAI provider). */
+    public static boolean translates(Exchange exchange) {
+        return Translation.translates(exchange.plan().first());
+    }
+
+    public Exchange exchange() {
+        return exchange;
+    }
+
+    /** The request to send upstream; the meter may have asked the provider to report usage. */
+    public UpstreamRequest request() {
+        return request;
+    }
+
+    public synchronized boolean sawHead() {
+        return ttfb >= 0;
+    }
+
+    /** The provider's status and headers arrived: what the client's head becomes. */
+    public synchronized Head head(int status, Headers upstream) {
+        Headers set = Headers.copyOf(exchange.responseHeaders());
+        if (ended) {
+            return new Head(set, List.of(), false);
+        }
+        this.status = status;
+        this.ttfb = exchange.elapsedNanos();
+        meter.onHeaders(status, upstream);
+        transform = rewrites ? Translation.transform(target, exchange, status, upstream, meter.transform()) : ResponseTransform.IDENTITY;
+        observer = exchange.observer();
+        observer.onHeaders(status, upstream);
+        Translation.contentType(target, status, upstream).ifPresent(ct -> set.set("content-type", ct));
+        contentType = set.contains("content-type") ? set.get("content-type") : upstream.get("content-type");
+        boolean rewritesBody = transform != ResponseTransform.IDENTITY;
+        return new Head(set, rewritesBody ? List.of("content-length") : List.of(), rewritesBody);
+    }
+
+    /**
+     * One piece of the provider's body: what the client gets for it (possibly empty, the very
+     * buffer when nothing is rewritten). The chunk is only valid during the call.
+     */
+    public synchronized ByteBuffer chunk(ByteBuffer raw) {
+        if (ended || observer == null) {
+            return raw;
+        }
+        meter.onChunk(raw.asReadOnlyBuffer());
+        if (transform == ResponseTransform.IDENTITY) {
+            deliver(raw.asReadOnlyBuffer());
+            return raw;
+        }
+        try {
+            ByteBuffer out = transform.apply(raw.asReadOnlyBuffer());
+            deliver(out.asReadOnlyBuffer());
+            return out;
+        } catch (RuntimeException e) {
+            return failed();
+        }
+    }
+
+    /** The provider's answer ended cleanly: whatever a transform still held, then the completion. */
+    public synchronized ByteBuffer end() {
+        if (ended) {
+            return ByteBuffer.allocate(0);
+        }
+        if (observer == null) {
+            // No head: nothing reached the client through us.
+            cut("stream_closed");
+            return ByteBuffer.allocate(0);
+        }
+        meter.onEnd(true);
+        ByteBuffer tail;
+        try {
+            tail = transform.finish();
+        } catch (RuntimeException e) {
+            return failed();
+        }
+        ended = true;
+        deliver(tail.asReadOnlyBuffer());
+        observer.onEnd(true);
+        complete(false, null);
+        return tail;
+    }
+
+    /**
+     * The answer stopped before its end: the client went away or the host gave up. One whose head
+     * went out is truncated; one that never started is the client's 499.
+     */
+    public synchronized void cut(String errorType) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        meter.onEnd(false);
+        if (observer != null) {
+            observer.onEnd(false);
+        } else {
+            status = 499;
+        }
+        complete(observer != null, errorType);
+    }
+
+    /** Ends the exchange without any answer from upstream (the host answered it itself, or timed out). */
+    public synchronized void abandon(int status, String errorType) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        exchange.complete(new Completion(status, false, false, 0, 0, -1, exchange.elapsedNanos(), 0, null, null, errorType));
+    }
+
+    private void deliver(ByteBuffer out) {
+        bytes += out.remaining();
+        if (out.hasRemaining()) {
+            observer.onChunk(out);
+        }
+    }
+
+    /** A translation failed mid-answer: an SSE client gets an error event, a JSON one whatever was sent. */
+    private ByteBuffer failed() {
+        ended = true;
+        meter.onEnd(false);
+        observer.onEnd(false);
+        ByteBuffer out = ByteBuffer.allocate(0);
+        if (contentType != null && contentType.startsWith("text/event-stream")) {
+            GatewayError e = GatewayError.of(ErrorType.UPSTREAM_UNAVAILABLE, "the provider's answer could not be translated");
+            java.io.ByteArrayOutputStream event = new java.io.ByteArrayOutputStream();
+            event.writeBytes("event: error\ndata: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            event.writeBytes(e.toJson());
+            event.writeBytes("\n\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out = ByteBuffer.wrap(event.toByteArray());
+            bytes += out.remaining();
+        }
+        complete(true, ErrorType.UPSTREAM_UNAVAILABLE.wireName());
+        return out;
+    }
+
+    private void complete(boolean truncated, String errorType) {
+        Usage usage = meter.usage();
+        exchange.complete(new Completion(status, false, truncated, target.step(), 1, ttfb, exchange.elapsedNanos(), bytes,
+                usage, meter.costUsd(usage), errorType));
+    }
+}
