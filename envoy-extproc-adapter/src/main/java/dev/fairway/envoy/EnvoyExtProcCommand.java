@@ -1,5 +1,6 @@
 package dev.fairway.envoy;
 
+import dev.fairway.ConfigReloader;
 import dev.fairway.Fairway;
 import dev.fairway.config.ConfigException;
 import dev.fairway.config.ConfigLoader;
@@ -58,6 +59,11 @@ public final class EnvoyExtProcCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             fw.close();
             throw e;
+        }
+        if (config != null) {
+            // SIGHUP or a changed file: routes, providers and keys reload for new streams; the envoy: section and
+            // listeners take effect at the next restart.
+            ConfigReloader.watch(fw, config, text -> ExtProcConfig.parse(text, ConfigLoader.standard()).gateway());
         }
         err.printf("fairway envoy-extproc: serving on %s; dispatcher on 127.0.0.1:%d%n",
                 socket != null ? "unix:" + socket : host + ":" + server.port(), fw.dispatcherPort());

@@ -2,6 +2,7 @@ package dev.fairway.envoy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.fairway.config.GatewayConfig;
 import dev.fairway.config.RouteConfig;
 import dev.fairway.dispatch.Dispatcher;
 import dev.fairway.error.ErrorType;
@@ -23,10 +24,21 @@ final class Processor {
     private final Forwarding forwarding;
     private final Dispatcher dispatcher;
     private final ScheduledExecutorService timer;
-    private final Map<String, Route> routes = new HashMap<>();
-    private final List<String> routeNames;
+    /** The routes of the configuration the gateway serves now; rebuilt once after a reload, never per request. */
+    private volatile Routes routes;
 
     record Route(RouteConfig config, EnvoyRoute envoy) {}
+
+    /** Route name to route, for one loaded configuration (compared by identity: a reload makes a new one). */
+    private record Routes(GatewayConfig config, Map<String, Route> byName, List<String> names) {
+        static Routes of(GatewayConfig config, EnvoySettings settings) {
+            Map<String, Route> byName = new HashMap<>();
+            for (RouteConfig r : config.routes()) {
+                byName.put(r.name(), new Route(r, settings.route(r.name())));
+            }
+            return new Routes(config, Map.copyOf(byName), byName.keySet().stream().sorted().toList());
+        }
+    }
 
     Processor(Gateway gateway, Dispatcher dispatcher, ExtProcConfig config, ScheduledExecutorService timer) {
         this.gateway = requireNonNull(gateway, "gateway");
@@ -34,10 +46,7 @@ final class Processor {
         this.settings = config.envoy();
         this.forwarding = new Forwarding(settings, dispatcher.tickets());
         this.timer = requireNonNull(timer, "timer");
-        for (RouteConfig r : config.gateway().routes()) {
-            routes.put(r.name(), new Route(r, settings.route(r.name())));
-        }
-        this.routeNames = config.routeNames().stream().sorted().toList();
+        this.routes = Routes.of(gateway.config(), settings);
     }
 
     Gateway gateway() {
@@ -72,11 +81,23 @@ final class Processor {
                     "the Envoy route sends no %s gRPC metadata (set ExtProcPerRoute.overrides.grpc_initial_metadata)",
                     settings.routeMetadata()).with("metadata", settings.routeMetadata());
         }
-        Route r = routes.get(name);
+        Routes now = current();
+        Route r = now.byName().get(name);
         if (r == null) {
             throw GatewayError.of(ErrorType.INTERNAL, "%s: %s is not a route of the ext_proc service (known: %s)",
-                    settings.routeMetadata(), name, String.join(", ", routeNames))
+                    settings.routeMetadata(), name, String.join(", ", now.names()))
                     .with("metadata", settings.routeMetadata()).with("route", name);
+        }
+        return r;
+    }
+
+    /** The routes of the gateway's current configuration: a reload ({@code Fairway.reload}) swaps it. */
+    private Routes current() {
+        Routes r = routes;
+        GatewayConfig live = gateway.config();
+        if (r.config() != live) {
+            r = Routes.of(live, settings);
+            routes = r;
         }
         return r;
     }
