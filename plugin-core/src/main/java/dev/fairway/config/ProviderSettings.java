@@ -1,6 +1,8 @@
 package dev.fairway.config;
 
 import java.net.URI;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -9,15 +11,42 @@ public record ProviderSettings(
         @Doc("The provider API key the gateway sends; a literal, ${env:NAME} or ${file:/path}. When absent, the client's own credential passes through.") Secret apiKey,
         @Doc("Replaces the provider's upstream base URL (an absolute https URL; http only for loopback or private hosts).") String baseUrl,
         @Doc("Values for placeholders in the provider's URL template, such as account_id for workers-ai.") Map<String, String> params,
-        @Doc("AWS credentials for aws-bedrock; the gateway signs with SigV4 when set.") AwsCredentials aws)
+        @Doc("AWS credentials for aws-bedrock; the gateway signs with SigV4 when set.") AwsCredentials aws,
+        @Doc(value = "More provider keys, each under an alias that a request picks with cf-aig-byok-alias (Cloudflare's stored provider keys); api_key is the key of the alias default. A ${file:/path} key is re-read when the file changes, so keys rotate without a restart.", defaultValue = "{}") Map<String, Secret> apiKeys)
         implements Validatable {
+
+    /** The alias used when a request sends no cf-aig-byok-alias, as on Cloudflare. */
+    public static final String DEFAULT_ALIAS = "default";
 
     public ProviderSettings {
         params = Map.copyOf(Objects.requireNonNullElse(params, Map.of()));
+        apiKeys = apiKeys == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(apiKeys));
     }
 
     public static ProviderSettings none() {
-        return new ProviderSettings(null, null, null, null);
+        return new ProviderSettings(null, null, null, null, null);
+    }
+
+    /** The same settings with one key only (a fallback target's own key). */
+    public ProviderSettings withOnlyKey(Secret key) {
+        return new ProviderSettings(key, baseUrl, params, aws, null);
+    }
+
+    /**
+     * The gateway's key for {@code alias} (null: the default one), falling back to the default key
+     * when this provider has none under that alias; null when the gateway holds no key at all and
+     * the client's own credential passes through.
+     */
+    public Secret key(String alias) {
+        if (alias != null && !alias.equals(DEFAULT_ALIAS) && apiKeys.containsKey(alias)) {
+            return apiKeys.get(alias);
+        }
+        return apiKey != null ? apiKey : apiKeys.get(DEFAULT_ALIAS);
+    }
+
+    /** Whether a request may name {@code alias}: the default always, any other only when a key is stored under it. */
+    public boolean hasAlias(String alias) {
+        return alias.equals(DEFAULT_ALIAS) || apiKeys.containsKey(alias);
     }
 
     /** This row's fields, falling back to {@code base} where this one leaves a field out. */
@@ -27,11 +56,14 @@ public record ProviderSettings(
         }
         var merged = new java.util.HashMap<>(base.params);
         merged.putAll(params);
+        // A route that names keys uses its own set only, never a mix with the process-wide ones.
+        boolean ownKeys = apiKey != null || !apiKeys.isEmpty();
         return new ProviderSettings(
-                apiKey != null ? apiKey : base.apiKey,
+                ownKeys ? apiKey : base.apiKey,
                 baseUrl != null ? baseUrl : base.baseUrl,
                 merged,
-                aws != null ? aws : base.aws);
+                aws != null ? aws : base.aws,
+                ownKeys ? apiKeys : base.apiKeys);
     }
 
     @Override
@@ -45,6 +77,12 @@ public record ProviderSettings(
         if (aws != null) {
             aws.validate(problems.at("aws"));
         }
+        apiKeys.forEach((alias, key) -> {
+            problems.require(alias.matches("[A-Za-z0-9_.-]{1,64}"), "api_keys", "%s (expected: an alias of letters, digits, '.', '-' and '_', at most 64)", alias);
+            problems.require(key != null, "api_keys." + alias, "must not be empty");
+        });
+        problems.require(apiKey == null || !apiKeys.containsKey(DEFAULT_ALIAS), "api_keys.default",
+                "set as well as api_key (expected: one of them; api_key is the default alias)");
     }
 
     static URI uri(String url) {

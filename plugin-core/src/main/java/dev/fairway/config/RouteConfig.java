@@ -35,7 +35,8 @@ public record RouteConfig(
         @Doc(value = "Retries of each upstream target before the client gets a byte.", defaultValue = "{max_attempts: 1}") RetrySettings retry,
         @Doc(value = "Targets tried in order when the requested one fails (other providers or models).", defaultValue = "{targets: []}") FallbackSettings fallback,
         @Doc(value = "Circuit breaker per target: a failing target is skipped for a cool-down, then probed.", defaultValue = "{enabled: true}") BreakerSettings circuitBreaker,
-        @Doc("Exact response cache of this route; off unless enabled.") CacheSettings cache)
+        @Doc("Exact response cache of this route; off unless enabled.") CacheSettings cache,
+        @Doc(value = "Answer 400 to any cf-aig-* header value the gateway cannot act on; when false, such values are ignored, clamped into range or cut (metadata beyond five entries), as Cloudflare does, and listed in the fairway-ignored-headers response header. cf-aig-authorization and cf-aig-byok-alias are refused when malformed either way.", defaultValue = "false") Boolean strictHeaders)
         implements Validatable {
 
     public static final long DEFAULT_MAX_BODY = 10L * 1024 * 1024;
@@ -56,6 +57,7 @@ public record RouteConfig(
         fallback = Objects.requireNonNullElseGet(fallback, FallbackSettings::none);
         circuitBreaker = Objects.requireNonNullElseGet(circuitBreaker, BreakerSettings::defaults);
         cache = Objects.requireNonNullElseGet(cache, CacheSettings::defaults);
+        strictHeaders = Objects.requireNonNullElse(strictHeaders, false);
     }
 
     /** The provider settings this route uses for {@code slug}, layered over the process-wide ones. */

@@ -4,6 +4,7 @@ import dev.fairway.error.ErrorType;
 import dev.fairway.error.GatewayError;
 import dev.fairway.http.Headers;
 import dev.fairway.http.HopByHop;
+import dev.fairway.pipeline.AnswerHeaders;
 import dev.fairway.pipeline.Completion;
 import dev.fairway.pipeline.Exchange;
 import dev.fairway.pipeline.ResponseObserver;
@@ -228,7 +229,7 @@ final class Relay {
         }
         Translation.contentType(current, status, headers).ifPresent(ct -> response.headers().set("content-type", ct));
         exchange.responseHeaders().forEach((n, v) -> response.headers().add(n, v));
-        response.headers().set("cf-aig-step", Integer.toString(current.step()));
+        AnswerHeaders.describe(current, response.headers()::set);
         String length = headers.get("content-length");
         if (length != null && transform == ResponseTransform.IDENTITY) {
             response.putHeader("content-length", length);
@@ -335,7 +336,7 @@ final class Relay {
         byte[] body = error.toJson();
         response.setStatusCode(status).putHeader("content-type", "application/json");
         exchange.responseHeaders().forEach((n, v) -> response.headers().add(n, v));
-        response.headers().set("cf-aig-step", Integer.toString(current.step()));
+        AnswerHeaders.describe(current, response.headers()::set);
         response.end(Buffer.buffer(body));
         bytes = body.length;
         complete(false, error.type().wireName());

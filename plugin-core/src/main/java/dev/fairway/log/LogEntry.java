@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -45,7 +46,8 @@ record LogEntry(
         byte[] requestPayload,
         byte[] responsePayload,
         boolean payloadTruncated,
-        Redactor redactor) implements SpoolRecord {
+        Redactor redactor,
+        List<String> headerNotes) implements SpoolRecord {
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -107,6 +109,13 @@ record LogEntry(
                 g.writeStringField(e.getKey(), e.getValue());
             }
             g.writeEndObject();
+            if (!headerNotes.isEmpty()) {
+                g.writeArrayFieldStart("header_notes");
+                for (String note : headerNotes) {
+                    g.writeString(note);
+                }
+                g.writeEndArray();
+            }
             if (requestPayload != null || responsePayload != null) {
                 g.writeStringField("request_body", payload(requestPayload));
                 g.writeStringField("response_body", payload(responsePayload));

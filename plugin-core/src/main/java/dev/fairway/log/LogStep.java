@@ -2,6 +2,7 @@ package dev.fairway.log;
 
 import dev.fairway.config.LoggingSettings;
 import dev.fairway.config.Secret;
+import dev.fairway.headers.HeaderNote;
 import dev.fairway.log.spool.SpoolWriter;
 import dev.fairway.pipeline.Completion;
 import dev.fairway.pipeline.Exchange;
@@ -79,7 +80,8 @@ final class LogStep implements Step {
                 request,
                 response,
                 cut,
-                Redactor.of(new HashSet<>(settings.redact()))));
+                Redactor.of(new HashSet<>(settings.redact())),
+                exchange.headerNotes().stream().map(HeaderNote::detail).toList()));
     }
 
     /** The target that answered: a fallback chain's step, else the one the client asked for. */

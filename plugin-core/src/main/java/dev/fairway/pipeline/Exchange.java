@@ -7,6 +7,7 @@ import dev.fairway.config.Secret;
 import dev.fairway.config.RouteConfig;
 import dev.fairway.headers.CfAigHeaderParser;
 import dev.fairway.headers.CfAigHeaders;
+import dev.fairway.headers.HeaderNote;
 import dev.fairway.http.Headers;
 import dev.fairway.http.HopByHop;
 import dev.fairway.plan.DispatchPlan;
@@ -17,6 +18,7 @@ import dev.fairway.routing.RouteMatch;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -39,6 +41,7 @@ public final class Exchange {
     private final DispatchPlan plan;
     private final Headers responseHeaders = new Headers();
     private final List<Step> steps = new ArrayList<>(4);
+    private final List<HeaderNote> headerNotes;
     private final AtomicBoolean completed = new AtomicBoolean();
     private volatile String clientIdentity;
     private volatile byte[] upstreamBody;
@@ -53,10 +56,32 @@ public final class Exchange {
         this.hostConsumer = hostConsumer;
         this.plan = requireNonNull(plan, "plan");
         this.upstreamBody = body.bytes();
+        this.headerNotes = new CopyOnWriteArrayList<>(cfAig.notes());
         responseHeaders.add("cf-aig-log-id", logId);
+        // Cloudflare (Header Glossary): equal to cf-aig-log-id for a request answered in one step.
+        responseHeaders.add("cf-aig-request-id", logId);
         if (cfAig.eventId() != null) {
             responseHeaders.add("cf-aig-event-id", cfAig.eventId());
         }
+        // Until a later target answers (the relay then says which), answers come from the requested one: cache hits too.
+        AnswerHeaders.describe(plan.first(), responseHeaders::set);
+        if (!headerNotes.isEmpty()) {
+            responseHeaders.set(HeaderNote.RESPONSE_HEADER, HeaderNote.responseValue(headerNotes));
+        }
+    }
+
+    /**
+     * Records that a stage did not act on a {@code cf-aig-*} header (a route that forbids cache
+     * opt-in or log opt-out); stages call this while opening, before any answer is sent.
+     */
+    public void noteHeader(HeaderNote note) {
+        headerNotes.add(requireNonNull(note, "note"));
+        responseHeaders.set(HeaderNote.RESPONSE_HEADER, HeaderNote.responseValue(headerNotes));
+    }
+
+    /** Every header the gateway ignored, clamped or cut for this request, for the log record. */
+    public List<HeaderNote> headerNotes() {
+        return List.copyOf(headerNotes);
     }
 
     public String logId() {
@@ -148,7 +173,7 @@ public final class Exchange {
      */
     public String credentialFingerprint() {
         UpstreamTarget target = target();
-        Secret key = target.settings().apiKey();
+        Secret key = target.settings().key(cfAig.byokAlias());
         if (key != null) {
             return key.fingerprint();
         }
@@ -178,7 +203,7 @@ public final class Exchange {
         out.setAll(p.headers());
         // Observers read the body (usage, cache): ask for it uncompressed.
         out.set("accept-encoding", "identity");
-        Secret key = t.settings().apiKey();
+        Secret key = t.settings().key(cfAig.byokAlias());
         if (key != null) {
             AuthStyle.CREDENTIAL_HEADERS.forEach(out::remove);
             t.provider().auth().apply(out, key.reveal());
