@@ -1,5 +1,6 @@
 package dev.fairway.cli;
 
+import dev.fairway.ConfigReloader;
 import dev.fairway.Fairway;
 import dev.fairway.config.ConfigLoader;
 import dev.fairway.config.GatewayConfig;
@@ -30,6 +31,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-p", "--port"}, description = "Override server.port (default 8787).")
     Integer port;
 
+    @Option(names = "--admin-port", description = "Override server.admin_port (default 8788; 0 turns the admin listener off).")
+    Integer adminPort;
+
     @Option(names = "--demo", description = "Start the mock provider in-process and route every provider to it.")
     boolean demo;
 
@@ -37,8 +41,25 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String text = config == null ? "{}" : Files.readString(config);
         MockProvider mock = demo ? MockProvider.start(MockOptions.defaults()) : null;
-        GatewayConfig cfg = ConfigLoader.standard().parse(ConfigOverlay.apply(text, host, port, mock == null ? null : mock.baseUrl()));
-        Fairway fairway = Fairway.builder(cfg).standalone(true).start();
+        Path demoState = demo ? DemoState.create() : null;
+        Fairway fairway;
+        try {
+            GatewayConfig cfg = ConfigLoader.standard().parse(
+                    ConfigOverlay.apply(text, host, port, adminPort, mock == null ? null : mock.baseUrl(), demoState));
+            Fairway.Builder builder = Fairway.builder(cfg).standalone(true);
+            if (mock != null) {
+                builder.closeAfter(mock); // demo answers come from it until the last stream has drained
+                builder.closeAfter(() -> DemoState.delete(demoState));
+            }
+            fairway = builder.start();
+        } catch (RuntimeException e) {
+            if (mock != null) {
+                mock.close();
+                DemoState.delete(demoState);
+            }
+            throw e;
+        }
+        GatewayConfig cfg = fairway.config();
         String base = "http://" + cfg.server().host() + ":" + fairway.port();
         System.out.println("fairway gateway listening on " + base);
         if (fairway.adminPort() > 0) {
@@ -50,15 +71,17 @@ final class ServeCommand implements Callable<Integer> {
             System.out.println("  curl " + base + "/openai/v1/chat/completions -H 'content-type: application/json' \\");
             System.out.println("    -d '{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello Fairway\"}]}'");
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            fairway.close();
-            if (mock != null) {
-                mock.close();
-            }
-            stop.countDown();
-        }, "fairway-shutdown"));
-        stop.await();
+        if (config != null) {
+            // SIGHUP or a changed file (or a ${file:} secret it names): validated first, then live for new requests.
+            String mockBase = mock == null ? null : mock.baseUrl();
+            ConfigReloader.watch(fairway, config, t -> ConfigLoader.standard().parse(
+                    ConfigOverlay.apply(t, host, port, adminPort, mockBase, demoState)));
+            System.out.println("reloads " + config + " on SIGHUP and when it changes");
+        }
+        System.out.flush();
+        // SIGTERM/SIGINT: stop accepting, let open requests and streams finish (server.drain_seconds), exit 0.
+        fairway.drainOnTermination(() -> {});
+        new CountDownLatch(1).await();
         return 0;
     }
 }

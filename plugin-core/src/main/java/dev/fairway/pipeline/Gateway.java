@@ -37,42 +37,64 @@ public final class Gateway {
     /** The OpenAI-compatible endpoint's path segment, where a provider slug would stand. */
     private static final String COMPAT = "compat";
 
-    private final GatewayConfig config;
-    private final ProviderRegistry registry;
-    private final RouteTable routes;
     private final List<Stage> stages;
-    private final Planner planner;
+    private final InFlight inFlight = new InFlight();
+    /** Routes, providers and planner as last loaded; swapped whole by {@link #reload}, read once per request. */
+    private volatile Routing routing;
+
+    /** What a configuration reload replaces: everything a request reads from the process's configuration. */
+    private record Routing(GatewayConfig config, ProviderRegistry registry, RouteTable routes, Planner planner) {
+        static Routing of(GatewayConfig config, ProviderRegistry registry) {
+            Problems problems = new Problems();
+            for (int i = 0; i < config.routes().size(); i++) {
+                Planner.checkRoute(config.routes().get(i), registry, problems.at("routes", i));
+            }
+            problems.throwIfAny();
+            return new Routing(config, registry, new RouteTable(config.routes()),
+                    new Planner(registry, config.providers(), () -> ThreadLocalRandom.current().nextDouble()));
+        }
+    }
 
     public Gateway(GatewayConfig config, ProviderRegistry registry, List<Stage> stages) {
-        this.config = requireNonNull(config, "config");
-        this.registry = requireNonNull(registry, "registry");
         this.stages = List.copyOf(requireNonNull(stages, "stages"));
-        this.routes = new RouteTable(config.routes());
-        this.planner = new Planner(registry, config.providers(), () -> ThreadLocalRandom.current().nextDouble());
-        Problems problems = new Problems();
-        for (int i = 0; i < config.routes().size(); i++) {
-            Planner.checkRoute(config.routes().get(i), registry, problems.at("routes", i));
-        }
-        problems.throwIfAny();
+        this.routing = Routing.of(requireNonNull(config, "config"), requireNonNull(registry, "registry"));
     }
 
     public GatewayConfig config() {
-        return config;
+        return routing.config();
     }
 
     public ProviderRegistry registry() {
-        return registry;
+        return routing.registry();
     }
 
     public List<Stage> stages() {
         return stages;
     }
 
+    /** Exchanges opened and not yet completed; a graceful stop waits for them. */
+    public InFlight inFlight() {
+        return inFlight;
+    }
+
+    /**
+     * Serves new requests with {@code config}'s routes, providers (keys included) and custom
+     * providers; requests already decided keep what they were decided with. The caller validated
+     * {@code config} as a whole; this checks what only a running gateway can (routes against the
+     * provider registry) and leaves the running configuration in place when that fails.
+     *
+     * @throws dev.fairway.config.ConfigException naming every route field at fault
+     */
+    public void reload(GatewayConfig config) {
+        requireNonNull(config, "config");
+        routing = Routing.of(config, ProviderRegistry.withCustom(config.customProviders()));
+    }
+
     /** Decides a request on the process's own routes (the standalone gateway). */
     public CompletableFuture<Decision> decide(GatewayRequest request) {
         RouteMatch match;
         try {
-            match = routes.match(request.target());
+            match = routing.routes().match(request.target());
         } catch (GatewayError e) {
             return CompletableFuture.completedFuture(errorAnswer(e));
         }
@@ -127,6 +149,9 @@ public final class Gateway {
     }
 
     private Exchange open(GatewayRequest request, RouteMatch match) {
+        Routing routing = this.routing;
+        ProviderRegistry registry = routing.registry();
+        Planner planner = routing.planner();
         RouteConfig route = match.route();
         boolean universal = match.isRouteRoot() && request.method().equals("POST");
         if (match.isRouteRoot() && !universal) {
@@ -151,12 +176,15 @@ public final class Gateway {
         } else {
             Provider provider = registry.require(match.provider());
             body = RequestBody.scan(request.body(), request.headers().get("content-type"));
-            ProviderSettings settings = route.providerSettings(provider.slug(), config.providers());
+            ProviderSettings settings = route.providerSettings(provider.slug(), routing.config().providers());
             UpstreamTarget target = registry.target(provider, match.rest(), match.rawQuery(), settings, extra);
             plan = planner.forProviderPath(route, target, body, cfAig, extra);
         }
         checkAlias(cfAig.byokAlias(), plan);
-        return new Exchange(request.method(), match, cfAig, request.headers(), body, request.hostConsumer(), plan);
+        Exchange exchange = new Exchange(request.method(), match, cfAig, request.headers(), body, request.hostConsumer(), plan);
+        inFlight.enter();
+        exchange.onCompleted(inFlight::leave);
+        return exchange;
     }
 
     /**

@@ -69,6 +69,11 @@ public final class QuotaStage implements Stage, AutoCloseable {
         return health.available();
     }
 
+    /** Completes when the quota store answers now; see {@link QuotaBackend#ping}. */
+    public java.util.concurrent.CompletableFuture<Void> ping() {
+        return backend.ping();
+    }
+
     @Override
     public void close() {
         backend.close();
