@@ -12,7 +12,7 @@ public record ProviderSettings(
         @Doc("Replaces the provider's upstream base URL (an absolute https URL; http only for loopback or private hosts).") String baseUrl,
         @Doc("Values for placeholders in the provider's URL template, such as account_id for workers-ai.") Map<String, String> params,
         @Doc("AWS credentials for aws-bedrock; the gateway signs with SigV4 when set.") AwsCredentials aws,
-        @Doc(value = "More provider keys, each under an alias that a request picks with cf-aig-byok-alias (Cloudflare's stored provider keys); api_key is the key of the alias default. A ${file:/path} key is re-read when the file changes, so keys rotate without a restart.", defaultValue = "{}") Map<String, Secret> apiKeys)
+        @Doc(value = "More provider keys, each under an alias that a request picks with cf-aig-byok-alias (Cloudflare's stored provider keys); api_key is the key of the alias default. Keys rotate without a restart: fairway serve reloads when a ${file:/path} secret changes.", defaultValue = "{}") Map<String, Secret> apiKeys)
         implements Validatable {
 
     /** The alias used when a request sends no cf-aig-byok-alias, as on Cloudflare. */
