@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiConsumer;
 
 /**
  * What the gateway did with a {@code cf-aig-*} header it could not take as sent: ignored it,
@@ -38,6 +39,13 @@ public record HeaderNote(String header, Action action, String detail) {
 
     public static HeaderNote ignored(String header, String detail) {
         return new HeaderNote(header, Action.IGNORED, detail);
+    }
+
+    /** Sets {@value #RESPONSE_HEADER} when there is anything to list. */
+    public static void render(List<HeaderNote> notes, BiConsumer<String, String> set) {
+        if (!notes.isEmpty()) {
+            set.accept(RESPONSE_HEADER, responseValue(notes));
+        }
     }
 
     /** The value of {@value #RESPONSE_HEADER}: {@code cf-aig-max-attempts;clamped, cf-aig-backoff;ignored}. */

@@ -60,25 +60,19 @@ public final class Exchange {
         this.upstreamBody = body.bytes();
         this.headerNotes = new CopyOnWriteArrayList<>(cfAig.notes());
         responseHeaders.add("cf-aig-log-id", logId);
-        // Cloudflare (Header Glossary): equal to cf-aig-log-id for a request answered in one step.
-        responseHeaders.add("cf-aig-request-id", logId);
+        responseHeaders.add("cf-aig-request-id", logId); // Cloudflare: the log id, for one-step requests
         if (cfAig.eventId() != null) {
             responseHeaders.add("cf-aig-event-id", cfAig.eventId());
         }
         // Until a later target answers (the relay then says which), answers come from the requested one: cache hits too.
         AnswerHeaders.describe(plan.first(), responseHeaders::set);
-        if (!headerNotes.isEmpty()) {
-            responseHeaders.set(HeaderNote.RESPONSE_HEADER, HeaderNote.responseValue(headerNotes));
-        }
+        HeaderNote.render(headerNotes, responseHeaders::set);
     }
 
-    /**
-     * Records that a stage did not act on a {@code cf-aig-*} header (a route that forbids cache
-     * opt-in or log opt-out); stages call this while opening, before any answer is sent.
-     */
+    /** A stage did not act on a cf-aig-* header (cache or log opt-in/out); called while opening, before any answer. */
     public void noteHeader(HeaderNote note) {
         headerNotes.add(requireNonNull(note, "note"));
-        responseHeaders.set(HeaderNote.RESPONSE_HEADER, HeaderNote.responseValue(headerNotes));
+        HeaderNote.render(headerNotes, responseHeaders::set);
     }
 
     /** Every header the gateway ignored, clamped or cut for this request, for the log record. */
