@@ -101,10 +101,10 @@ class ApisixContainerTest {
 
     @Test
     void badGatewayHeaderIsAnsweredByTheRunner() throws Exception {
-        HttpResponse<String> response = chat(CHAT, "cf-aig-max-attempts", "9");
+        HttpResponse<String> response = chat(CHAT, "cf-aig-authorization", "Basic x");
 
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.body()).contains("\"header\":\"cf-aig-max-attempts\"");
+        assertThat(response.body()).contains("\"header\":\"cf-aig-authorization\"");
     }
 
     @Test

@@ -55,7 +55,7 @@ class ApisixRunnerCommandTest {
         assertThat(runner.socket()).isEqualTo(socket).exists();
         try (ApisixDriver apisix = new ApisixDriver(socket, System::nanoTime)) {
             ApisixDriver.Outcome outcome = apisix.communicate(ApisixDriver.PluginConf.fairway("1", "{}"),
-                    ApisixDriver.Request.of("POST", "/openai/v1/chat/completions", "{}".getBytes(), "cf-aig-max-attempts", "0"));
+                    ApisixDriver.Request.of("POST", "/openai/v1/chat/completions", "{}".getBytes(), "cf-aig-authorization", "Basic x"));
             assertThat(outcome).isInstanceOfSatisfying(ApisixDriver.Stopped.class, s -> assertThat(s.status()).isEqualTo(400));
         }
         command.stop();

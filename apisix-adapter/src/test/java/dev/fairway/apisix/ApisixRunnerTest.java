@@ -95,14 +95,14 @@ class ApisixRunnerTest {
 
     @Test
     void refusalIsAStopWithTheCoresJsonError() {
-        Outcome outcome = apisix.communicate(route(""), chat(CHAT, "cf-aig-max-attempts", "9"));
+        Outcome outcome = apisix.communicate(route(""), chat(CHAT, "cf-aig-authorization", "Basic x"));
 
         assertThat(outcome).isInstanceOf(Stopped.class);
         Stopped stop = (Stopped) outcome;
         assertThat(stop.status()).isEqualTo(400);
         assertThat(stop.header("content-type")).isEqualTo("application/json");
         assertThat(stop.header("cf-aig-log-id")).isNotBlank();
-        assertThat(stop.bodyText()).contains("\"type\":\"invalid_header\"").contains("\"header\":\"cf-aig-max-attempts\"");
+        assertThat(stop.bodyText()).contains("\"type\":\"invalid_header\"").contains("\"header\":\"cf-aig-authorization\"");
         assertThat(apisix.prepares.get()).isEqualTo(1);
     }
 
@@ -305,8 +305,8 @@ class ApisixRunnerTest {
                 int n = i;
                 results.add(pool.submit(() -> {
                     if (n % 2 == 0) {
-                        Stopped stop = (Stopped) apisix.communicate(conf, chat(CHAT, "cf-aig-max-attempts", Integer.toString(6 + n)));
-                        return stop.status() + " " + stop.bodyText().contains("cf-aig-max-attempts");
+                        Stopped stop = (Stopped) apisix.communicate(conf, chat(CHAT, "cf-aig-authorization", "Basic " + n));
+                        return stop.status() + " " + stop.bodyText().contains("cf-aig-authorization");
                     }
                     String body = "{\"model\":\"m" + n + "\",\"messages\":[]}";
                     Request request = chat(body);

@@ -34,7 +34,7 @@ public final class RunnerRoundTrip {
             PluginConf conf = PluginConf.fairway("1", "{\"name\":\"bench\"}");
             byte[] body = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}".getBytes(StandardCharsets.UTF_8);
             Supplier<Request> hit = () -> Request.of("POST", "/openai/v1/chat/completions", body, "x-probe-hit", "1");
-            Supplier<Request> refusal = () -> Request.of("POST", "/openai/v1/chat/completions", body, "cf-aig-max-attempts", "9");
+            Supplier<Request> refusal = () -> Request.of("POST", "/openai/v1/chat/completions", body, "cf-aig-authorization", "Basic x");
             Supplier<Request> forward = () -> Request.of("POST", "/openai/v1/chat/completions", body);
             System.out.printf("%-8s %10s %10s %10s %12s%n", "kind", "p50 us", "p90 us", "p99 us", "req/s");
             for (int round = 0; round < 2; round++) {

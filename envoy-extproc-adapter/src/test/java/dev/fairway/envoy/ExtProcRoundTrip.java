@@ -44,7 +44,7 @@ public final class ExtProcRoundTrip {
             HeaderMap hit = request("POST", "/ai/openai/v1/chat/completions", "content-type", "application/json",
                     "authorization", "Bearer sk-client", "x-bench-answer", "1");
             HeaderMap refusal = request("POST", "/ai/openai/v1/chat/completions", "content-type", "application/json",
-                    "cf-aig-max-attempts", "99");
+                    "cf-aig-authorization", "Basic x");
             HeaderMap forward = request("POST", "/ai/openai/v1/chat/completions", "content-type", "application/json",
                     "authorization", "Bearer sk-client");
             for (String[] c : new String[][] {{"hit", null}, {"refusal", null}, {"forward", null}}) {

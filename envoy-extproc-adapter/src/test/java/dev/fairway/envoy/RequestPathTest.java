@@ -51,7 +51,7 @@ class RequestPathTest {
     void badCfAigHeaderIsA400NamingTheHeader() throws Exception {
         EnvoySide.Stream s = fx.envoy.open("ai");
         s.requestHeaders(request("POST", "/ai/fake/v1/chat/completions", "content-type", "application/json",
-                "cf-aig-max-attempts", "9"), false);
+                "cf-aig-authorization", "Basic x"), false);
         s.reply();
         s.requestBody(utf8(chatBody(false)), true);
 
@@ -59,7 +59,7 @@ class RequestPathTest {
         assertThat(r.getImmediateResponse().getStatus().getCodeValue()).isEqualTo(400);
         JsonNode error = jsonError(r.getImmediateResponse());
         assertThat(error.get("type").asText()).isEqualTo("invalid_header");
-        assertThat(error.get("header").asText()).isEqualTo("cf-aig-max-attempts");
+        assertThat(error.get("header").asText()).isEqualTo("cf-aig-authorization");
         assertThat(fx.recorder.opened).isEmpty();
     }
 

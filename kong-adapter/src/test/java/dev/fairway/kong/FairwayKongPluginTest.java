@@ -168,10 +168,10 @@ class FairwayKongPluginTest {
 
     @Test
     void refusalNamesTheHeader() throws Exception {
-        KongRequest req = kong.handle(conf, "access", chat(CHAT).header("cf-aig-max-attempts", "9"));
+        KongRequest req = kong.handle(conf, "access", chat(CHAT).header("cf-aig-authorization", "Basic x"));
 
         assertThat(req.exitStatus).isEqualTo(400);
-        assertThat(req.exitText()).contains("\"type\":\"invalid_header\"").contains("\"header\":\"cf-aig-max-attempts\"");
+        assertThat(req.exitText()).contains("\"type\":\"invalid_header\"").contains("\"header\":\"cf-aig-authorization\"");
         assertThat(req.exitHeaders).containsEntry("content-type", "application/json").containsKey("cf-aig-log-id");
     }
 
@@ -181,12 +181,12 @@ class FairwayKongPluginTest {
         for (int i = 0; i < 150; i++) {
             req.header("x-filler-" + i, "v");
         }
-        req.header("cf-aig-max-attempts", "9");
+        req.header("cf-aig-authorization", "Basic x");
 
         kong.handle(conf, "access", req);
 
         assertThat(req.exitStatus).isEqualTo(400);
-        assertThat(req.exitText()).contains("cf-aig-max-attempts");
+        assertThat(req.exitText()).contains("cf-aig-authorization");
     }
 
     @Test

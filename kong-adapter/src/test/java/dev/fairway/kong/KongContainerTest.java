@@ -99,11 +99,11 @@ class KongContainerTest {
 
     @Test
     void badGatewayHeaderIsAnsweredByThePlugin() throws Exception {
-        HttpResponse<InputStream> r = post("/ai/openai/v1/chat/completions", CHAT, "cf-aig-max-attempts", "9");
+        HttpResponse<InputStream> r = post("/ai/openai/v1/chat/completions", CHAT, "cf-aig-authorization", "Basic x");
         String body = new String(r.body().readAllBytes(), UTF_8);
 
         assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(body).contains("cf-aig-max-attempts");
+        assertThat(body).contains("cf-aig-authorization");
         assertThat(r.headers().firstValue("cf-aig-log-id")).isPresent();
     }
 }

@@ -68,7 +68,7 @@ public final class CacheStage implements Stage, AutoCloseable {
         CfAigHeaders headers = exchange.cfAig();
         CacheSettings settings = exchange.route().cache();
         boolean callerKey = headers.cacheKey() != null;
-        if (Boolean.TRUE.equals(headers.skipCache()) || !settings.enabled() && !callerKey || !cacheableMethod(exchange.method())) {
+        if (!CacheRules.cacheable(exchange, settings)) {
             return Step.NONE;
         }
         int ttl = headers.cacheTtlSeconds() != null ? headers.cacheTtlSeconds()
@@ -80,10 +80,6 @@ public final class CacheStage implements Stage, AutoCloseable {
         // Canonicalising a large body takes long enough to matter on an event loop.
         boolean large = exchange.body().size() > INLINE_KEY_BYTES;
         return new CacheStep(this, exchange, () -> CacheKey.of(exchange), large, ttl, settings.maxEntryBytes(), settings.singleFlightWaitMs());
-    }
-
-    private static boolean cacheableMethod(String method) {
-        return method.equals("POST") || method.equals("GET");
     }
 
     ResponseStore store() {

@@ -49,7 +49,7 @@ final class CacheStep implements Step, ResponseCapture.Sink {
     }
 
     private CompletableFuture<Verdict> lookUp(String computed) {
-        key = computed;
+        key = CacheRules.kindScoped(computed, exchange.stream());
         if (waitMs == 0) {
             return stage.store().get(key).thenApply(this::hitOrMiss);
         }

@@ -1,6 +1,8 @@
 package dev.fairway.config;
 
 import java.net.URI;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -11,20 +13,47 @@ public record ProviderSettings(
         @Doc("Replaces the provider's upstream base URL (an absolute https URL; http only for loopback or private hosts).") String baseUrl,
         @Doc("Values for placeholders in the provider's URL template, such as account_id for workers-ai or resource for azure-openai; a request path naming another value for the same placeholder is answered 400.") Map<String, String> params,
         @Doc("AWS credentials for aws-bedrock; the gateway signs with SigV4 when set.") AwsCredentials aws,
-        @Doc(value = "Operations the gateway's key (api_key, aws) may serve beyond the provider's own list (inference, embeddings, models; see key_operations in providers.json), as \"METHOD path\" below the provider's base URL, * for any characters within a segment, ** for any segments: [\"POST batches\", \"GET files/*\"]. Any other operation needs the client's own key or is answered 403. A route's list adds to the process-wide one.", defaultValue = "[]") List<String> keyOperations)
+        @Doc(value = "Operations the gateway's key (api_key, aws) may serve beyond the provider's own list (inference, embeddings, models; see key_operations in providers.json), as \"METHOD path\" below the provider's base URL, * for any characters within a segment, ** for any segments: [\"POST batches\", \"GET files/*\"]. Any other operation needs the client's own key or is answered 403. A route's list adds to the process-wide one.", defaultValue = "[]") List<String> keyOperations,
+        @Doc(value = "More provider keys, each under an alias that a request picks with cf-aig-byok-alias (Cloudflare's stored provider keys); api_key is the key of the alias default. Keys rotate without a restart: fairway serve reloads when a ${file:/path} secret changes.", defaultValue = "{}") Map<String, Secret> apiKeys)
         implements Validatable {
+
+    /** The alias used when a request sends no cf-aig-byok-alias, as on Cloudflare. */
+    public static final String DEFAULT_ALIAS = "default";
 
     public ProviderSettings {
         params = Map.copyOf(Objects.requireNonNullElse(params, Map.of()));
         keyOperations = List.copyOf(Objects.requireNonNullElse(keyOperations, List.of()));
+        apiKeys = apiKeys == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(apiKeys));
     }
 
     public ProviderSettings(Secret apiKey, String baseUrl, Map<String, String> params, AwsCredentials aws) {
-        this(apiKey, baseUrl, params, aws, null);
+        this(apiKey, baseUrl, params, aws, null, null);
     }
 
     public static ProviderSettings none() {
-        return new ProviderSettings(null, null, null, null);
+        return new ProviderSettings(null, null, null, null, null, null);
+    }
+
+    /** The same settings with one key only (a fallback target's own key). */
+    public ProviderSettings withOnlyKey(Secret key) {
+        return new ProviderSettings(key, baseUrl, params, aws, keyOperations, null);
+    }
+
+    /**
+     * The gateway's key for {@code alias} (null: the default one), falling back to the default key
+     * when this provider has none under that alias; null when the gateway holds no key at all and
+     * the client's own credential passes through.
+     */
+    public Secret key(String alias) {
+        if (alias != null && !alias.equals(DEFAULT_ALIAS) && apiKeys.containsKey(alias)) {
+            return apiKeys.get(alias);
+        }
+        return apiKey != null ? apiKey : apiKeys.get(DEFAULT_ALIAS);
+    }
+
+    /** Whether a request may name {@code alias}: the default always, any other only when a key is stored under it. */
+    public boolean hasAlias(String alias) {
+        return alias.equals(DEFAULT_ALIAS) || apiKeys.containsKey(alias);
     }
 
     /** Whether the gateway holds a credential for this provider (an API key or AWS keys). */
@@ -34,7 +63,7 @@ public record ProviderSettings(
 
     /** The same settings without the gateway's credentials: the client's own pass through. */
     public ProviderSettings withoutCredentials() {
-        return new ProviderSettings(null, baseUrl, params, null, keyOperations);
+        return new ProviderSettings(null, baseUrl, params, null, keyOperations, null);
     }
 
     /** This row's fields, falling back to {@code base} where this one leaves a field out. */
@@ -44,12 +73,15 @@ public record ProviderSettings(
         }
         var merged = new java.util.HashMap<>(base.params);
         merged.putAll(params);
+        // A route that names keys uses its own set only, never a mix with the process-wide ones.
+        boolean ownKeys = apiKey != null || !apiKeys.isEmpty();
         return new ProviderSettings(
-                apiKey != null ? apiKey : base.apiKey,
+                ownKeys ? apiKey : base.apiKey,
                 baseUrl != null ? baseUrl : base.baseUrl,
                 merged,
                 aws != null ? aws : base.aws,
-                java.util.stream.Stream.concat(base.keyOperations.stream(), keyOperations.stream()).distinct().toList());
+                java.util.stream.Stream.concat(base.keyOperations.stream(), keyOperations.stream()).distinct().toList(),
+                ownKeys ? apiKeys : base.apiKeys);
     }
 
     @Override
@@ -67,6 +99,12 @@ public record ProviderSettings(
             String why = dev.fairway.provider.KeyOperations.problem(keyOperations.get(i));
             problems.require(why == null, "key_operations[" + i + "]", "%s", why);
         }
+        apiKeys.forEach((alias, key) -> {
+            problems.require(alias.matches("[A-Za-z0-9_.-]{1,64}"), "api_keys", "%s (expected: an alias of letters, digits, '.', '-' and '_', at most 64)", alias);
+            problems.require(key != null, "api_keys." + alias, "must not be empty");
+        });
+        problems.require(apiKey == null || !apiKeys.containsKey(DEFAULT_ALIAS), "api_keys.default",
+                "set as well as api_key (expected: one of them; api_key is the default alias)");
     }
 
     static URI uri(String url) {

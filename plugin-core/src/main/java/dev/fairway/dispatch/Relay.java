@@ -4,6 +4,7 @@ import dev.fairway.error.ErrorType;
 import dev.fairway.error.GatewayError;
 import dev.fairway.http.Headers;
 import dev.fairway.http.HopByHop;
+import dev.fairway.pipeline.AnswerHeaders;
 import dev.fairway.pipeline.Completion;
 import dev.fairway.pipeline.Exchange;
 import dev.fairway.pipeline.ResponseFilter;
@@ -273,7 +274,7 @@ final class Relay {
         }
         Translation.contentType(current, status, headers).ifPresent(ct -> response.headers().set("content-type", ct));
         exchange.responseHeaders().forEach((n, v) -> response.headers().add(n, v));
-        response.headers().set("cf-aig-step", Integer.toString(current.step()));
+        AnswerHeaders.describe(current, response.headers()::set);
         String length = headers.get("content-length");
         if (length != null && transform == ResponseTransform.IDENTITY) {
             response.putHeader("content-length", length);
@@ -447,7 +448,7 @@ final class Relay {
         byte[] body = error.toJson(exchange.route().errors());
         response.setStatusCode(status).putHeader("content-type", "application/json");
         exchange.responseHeaders().forEach((n, v) -> response.headers().add(n, v));
-        response.headers().set("cf-aig-step", Integer.toString(current.step()));
+        AnswerHeaders.describe(current, response.headers()::set);
         bytes = body.length;
         endWhenRecorded(complete(false, error.type().wireName()), Buffer.buffer(body));
     }

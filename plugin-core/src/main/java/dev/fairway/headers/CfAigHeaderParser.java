@@ -6,15 +6,16 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.fairway.error.GatewayError;
 import dev.fairway.http.Headers;
 import java.io.IOException;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Parses the {@code cf-aig-*} request headers (README.md, "cf-aig-* request headers") into one {@link CfAigHeaders}.
- * Every bad value is a 400 naming the header and the form it expects. Unknown {@code cf-aig-*}
- * headers are ignored here; the dispatcher never forwards any of them.
+ * Cloudflare acts on the values it understands and ignores the rest, so by default a value the
+ * gateway cannot act on is ignored (or clamped into range, or cut to five metadata entries) and
+ * listed in {@link CfAigHeaders#notes()}; with {@code strict} (a route's {@code strict_headers}) it
+ * is a 400 naming the header. {@code cf-aig-authorization} and {@code cf-aig-byok-alias} choose
+ * credentials and are refused when malformed in either mode. Unknown {@code cf-aig-*} headers are
+ * ignored here; the dispatcher never forwards any of them.
  */
 public final class CfAigHeaderParser {
     public static final int MIN_CACHE_TTL = 60;
@@ -28,25 +29,32 @@ public final class CfAigHeaderParser {
 
     private CfAigHeaderParser() {}
 
+    /** Strict parsing: every bad value is a 400. */
     public static CfAigHeaders parse(Headers h) {
+        return parse(h, true);
+    }
+
+    public static CfAigHeaders parse(Headers h, boolean strict) {
         if (!hasAny(h)) {
             return CfAigHeaders.NONE;
         }
+        HeaderReader r = new HeaderReader(strict);
         return new CfAigHeaders(
-                cacheTtl(h),
-                bool(h, "cf-aig-skip-cache", "cf-skip-cache"),
-                text(h, "cf-aig-cache-key", 1024),
-                metadata(h.get("cf-aig-metadata")),
-                bool(h, "cf-aig-collect-log", null),
-                bool(h, "cf-aig-collect-log-payload", null),
-                integer(h, "cf-aig-request-timeout", 1, MAX_REQUEST_TIMEOUT_MS, "milliseconds to first byte"),
-                integer(h, "cf-aig-max-attempts", 1, MAX_ATTEMPTS, "attempts"),
-                integer(h, "cf-aig-retry-delay", 0, MAX_RETRY_DELAY_MS, "milliseconds"),
-                backoff(h.get("cf-aig-backoff")),
-                customCost(h.get("cf-aig-custom-cost")),
-                text(h, "cf-aig-event-id", MAX_TEXT),
+                cacheTtl(h, r),
+                bool(h, "cf-aig-skip-cache", "cf-skip-cache", r),
+                text(h, "cf-aig-cache-key", 1024, r),
+                MetadataHeader.parse(h.get("cf-aig-metadata"), MAX_METADATA_ENTRIES, r),
+                bool(h, "cf-aig-collect-log", null, r),
+                bool(h, "cf-aig-collect-log-payload", null, r),
+                integer(h, "cf-aig-request-timeout", 1, MAX_REQUEST_TIMEOUT_MS, "milliseconds to first byte", r),
+                integer(h, "cf-aig-max-attempts", 1, MAX_ATTEMPTS, "attempts", r),
+                integer(h, "cf-aig-retry-delay", 0, MAX_RETRY_DELAY_MS, "milliseconds", r),
+                backoff(h.get("cf-aig-backoff"), r),
+                customCost(h.get("cf-aig-custom-cost"), r),
+                text(h, "cf-aig-event-id", MAX_TEXT, r),
                 authorization(h.get("cf-aig-authorization")),
-                text(h, "cf-aig-byok-alias", MAX_TEXT));
+                text(h, "cf-aig-byok-alias", MAX_TEXT, new HeaderReader(true)),
+                r.notes());
     }
 
     /** Whether the header is one of ours, which is never forwarded upstream. */
@@ -63,12 +71,21 @@ public final class CfAigHeaderParser {
         return false;
     }
 
-    private static Integer cacheTtl(Headers h) {
+    /** 0 means "do not cache this request"; other values are 60 s to one month (Cloudflare's range). */
+    private static Integer cacheTtl(Headers h, HeaderReader r) {
         String name = h.contains("cf-aig-cache-ttl") ? "cf-aig-cache-ttl" : "cf-cache-ttl";
-        return integer(h, name, MIN_CACHE_TTL, MAX_CACHE_TTL, "seconds");
+        String v = h.get(name);
+        if (v != null && v.trim().equals("0")) {
+            return 0;
+        }
+        return integer(h, name, MIN_CACHE_TTL, MAX_CACHE_TTL, "seconds, or 0", r);
     }
 
-    private static Integer integer(Headers h, String name, int min, int max, String unit) {
+    /**
+     * A whole number in {@code min..max}. Below {@code min} it is clamped only when it still means
+     * something (a positive TTL, a positive timeout); a count or delay below its minimum is ignored.
+     */
+    private static Integer integer(Headers h, String name, int min, int max, String unit, HeaderReader r) {
         String v = h.get(name);
         if (v == null) {
             return null;
@@ -77,15 +94,18 @@ public final class CfAigHeaderParser {
         try {
             n = Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
-            throw GatewayError.invalidHeader(name, String.format("%s: %s (expected: a whole number of %s, %d to %d)", name, quote(v), unit, min, max));
+            return r.reject(name, String.format("%s: %s (expected: a whole number of %s, %d to %d)", name, quote(v), unit, min, max));
         }
-        if (n < min || n > max) {
-            throw GatewayError.invalidHeader(name, String.format("%s: %d (expected: %d to %d %s)", name, n, min, max, unit));
+        if (n > max || n < min && n > 0 && min > 1) {
+            return r.clamp(name, n, min, max, unit);
+        }
+        if (n < min) {
+            return r.reject(name, String.format("%s: %d (expected: %d to %d %s)", name, n, min, max, unit));
         }
         return (int) n;
     }
 
-    private static Boolean bool(Headers h, String name, String legacy) {
+    private static Boolean bool(Headers h, String name, String legacy, HeaderReader r) {
         String used = h.contains(name) || legacy == null ? name : legacy;
         String v = h.get(used);
         if (v == null) {
@@ -98,17 +118,17 @@ public final class CfAigHeaderParser {
         if (t.equals("false")) {
             return Boolean.FALSE;
         }
-        throw GatewayError.invalidHeader(used, String.format("%s: %s (expected: true or false)", used, quote(v)));
+        return r.reject(used, String.format("%s: %s (expected: true or false)", used, quote(v)));
     }
 
-    private static String text(Headers h, String name, int maxLength) {
+    private static String text(Headers h, String name, int maxLength, HeaderReader r) {
         String v = h.get(name);
         if (v == null) {
             return null;
         }
         String t = v.trim();
         if (t.isEmpty() || t.length() > maxLength || !t.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
-            throw GatewayError.invalidHeader(name, String.format("%s: expected 1 to %d printable ASCII characters", name, maxLength));
+            return r.reject(name, String.format("%s: expected 1 to %d printable ASCII characters", name, maxLength));
         }
         return t;
     }
@@ -125,60 +145,29 @@ public final class CfAigHeaderParser {
         throw GatewayError.invalidHeader("cf-aig-authorization", "cf-aig-authorization: expected the form 'Bearer <token>'");
     }
 
-    private static Backoff backoff(String v) {
+    private static Backoff backoff(String v, HeaderReader r) {
         if (v == null) {
             return null;
         }
         try {
             return Backoff.valueOf(v.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw GatewayError.invalidHeader("cf-aig-backoff", String.format("cf-aig-backoff: %s (expected: constant, linear or exponential)", quote(v)));
+            return r.reject("cf-aig-backoff", String.format("cf-aig-backoff: %s (expected: constant, linear or exponential)", quote(v)));
         }
     }
 
-    private static Map<String, Object> metadata(String v) {
-        if (v == null) {
-            return Map.of();
-        }
-        String name = "cf-aig-metadata";
-        Map<String, Object> out = new LinkedHashMap<>();
-        try (JsonParser p = JSON.createParser(v)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw GatewayError.invalidHeader(name, name + ": expected a JSON object such as {\"user\":\"alice\"}");
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String key = p.currentName();
-                JsonToken t = p.nextToken();
-                Object value = switch (t) {
-                    case VALUE_STRING -> p.getText();
-                    case VALUE_NUMBER_INT -> p.getLongValue();
-                    case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
-                    case VALUE_TRUE, VALUE_FALSE -> p.getBooleanValue();
-                    default -> throw GatewayError.invalidHeader(name, String.format(
-                            "%s: value of %s must be a string, number or boolean", name, quote(key))).with("key", key);
-                };
-                if (out.put(key, value) != null) {
-                    throw GatewayError.invalidHeader(name, String.format("%s: key %s appears twice", name, quote(key))).with("key", key);
-                }
-                if (out.size() > MAX_METADATA_ENTRIES) {
-                    throw GatewayError.invalidHeader(name, String.format("%s: at most %d entries", name, MAX_METADATA_ENTRIES));
-                }
-            }
-            if (p.nextToken() != null) {
-                throw GatewayError.invalidHeader(name, name + ": unexpected content after the JSON object");
-            }
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw GatewayError.invalidHeader(name, name + ": not valid JSON (" + e.getOriginalMessage() + ")");
-        } catch (IOException e) {
-            throw GatewayError.invalidHeader(name, name + ": not valid JSON");
-        }
-        return Collections.unmodifiableMap(out);
-    }
-
-    private static CustomCost customCost(String v) {
+    private static CustomCost customCost(String v, HeaderReader r) {
         if (v == null) {
             return null;
         }
+        try {
+            return customCost(v);
+        } catch (GatewayError e) {
+            return r.reject(e, "cf-aig-custom-cost", e.getMessage());
+        }
+    }
+
+    private static CustomCost customCost(String v) {
         String name = "cf-aig-custom-cost";
         String expected = name + ": expected {\"per_token_in\":x,\"per_token_out\":y} or {\"total_cost\":x} with non-negative numbers";
         Double in = null;
@@ -214,7 +203,6 @@ public final class CfAigHeaderParser {
     }
 
     private static String quote(String v) {
-        String s = v.length() > 40 ? v.substring(0, 40) + "..." : v;
-        return "'" + s + "'";
+        return MetadataHeader.quote(v);
     }
 }

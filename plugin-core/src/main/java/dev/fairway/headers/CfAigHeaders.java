@@ -1,5 +1,6 @@
 package dev.fairway.headers;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -8,7 +9,9 @@ import java.util.Map;
  *
  * @param authorization the gateway token from {@code cf-aig-authorization}, without the Bearer scheme;
  *     never logged, never forwarded
+ * @param cacheTtlSeconds 60 to 2592000, or 0: do not cache this request
  * @param metadata at most five entries whose values are String, Long/Double or Boolean, in the caller's order
+ * @param notes the headers that were ignored, clamped or cut rather than refused (non-strict routes)
  */
 public record CfAigHeaders(
         Integer cacheTtlSeconds,
@@ -24,13 +27,15 @@ public record CfAigHeaders(
         CustomCost customCost,
         String eventId,
         String authorization,
-        String byokAlias) {
+        String byokAlias,
+        List<HeaderNote> notes) {
 
     public static final CfAigHeaders NONE =
-            new CfAigHeaders(null, null, null, Map.of(), null, null, null, null, null, null, null, null, null, null);
+            new CfAigHeaders(null, null, null, Map.of(), null, null, null, null, null, null, null, null, null, null, List.of());
 
     public CfAigHeaders {
         metadata = metadata == null ? Map.of() : metadata;
+        notes = notes == null ? List.of() : List.copyOf(notes);
     }
 
     @Override
@@ -42,6 +47,6 @@ public record CfAigHeaders(
                 + ", requestTimeoutMs=" + requestTimeoutMs + ", maxAttempts=" + maxAttempts
                 + ", retryDelayMs=" + retryDelayMs + ", backoff=" + backoff + ", customCost=" + customCost
                 + ", eventId=" + eventId + ", authorization=" + (authorization == null ? null : "****")
-                + ", byokAlias=" + byokAlias + "]";
+                + ", byokAlias=" + byokAlias + ", notes=" + notes.size() + "]";
     }
 }

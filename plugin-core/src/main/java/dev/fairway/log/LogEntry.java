@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -46,7 +47,8 @@ record LogEntry(
         byte[] responsePayload,
         boolean payloadTruncated,
         Redactor redactor,
-        boolean waitCutShort) implements SpoolRecord {
+        boolean waitCutShort,
+        List<String> headerNotes) implements SpoolRecord {
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -60,7 +62,7 @@ record LogEntry(
         this(logId, eventId, startEpochMillis, durationNanos, ttfbNanos, route, provider, model, method, path, status,
                 success, cached, step, attempts, errorType, usage, costUsd, customCost, metadata, requestBytes,
                 responseBytes, truncated, clientHash, requestHeaders, requestPayload, responsePayload, payloadTruncated,
-                redactor, false);
+                redactor, false, List.of());
     }
 
     @Override
@@ -121,6 +123,13 @@ record LogEntry(
                 g.writeStringField(e.getKey(), e.getValue());
             }
             g.writeEndObject();
+            if (!headerNotes.isEmpty()) {
+                g.writeArrayFieldStart("header_notes");
+                for (String note : headerNotes) {
+                    g.writeString(note);
+                }
+                g.writeEndArray();
+            }
             if (requestPayload != null || responsePayload != null) {
                 g.writeStringField("request_body", payload(requestPayload));
                 g.writeStringField("response_body", payload(responsePayload));

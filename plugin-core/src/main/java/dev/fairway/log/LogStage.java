@@ -70,11 +70,8 @@ public final class LogStage implements Stage, AutoCloseable {
     @Override
     public Step open(Exchange exchange) {
         LoggingSettings settings = exchange.route().logging();
-        if (!settings.enabled() || Boolean.FALSE.equals(exchange.cfAig().collectLog())) {
-            return Step.NONE;
-        }
-        boolean payloads = settings.payloads() && !Boolean.FALSE.equals(exchange.cfAig().collectLogPayload());
-        return new LogStep(exchange, settings, writer, payloads);
+        LogChoice choice = LogChoice.of(exchange, settings);
+        return choice.write() ? new LogStep(exchange, settings, writer, choice.payloads()) : Step.NONE;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.fairway.log;
 
 import dev.fairway.config.LoggingSettings;
 import dev.fairway.config.Secret;
+import dev.fairway.headers.HeaderNote;
 import dev.fairway.log.spool.SpoolWriter;
 import dev.fairway.pipeline.Completion;
 import dev.fairway.pipeline.Exchange;
@@ -87,7 +88,8 @@ final class LogStep implements Step {
                 response,
                 cut,
                 Redactor.of(new HashSet<>(settings.redact())),
-                exchange.waitCutShort());
+                exchange.waitCutShort(),
+                exchange.headerNotes().stream().map(HeaderNote::detail).toList());
         if (settings.recordBeforeAnswer()) {
             durable = writer.submitDurable(entry);
         } else {

@@ -7,6 +7,7 @@ import dev.fairway.config.Secret;
 import dev.fairway.config.RouteConfig;
 import dev.fairway.headers.CfAigHeaderParser;
 import dev.fairway.headers.CfAigHeaders;
+import dev.fairway.headers.HeaderNote;
 import dev.fairway.http.Headers;
 import dev.fairway.http.HopByHop;
 import dev.fairway.plan.DispatchPlan;
@@ -18,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -40,6 +42,7 @@ public final class Exchange {
     private final DispatchPlan plan;
     private final Headers responseHeaders = new Headers();
     private final List<Step> steps = new ArrayList<>(4);
+    private final List<HeaderNote> headerNotes;
     private final AtomicBoolean completed = new AtomicBoolean();
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
     private static final long HOLD_LIMIT_SECONDS = 10;
@@ -61,10 +64,26 @@ public final class Exchange {
         this.hostConsumer = hostConsumer;
         this.plan = requireNonNull(plan, "plan");
         this.upstreamBody = body.bytes();
+        this.headerNotes = new CopyOnWriteArrayList<>(cfAig.notes());
         responseHeaders.add("cf-aig-log-id", logId);
+        responseHeaders.add("cf-aig-request-id", logId); // Cloudflare: the log id, for one-step requests
         if (cfAig.eventId() != null) {
             responseHeaders.add("cf-aig-event-id", cfAig.eventId());
         }
+        // Until a later target answers (the relay then says which), answers come from the requested one: cache hits too.
+        AnswerHeaders.describe(plan.first(), responseHeaders::set);
+        HeaderNote.render(headerNotes, responseHeaders::set);
+    }
+
+    /** A stage did not act on a cf-aig-* header (cache or log opt-in/out); called while opening, before any answer. */
+    public void noteHeader(HeaderNote note) {
+        headerNotes.add(requireNonNull(note, "note"));
+        HeaderNote.render(headerNotes, responseHeaders::set);
+    }
+
+    /** Every header the gateway ignored, clamped or cut for this request, for the log record. */
+    public List<HeaderNote> headerNotes() {
+        return List.copyOf(headerNotes);
     }
 
     public String logId() {
@@ -156,7 +175,7 @@ public final class Exchange {
      */
     public String credentialFingerprint() {
         UpstreamTarget target = target();
-        Secret key = target.settings().apiKey();
+        Secret key = target.settings().key(cfAig.byokAlias());
         if (key != null) {
             return key.fingerprint();
         }
@@ -186,7 +205,7 @@ public final class Exchange {
         out.setAll(p.headers());
         // Observers read the body (usage, cache): ask for it uncompressed.
         out.set("accept-encoding", "identity");
-        Secret key = t.settings().apiKey();
+        Secret key = t.settings().key(cfAig.byokAlias());
         if (key != null) {
             AuthStyle.CREDENTIAL_HEADERS.forEach(out::remove);
             t.provider().auth().apply(out, key.reveal());

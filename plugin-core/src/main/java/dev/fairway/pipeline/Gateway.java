@@ -205,7 +205,7 @@ public final class Gateway {
                     + "or POST a Universal request (a JSON array of steps) here", route.prefix().equals("/") ? "" : route.prefix())
                     .with("known_providers", registry.slugs());
         }
-        CfAigHeaders cfAig = CfAigHeaderParser.parse(request.headers());
+        CfAigHeaders cfAig = CfAigHeaderParser.parse(request.headers(), route.strictHeaders());
         if (request.body().length > route.maxBodyBytes()) {
             throw GatewayError.of(ErrorType.PAYLOAD_TOO_LARGE, "request body: %d bytes (expected: at most %d)",
                     request.body().length, route.maxBodyBytes()).with("limit", route.maxBodyBytes());
@@ -231,11 +231,29 @@ public final class Gateway {
             UpstreamTarget target = registry.target(provider, match.rest(), match.rawQuery(), settings, extra);
             plan = planner.forProviderPath(route, target, body, cfAig, extra);
         }
+        checkAlias(cfAig.byokAlias(), plan);
         plan = KeyScope.apply(plan, request.method(), request.headers());
         Exchange exchange = new Exchange(request.method(), match, cfAig, request.headers(), body, request.hostConsumer(), plan);
         inFlight.enter();
         exchange.onCompleted(inFlight::leave);
         return exchange;
+    }
+
+    /**
+     * cf-aig-byok-alias picks one of the requested provider's stored keys (Cloudflare's provider
+     * keys, alias "default" when absent); naming an alias it does not have is refused rather than
+     * silently billed to another key. Later targets use the alias where they have it, else their default.
+     */
+    private static void checkAlias(String alias, DispatchPlan plan) {
+        if (alias == null) {
+            return;
+        }
+        UpstreamTarget first = plan.first().target();
+        if (!first.settings().hasAlias(alias)) {
+            throw GatewayError.invalidHeader("cf-aig-byok-alias", String.format(
+                    "cf-aig-byok-alias: no %s key is stored under alias '%s' on this route", first.provider().slug(), alias))
+                    .with("alias", alias);
+        }
     }
 
     /** After a refusal while opening: the stages that only record still see the exchange end. */

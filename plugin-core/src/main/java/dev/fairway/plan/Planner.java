@@ -229,7 +229,7 @@ public final class Planner {
             }
             ProviderSettings settings = route.providerSettings(provider.slug(), processProviders);
             if (ft.apiKey() != null) {
-                settings = new ProviderSettings(ft.apiKey(), settings.baseUrl(), settings.params(), settings.aws(), settings.keyOperations());
+                settings = settings.withOnlyKey(ft.apiKey());
             }
             if (!translatedRequest && provider.format() == requested.provider().format()) {
                 UpstreamTarget t = registry.targetForApiPath(provider, requested.apiPath(), requested.uri().getRawQuery(), settings, extraVars);

@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Removes the usage-only chunk ({@code "choices": []} with {@code usage}) from an OpenAI-style
- * stream whose client did not ask for it. Complete events pass on at once; only the unfinished
+ * stream whose client did not ask for it, and the {@code "usage": null} member asking added to
+ * every other chunk ({@link NullUsage}). Complete events pass on at once; only the unfinished
  * tail of the current event is held until its blank line arrives.
  */
 final class UsageChunkFilter implements ResponseTransform {
@@ -65,7 +66,7 @@ final class UsageChunkFilter implements ResponseTransform {
             dropped++;
             return;
         }
-        out.writeBytes(event);
+        out.writeBytes(NullUsage.strip(event));
     }
 
     static boolean isUsageOnly(byte[] event) {

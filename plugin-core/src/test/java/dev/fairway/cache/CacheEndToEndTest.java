@@ -50,7 +50,7 @@ class CacheEndToEndTest {
     }
 
     private Fairway startGateway() {
-        return startGateway("{name: default, cache: {enabled: true}}");
+        return startGateway("{name: default, cache: {enabled: true, streams: true}}");
     }
 
     private Fairway startGateway(String route) {
@@ -240,7 +240,7 @@ class CacheEndToEndTest {
     @Test
     void hitsStillCountAgainstRequestQuotas() {
         mock = MockProvider.start(MockOptions.defaults());
-        fairway = startGateway("{name: default, cache: {enabled: true}, quotas: [{name: two, limit: 2, window: 60s}]}");
+        fairway = startGateway("{name: default, cache: {enabled: true, streams: true}, quotas: [{name: two, limit: 2, window: 60s}]}");
 
         List<HttpResponse<String>> answers = List.of(post(ASK), post(ASK), post(ASK));
 

@@ -17,7 +17,11 @@ class CacheStageTest {
     private static final String ROUTES = """
               - name: cached
                 prefix: /
+                cache: {enabled: true, streams: true}
+              - name: strict
+                prefix: /strict
                 cache: {enabled: true}
+                strict_headers: true
               - name: other
                 prefix: /other
                 cache: {enabled: true}
@@ -107,9 +111,9 @@ class CacheStageTest {
     }
 
     @Test
-    void cacheTtlOutsideItsRangeIsRefusedNamingTheRange() {
+    void onAStrictRouteCacheTtlOutsideItsRangeIsRefusedNamingTheRange() {
         for (String[] header : new String[][] {{"cf-aig-cache-ttl", "59"}, {"cf-aig-cache-ttl", "2592001"}, {"cf-cache-ttl", "10"}}) {
-            Decision.Answer a = answered(h.send(CHAT, ASK, header));
+            Decision.Answer a = answered(h.send("/strict" + CHAT, ASK, header));
             assertThat(a.status()).isEqualTo(400);
             assertThat(body(a)).contains(header[0]).contains("60 to 2592000");
         }

@@ -13,7 +13,7 @@ class CacheSettingsTest {
     void cachingIsOffUnlessARouteTurnsItOn() {
         GatewayConfig config = loader.parse("routes: [{name: a}, {name: b, prefix: /b, cache: {enabled: true, default_ttl_seconds: 3600}}]");
 
-        assertThat(config.routes().get(0).cache()).isEqualTo(new CacheSettings(false, 300, 1024 * 1024, 30_000));
+        assertThat(config.routes().get(0).cache()).isEqualTo(new CacheSettings(false, 300, 1024 * 1024, 30_000, false, true));
         assertThat(config.routes().get(1).cache().enabled()).isTrue();
         assertThat(config.routes().get(1).cache().defaultTtlSeconds()).isEqualTo(3600);
         assertThat(ConfigLoader.defaults().routes().get(0).cache().enabled()).isFalse();

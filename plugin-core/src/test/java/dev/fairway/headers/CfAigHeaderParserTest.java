@@ -123,4 +123,102 @@ class CfAigHeaderParserTest {
                 () -> CfAigHeaderParser.parse(Headers.of("cf-aig-authorization", "Token very-secret-value")));
         assertThat(new String(e.toJson(), StandardCharsets.UTF_8)).doesNotContain("very-secret-value");
     }
+
+    // Lenient parsing (the default for routes; strict_headers: true keeps the 400s above).
+
+    @Test
+    void metadataBeyondFiveEntriesKeepsTheFirstFiveInTheOrderSent() {
+        // Cloudflare, AI Gateway "Custom metadata": "If more than five entries are provided, only the
+        // first five will be saved; additional entries will be ignored."
+        CfAigHeaders h = CfAigHeaderParser.parse(Headers.of("cf-aig-metadata",
+                "{\"f\":6,\"a\":1,\"e\":5,\"b\":2,\"d\":4,\"c\":3,\"g\":7}"), false);
+        assertThat(h.metadata()).containsExactly(Map.entry("f", 6L), Map.entry("a", 1L), Map.entry("e", 5L),
+                Map.entry("b", 2L), Map.entry("d", 4L));
+        assertThat(h.notes()).singleElement().satisfies(n -> {
+            assertThat(n.header()).isEqualTo("cf-aig-metadata");
+            assertThat(n.action()).isEqualTo(HeaderNote.Action.TRUNCATED);
+            assertThat(n.detail()).isEqualTo("cf-aig-metadata: 7 entries (kept the first 5)");
+        });
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"a\":{\"b\":1}}",
+        "{\"a\":[1]}",
+        "{\"a\":null}",
+        "{not json",
+        "[1,2]",
+        "\"text\"",
+        "{\"a\":1} trailing",
+    })
+    void metadataCloudflareCannotStoreIsIgnoredWholeWithANote(String value) {
+        // Cloudflare, AI Gateway "Custom metadata": supported types are string, number and boolean;
+        // "Objects are not supported as metadata values." The header is ignored, the request goes on.
+        CfAigHeaders h = CfAigHeaderParser.parse(Headers.of("cf-aig-metadata", value, "cf-aig-event-id", "e1"), false);
+        assertThat(h.metadata()).isEmpty();
+        assertThat(h.eventId()).isEqualTo("e1");
+        assertThat(h.notes()).singleElement().satisfies(n -> {
+            assertThat(n.header()).isEqualTo("cf-aig-metadata");
+            assertThat(n.action()).isEqualTo(HeaderNote.Action.IGNORED);
+        });
+    }
+
+    @Test
+    void aRepeatedMetadataKeyKeepsItsLastValueAsJsonParseDoes() {
+        CfAigHeaders h = CfAigHeaderParser.parse(Headers.of("cf-aig-metadata", "{\"a\":1,\"b\":2,\"a\":3}"), false);
+        assertThat(h.metadata()).containsExactly(Map.entry("a", 3L), Map.entry("b", 2L));
+        assertThat(h.notes()).isEmpty();
+    }
+
+    @Test
+    void valuesCloudflareWouldNotActOnAreIgnoredOrClampedAndListed() {
+        // Cloudflare, AI Gateway "Request handling": retries are "a maximum of 5 tries", the delay "a
+        // maximum of 5 seconds", backoff "constant, linear, or exponential"; "Caching": the TTL is 60 s
+        // to one month. Out-of-range numbers are clamped, values with no meaning ignored.
+        CfAigHeaders h = CfAigHeaderParser.parse(Headers.of(
+                "cf-aig-skip-cache", "1",
+                "cf-aig-max-attempts", "6",
+                "cf-aig-retry-delay", "6000",
+                "cf-aig-backoff", "fibonacci",
+                "cf-aig-cache-ttl", "5",
+                "cf-aig-request-timeout", "abc",
+                "cf-aig-collect-log", "yes",
+                "cf-aig-custom-cost", "{\"price\":1}",
+                "cf-aig-event-id", "evt-1"), false);
+        assertThat(h.skipCache()).isNull();
+        assertThat(h.maxAttempts()).isEqualTo(5);
+        assertThat(h.retryDelayMs()).isEqualTo(5000);
+        assertThat(h.backoff()).isNull();
+        assertThat(h.cacheTtlSeconds()).isEqualTo(60);
+        assertThat(h.requestTimeoutMs()).isNull();
+        assertThat(h.collectLog()).isNull();
+        assertThat(h.customCost()).isNull();
+        assertThat(h.eventId()).isEqualTo("evt-1");
+        assertThat(HeaderNote.responseValue(h.notes())).isEqualTo("cf-aig-cache-ttl;clamped, cf-aig-skip-cache;ignored, "
+                + "cf-aig-collect-log;ignored, cf-aig-request-timeout;ignored, cf-aig-max-attempts;clamped, "
+                + "cf-aig-retry-delay;clamped, cf-aig-backoff;ignored, cf-aig-custom-cost;ignored");
+        assertThat(h.notes()).filteredOn(n -> n.header().equals("cf-aig-max-attempts")).singleElement()
+                .extracting(HeaderNote::detail).isEqualTo("cf-aig-max-attempts: 6 (expected: 1 to 5 attempts) (clamped to 5)");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "0|0",
+        "30|60",
+        "3600|3600",
+        "99999999|2592000",
+    })
+    void cacheTtlZeroMeansDoNotCacheAndOtherValuesAreClampedIntoRange(String value, int expected) {
+        assertThat(CfAigHeaderParser.parse(Headers.of("cf-aig-cache-ttl", value), false).cacheTtlSeconds()).isEqualTo(expected);
+    }
+
+    @Test
+    void credentialHeadersStayStrictOnLenientRoutes() {
+        GatewayError auth = catchThrowableOfType(GatewayError.class,
+                () -> CfAigHeaderParser.parse(Headers.of("cf-aig-authorization", "Basic abc"), false));
+        assertThat(auth.details()).containsEntry("header", "cf-aig-authorization");
+        GatewayError alias = catchThrowableOfType(GatewayError.class,
+                () -> CfAigHeaderParser.parse(Headers.of("cf-aig-byok-alias", "a\u0001b"), false));
+        assertThat(alias.details()).containsEntry("header", "cf-aig-byok-alias");
+    }
 }

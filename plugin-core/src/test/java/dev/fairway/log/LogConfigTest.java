@@ -14,14 +14,17 @@ class LogConfigTest {
     private final ConfigLoader loader = ConfigLoader.withEnv(Map.of("KEY", "AKIAEXAMPLE", "SECRET", "s3cr3t-value"));
 
     @Test
-    void defaultsLogEveryRequestWithoutPayloadsToTheLocalSpool() {
+    void defaultsLogEveryRequestWithPayloadsToTheLocalSpool() {
         GatewayConfig config = loader.parse("{}");
         assertThat(config.logs().spoolDir()).isEqualTo(".fairway/spool");
         assertThat(config.logs().fsync()).isEqualTo("interval");
         assertThat(config.logs().export()).isNull();
         RouteConfig route = config.routes().get(0);
         assertThat(route.logging().enabled()).isTrue();
-        assertThat(route.logging().payloads()).isFalse();
+        // Cloudflare stores payloads by default (changelog 2026-03-17, cf-aig-collect-log-payload "defaults to true").
+        assertThat(route.logging().payloads()).isTrue();
+        assertThat(route.logging().optOutAllowed(false)).isTrue();
+        assertThat(route.logging().optOutAllowed(true)).isFalse();
     }
 
     @Test

@@ -66,9 +66,18 @@ class GatewayDecideTest {
     }
 
     @Test
-    void badHeaderIs400NamingIt() {
-        Decision d = decide(gateway("{}"), "/openai/v1/chat/completions", Headers.of("cf-aig-max-attempts", "9"), CHAT);
+    void onAStrictRouteABadHeaderIs400NamingIt() {
+        Decision d = decide(gateway("routes: [{name: r, strict_headers: true}]"), "/openai/v1/chat/completions",
+                Headers.of("cf-aig-max-attempts", "9"), CHAT);
         assertThat(json(d)).contains("\"header\":\"cf-aig-max-attempts\"");
+    }
+
+    @Test
+    void elsewhereABadHeaderIsClampedAndListed() {
+        Decision d = decide(gateway("{}"), "/openai/v1/chat/completions", Headers.of("cf-aig-max-attempts", "9"), CHAT);
+        Exchange e = ((Decision.Forward) d).exchange();
+        assertThat(e.plan().first().retry().maxAttempts()).isEqualTo(5);
+        assertThat(e.responseHeaders().get("fairway-ignored-headers")).isEqualTo("cf-aig-max-attempts;clamped");
     }
 
     @Test

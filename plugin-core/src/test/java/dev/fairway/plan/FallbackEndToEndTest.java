@@ -80,6 +80,9 @@ class FallbackEndToEndTest {
         HttpResponse<String> r = harness.post("/openai/v1/chat/completions", CHAT, "x-mock-status", "503", "x-mock-fail-model", "gpt-a");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("cf-aig-step")).hasValue("1");
+        // Cloudflare, AI Gateway "Header Glossary": cf-aig-step names the step that answered; its provider and model go with it.
+        assertThat(r.headers().firstValue("cf-aig-provider")).hasValue("mistral");
+        assertThat(r.headers().firstValue("cf-aig-model")).hasValue("mistral-small");
         assertThat(modelsSeen()).containsExactly("gpt-a", "mistral-small");
         RecordedRequest second = harness.mock().requests().get(1);
         assertThat(second.path()).isEqualTo("/mistral/v1/chat/completions");

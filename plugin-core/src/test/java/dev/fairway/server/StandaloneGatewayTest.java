@@ -76,12 +76,19 @@ class StandaloneGatewayTest {
     }
 
     @Test
-    void badHeaderNeverReachesTheProvider() {
+    void badGatewayTokenHeaderNeverReachesTheProvider() {
         int before = harness.mock().requestCount();
-        HttpResponse<String> r = harness.post("/openai/v1/chat/completions", CHAT, "cf-aig-backoff", "sometimes");
+        HttpResponse<String> r = harness.post("/openai/v1/chat/completions", CHAT, "cf-aig-authorization", "Token abc");
         assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(r.body()).contains("\"header\":\"cf-aig-backoff\"");
+        assertThat(r.body()).contains("\"header\":\"cf-aig-authorization\"");
         assertThat(harness.mock().requestCount()).isEqualTo(before);
+    }
+
+    @Test
+    void aHeaderValueCloudflareWouldIgnoreIsIgnored() {
+        HttpResponse<String> r = harness.post("/openai/v1/chat/completions", CHAT, "cf-aig-backoff", "sometimes");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("fairway-ignored-headers")).hasValue("cf-aig-backoff;ignored");
     }
 
     @Test

@@ -16,7 +16,9 @@ class UsageChunkFilterTest {
         String text = new String(body, StandardCharsets.UTF_8);
         int start = text.indexOf("data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,\"model\":\"gpt-4o-mini-2024-07-18\",\"system_fingerprint\":\"fp_1\",\"choices\":[],");
         int end = text.indexOf("data: [DONE]");
-        String expected = text.substring(0, start) + text.substring(end);
+        // The usage chunk goes, and so does the "usage":null the option made OpenAI add to every other chunk.
+        String expected = (text.substring(0, start) + text.substring(end)).replace(",\"usage\":null}", "}");
+        assertThat(expected).contains("\"finish_reason\":null}]}").doesNotContain("\"usage\"");
         for (int piece : new int[] {1, 2, 5, 17, body.length}) {
             UsageChunkFilter filter = new UsageChunkFilter();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -37,8 +39,19 @@ class UsageChunkFilterTest {
         ByteBuffer first = filter.apply(ByteBuffer.wrap("data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\ndata: {\"cho".getBytes(StandardCharsets.UTF_8)));
         assertThat(StandardCharsets.UTF_8.decode(first).toString()).isEqualTo("data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n");
         ByteBuffer second = filter.apply(ByteBuffer.wrap("ices\":[],\"usage\":null}\n\n".getBytes(StandardCharsets.UTF_8)));
-        // usage is null here: not the usage chunk, so it is kept.
-        assertThat(StandardCharsets.UTF_8.decode(second).toString()).isEqualTo("data: {\"choices\":[],\"usage\":null}\n\n");
+        // usage is null here: not the usage chunk, so the chunk is kept, without the null member.
+        assertThat(StandardCharsets.UTF_8.decode(second).toString()).isEqualTo("data: {\"choices\":[]}\n\n");
+    }
+
+    @Test
+    void onlyATopLevelNullUsageMemberIsRemoved() {
+        assertThat(NullUsage.stripMember("data: {\"usage\": null, \"id\":\"a\"}")).isEqualTo("data: {\"id\":\"a\"}");
+        assertThat(NullUsage.stripMember("data: {\"id\":\"a\" , \"usage\" : null }")).isEqualTo("data: {\"id\":\"a\" }");
+        assertThat(NullUsage.stripMember("data: {\"usage\":null}")).isEqualTo("data: {}");
+        String nested = "data: {\"choices\":[{\"delta\":{\"usage\":null}}],\"x\":\"\\\"usage\\\":null\"}";
+        assertThat(NullUsage.stripMember(nested)).isSameAs(nested);
+        String object = "data: {\"usage\":{\"prompt_tokens\":1}}";
+        assertThat(NullUsage.stripMember(object)).isSameAs(object);
     }
 
     @Test
