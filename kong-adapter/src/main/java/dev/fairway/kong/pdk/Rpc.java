@@ -42,9 +42,9 @@ final class Rpc<C> {
                 case "plugin.StartInstance" -> startInstance(map(arg));
                 case "plugin.CloseInstance" -> closeInstance(arg);
                 case "plugin.HandleEvent" -> handleEvent(map(arg));
+                // Kong never sends plugin.StepError over MessagePack: call_pdk_method drops the error value.
                 case "plugin.Step", "plugin.StepMultiMap", "plugin.StepCredential", "plugin.StepConsumer",
-                     "plugin.StepRoute", "plugin.StepService", "plugin.StepMemoryStats" -> step(map(arg), false);
-                case "plugin.StepError" -> step(map(arg), true);
+                     "plugin.StepRoute", "plugin.StepService", "plugin.StepMemoryStats" -> step(map(arg));
                 case "plugin.GetStatus" -> Reply.ok(status());
                 case "plugin.GetPluginInfo" -> pluginInfo(arg);
                 default -> Reply.fail("unknown method: " + method);
@@ -110,7 +110,7 @@ final class Rpc<C> {
         }
     }
 
-    private Reply step(Map<?, ?> arg, boolean error) throws InterruptedException {
+    private Reply step(Map<?, ?> arg) throws InterruptedException {
         long id = number(arg.get("EventId"), "EventId");
         if (registry.takeExited(id)) {
             return Reply.ok(eventReply(id, RET));
@@ -119,7 +119,7 @@ final class Rpc<C> {
         if (event == null) {
             return Reply.fail("event id " + id + " not found");
         }
-        event.resume(arg.get("Data"), error);
+        event.resume(arg.get("Data"));
         return next(event);
     }
 
