@@ -134,7 +134,7 @@ class FairwayKongPluginTest {
         server.close();
     }
 
-    private static KongRequest chat(String body) {
+    static KongRequest chat(String body) {
         return KongRequest.post("/openai/v1/chat/completions")
                 .header("content-type", "application/json")
                 .header("authorization", "Bearer sk-client-key")
@@ -142,7 +142,7 @@ class FairwayKongPluginTest {
     }
 
     /** What nginx does after the access phase: send the request to the target the plugin set. */
-    private static HttpResponse<InputStream> proxy(KongRequest req) throws Exception {
+    static HttpResponse<InputStream> proxy(KongRequest req) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(req.scheme + "://" + req.targetHost + ":" + req.targetPort + req.path));
         req.headers.forEach((name, values) -> {
             if (!RESTRICTED.contains(name) && !req.upstreamHeaders.containsKey(name)) {

@@ -311,7 +311,7 @@ public final class KongDriver implements AutoCloseable {
     }
 
     /** The JSON Kong sends as Config: the user's fields plus Kong's own keys. */
-    String kongConfigJson(PluginConf conf) {
+    public String kongConfigJson(PluginConf conf) {
         Map<String, Object> all = new LinkedHashMap<>(conf.config());
         all.put("route_id", "7d3a9bb4-5c2e-4f0e-9a53-3c1f3f0f1e11");
         all.put("service_id", "0c9b8d5e-1f3a-4c6e-8b2d-6a7e9f0a1b22");
