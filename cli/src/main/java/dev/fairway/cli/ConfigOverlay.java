@@ -23,7 +23,12 @@ final class ConfigOverlay {
 
     private ConfigOverlay() {}
 
-    static String apply(String text, String host, Integer port, String demoBaseUrl) {
+    /**
+     * @param demoBaseUrl the mock provider every provider is pointed at, or null
+     * @param demoState with a demo, the directory that holds its spool and cache unless the
+     *     configuration names them: two demos, even in one working directory, never share state
+     */
+    static String apply(String text, String host, Integer port, Integer adminPort, String demoBaseUrl, java.nio.file.Path demoState) {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
         JsonNode parsed;
         try {
@@ -37,7 +42,7 @@ final class ConfigOverlay {
         if (!(parsed instanceof ObjectNode root)) {
             throw new ConfigException("(top level): expected object");
         }
-        if (host != null || port != null) {
+        if (host != null || port != null || adminPort != null) {
             ObjectNode server = root.with("server");
             if (host != null) {
                 server.put("host", host);
@@ -45,12 +50,25 @@ final class ConfigOverlay {
             if (port != null) {
                 server.put("port", port);
             }
+            if (adminPort != null) {
+                server.put("admin_port", adminPort);
+            }
         }
         if (demoBaseUrl != null) {
             ObjectNode providers = root.with("providers");
             DEMO_PATHS.forEach((slug, path) -> providers.with(slug)
                     .put("base_url", demoBaseUrl + path)
                     .put("api_key", "demo-key-not-secret"));
+            if (demoState != null) {
+                ObjectNode logs = root.with("logs");
+                if (!logs.has("spool_dir")) {
+                    logs.put("spool_dir", demoState.resolve("spool").toString());
+                }
+                ObjectNode cache = root.with("cache_storage");
+                if (!cache.has("directory")) {
+                    cache.put("directory", demoState.resolve("cache").toString());
+                }
+            }
         }
         try {
             return yaml.writeValueAsString(root);

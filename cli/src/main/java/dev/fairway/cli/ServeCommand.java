@@ -30,6 +30,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-p", "--port"}, description = "Override server.port (default 8787).")
     Integer port;
 
+    @Option(names = "--admin-port", description = "Override server.admin_port (default 8788; 0 turns the admin listener off).")
+    Integer adminPort;
+
     @Option(names = "--demo", description = "Start the mock provider in-process and route every provider to it.")
     boolean demo;
 
@@ -37,8 +40,25 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String text = config == null ? "{}" : Files.readString(config);
         MockProvider mock = demo ? MockProvider.start(MockOptions.defaults()) : null;
-        GatewayConfig cfg = ConfigLoader.standard().parse(ConfigOverlay.apply(text, host, port, mock == null ? null : mock.baseUrl()));
-        Fairway fairway = Fairway.builder(cfg).standalone(true).start();
+        Path demoState = demo ? DemoState.create() : null;
+        Fairway fairway;
+        try {
+            GatewayConfig cfg = ConfigLoader.standard().parse(
+                    ConfigOverlay.apply(text, host, port, adminPort, mock == null ? null : mock.baseUrl(), demoState));
+            Fairway.Builder builder = Fairway.builder(cfg).standalone(true);
+            if (mock != null) {
+                builder.closeAfter(mock); // demo answers come from it until the last stream has drained
+                builder.closeAfter(() -> DemoState.delete(demoState));
+            }
+            fairway = builder.start();
+        } catch (RuntimeException e) {
+            if (mock != null) {
+                mock.close();
+                DemoState.delete(demoState);
+            }
+            throw e;
+        }
+        GatewayConfig cfg = fairway.config();
         String base = "http://" + cfg.server().host() + ":" + fairway.port();
         System.out.println("fairway gateway listening on " + base);
         if (fairway.adminPort() > 0) {
@@ -50,15 +70,10 @@ final class ServeCommand implements Callable<Integer> {
             System.out.println("  curl " + base + "/openai/v1/chat/completions -H 'content-type: application/json' \\");
             System.out.println("    -d '{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello Fairway\"}]}'");
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            fairway.close();
-            if (mock != null) {
-                mock.close();
-            }
-            stop.countDown();
-        }, "fairway-shutdown"));
-        stop.await();
+        System.out.flush();
+        // SIGTERM/SIGINT: stop accepting, let open requests and streams finish (server.drain_seconds), exit 0.
+        fairway.drainOnTermination(() -> {});
+        new CountDownLatch(1).await();
         return 0;
     }
 }

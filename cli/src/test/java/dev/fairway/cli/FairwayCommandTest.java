@@ -34,11 +34,14 @@ class FairwayCommandTest {
     @Test
     void demoOverlayPointsProvidersAtTheMockAndKeepsTheRest() {
         String text = ConfigOverlay.apply("routes: [{name: r, prefix: /ai}]\nproviders: {openai: {api_key: mine}}",
-                null, 9000, "http://127.0.0.1:1234");
+                null, 9000, null, "http://127.0.0.1:1234", java.nio.file.Path.of("/tmp/demo-x"));
         GatewayConfig c = ConfigLoader.withEnv(Map.of()).parse(text);
         assertThat(c.server().port()).isEqualTo(9000);
         assertThat(c.routes().get(0).prefix()).isEqualTo("/ai");
         assertThat(c.providers().get("openai").baseUrl()).isEqualTo("http://127.0.0.1:1234/v1");
         assertThat(c.providers().get("azure-openai").baseUrl()).isEqualTo("http://127.0.0.1:1234/openai/deployments/{deployment}");
+        // A demo keeps its state apart from any other demo's, even in the same working directory.
+        assertThat(c.logs().spoolDir()).isEqualTo("/tmp/demo-x/spool");
+        assertThat(c.cacheStorage().directory()).isEqualTo("/tmp/demo-x/cache");
     }
 }
