@@ -77,6 +77,29 @@ final class Registry<C> {
         this.instanceIdleNanos = instanceIdleNanos;
     }
 
+    /** Whether new instances and events are refused: the server is draining. */
+    private volatile boolean intakeStopped;
+
+    void stopIntake() {
+        intakeStopped = true;
+    }
+
+    boolean intakeStopped() {
+        return intakeStopped;
+    }
+
+    /** Waits until no event is open (exited markers aside) or the time is up; true when none is. */
+    boolean awaitNoOpenEvents(long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        while (!events.isEmpty()) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
     Instance start(String name, String configJson) {
         C config = plugin.start(configJson);
         Instance i = new Instance(nextInstance.incrementAndGet(), name, configJson, config, System.currentTimeMillis() / 1000);

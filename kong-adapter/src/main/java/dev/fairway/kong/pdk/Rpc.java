@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
 final class Rpc<C> {
     private static final Logger LOG = LoggerFactory.getLogger(Rpc.class);
     private static final String RET = "ret";
+    /** Not "no plugin instance": Kong would restart the instance and retry, here again, without end. */
+    static final String STOPPING = "the plugin server is stopping and takes no new events";
 
     /** The reply to one call: an error text, or a result. */
     record Reply(String error, Object result) {
@@ -61,6 +63,9 @@ final class Rpc<C> {
     }
 
     private Reply startInstance(Map<?, ?> arg) {
+        if (registry.intakeStopped()) {
+            return Reply.fail(STOPPING);
+        }
         String name = Kong.text(arg.get("Name"));
         if (!info.name().equals(name)) {
             return Reply.fail("no plugin named " + name + " (this server serves " + info.name() + ")");
@@ -84,6 +89,9 @@ final class Rpc<C> {
     }
 
     private Reply handleEvent(Map<?, ?> arg) throws InterruptedException {
+        if (registry.intakeStopped()) {
+            return Reply.fail(STOPPING);
+        }
         long id = number(arg.get("InstanceId"), "InstanceId");
         String phase = Kong.text(arg.get("EventName"));
         Registry<C>.Instance instance = registry.instance(id);
