@@ -1,12 +1,17 @@
 package dev.fairway.guardrail;
 
 import dev.fairway.config.Doc;
+import dev.fairway.config.OneOf;
 import dev.fairway.config.Problems;
+import dev.fairway.config.Required;
 import dev.fairway.config.Validatable;
 
 @Doc("A built-in detector and what to do when it finds something.")
 public record DetectorRule(
+        @Required(message = "null (expected: one of email, phone, iban, credit_card, swiss_ahv)")
+        @OneOf({"email", "phone", "iban", "credit_card", "swiss_ahv"})
         @Doc("The detector: email, phone, iban (mod-97 checked), credit_card (Luhn checked) or swiss_ahv (756.xxxx.xxxx.xx, EAN-13 checked).") String detector,
+        @OneOf(value = {"flag", "block"}, expected = "flag or block")
         @Doc(value = "flag (let the request through and record the finding in cf-aig-dlp) or block (answer 400 naming the detector).", defaultValue = "flag") String action)
         implements Validatable {
 
@@ -16,8 +21,6 @@ public record DetectorRule(
 
     @Override
     public void validate(Problems problems) {
-        problems.require(detector != null && BuiltInDetector.byName(detector) != null, "detector",
-                "%s (expected: one of %s)", detector, BuiltInDetector.names());
-        GuardrailSettings.checkAction(action, problems);
+        // Every rule is a component's constraint annotation, checked by Constraints.
     }
 }

@@ -59,8 +59,4 @@ public record GuardrailSettings(
             }
         }
     }
-
-    static void checkAction(String action, Problems problems) {
-        problems.require("flag".equals(action) || "block".equals(action), "action", "%s (expected: flag or block)", action);
-    }
 }
