@@ -282,4 +282,22 @@ class PluginServerTest {
         server.sweep();
         assertThat(server.eventCount()).isZero();
     }
+
+    /** Kong reloads by starting the next server while this one drains: the path must stay the next one's. */
+    @Test
+    void stoppedIntakeRefusesEventsAndLeavesTheSocketPathToTheNextServer() throws Exception {
+        long id = kong.startInstance(conf);
+        assertThat(server.stopIntake(Duration.ofSeconds(10))).isTrue();
+
+        assertThatThrownBy(() -> kong.call("plugin.HandleEvent", Map.of("InstanceId", id, "EventName", "access")))
+                .hasMessage(Rpc.STOPPING).hasMessageNotContaining("no plugin instance");
+        assertThat(server.socket()).doesNotExist();
+        try (PluginServer<String> next = PluginServer.builder(new EchoPlugin()).socket(server.socket()).sweepEvery(null).build().start();
+             KongDriver nextKong = new KongDriver(next.socket(), "echo")) {
+            server.close();
+
+            assertThat(next.socket()).exists();
+            assertThat(nextKong.handle(conf, "access", mode("forward")).targetHost).isEqualTo("127.0.0.1");
+        }
+    }
 }
