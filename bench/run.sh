@@ -161,7 +161,8 @@ start_mock() { # target
 start_mock direct
 
 cat > "$RESULTS/fairway.yaml" <<EOF
-server: {host: 127.0.0.1, port: $FAIRWAY_PORT, admin_port: 0}
+# Every load generator connection comes from 127.0.0.1: no per-address cap.
+server: {host: 127.0.0.1, port: $FAIRWAY_PORT, admin_port: 0, limits: {max_connections_per_address: 0}}
 # Enough upstream connections for 1,000 streams held open at once (the default is 256).
 dispatch: {max_connections_per_host: 2048}
 logs: {spool_dir: "$RESULTS/fairway/spool"}

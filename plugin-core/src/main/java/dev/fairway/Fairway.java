@@ -3,6 +3,7 @@ package dev.fairway;
 import static java.util.Objects.requireNonNull;
 
 import dev.fairway.admin.AdminServer;
+import dev.fairway.admin.Readiness;
 import dev.fairway.analytics.AnalyticsStage;
 import dev.fairway.config.GatewayConfig;
 import dev.fairway.config.ServerSettings;
@@ -52,12 +53,13 @@ public final class Fairway implements AutoCloseable {
     private final GatewayServer loopback;
     private final AdminServer admin;
     private final List<AutoCloseable> closeAfter;
-    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final AtomicBoolean stopping;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Fairway(Vertx vertx, Gateway gateway, Dispatcher dispatcher, GatewayServer standalone, GatewayServer loopback,
-                    AdminServer admin, List<AutoCloseable> closeAfter) {
+                    AdminServer admin, List<AutoCloseable> closeAfter, AtomicBoolean stopping) {
+        this.stopping = stopping;
         this.vertx = vertx;
         this.gateway = gateway;
         this.dispatcher = dispatcher;
@@ -111,6 +113,49 @@ public final class Fairway implements AutoCloseable {
             if (s instanceof LogStage logs) {
                 logs.note(logId, host, fields);
             }
+        }
+    }
+
+    /**
+     * Applies a new configuration to requests decided from now on: routes, provider settings and
+     * keys, custom providers. Requests in flight keep what they were decided with. Listeners,
+     * dispatch, Redis, logs, cache storage and pricing are bound when the process starts; where
+     * {@code next} changes them, the running values stay and the sections are returned (and logged)
+     * as needing a restart.
+     *
+     * @throws dev.fairway.config.ConfigException when a route does not fit the providers; the
+     *     running configuration stays in place
+     */
+    public List<String> reload(GatewayConfig next) {
+        requireNonNull(next, "next");
+        GatewayConfig now = gateway.config();
+        List<String> restart = new ArrayList<>();
+        noteRestart(restart, "server", now.server(), next.server());
+        noteRestart(restart, "dispatch", now.dispatch(), next.dispatch());
+        noteRestart(restart, "redis", now.redis(), next.redis());
+        noteRestart(restart, "logs", now.logs(), next.logs());
+        noteRestart(restart, "cache_storage", now.cacheStorage(), next.cacheStorage());
+        noteRestart(restart, "pricing", now.pricing(), next.pricing());
+        GatewayConfig effective = new GatewayConfig(now.server(), now.dispatch(), next.providers(), next.customProviders(),
+                next.routes(), now.redis(), now.pricing(), now.logs(), now.cacheStorage());
+        dev.fairway.config.Problems problems = new dev.fairway.config.Problems();
+        dev.fairway.provider.ProviderRegistry registry = dev.fairway.provider.ProviderRegistry.withCustom(effective.customProviders());
+        for (int i = 0; i < effective.routes().size(); i++) {
+            dev.fairway.policy.PolicyStage.checkProviders(effective.routes().get(i), registry, problems.at("routes", i));
+        }
+        problems.throwIfAny();
+        gateway.reload(effective);
+        Logger log = LoggerFactory.getLogger(Fairway.class);
+        log.info("configuration reloaded: {} route(s) serve new requests", effective.routes().size());
+        if (!restart.isEmpty()) {
+            log.warn("configuration reloaded, but {} take(s) effect only at the next restart", String.join(", ", restart));
+        }
+        return List.copyOf(restart);
+    }
+
+    private static void noteRestart(List<String> restart, String section, Object now, Object next) {
+        if (!java.util.Objects.equals(now, next)) {
+            restart.add(section);
         }
     }
 
@@ -312,15 +357,16 @@ public final class Fairway implements AutoCloseable {
                                 "127.0.0.1", config.dispatch().loopbackPort()).toCompletionStage().toCompletableFuture(),
                                 "127.0.0.1", config.dispatch().loopbackPort(), "dispatch.loopback_port")
                         : null;
-                AdminServer admin = startAdmin(vertx, stages);
-                return new Fairway(vertx, gateway, dispatcher, front, back, admin, List.copyOf(closeAfter));
+                AtomicBoolean stopping = new AtomicBoolean();
+                AdminServer admin = startAdmin(vertx, stages, ReadinessChecks.of(gateway, stages, stopping));
+                return new Fairway(vertx, gateway, dispatcher, front, back, admin, List.copyOf(closeAfter), stopping);
             } catch (RuntimeException e) {
                 vertx.close();
                 throw e;
             }
         }
 
-        private AdminServer startAdmin(Vertx vertx, List<Stage> stages) {
+        private AdminServer startAdmin(Vertx vertx, List<Stage> stages, Readiness readiness) {
             ServerSettings server = config.server();
             boolean on = admin != null ? admin : standalone;
             int port = adminPort != null ? adminPort : server.adminPort();
@@ -337,7 +383,7 @@ public final class Fairway implements AutoCloseable {
                 return null;
             }
             publishStageMetrics(analytics.metrics(), stages);
-            return join(AdminServer.start(vertx, analytics, server.adminHost(), port, server.adminToken())
+            return join(AdminServer.start(vertx, analytics, server.adminHost(), port, server.adminToken(), readiness)
                     .toCompletionStage().toCompletableFuture(), server.adminHost(), port, "server.admin_port");
         }
 

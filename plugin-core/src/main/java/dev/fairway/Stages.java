@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The standard stages, in the order a request meets them (DESIGN.md s.2): authenticate, policy,
+ * The standard stages, in the order a request meets them (docs/architecture.md, "One request"): authenticate, policy,
  * guardrails, quotas, cache, then analytics and logs (which only record completions). Each feature
  * adds its one line here; the order is the contract (hits still count as requests because quotas
  * come before the cache).

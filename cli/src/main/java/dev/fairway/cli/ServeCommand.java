@@ -1,5 +1,6 @@
 package dev.fairway.cli;
 
+import dev.fairway.ConfigReloader;
 import dev.fairway.Fairway;
 import dev.fairway.config.ConfigLoader;
 import dev.fairway.config.GatewayConfig;
@@ -69,6 +70,13 @@ final class ServeCommand implements Callable<Integer> {
             System.out.println("demo: every provider answers from the mock provider at " + mock.baseUrl() + "; try:");
             System.out.println("  curl " + base + "/openai/v1/chat/completions -H 'content-type: application/json' \\");
             System.out.println("    -d '{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello Fairway\"}]}'");
+        }
+        if (config != null) {
+            // SIGHUP or a changed file (or a ${file:} secret it names): validated first, then live for new requests.
+            String mockBase = mock == null ? null : mock.baseUrl();
+            ConfigReloader.watch(fairway, config, t -> ConfigLoader.standard().parse(
+                    ConfigOverlay.apply(t, host, port, adminPort, mockBase, demoState)));
+            System.out.println("reloads " + config + " on SIGHUP and when it changes");
         }
         System.out.flush();
         // SIGTERM/SIGINT: stop accepting, let open requests and streams finish (server.drain_seconds), exit 0.

@@ -93,6 +93,33 @@ class ServeProcessTest {
                 .doesNotContain("Exception", "\tat ");
     }
 
+    @Test
+    void sighupReloadsTheConfigurationFile() throws Exception {
+        Path config = workDir.resolve("fairway.yaml");
+        Files.writeString(config, "routes: [{name: main, prefix: /}]\n");
+        Process p = serve("--demo", "--config", config.toString(), "--port", "0", "--admin-port", "0");
+        String base = awaitListening(p);
+        assertThat(post(base + "/team/openai/v1/chat/completions").statusCode()).isEqualTo(404); // "team" is no provider
+
+        Files.writeString(config, "routes: [{name: main, prefix: /}, {name: team, prefix: /team}]\n");
+        new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor();
+
+        int status = 0;
+        for (int i = 0; i < 200 && status != 200; i++) { // bounded: 10 s of 50 ms probes
+            status = post(base + "/team/openai/v1/chat/completions").statusCode();
+            Thread.sleep(50);
+        }
+        assertThat(status).isEqualTo(200);
+        assertThat(p.isAlive()).isTrue(); // SIGHUP reloads; it does not stop the process
+    }
+
+    private HttpResponse<String> post(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private Process serve(String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), FairwayCommand.class.getName(), "serve"));

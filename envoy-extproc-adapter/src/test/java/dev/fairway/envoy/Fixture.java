@@ -11,7 +11,7 @@ final class Fixture implements AutoCloseable {
     /** Routes used across the tests; {@code %d} is the fake provider's port. */
     static final String CONFIG = """
             custom_providers:
-              - {slug: fake, base_url: "http://127.0.0.1:%d/v1", auth: bearer}
+              - {slug: fake, base_url: "http://127.0.0.1:%d", auth: bearer}   # /ai/fake/v1/... -> /v1/... (the path is appended as given)
             dispatch: {ticket_ttl_seconds: 5}
             providers:
               fake: {api_key: "${env:FAKE_KEY}"}

@@ -15,9 +15,11 @@ import java.security.MessageDigest;
  */
 final class AdminAuth {
     private final byte[] tokenDigest;
+    private final String listenerHost;
 
-    private AdminAuth(byte[] tokenDigest) {
+    private AdminAuth(byte[] tokenDigest, String listenerHost) {
         this.tokenDigest = tokenDigest;
+        this.listenerHost = listenerHost;
     }
 
     /**
@@ -27,13 +29,13 @@ final class AdminAuth {
      */
     static AdminAuth forListener(String host, Secret token) {
         if (token != null) {
-            return new AdminAuth(digest(token.reveal()));
+            return new AdminAuth(digest(token.reveal()), host);
         }
         if (!isLoopback(host)) {
             throw new ConfigException("server.admin_token: required when server.admin_host (" + host
                     + ") is not a loopback address (expected: admin_token set, or admin_host: 127.0.0.1)");
         }
-        return new AdminAuth(null);
+        return new AdminAuth(null, host);
     }
 
     static boolean isLoopback(String host) {
@@ -52,6 +54,38 @@ final class AdminAuth {
 
     boolean required() {
         return tokenDigest != null;
+    }
+
+    /**
+     * Whether a request naming {@code hostHeader} was meant for this listener. Only a token-less
+     * (loopback) listener checks: there, a page on another site whose name was re-pointed at
+     * 127.0.0.1 (DNS rebinding) could otherwise read the endpoints from the user's browser, since
+     * the browser sends that site's name in {@code Host}. Loopback names and the configured
+     * {@code admin_host} pass, with any port.
+     */
+    boolean hostAllowed(String hostHeader) {
+        if (tokenDigest != null) {
+            return true;
+        }
+        if (hostHeader == null || hostHeader.isBlank()) {
+            return false;
+        }
+        String name = hostName(hostHeader.strip());
+        if (name.equalsIgnoreCase(listenerHost) || name.equalsIgnoreCase("localhost") || name.equals("::1")) {
+            return true;
+        }
+        // Only literal loopback addresses: resolving the name would ask DNS, which is what the attacker controls.
+        return name.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    }
+
+    private static String hostName(String host) {
+        if (host.startsWith("[")) {
+            int end = host.indexOf(']');
+            return end < 0 ? host : host.substring(1, end);
+        }
+        int colon = host.indexOf(':');
+        // One colon: name:port. More: a bare IPv6 address.
+        return colon < 0 || host.indexOf(':', colon + 1) >= 0 ? host : host.substring(0, colon);
     }
 
     /** Whether a request with this {@code Authorization} header value may pass. */

@@ -23,24 +23,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin listener: {@code /metrics} (Prometheus), {@code /analytics} (JSON), {@code /healthz}
+ * The admin listener: {@code /metrics} (Prometheus), {@code /analytics} (JSON), {@code /healthz},
+ * {@code /readyz}
  * and the {@code /dashboard} page. Data endpoints require the admin token unless the listener is
  * loopback-only ({@link AdminAuth}); the page and its assets hold no data and are served to anyone
  * who can connect, so that it can ask for the token.
  */
 public final class AdminServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+    private static final com.fasterxml.jackson.databind.json.JsonMapper JSON = new com.fasterxml.jackson.databind.json.JsonMapper();
 
     private final Vertx vertx;
     private final AnalyticsStage analytics;
     private final AdminAuth auth;
+    private final Readiness readiness;
     private final Dashboard dashboard = Dashboard.load();
     private final HttpServer server;
 
-    private AdminServer(Vertx vertx, AnalyticsStage analytics, AdminAuth auth) {
+    private AdminServer(Vertx vertx, AnalyticsStage analytics, AdminAuth auth, Readiness readiness) {
         this.vertx = vertx;
         this.analytics = analytics;
         this.auth = auth;
+        this.readiness = readiness;
         this.server = vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true).setIdleTimeout(60))
                 .requestHandler(this::handle);
     }
@@ -52,10 +56,17 @@ public final class AdminServer implements AutoCloseable {
      *     not loopback and {@code token} is null
      */
     public static Future<AdminServer> start(Vertx vertx, AnalyticsStage analytics, String host, int port, Secret token) {
+        return start(vertx, analytics, host, port, token, new Readiness());
+    }
+
+    /** As {@link #start(Vertx, AnalyticsStage, String, int, Secret)}, with the checks {@code /readyz} runs. */
+    public static Future<AdminServer> start(Vertx vertx, AnalyticsStage analytics, String host, int port, Secret token,
+                                            Readiness readiness) {
         requireNonNull(vertx, "vertx");
         requireNonNull(analytics, "analytics");
         requireNonNull(host, "host");
-        AdminServer s = new AdminServer(vertx, analytics, AdminAuth.forListener(host, token));
+        requireNonNull(readiness, "readiness");
+        AdminServer s = new AdminServer(vertx, analytics, AdminAuth.forListener(host, token), readiness);
         return s.server.listen(port, host).map(bound -> {
             LOG.info("admin listening on {}:{} ({})", host, bound.actualPort(),
                     s.auth.required() ? "admin token required" : "loopback only, no token");
@@ -72,6 +83,12 @@ public final class AdminServer implements AutoCloseable {
         response.putHeader("x-content-type-options", "nosniff");
         response.putHeader("referrer-policy", "no-referrer");
         String path = request.path();
+        if (!auth.hostAllowed(request.authority() == null ? null : request.authority().host())) {
+            error(response, GatewayError.of(ErrorType.FORBIDDEN,
+                    "Host: not a name of this admin listener (expected: localhost, a loopback address or server.admin_host)")
+                    .with("header", "host"));
+            return;
+        }
         if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
             response.putHeader("allow", "GET, HEAD");
             error(response, GatewayError.of(ErrorType.METHOD_NOT_ALLOWED, "%s %s (expected: GET)", request.method(), path));
@@ -87,6 +104,10 @@ public final class AdminServer implements AutoCloseable {
         }
         switch (path) {
             case "/healthz" -> json(response, 200, "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8));
+            case "/readyz" -> readiness.evaluate().thenAccept(report -> {
+                response.putHeader("cache-control", "no-store");
+                json(response, report.ready() ? 200 : 503, readyBody(report));
+            });
             case "/metrics" -> guarded(request, () -> {
                 response.putHeader("content-type", dev.fairway.metrics.MetricsRegistry.contentType());
                 return analytics.metrics().scrape().getBytes(StandardCharsets.UTF_8);
@@ -95,7 +116,7 @@ public final class AdminServer implements AutoCloseable {
                 response.putHeader("content-type", "application/json");
                 return analytics.query(params(request));
             });
-            default -> error(response, GatewayError.of(ErrorType.NOT_FOUND, "%s (expected: /metrics, /analytics, /healthz or /dashboard)", path));
+            default -> error(response, GatewayError.of(ErrorType.NOT_FOUND, "%s (expected: /metrics, /analytics, /healthz, /readyz or /dashboard)", path));
         }
     }
 
@@ -119,6 +140,18 @@ public final class AdminServer implements AutoCloseable {
                 error(response, GatewayError.of(ErrorType.INTERNAL, "the admin endpoint failed"));
             }
         });
+    }
+
+    /** {@code {"status":"ready"|"not_ready","checks":{"name":"ok"|reason}}}. */
+    private static byte[] readyBody(Readiness.Report report) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", report.ready() ? "ready" : "not_ready");
+        body.put("checks", report.checks());
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings always serialises", e);
+        }
     }
 
     private static Map<String, List<String>> params(HttpServerRequest request) {

@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Authenticates the caller to the gateway (DESIGN.md s.2 step 2) and records who it is as the
+ * Authenticates the caller to the gateway (step 2 of docs/architecture.md, "One request") and records who it is as the
  * exchange's client identity. Runs first, so an unauthenticated request touches no quota, cache or
  * upstream.
  *

@@ -15,7 +15,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The exact response cache (DESIGN.md s.2, step 5), the last stage before dispatch so that
+ * The exact response cache (step 5 of docs/architecture.md, "One request"), the last stage before dispatch so that
  * authentication, policy and quotas still see every request, hits included. A hit is answered here;
  * a miss goes upstream and its answer is stored once complete. Identical misses in flight at the
  * same time are coalesced into one upstream call.

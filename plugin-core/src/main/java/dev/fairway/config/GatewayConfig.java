@@ -57,6 +57,7 @@ public record GatewayConfig(
         }
         Set<String> names = new HashSet<>();
         List<String> prefixes = new ArrayList<>();
+        Set<String> gatewayIds = new HashSet<>();
         for (int i = 0; i < routes.size(); i++) {
             RouteConfig r = routes.get(i);
             r.validate(problems.at("routes", i));
@@ -67,6 +68,10 @@ public record GatewayConfig(
                 problems.at("routes", i).add("prefix", "%s is served by another route", r.prefix());
             }
             prefixes.add(r.prefix());
+            // One gateway id, one route: otherwise /v1/{account}/{id}/... would reach whichever route is listed first.
+            if (r.gatewayId() != null && !gatewayIds.add(r.gatewayId())) {
+                problems.at("routes", i).add("gateway_id", "%s is served by another route", r.gatewayId());
+            }
         }
     }
 }

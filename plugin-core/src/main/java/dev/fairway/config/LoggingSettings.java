@@ -13,7 +13,8 @@ public record LoggingSettings(
         @Doc(value = "Patterns replaced in bodies before anything is written: email, phone, iban, card, ahv (Swiss social security number).", defaultValue = "[]")
         List<@OneOf({"email", "phone", "iban", "card", "ahv"}) String> redact,
         @Doc(value = "Request header names left out of records, besides the credential headers that are always left out.", defaultValue = "[]")
-        List<@Match(value = ".*\\S.*", expected = "not blank", message = "must not be blank") String> removeHeaders)
+        List<@Match(value = ".*\\S.*", expected = "not blank", message = "must not be blank") String> removeHeaders,
+        @Doc(value = "Hold back the end of each answer (its last bytes) until the request's record is appended to the spool and forced to disk, so an answer a client received whole has a record even if the process is killed (SIGKILL) right after. Costs a disk sync on each answer's path; a disk that stalls for 10 s releases the answer.", defaultValue = "false") Boolean recordBeforeAnswer)
         implements Validatable {
 
     public LoggingSettings {
@@ -23,10 +24,11 @@ public record LoggingSettings(
         redact = List.copyOf(Objects.requireNonNullElse(redact, List.of()));
         removeHeaders = Objects.requireNonNullElse(removeHeaders, List.<String>of()).stream()
                 .map(h -> h == null ? "" : h.toLowerCase(Locale.ROOT)).toList();
+        recordBeforeAnswer = Objects.requireNonNullElse(recordBeforeAnswer, false);
     }
 
     public static LoggingSettings defaults() {
-        return new LoggingSettings(null, null, null, null, null);
+        return new LoggingSettings(null, null, null, null, null, null);
     }
 
     @Override

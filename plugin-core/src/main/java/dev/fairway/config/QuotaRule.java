@@ -23,7 +23,7 @@ public record QuotaRule(
         @Doc(value = "Dimensions whose values make up the bucket key, one bucket per distinct combination: route, client (the authenticated gateway client), credential (hash of the provider key), consumer (the host gateway's consumer), provider, model, metadata.<key> (a cf-aig-metadata value). A missing value counts as \"anonymous\".", defaultValue = "[route]")
         List<@Match(value = "route|client|credential|consumer|provider|model|metadata\\..+",
                 expected = "one of route, client, credential, consumer, provider, model, metadata.<key>") String> key,
-        @Doc(value = "What the rule counts: requests, input_tokens, output_tokens, total_tokens or cost_usd. Requests are taken before the upstream call; tokens and cost are checked then and charged once the answer's usage is known.", defaultValue = "requests") Unit unit,
+        @Doc(value = "What the rule counts: requests, upstream_attempts, input_tokens, output_tokens, total_tokens or cost_usd. Requests are taken before the upstream call; upstream_attempts takes one then and charges each further attempt (retries, fallback targets, Universal steps) when the request ends; tokens and cost are checked before the call and charged once the answer's usage is known.", defaultValue = "requests") Unit unit,
         @Required(message = "missing (expected: > 0)")
         @GreaterThan(0)
         @Doc("How much of the unit one key may use per window; > 0, a whole number except for cost_usd (dollars, e.g. 2.50).") Double limit,
@@ -51,7 +51,7 @@ public record QuotaRule(
 
     /** The counted unit. */
     public enum Unit {
-        REQUESTS, INPUT_TOKENS, OUTPUT_TOKENS, TOTAL_TOKENS, COST_USD;
+        REQUESTS, UPSTREAM_ATTEMPTS, INPUT_TOKENS, OUTPUT_TOKENS, TOTAL_TOKENS, COST_USD;
 
         @JsonValue
         @Override

@@ -25,8 +25,11 @@ public record RouteConfig(
         @Doc(value = "Route name, used in logs, metrics, analytics and quota keys.", defaultValue = "default") String name,
         @NotContaining(value = {"//", ".."}, expected = "a plain path such as /ai")
         @Doc(value = "URL prefix the route serves: /<prefix>/<provider>/... (the standalone gateway matches on it; hosts route before us).", defaultValue = "/") String prefix,
-        @Match(value = "[A-Za-z0-9_-]+", expected = "letters, digits, - and _")
-        @Doc(value = "Gateway id accepted in Cloudflare's URL shape /v1/{account_id}/{gateway_id}/<provider>/...", defaultValue = "default") String gatewayId,
+        @Match(value = "[A-Za-z0-9_-]+", expected = "1 to 64 letters, digits, - and _")
+        @Length(min = 1, max = 64, expected = "1 to 64 letters, digits, - and _")
+        @Doc("Pins the gateway id this route serves in Cloudflare's URL shape /v1/{account_id}/{gateway_id}/<provider>/... "
+                + "(and in cf-aig-gateway-id on the REST API shape); unique across routes. When no route sets one, every gateway "
+                + "id reaches the default route (the one at prefix /, or the host's route).") String gatewayId,
         @Doc("Per-provider credentials and overrides for this route, keyed by provider slug; they take precedence over the process-wide ones.") Map<String, ProviderSettings> providers,
         @Between(min = 1, max = Integer.MAX_VALUE, expected = "> 0")
         @Doc(value = "Default time allowed for the first byte of the upstream response, in milliseconds; cf-aig-request-timeout overrides it per request.", defaultValue = "120000") Integer requestTimeoutMs,
@@ -48,7 +51,6 @@ public record RouteConfig(
     public RouteConfig {
         name = Objects.requireNonNullElse(name, "default");
         prefix = normalizePrefix(Objects.requireNonNullElse(prefix, "/"));
-        gatewayId = Objects.requireNonNullElse(gatewayId, "default");
         providers = Map.copyOf(Objects.requireNonNullElse(providers, Map.of()));
         requestTimeoutMs = Objects.requireNonNullElse(requestTimeoutMs, 120_000);
         maxBodyBytes = Objects.requireNonNullElse(maxBodyBytes, DEFAULT_MAX_BODY);

@@ -63,6 +63,18 @@ public final class Secret {
         return value;
     }
 
+    /** Same value, wherever it came from: a reload compares configurations by what they resolve to. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Secret other && MessageDigest.isEqual(value.getBytes(StandardCharsets.UTF_8),
+                other.value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public int hashCode() {
+        return fingerprint().hashCode();
+    }
+
     /** A stable, non-reversible fingerprint: cache keys and quota keys use it instead of the secret. */
     public String fingerprint() {
         return fingerprint(value);

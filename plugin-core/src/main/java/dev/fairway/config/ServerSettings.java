@@ -9,7 +9,8 @@ public record ServerSettings(
         @Doc(value = "Port of the admin listener (metrics, analytics, dashboard); 0 turns it off.", defaultValue = "8788") Integer adminPort,
         @Doc(value = "Address the admin listener binds to; any address other than a loopback one requires admin_token.", defaultValue = "127.0.0.1") String adminHost,
         @Doc("Bearer token the admin listener requires (Authorization: Bearer <token>); required when admin_host is not a loopback address; at least 16 characters. Use ${env:NAME} or ${file:/path}.") Secret adminToken,
-        @Doc(value = "On SIGTERM, how long in-flight requests and streams may run before the process exits anyway (0 to 3600 seconds).", defaultValue = "30") Integer drainSeconds)
+        @Doc(value = "On SIGTERM, how long in-flight requests and streams may run before the process exits anyway (0 to 3600 seconds).", defaultValue = "30") Integer drainSeconds,
+        @Doc(value = "Timeouts, the per-address connection cap and h2c of the gateway listener.", defaultValue = "{}") ListenerLimits limits)
         implements Validatable {
 
     public ServerSettings {
@@ -18,10 +19,11 @@ public record ServerSettings(
         adminPort = Objects.requireNonNullElse(adminPort, 8788);
         adminHost = Objects.requireNonNullElse(adminHost, "127.0.0.1");
         drainSeconds = Objects.requireNonNullElse(drainSeconds, 30);
+        limits = Objects.requireNonNullElseGet(limits, ListenerLimits::defaults);
     }
 
     public static ServerSettings defaults() {
-        return new ServerSettings(null, null, null, null, null, null);
+        return new ServerSettings(null, null, null, null, null, null, null);
     }
 
     @Override
@@ -33,5 +35,6 @@ public record ServerSettings(
         problems.require(!adminHost.isBlank(), "admin_host", "must not be blank");
         problems.require(adminToken == null || adminToken.reveal().length() >= 16, "admin_token",
                 "too short (expected: at least 16 characters)");
+        limits.validate(problems.at("limits"));
     }
 }

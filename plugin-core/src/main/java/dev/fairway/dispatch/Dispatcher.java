@@ -13,8 +13,10 @@ import dev.fairway.provider.AuthStyle;
 import dev.fairway.provider.SigV4;
 import dev.fairway.provider.UpstreamTarget;
 import dev.fairway.retry.CircuitBreakers;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
+import java.net.URI;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 
@@ -32,6 +34,7 @@ public final class Dispatcher implements AutoCloseable {
     private final CircuitBreakers breakers;
     private final RetryScheduler scheduler;
     private final long sweepTimer;
+    private final GoogleServiceAccounts googleKeys = new GoogleServiceAccounts();
 
     public Dispatcher(Vertx vertx, DispatchSettings settings) {
         this(vertx, settings, Metering.NONE, null, CircuitBreakers.systemClock());
@@ -91,6 +94,28 @@ public final class Dispatcher implements AutoCloseable {
         String region = target.settings().params().getOrDefault("region", regionOf(target.uri().getHost()));
         SigV4.sign(request.method(), request.uri(), headers, request.body(), aws, "bedrock", region, ZonedDateTime.now());
         return new UpstreamRequest(request.method(), request.uri(), headers, request.body());
+    }
+
+    /**
+     * For providers that take Google OAuth tokens (Vertex AI): a service-account key in the credential
+     * (the gateway's, or the client's {@code Authorization}) is exchanged for an access token off the
+     * event loop; any other request completes at once, unchanged.
+     */
+    Future<UpstreamRequest> authorize(PlannedTarget planned, UpstreamRequest request) {
+        UpstreamTarget target = planned.target();
+        byte[] key = target.provider().auth() == AuthStyle.GOOGLE_OAUTH ? GoogleServiceAccounts.keyIn(request.headers().get("authorization")) : null;
+        if (key == null) {
+            return Future.succeededFuture(request);
+        }
+        // The gateway's own key may name its token endpoint; a client's key goes to Google's (or the configured one).
+        String configured = target.settings().params().get("token_uri");
+        URI tokenUri = target.settings().apiKey() != null ? null
+                : configured != null ? URI.create(configured) : GoogleServiceAccounts.GOOGLE_TOKEN_URI;
+        return vertx.executeBlocking(() -> {
+            Headers headers = Headers.copyOf(request.headers());
+            headers.set("authorization", googleKeys.bearer(key, tokenUri));
+            return new UpstreamRequest(request.method(), request.uri(), headers, request.body());
+        }, false);
     }
 
     /** {@code bedrock-runtime.eu-central-1.amazonaws.com} is in eu-central-1. */

@@ -20,7 +20,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.Context;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +48,7 @@ final class Relay {
     private Metering.Meter meter = Metering.Meter.NONE;
     private HttpClientRequest upstream;
     private long timer = -1;
+    private Buffer held;
     private boolean headersSent;
     private boolean finished;
     private long ttfb = -1;
@@ -90,10 +93,29 @@ final class Relay {
         attempts++;
         UpstreamRequest planned = exchange.upstreamRequest(target);
         meter = dispatcher.metering().open(exchange, new Metering.Attempt(target.target().provider(), target.model(), target.stream(), planned));
-        UpstreamRequest req = dispatcher.sign(target, meter.request(planned));
+        dispatcher.authorize(target, dispatcher.sign(target, meter.request(planned))).onComplete(ar -> {
+            if (finished || current != target) {
+                return;
+            }
+            if (ar.failed()) {
+                if (ar.cause() instanceof GatewayError e && e.status() < 500) {
+                    answerError(e);
+                } else {
+                    failedBeforeHead(ar.cause() instanceof GatewayError e ? e
+                            : GatewayError.of(ErrorType.UPSTREAM_UNAVAILABLE, "the provider credential could not be prepared"), -1);
+                }
+                return;
+            }
+            send(target, ar.result());
+        });
+    }
+
+    private void send(PlannedTarget target, UpstreamRequest req) {
         int timeoutMs = target.timeoutMs() != null ? target.timeoutMs()
                 : exchange.cfAig().requestTimeoutMs() != null ? exchange.cfAig().requestTimeoutMs() : exchange.route().requestTimeoutMs();
-        timer = dispatcher.vertx().setTimer(timeoutMs, id -> {
+        // Cloudflare: "On the final retry attempt, your gateway will wait until the request completes,
+        // regardless of how long it takes." A lone attempt keeps its timeout (an error when exceeded).
+        timer = attempts > 1 && lastChance(target) ? -1 : dispatcher.vertx().setTimer(timeoutMs, id -> {
             timer = -1;
             if (!headersSent && current == target) {
                 HttpClientRequest stale = upstream;
@@ -154,6 +176,10 @@ final class Relay {
      */
     private boolean nextAttempt(RetryDecision decision, boolean fallbackApplies) {
         PlannedTarget target = current;
+        if (!budgetLeft()) {
+            LOG.debug("request {}: {} upstream attempts made, retry.max_total_attempts reached", exchange.logId(), attempts);
+            return false;
+        }
         if (decision.retry()) {
             attempt++;
             dispatcher.scheduler().schedule(decision.waitMs(), () -> launch(target));
@@ -176,9 +202,13 @@ final class Relay {
         cancelTimer();
         int code = up.statusCode();
         boolean retriable = current.retry().retriesStatus(code);
-        boolean fallsBack = plan.fallbackOn().contains(code);
+        boolean fallsBack = plan.fallsBackOn(current.step(), code);
         if (retriable || fallsBack) {
-            dispatcher.breakers().onFailure(current.breakerKey(), plan.breaker());
+            if (code >= 500 || code == 429) {
+                // A client's own error (a bad step key, a 400) says nothing about the target's health:
+                // counting it would let one client open the circuit for everyone.
+                dispatcher.breakers().onFailure(current.breakerKey(), plan.breaker());
+            }
             long retryAfter = RetryAfter.millis(up.getHeader("retry-after"), Instant.now());
             RetryDecision decision = retriable ? current.retry().afterFailure(attempt, retryAfter)
                     : new RetryDecision(false, 0, "status " + code);
@@ -194,7 +224,17 @@ final class Relay {
     }
 
     private boolean hasSomethingNext(RetryDecision decision, boolean fallsBack) {
-        return decision.retry() || fallsBack && index + 1 < plan.targets().size();
+        return budgetLeft() && (decision.retry() || fallsBack && index + 1 < plan.targets().size());
+    }
+
+    /** Whether the request may make another upstream attempt: one Universal request cannot fan out without bound. */
+    private boolean budgetLeft() {
+        return attempts < exchange.route().retry().maxTotalAttempts();
+    }
+
+    /** Whether nothing can follow an attempt of {@code target} now starting: its last retry on the last target, or the budget spent. */
+    private boolean lastChance(PlannedTarget target) {
+        return !budgetLeft() || index == plan.targets().size() - 1 && attempt >= target.retry().maxAttempts();
     }
 
     /** Reads and drops a response we will not relay, so its connection can serve the next request. */
@@ -236,6 +276,7 @@ final class Relay {
             response.setChunked(true);
         }
         headersSent = true;
+        boolean hold = exchange.holdsAnswerEnd();
         up.handler(chunk -> {
             if (finished) {
                 return;
@@ -254,7 +295,16 @@ final class Relay {
                     return;
                 }
             }
-            send(out);
+            if (hold) {
+                // The last bytes wait for the record: keep one chunk back until the next one arrives.
+                observe(out);
+                if (held != null) {
+                    response.write(held);
+                }
+                held = out;
+            } else {
+                send(out);
+            }
             if (response.writeQueueFull()) {
                 up.pause();
                 response.drainHandler(v -> up.resume());
@@ -274,19 +324,48 @@ final class Relay {
                 return;
             }
             finished = true;
+            if (!hold) {
+                if (tail.length() > 0) {
+                    send(tail);
+                }
+                observer.onEnd(true);
+                response.end();
+                complete(false, null);
+                return;
+            }
+            Buffer last = held == null ? Buffer.buffer() : held;
+            held = null;
             if (tail.length() > 0) {
-                send(tail);
+                observe(tail);
+                last.appendBuffer(tail);
             }
             observer.onEnd(true);
-            response.end();
-            complete(false, null);
+            endWhenRecorded(complete(false, null), last);
         });
     }
 
     private void send(Buffer out) {
+        observe(out);
+        response.write(out);
+    }
+
+    private void observe(Buffer out) {
         bytes += out.length();
         observer.onChunk(((BufferInternal) out).getByteBuf().nioBuffer());
-        response.write(out);
+    }
+
+    /** Ends the answer with {@code last} once the exchange's held steps (its record) are durable. */
+    private void endWhenRecorded(CompletableFuture<Void> recorded, Buffer last) {
+        if (recorded.isDone()) {
+            response.end(last);
+            return;
+        }
+        Context context = dispatcher.vertx().getOrCreateContext();
+        recorded.whenComplete((v, t) -> context.runOnContext(x -> {
+            if (!response.closed() && !response.ended()) {
+                response.end(last);
+            }
+        }));
     }
 
     /** The upstream failed after the client got the first byte: nothing can be retried. */
@@ -299,6 +378,10 @@ final class Relay {
         meter.onEnd(false);
         observer.onEnd(false);
         String contentType = response.headers().get("content-type");
+        if (held != null && contentType != null && contentType.startsWith("text/event-stream")) {
+            response.write(held);
+            held = null;
+        }
         if (contentType != null && contentType.startsWith("text/event-stream")) {
             // An SSE client needs an explicit error event: a clean end would pass for a full answer.
             GatewayError e = GatewayError.of(ErrorType.UPSTREAM_UNAVAILABLE, "the provider's stream ended before the answer was complete");
@@ -336,15 +419,14 @@ final class Relay {
         response.setStatusCode(status).putHeader("content-type", "application/json");
         exchange.responseHeaders().forEach((n, v) -> response.headers().add(n, v));
         response.headers().set("cf-aig-step", Integer.toString(current.step()));
-        response.end(Buffer.buffer(body));
         bytes = body.length;
-        complete(false, error.type().wireName());
+        endWhenRecorded(complete(false, error.type().wireName()), Buffer.buffer(body));
     }
 
-    private void complete(boolean truncated, String errorType) {
+    private CompletableFuture<Void> complete(boolean truncated, String errorType) {
         cancelTimer();
         Usage usage = meter.usage();
-        exchange.complete(new Completion(status, false, truncated, current == null ? 0 : current.step(), attempts, ttfb,
+        return exchange.complete(new Completion(status, false, truncated, current == null ? 0 : current.step(), attempts, ttfb,
                 exchange.elapsedNanos(), bytes, usage, meter.costUsd(usage), errorType));
     }
 
@@ -362,7 +444,6 @@ final class Relay {
     }
 
     private static GatewayError unreachable(Throwable cause) {
-        String kind = cause.getClass().getSimpleName();
-        return GatewayError.of(ErrorType.UPSTREAM_UNAVAILABLE, "the provider could not be reached (%s)", kind).with("cause", kind);
+        return Unreachable.error(cause);
     }
 }

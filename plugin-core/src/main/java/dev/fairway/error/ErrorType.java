@@ -12,6 +12,7 @@ public enum ErrorType {
     UNKNOWN_PROVIDER("unknown_provider", 404),
     NOT_FOUND("not_found", 404),
     METHOD_NOT_ALLOWED("method_not_allowed", 405),
+    REQUEST_TIMEOUT("request_timeout", 408),
     UNAUTHORIZED("unauthorized", 401),
     FORBIDDEN("forbidden", 403),
     RATE_LIMITED("rate_limited", 429),

@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Parses the {@code cf-aig-*} request headers of DESIGN.md s.5 into one {@link CfAigHeaders}.
+ * Parses the {@code cf-aig-*} request headers (README.md, "cf-aig-* request headers") into one {@link CfAigHeaders}.
  * Every bad value is a 400 naming the header and the form it expects. Unknown {@code cf-aig-*}
  * headers are ignored here; the dispatcher never forwards any of them.
  */

@@ -1,6 +1,11 @@
 package dev.fairway.log;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fairway.http.Headers;
+import java.io.IOException;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +19,11 @@ import java.util.Set;
 final class HeaderFilter {
     private static final Set<String> ALWAYS = Set.of("authorization", "proxy-authorization", "x-api-key", "api-key",
             "x-goog-api-key", "cf-aig-authorization", "cookie", "set-cookie", "x-amz-security-token", "x-fairway-ticket");
+    // "key" catches every vendor's variant (ocp-apim-subscription-key, x-functions-key, x-custom-key),
+    // at the price of leaving out harmless ones such as cf-aig-cache-key: a record may show less, never a secret.
     private static final List<String> SECRET_WORDS = List.of("auth", "token", "secret", "password", "passwd",
-            "api-key", "apikey", "api_key", "session", "credential", "signature", "cookie");
+            "key", "session", "credential", "signature", "cookie");
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private HeaderFilter() {}
 
@@ -41,5 +49,37 @@ final class HeaderFilter {
             }
         }
         return out;
+    }
+
+    /**
+     * A Universal request body as a record may show it: every step's {@code headers} keep only the
+     * loggable names, since steps carry their own provider credentials there. Null when the body is
+     * not the JSON array it was when planned (then the record leaves the body out rather than risk it).
+     */
+    static byte[] withLoggableStepHeaders(byte[] body, Set<String> removed) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(body);
+        } catch (IOException e) {
+            return null;
+        }
+        if (root == null || !(root.isArray() || root.isObject())) {
+            return null;
+        }
+        Iterable<JsonNode> steps = root.isArray() ? root : java.util.List.of(root);
+        for (JsonNode step : steps) {
+            if (step.get("headers") instanceof ObjectNode h) {
+                for (Iterator<String> names = h.fieldNames(); names.hasNext(); ) {
+                    if (!loggable(names.next().toLowerCase(java.util.Locale.ROOT), removed)) {
+                        names.remove();
+                    }
+                }
+            }
+        }
+        try {
+            return MAPPER.writeValueAsBytes(root);
+        } catch (IOException e) {
+            return null;
+        }
     }
 }

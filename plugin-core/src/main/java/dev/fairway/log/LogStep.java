@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One request's log step: keeps the first bytes of the answer when payloads are on, then hands
@@ -23,6 +24,7 @@ final class LogStep implements Step {
     private final LoggingSettings settings;
     private final SpoolWriter writer;
     private final Capture capture;
+    private CompletableFuture<Void> durable = CompletableFuture.completedFuture(null);
 
     LogStep(Exchange exchange, LoggingSettings settings, SpoolWriter writer, boolean payloads) {
         this.exchange = exchange;
@@ -41,16 +43,21 @@ final class LogStep implements Step {
         byte[] request = null;
         byte[] response = null;
         boolean cut = false;
+        Set<String> removed = new HashSet<>(settings.removeHeaders());
         if (capture != null) {
             byte[] body = exchange.body().bytes();
+            if (exchange.match().isRouteRoot()) {
+                // A Universal request: its steps' headers hold provider credentials.
+                body = HeaderFilter.withLoggableStepHeaders(body, removed);
+                body = body == null ? new byte[0] : body;
+            }
             int max = settings.maxPayloadBytes();
             request = body.length <= max ? body : java.util.Arrays.copyOf(body, max);
             response = capture.bytes();
             cut = body.length > max || capture.cut;
         }
-        Set<String> removed = new HashSet<>(settings.removeHeaders());
         PlannedTarget answered = answering(exchange, c.step());
-        writer.submit(new LogEntry(
+        LogEntry entry = new LogEntry(
                 exchange.logId(),
                 exchange.eventId(),
                 exchange.startEpochMillis(),
@@ -79,7 +86,22 @@ final class LogStep implements Step {
                 request,
                 response,
                 cut,
-                Redactor.of(new HashSet<>(settings.redact()))));
+                Redactor.of(new HashSet<>(settings.redact())));
+        if (settings.recordBeforeAnswer()) {
+            durable = writer.submitDurable(entry);
+        } else {
+            writer.submit(entry);
+        }
+    }
+
+    @Override
+    public boolean holdsAnswerEnd() {
+        return settings.recordBeforeAnswer();
+    }
+
+    @Override
+    public CompletableFuture<Void> durable() {
+        return durable;
     }
 
     /** The target that answered: a fallback chain's step, else the one the client asked for. */

@@ -17,6 +17,7 @@ import dev.fairway.routing.RouteMatch;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -40,6 +41,8 @@ public final class Exchange {
     private final Headers responseHeaders = new Headers();
     private final List<Step> steps = new ArrayList<>(4);
     private final AtomicBoolean completed = new AtomicBoolean();
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    private static final long HOLD_LIMIT_SECONDS = 10;
     private volatile String clientIdentity;
     private volatile byte[] upstreamBody;
     /** Told once the exchange completes, after every step: the process's count of open exchanges. */
@@ -223,20 +226,41 @@ public final class Exchange {
         };
     }
 
-    /** Ends the exchange; later calls are ignored, so racing end paths (cancel vs. end) are safe. */
-    public void complete(Completion completion) {
+    /**
+     * Ends the exchange; later calls are ignored, so racing end paths (cancel vs. end) are safe.
+     *
+     * @return completes when the steps that {@linkplain Step#holdsAnswerEnd hold the answer's end}
+     *     have made their work durable (at once when none does); the answer's last bytes wait for it
+     */
+    public CompletableFuture<Void> complete(Completion completion) {
         requireNonNull(completion, "completion");
         if (!completed.compareAndSet(false, true)) {
-            return;
+            return DONE;
         }
+        CompletableFuture<Void> held = DONE;
         for (Step s : steps) {
             try {
                 s.afterCompletion(completion);
+                if (s.holdsAnswerEnd()) {
+                    held = held == DONE ? s.durable() : CompletableFuture.allOf(held, s.durable());
+                }
             } catch (RuntimeException e) {
                 Log.stepFailed(s, e);
             }
         }
         onCompleted.run();
+        // A stalled disk must not hold answers forever: after this the answer ends regardless.
+        return held.isDone() ? held : held.completeOnTimeout(null, HOLD_LIMIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** Whether some step holds the end of this exchange's answer until its work is durable. */
+    public boolean holdsAnswerEnd() {
+        for (Step s : steps) {
+            if (s.holdsAnswerEnd()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Set once by {@link Gateway} as the exchange opens, before anyone can complete it. */

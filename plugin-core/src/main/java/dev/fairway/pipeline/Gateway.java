@@ -13,7 +13,9 @@ import dev.fairway.headers.CfAigHeaderParser;
 import dev.fairway.headers.CfAigHeaders;
 import dev.fairway.http.Headers;
 import dev.fairway.plan.DispatchPlan;
+import dev.fairway.plan.KeyScope;
 import dev.fairway.plan.Planner;
+import dev.fairway.plan.RestApi;
 import dev.fairway.provider.Provider;
 import dev.fairway.provider.ProviderRegistry;
 import dev.fairway.provider.UpstreamTarget;
@@ -28,7 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The host-neutral core: takes a request, returns a {@link Decision}. Steps 1-5 of DESIGN.md s.2
+ * The host-neutral core: takes a request, returns a {@link Decision}. Steps 1-5 of docs/architecture.md ("One request")
  * (parse, authenticate, policy, quotas, cache lookup) happen here, identically for every host;
  * the stages supply everything after parsing, in order.
  */
@@ -37,32 +39,36 @@ public final class Gateway {
     /** The OpenAI-compatible endpoint's path segment, where a provider slug would stand. */
     private static final String COMPAT = "compat";
 
-    private final GatewayConfig config;
-    private final ProviderRegistry registry;
-    private final RouteTable routes;
     private final List<Stage> stages;
-    private final Planner planner;
     private final InFlight inFlight = new InFlight();
+    /** Routes, providers and planners as last loaded; swapped whole by {@link #reload}, read once per request. */
+    private volatile Routing routing;
+
+    /** What a configuration reload replaces: everything a request reads from the process's configuration. */
+    private record Routing(GatewayConfig config, ProviderRegistry registry, RouteTable routes, Planner planner, RestApi restApi) {
+        static Routing of(GatewayConfig config, ProviderRegistry registry) {
+            Problems problems = new Problems();
+            for (int i = 0; i < config.routes().size(); i++) {
+                Planner.checkRoute(config.routes().get(i), registry, problems.at("routes", i));
+            }
+            problems.throwIfAny();
+            Planner planner = new Planner(registry, config.providers(), () -> ThreadLocalRandom.current().nextDouble());
+            return new Routing(config, registry, new RouteTable(config.routes()), planner,
+                    new RestApi(registry, planner, config.providers()));
+        }
+    }
 
     public Gateway(GatewayConfig config, ProviderRegistry registry, List<Stage> stages) {
-        this.config = requireNonNull(config, "config");
-        this.registry = requireNonNull(registry, "registry");
         this.stages = List.copyOf(requireNonNull(stages, "stages"));
-        this.routes = new RouteTable(config.routes());
-        this.planner = new Planner(registry, config.providers(), () -> ThreadLocalRandom.current().nextDouble());
-        Problems problems = new Problems();
-        for (int i = 0; i < config.routes().size(); i++) {
-            Planner.checkRoute(config.routes().get(i), registry, problems.at("routes", i));
-        }
-        problems.throwIfAny();
+        this.routing = Routing.of(requireNonNull(config, "config"), requireNonNull(registry, "registry"));
     }
 
     public GatewayConfig config() {
-        return config;
+        return routing.config();
     }
 
     public ProviderRegistry registry() {
-        return registry;
+        return routing.registry();
     }
 
     public List<Stage> stages() {
@@ -74,11 +80,24 @@ public final class Gateway {
         return inFlight;
     }
 
+    /**
+     * Serves new requests with {@code config}'s routes, providers (keys included) and custom
+     * providers; requests already decided keep what they were decided with. The caller validated
+     * {@code config} as a whole; this checks what only a running gateway can (routes against the
+     * provider registry) and leaves the running configuration in place when that fails.
+     *
+     * @throws dev.fairway.config.ConfigException naming every route field at fault
+     */
+    public void reload(GatewayConfig config) {
+        requireNonNull(config, "config");
+        routing = Routing.of(config, ProviderRegistry.withCustom(config.customProviders()));
+    }
+
     /** Decides a request on the process's own routes (the standalone gateway). */
     public CompletableFuture<Decision> decide(GatewayRequest request) {
         RouteMatch match;
         try {
-            match = routes.match(request.target());
+            match = routing.routes().match(request.target(), request.headers().get("cf-aig-gateway-id"));
         } catch (GatewayError e) {
             return CompletableFuture.completedFuture(errorAnswer(e));
         }
@@ -92,7 +111,7 @@ public final class Gateway {
     public CompletableFuture<Decision> decide(GatewayRequest request, RouteConfig route) {
         RouteMatch match;
         try {
-            match = new RouteTable(List.of(route)).match(request.target());
+            match = RouteTable.forHostRoute(route).match(request.target(), request.headers().get("cf-aig-gateway-id"));
         } catch (GatewayError e) {
             return CompletableFuture.completedFuture(errorAnswer(e));
         }
@@ -112,13 +131,13 @@ public final class Gateway {
                 exchange.addStep(stage.open(exchange));
             } catch (GatewayError e) {
                 openRecorders(exchange, i + 1);
-                return CompletableFuture.completedFuture(answered(exchange, Decision.Answer.error(e)));
+                return answered(exchange, Decision.Answer.error(e));
             } catch (RuntimeException e) {
                 openRecorders(exchange, i + 1);
-                return CompletableFuture.completedFuture(internalError(exchange, stage.name(), e));
+                return internalError(exchange, stage.name(), e);
             }
         }
-        return runSteps(exchange, 0).exceptionally(t -> {
+        return runSteps(exchange, 0).exceptionallyCompose(t -> {
             Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
             if (cause instanceof GatewayError e) {
                 return answered(exchange, Decision.Answer.error(e));
@@ -127,12 +146,15 @@ public final class Gateway {
         });
     }
 
-    private static Decision internalError(Exchange exchange, String where, Throwable cause) {
+    private static CompletableFuture<Decision> internalError(Exchange exchange, String where, Throwable cause) {
         LOG.error("request {} failed in {}", exchange.logId(), where, cause);
         return answered(exchange, Decision.Answer.error(GatewayError.of(ErrorType.INTERNAL, "the gateway failed to process the request")));
     }
 
     private Exchange open(GatewayRequest request, RouteMatch match) {
+        Routing routing = this.routing;
+        ProviderRegistry registry = routing.registry();
+        Planner planner = routing.planner();
         RouteConfig route = match.route();
         boolean universal = match.isRouteRoot() && request.method().equals("POST");
         if (match.isRouteRoot() && !universal) {
@@ -151,16 +173,22 @@ public final class Gateway {
         if (universal) {
             body = new RequestBody(request.body(), true, null, false);
             plan = planner.forUniversal(route, body, cfAig, extra);
+        } else if (match.restApi()) {
+            RestApi.Planned planned = routing.restApi().plan(route, match.rest(), match.rawQuery(),
+                    RequestBody.scan(request.body(), request.headers().get("content-type")), cfAig, extra);
+            body = planned.body();
+            plan = planned.plan();
         } else if (COMPAT.equals(match.provider()) && registry.get(COMPAT) == null) {
             body = RequestBody.scan(request.body(), request.headers().get("content-type"));
             plan = planner.forCompat(route, match.rest(), body, cfAig, extra);
         } else {
             Provider provider = registry.require(match.provider());
             body = RequestBody.scan(request.body(), request.headers().get("content-type"));
-            ProviderSettings settings = route.providerSettings(provider.slug(), config.providers());
+            ProviderSettings settings = route.providerSettings(provider.slug(), routing.config().providers());
             UpstreamTarget target = registry.target(provider, match.rest(), match.rawQuery(), settings, extra);
             plan = planner.forProviderPath(route, target, body, cfAig, extra);
         }
+        plan = KeyScope.apply(plan, request.method(), request.headers());
         Exchange exchange = new Exchange(request.method(), match, cfAig, request.headers(), body, request.hostConsumer(), plan);
         inFlight.enter();
         exchange.onCompleted(inFlight::leave);
@@ -187,19 +215,21 @@ public final class Gateway {
             return CompletableFuture.completedFuture(new Decision.Forward(exchange));
         }
         return steps.get(index).beforeDispatch().thenCompose(verdict -> verdict instanceof Verdict.Answer a
-                ? CompletableFuture.completedFuture(answered(exchange, a.answer()))
+                ? answered(exchange, a.answer())
                 : runSteps(exchange, index + 1));
     }
 
-    /** An answer the gateway gives itself; the exchange is complete once it is decided. */
-    private static Decision answered(Exchange exchange, Decision.Answer answer) {
+    /**
+     * An answer the gateway gives itself; the exchange is complete once it is decided, and the
+     * answer is handed out once the steps that hold it (a durable record) are done.
+     */
+    private static CompletableFuture<Decision> answered(Exchange exchange, Decision.Answer answer) {
         Headers headers = Headers.copyOf(answer.headers()).setAll(exchange.responseHeaders());
         Decision.Answer withHeaders = new Decision.Answer(answer.status(), headers, answer.body(), answer.errorType());
         boolean cached = "HIT".equals(headers.get("cf-aig-cache-status"));
         long elapsed = exchange.elapsedNanos();
-        exchange.complete(new Completion(answer.status(), cached, false, 0, 0, elapsed, elapsed,
-                answer.body().length, null, null, answer.errorType()));
-        return withHeaders;
+        return exchange.complete(new Completion(answer.status(), cached, false, 0, 0, elapsed, elapsed,
+                answer.body().length, null, null, answer.errorType())).thenApply(v -> withHeaders);
     }
 
     /** An error before any exchange exists (no route, bad header): still carries a log id. */

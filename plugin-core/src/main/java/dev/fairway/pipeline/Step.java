@@ -24,4 +24,17 @@ public interface Step {
 
     /** Called once when the exchange has ended, whether it was answered locally or upstream. */
     default void afterCompletion(Completion completion) {}
+
+    /**
+     * Whether the answer's last bytes wait for {@link #durable()}: a step whose after-completion work
+     * must be safe before the client holds the whole answer (a request's log record).
+     */
+    default boolean holdsAnswerEnd() {
+        return false;
+    }
+
+    /** For a step that {@linkplain #holdsAnswerEnd holds the answer's end}: completes once {@link #afterCompletion}'s work is durable. */
+    default CompletableFuture<Void> durable() {
+        return CompletableFuture.completedFuture(null);
+    }
 }

@@ -22,9 +22,11 @@ import dev.fairway.translate.ChatTranslator;
 import dev.fairway.translate.Translators;
 import dev.fairway.translate.UpstreamCall;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -33,6 +35,11 @@ import java.util.function.DoubleSupplier;
  * model names. Every target passes the route's policy first: a forbidden one is skipped, never called.
  */
 public final class Planner {
+    /** The OpenAI-compatible endpoint's name, as a path segment or a Universal step's provider. */
+    private static final String COMPAT = "compat";
+    /** Universal steps move on after any error status, as Cloudflare's fallbacks do. */
+    private static final Set<Integer> ANY_ERROR = java.util.stream.IntStream.rangeClosed(400, 599).boxed().collect(java.util.stream.Collectors.toUnmodifiableSet());
+
     private final ProviderRegistry registry;
     private final Map<String, ProviderSettings> processProviders;
     private final DoubleSupplier random;
@@ -86,7 +93,7 @@ public final class Planner {
         String model = named.substring(slash + 1);
         ChatTranslator translator = Translators.fromOpenAiChat(provider.format());
         if (translator == null) {
-            throw GatewayError.invalidField("model", String.format("model: %s speaks %s, which /compat cannot translate to (expected: an OpenAI-compatible, Anthropic or Google provider)",
+            throw GatewayError.invalidField("model", String.format("model: %s speaks %s, which /compat cannot translate to (expected: an OpenAI-compatible, Anthropic, Google or Cohere provider)",
                     provider.slug(), provider.format().name().toLowerCase(java.util.Locale.ROOT)));
         }
         RetryPolicy retry = RetryPolicy.of(route.retry(), cfAig, random);
@@ -99,25 +106,35 @@ public final class Planner {
         return plan(route, targets, skipped);
     }
 
-    /** The Universal endpoint: POST to the route root with a JSON array of steps, tried in order. */
+    /**
+     * The Universal endpoint: POST to the route root with a JSON array of steps (or one step), tried in
+     * order. As on Cloudflare, any error of a step (a 4xx or 5xx, a timeout, a connection failure)
+     * moves on to the next; a step's {@code config.fallbackOn} narrows which statuses do.
+     */
     public DispatchPlan forUniversal(RouteConfig route, RequestBody body, CfAigHeaders cfAig, Map<String, String> extraVars) {
         List<UniversalStep> steps = UniversalRequest.parse(body.bytes());
         RetryPolicy base = RetryPolicy.of(route.retry(), cfAig, random);
         Policy policy = Policy.of(route.policy());
         List<PlannedTarget> targets = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
+        Map<Integer, Set<Integer>> narrowed = new HashMap<>();
         PolicyDecision firstRefusal = null;
         for (UniversalStep s : steps) {
-            Provider provider = registry.get(s.provider());
+            Compat compat = s.provider().equals(COMPAT) && registry.get(COMPAT) == null ? compat(s) : null;
+            Provider provider = compat != null ? compat.provider() : registry.get(s.provider());
             if (provider == null) {
-                throw UniversalRequest.bad(s.index(), "provider", "unknown provider " + s.provider() + " (known: " + String.join(", ", registry.slugs()) + ")");
+                throw UniversalRequest.bad(s.index(), "provider", "unknown provider " + s.provider() + " (known: " + String.join(", ", registry.slugs()) + ", compat)");
             }
-            int q = s.endpoint().indexOf('?');
-            String endpoint = q < 0 ? s.endpoint() : s.endpoint().substring(0, q);
-            UpstreamTarget target = registry.target(provider, endpoint, q < 0 ? null : s.endpoint().substring(q + 1),
-                    route.providerSettings(provider.slug(), processProviders), extraVars);
-            RequestBody query = RequestBody.scan(s.query(), "application/json");
-            String model = query.model() != null ? query.model() : target.pathModel();
+            UpstreamTarget target = null;
+            String model = compat != null ? compat.model() : null;
+            if (compat == null) {
+                int q = s.endpoint().indexOf('?');
+                String endpoint = q < 0 ? s.endpoint() : s.endpoint().substring(0, q);
+                target = registry.target(provider, endpoint, q < 0 ? null : s.endpoint().substring(q + 1),
+                        route.providerSettings(provider.slug(), processProviders), extraVars);
+                RequestBody query = RequestBody.scan(s.query(), "application/json");
+                model = query.model() != null ? query.model() : target.pathModel();
+            }
             PolicyDecision d = policy.check(provider, model);
             if (!d.isAllowed()) {
                 skipped.add("step " + s.index() + " (" + provider.slug() + "/" + model + "): " + d.rule());
@@ -131,13 +148,46 @@ public final class Planner {
             if (s.retryDelay() != null || s.backoff() != null) {
                 retry = retry.withDelay(s.retryDelay() != null ? s.retryDelay() : route.retry().retryDelayMs(), s.backoff());
             }
-            targets.add(new PlannedTarget(s.index(), target, model, query.stream() || target.pathStreams(), null, s.query(),
+            if (s.fallbackOn() != null) {
+                narrowed.put(s.index(), s.fallbackOn());
+            }
+            if (compat != null) {
+                PlannedTarget t = translated(s.index(), provider, model, route.providerSettings(provider.slug(), processProviders),
+                        compat.translator(), compat.chat(), s.requestTimeout(), retry, extraVars);
+                targets.add(new PlannedTarget(t.step(), t.target(), t.model(), t.stream(), t.translator(), t.body(),
+                        Headers.copyOf(t.headers()).setAll(s.headers()), t.timeoutMs(), t.retry(), t.breakerKey()));
+                continue;
+            }
+            boolean stream = RequestBody.scan(s.query(), "application/json").stream() || target.pathStreams();
+            targets.add(new PlannedTarget(s.index(), target, model, stream, null, s.query(),
                     s.headers(), s.requestTimeout(), retry, breakerKey(target, model)));
         }
         if (targets.isEmpty()) {
             throw firstRefusal.toError();
         }
-        return plan(route, targets, skipped);
+        return new DispatchPlan(targets, ANY_ERROR, route.circuitBreaker(), skipped, narrowed);
+    }
+
+    /** A Universal step with {@code provider: "compat"}: OpenAI chat in {@code query}, {@code model: "provider/model"}. */
+    private record Compat(Provider provider, String model, ChatTranslator translator, ObjectNode chat) {}
+
+    private Compat compat(UniversalStep s) {
+        if (!s.endpoint().equals("chat/completions")) {
+            throw UniversalRequest.bad(s.index(), "endpoint", s.endpoint() + " (expected: chat/completions for provider compat)");
+        }
+        ObjectNode chat = ModelRewrite.object(s.query());
+        String named = chat == null || !chat.path("model").isTextual() ? null : chat.get("model").textValue();
+        int slash = named == null ? -1 : named.indexOf('/');
+        if (slash <= 0 || slash == named.length() - 1) {
+            throw UniversalRequest.bad(s.index(), "query.model", "expected provider/model, such as anthropic/claude-sonnet-4-5");
+        }
+        Provider provider = registry.get(named.substring(0, slash));
+        ChatTranslator translator = provider == null ? null : Translators.fromOpenAiChat(provider.format());
+        if (translator == null) {
+            throw UniversalRequest.bad(s.index(), "query.model", named.substring(0, slash)
+                    + " is not a provider /compat can translate to (expected: an OpenAI-compatible, Anthropic or Google provider)");
+        }
+        return new Compat(provider, named.substring(slash + 1), translator, chat);
     }
 
     private interface ChatSource {
@@ -180,7 +230,7 @@ public final class Planner {
             }
             ProviderSettings settings = route.providerSettings(provider.slug(), processProviders);
             if (ft.apiKey() != null) {
-                settings = new ProviderSettings(ft.apiKey(), settings.baseUrl(), settings.params(), settings.aws());
+                settings = new ProviderSettings(ft.apiKey(), settings.baseUrl(), settings.params(), settings.aws(), settings.keyOperations());
             }
             if (!translatedRequest && provider.format() == requested.provider().format()) {
                 UpstreamTarget t = registry.targetForApiPath(provider, requested.apiPath(), requested.uri().getRawQuery(), settings, extraVars);
@@ -204,7 +254,7 @@ public final class Planner {
                                      ObjectNode chat, Integer timeoutMs, RetryPolicy retry, Map<String, String> extraVars) {
         UpstreamCall call = translator.request(chat, model);
         int q = call.path().indexOf('?');
-        UpstreamTarget t = registry.targetForApiPath(provider, q < 0 ? call.path() : call.path().substring(0, q),
+        UpstreamTarget t = registry.targetForModel(provider, model, q < 0 ? call.path() : call.path().substring(0, q),
                 q < 0 ? null : call.path().substring(q + 1), settings, extraVars);
         Headers headers = Headers.fromMap(call.headers());
         return new PlannedTarget(step, t, model, call.stream(), translator, call.body(), headers, timeoutMs, retry, breakerKey(t, model));

@@ -20,7 +20,7 @@ import java.util.Set;
  */
 final class UniversalRequest {
     private static final Set<String> STEP_FIELDS = Set.of("provider", "endpoint", "headers", "query", "config");
-    private static final Set<String> CONFIG_FIELDS = Set.of("requestTimeout", "maxAttempts", "retryDelay", "backoff");
+    private static final Set<String> CONFIG_FIELDS = Set.of("requestTimeout", "maxAttempts", "retryDelay", "backoff", "fallbackOn");
     static final int MAX_STEPS = 10;
 
     private UniversalRequest() {}
@@ -32,9 +32,13 @@ final class UniversalRequest {
         } catch (IOException e) {
             throw GatewayError.of(ErrorType.INVALID_REQUEST, "universal request: not valid JSON").with("field", "body");
         }
+        if (root != null && root.isObject()) {
+            // Cloudflare accepts a single step as a bare object.
+            root = ModelRewrite.MAPPER.createArrayNode().add(root);
+        }
         if (root == null || !root.isArray() || root.isEmpty()) {
             throw GatewayError.of(ErrorType.INVALID_REQUEST,
-                    "universal request: expected a non-empty JSON array of steps [{provider, endpoint, headers, query}]").with("field", "body");
+                    "universal request: expected a step {provider, endpoint, headers, query} or a non-empty JSON array of them").with("field", "body");
         }
         if (root.size() > MAX_STEPS) {
             throw GatewayError.of(ErrorType.INVALID_REQUEST, "universal request: %d steps (expected: at most %d)", root.size(), MAX_STEPS)
@@ -84,7 +88,7 @@ final class UniversalRequest {
         for (Iterator<String> it = c.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!CONFIG_FIELDS.contains(f)) {
-                throw bad(i, "config." + f, "unknown field (known: backoff, maxAttempts, requestTimeout, retryDelay)");
+                throw bad(i, "config." + f, "unknown field (known: backoff, fallbackOn, maxAttempts, requestTimeout, retryDelay)");
             }
         }
         try {
@@ -92,7 +96,7 @@ final class UniversalRequest {
                     number(i, c, "requestTimeout", 1, CfAigHeaderParser.MAX_REQUEST_TIMEOUT_MS),
                     number(i, c, "maxAttempts", 1, CfAigHeaderParser.MAX_ATTEMPTS),
                     number(i, c, "retryDelay", 0, CfAigHeaderParser.MAX_RETRY_DELAY_MS),
-                    backoff(i, c));
+                    backoff(i, c), fallbackOn(i, c));
         } catch (IOException e) {
             throw bad(i, "query", "cannot be serialised");
         }
@@ -127,6 +131,25 @@ final class UniversalRequest {
         } catch (IllegalArgumentException e) {
             throw bad(i, "config.backoff", "'" + n.asText() + "' (expected: constant, linear or exponential)");
         }
+    }
+
+    /** A step's narrowing of what moves on to the next step: upstream statuses from 400 to 599. */
+    private static Set<Integer> fallbackOn(int i, JsonNode c) {
+        JsonNode n = c.get("fallbackOn");
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isArray()) {
+            throw bad(i, "config.fallbackOn", "expected an array of HTTP statuses from 400 to 599");
+        }
+        Set<Integer> out = new java.util.HashSet<>();
+        for (JsonNode s : n) {
+            if (!s.isIntegralNumber() || s.asInt() < 400 || s.asInt() > 599) {
+                throw bad(i, "config.fallbackOn", s + " (expected: an HTTP status from 400 to 599)");
+            }
+            out.add(s.asInt());
+        }
+        return Set.copyOf(out);
     }
 
     static GatewayError bad(int step, String field, String message) {

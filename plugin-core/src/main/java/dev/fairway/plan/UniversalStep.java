@@ -4,10 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import dev.fairway.headers.Backoff;
 import dev.fairway.http.Headers;
+import java.util.Set;
 
 /**
  * One step of a Universal request (Cloudflare's form): a provider, the endpoint below it, the
  * step's own headers (its provider credential) and body ({@code query}), and its retry config.
+ * {@code fallbackOn}, when set, narrows the upstream statuses that move on from this step (null: any 4xx or 5xx).
  */
 record UniversalStep(
         int index,
@@ -18,7 +20,8 @@ record UniversalStep(
         Integer requestTimeout,
         Integer maxAttempts,
         Integer retryDelay,
-        Backoff backoff) {
+        Backoff backoff,
+        Set<Integer> fallbackOn) {
 
     UniversalStep {
         requireNonNull(provider, "provider");

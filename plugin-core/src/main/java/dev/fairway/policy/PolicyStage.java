@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the route's {@link Policy} to the provider and model of a plain provider path (DESIGN.md
- * s.2 step 3). A refused request is answered 403 naming the rule and is never sent anywhere.
+ * Applies the route's {@link Policy} to the provider and model of a plain provider path (step 3
+ * of docs/architecture.md, "One request"). A refused request is answered 403 naming the rule and is never sent anywhere.
  */
 public final class PolicyStage implements Stage {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyStage.class);

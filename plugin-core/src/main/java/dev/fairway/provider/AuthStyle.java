@@ -10,6 +10,8 @@ public enum AuthStyle {
     API_KEY("api-key", "api-key", ""),
     X_GOOG_API_KEY("x-goog-api-key", "x-goog-api-key", ""),
     SIGV4("sigv4", "authorization", null),
+    /** Bearer access tokens; a service-account JSON key in their place is exchanged for one at dispatch. */
+    GOOGLE_OAUTH("google-oauth", "authorization", "Bearer "),
     NONE("none", null, null);
 
     /** Every header a client may carry a provider credential in; all are replaced when the gateway holds the key. */
@@ -31,7 +33,7 @@ public enum AuthStyle {
                 return s;
             }
         }
-        throw new IllegalArgumentException("auth: " + name + " (expected: bearer, x-api-key, api-key, x-goog-api-key, sigv4 or none)");
+        throw new IllegalArgumentException("auth: " + name + " (expected: bearer, x-api-key, api-key, x-goog-api-key, google-oauth, sigv4 or none)");
     }
 
     /** Puts a gateway-held key where this provider reads it. SigV4 is signed at dispatch instead. */

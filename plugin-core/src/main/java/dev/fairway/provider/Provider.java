@@ -3,6 +3,7 @@ package dev.fairway.provider;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * One provider, as a row of data: where it lives, how it wants its credential, which API family it
@@ -19,6 +20,14 @@ import java.util.List;
  * @param modelFromVar the placeholder that names the model (Azure's deployment), or null
  * @param streamMarkers path fragments that mean a streamed answer, for APIs that say so in the path
  * @param custom whether the row came from configuration
+ * @param otherPathsBaseUrl where paths that start with none of {@code optionalPrefixes} go, or null for the base URL:
+ *     Workers AI serves its OpenAI-compatible API at {@code .../ai/v1} and models at {@code .../ai/run/{model}}
+ * @param baseUrlWhen base URLs that replace {@code baseUrl} when a placeholder has a value, keyed {@code name=value}:
+ *     Vertex's {@code region=global} lives at {@code aiplatform.googleapis.com}, not {@code global-aiplatform...}
+ * @param paramDefaults placeholder values used when neither the path nor config gives one (Vertex's region: global)
+ * @param modelPath where a translated request's model goes ({@code {publisher}} and {@code {model}} filled from
+ *     {@code publisher/model}), or null for the translator's own path
+ * @param keyOperations what a gateway-held key may be used for ({@code key_operations}); other operations need the client's own key
  */
 public record Provider(
         String slug,
@@ -32,7 +41,13 @@ public record Provider(
         String modelInPath,
         String modelFromVar,
         List<String> streamMarkers,
-        boolean custom) {
+        boolean custom,
+        String otherPathsBaseUrl,
+        Map<String, String> baseUrlWhen,
+        Map<String, String> paramDefaults,
+        String modelPath,
+
+        KeyOperations keyOperations) {
 
     public Provider {
         requireNonNull(slug, "slug");
@@ -42,6 +57,9 @@ public record Provider(
         regions = List.copyOf(regions == null ? List.of() : regions);
         optionalPrefixes = List.copyOf(optionalPrefixes == null ? List.of() : optionalPrefixes);
         streamMarkers = List.copyOf(streamMarkers == null ? List.of() : streamMarkers);
+        baseUrlWhen = Map.copyOf(baseUrlWhen == null ? Map.of() : baseUrlWhen);
+        paramDefaults = Map.copyOf(paramDefaults == null ? Map.of() : paramDefaults);
+        keyOperations = keyOperations == null ? KeyOperations.NONE : keyOperations;
     }
 
     /** Whether the path alone says the answer is streamed (Google's {@code :streamGenerateContent}). */

@@ -24,9 +24,12 @@ import java.util.Map;
 /** The providers a process knows: the built-in rows of {@code providers.json} plus configured custom ones. */
 public final class ProviderRegistry {
     private final Map<String, Provider> bySlug;
+    /** Other names Cloudflare accepts for a provider ({@code perplexity} for {@code perplexity-ai}). */
+    private final Map<String, Provider> byAlias;
 
-    private ProviderRegistry(Map<String, Provider> bySlug) {
+    private ProviderRegistry(Map<String, Provider> bySlug, Map<String, Provider> byAlias) {
         this.bySlug = Collections.unmodifiableMap(bySlug);
+        this.byAlias = Collections.unmodifiableMap(byAlias);
     }
 
     public static ProviderRegistry builtIn() {
@@ -35,21 +38,32 @@ public final class ProviderRegistry {
 
     public static ProviderRegistry withCustom(List<CustomProvider> custom) {
         Map<String, Provider> rows = new LinkedHashMap<>();
-        for (Provider p : loadBuiltIn()) {
-            rows.put(p.slug(), p);
+        Map<String, Provider> aliases = new HashMap<>();
+        for (Row r : loadBuiltIn()) {
+            rows.put(r.provider().slug(), r.provider());
+            r.aliases().forEach(a -> aliases.put(a, r.provider()));
         }
+        // Custom providers speak OpenAI's API: the gateway's key serves what OpenAI's row allows.
+        KeyOperations openAiOperations = rows.get("openai").keyOperations();
         for (CustomProvider c : custom) {
-            if (rows.containsKey(c.slug()) && !rows.get(c.slug()).custom()) {
+            if (rows.containsKey(c.slug()) && !rows.get(c.slug()).custom() || aliases.containsKey(c.slug())) {
                 throw new IllegalArgumentException("custom provider " + c.slug() + " would shadow the built-in one");
             }
-            rows.put(c.slug(), new Provider(c.slug(), stripSlash(c.baseUrl()), AuthStyle.fromConfig(c.auth()),
-                    WireFormat.fromConfig(c.format()), c.regions(), List.of("v1"), null, false, null, null, List.of(), true));
+            // The path after the slug is appended to base_url as given: no optional prefix is stripped, since
+            // the operator's base URL says exactly where the API lives.
+            Provider p = new Provider(c.slug(), stripSlash(c.baseUrl()), AuthStyle.fromConfig(c.auth()),
+                    WireFormat.fromConfig(c.format()), c.regions(), List.of(), null, false, null, null, List.of(), true,
+                    null, Map.of(), Map.of(), null, openAiOperations);
+            rows.put(c.slug(), p);
+            // Cloudflare names custom providers custom-{slug} in paths and in /compat models.
+            aliases.putIfAbsent("custom-" + c.slug(), p);
         }
-        return new ProviderRegistry(rows);
+        return new ProviderRegistry(rows, aliases);
     }
 
     public Provider get(String slug) {
-        return bySlug.get(slug);
+        Provider p = bySlug.get(slug);
+        return p != null ? p : byAlias.get(slug);
     }
 
     /** Every slug, in registry order: the list a 404 for an unknown provider shows. */
@@ -58,7 +72,7 @@ public final class ProviderRegistry {
     }
 
     public Provider require(String slug) {
-        Provider p = bySlug.get(slug);
+        Provider p = get(slug);
         if (p == null) {
             throw GatewayError.of(ErrorType.UNKNOWN_PROVIDER, "unknown provider: %s", shorten(slug))
                     .with("provider", shorten(slug)).with("known_providers", slugs());
@@ -79,12 +93,15 @@ public final class ProviderRegistry {
         List<String> segments = segments(rest);
         Map<String, String> vars = new HashMap<>();
         int used = PathTemplate.bind(provider, segments, vars);
+        requireConfiguredValues(provider, vars, settings.params());
         List<String> remaining = provider.consumeTemplate() ? segments.subList(used, segments.size()) : segments;
-        remaining = stripOptionalPrefix(provider, remaining);
+        List<String> stripped = stripOptionalPrefix(provider, remaining);
+        String otherBase = stripped == remaining && provider.otherPathsBaseUrl() != null && !remaining.isEmpty()
+                ? provider.otherPathsBaseUrl() : null;
 
-        String path = String.join("/", remaining);
-        return build(provider, path, rawQuery, settings, PathTemplate.merge(vars, PathTemplate.merge(settings.params(), extraVars)),
-                pathModel(provider, path, vars));
+        String path = String.join("/", stripped);
+        Map<String, String> all = PathTemplate.merge(vars, PathTemplate.merge(settings.params(), extraVars));
+        return build(provider, otherBase, path, rawQuery, settings, all, pathModel(provider, path, vars));
     }
 
     /**
@@ -96,12 +113,40 @@ public final class ProviderRegistry {
         requireNonNull(settings, "settings");
         String path = apiPath.startsWith("/") ? apiPath.substring(1) : apiPath;
         Map<String, String> vars = PathTemplate.merge(settings.params(), extraVars);
-        return build(provider, path, rawQuery, settings, vars, pathModel(provider, path, vars));
+        return build(provider, null, path, rawQuery, settings, vars, pathModel(provider, path, vars));
     }
 
-    private static UpstreamTarget build(Provider provider, String path, String rawQuery, ProviderSettings settings,
-                                        Map<String, String> vars, String pathModel) {
-        String base = PathTemplate.fill(provider, settings.baseUrl() != null ? stripSlash(settings.baseUrl()) : provider.baseUrl(), vars);
+    /**
+     * The target of a translated request on a row with a {@code model_path} (Vertex): the translator's
+     * model path ({@code v1beta/models/gemini:generateContent}) moves to where the row keeps models, with
+     * {@code publisher/model} split into its two segments ({@code google} when only a model is named).
+     */
+    public UpstreamTarget targetForModel(Provider provider, String model, String translatorPath, String rawQuery,
+                                         ProviderSettings settings, Map<String, String> extraVars) {
+        if (provider.modelPath() == null) {
+            return targetForApiPath(provider, translatorPath, rawQuery, settings, extraVars);
+        }
+        int slash = model.indexOf('/');
+        String publisher = slash < 0 ? "google" : model.substring(0, slash);
+        String name = slash < 0 ? model : model.substring(slash + 1);
+        if (publisher.isEmpty() || name.isEmpty() || publisher.equals("..") || name.equals("..") || publisher.equals(".") || name.equals(".")) {
+            throw GatewayError.invalidField("model", "model: " + shorten(model) + " (expected: publisher/model, such as google/gemini-2.5-flash)");
+        }
+        Map<String, String> vars = PathTemplate.merge(PathTemplate.merge(settings.params(), extraVars), provider.paramDefaults());
+        vars.put("publisher", publisher);
+        vars.put("model", name);
+        int colon = translatorPath.indexOf(':', translatorPath.lastIndexOf('/') + 1);
+        String path = PathTemplate.fill(provider, provider.modelPath(), vars) + (colon < 0 ? "" : translatorPath.substring(colon));
+        return build(provider, null, path, rawQuery, settings, vars, name);
+    }
+
+    /**
+     * @param otherBase the row's base URL for paths outside its versioned API, or null
+     */
+    private static UpstreamTarget build(Provider provider, String otherBase, String path, String rawQuery, ProviderSettings settings,
+                                        Map<String, String> pathAndConfigVars, String pathModel) {
+        Map<String, String> vars = PathTemplate.merge(pathAndConfigVars, provider.paramDefaults());
+        String base = PathTemplate.fill(provider, settings.baseUrl() != null ? stripSlash(settings.baseUrl()) : rowBase(provider, otherBase, vars), vars);
         String url = base + (path.isEmpty() ? "" : "/" + path) + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
         URI uri;
         try {
@@ -110,6 +155,33 @@ public final class ProviderRegistry {
             throw GatewayError.invalidField("path", "the request path is not a valid URL path");
         }
         return new UpstreamTarget(provider, uri, settings, path, pathModel, provider.streamsByPath(path));
+    }
+
+    private static String rowBase(Provider provider, String otherBase, Map<String, String> vars) {
+        for (Map.Entry<String, String> when : provider.baseUrlWhen().entrySet()) {
+            int eq = when.getKey().indexOf('=');
+            if (when.getKey().substring(eq + 1).equals(vars.get(when.getKey().substring(0, eq)))) {
+                return when.getValue();
+            }
+        }
+        return otherBase != null ? otherBase : provider.baseUrl();
+    }
+
+    /**
+     * A value the operator configured (the Azure resource, the Vertex project) is the one used with the
+     * gateway's key: a path naming another is refused, not followed. The configured value is not
+     * repeated in the answer.
+     */
+    private static void requireConfiguredValues(Provider provider, Map<String, String> fromPath, Map<String, String> configured) {
+        for (Map.Entry<String, String> e : fromPath.entrySet()) {
+            String pinned = configured.get(e.getKey());
+            String given = URLDecoder.decode(e.getValue().replace("+", "%2B"), StandardCharsets.UTF_8);
+            if (pinned != null && !pinned.equals(given)) {
+                throw GatewayError.invalidField(e.getKey(), String.format(
+                        "path {%s}: %s differs from providers.%s.params.%s, which this gateway is configured for (expected: the configured value)",
+                        e.getKey(), shorten(given), provider.slug(), e.getKey()));
+            }
+        }
     }
 
     private static List<String> segments(String rest) {
@@ -173,12 +245,14 @@ public final class ProviderRegistry {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
-    private static List<Provider> loadBuiltIn() {
+    private record Row(Provider provider, List<String> aliases) {}
+
+    private static List<Row> loadBuiltIn() {
         try (InputStream in = ProviderRegistry.class.getResourceAsStream("providers.json")) {
             JsonNode rows = new ObjectMapper().readTree(requireNonNull(in, "providers.json"));
-            List<Provider> out = new ArrayList<>();
+            List<Row> out = new ArrayList<>();
             for (JsonNode r : rows) {
-                out.add(new Provider(
+                out.add(new Row(new Provider(
                         r.path("slug").asText(),
                         r.path("base_url").asText(),
                         AuthStyle.fromConfig(r.path("auth").asText()),
@@ -190,7 +264,13 @@ public final class ProviderRegistry {
                         r.hasNonNull("model_in_path") ? r.get("model_in_path").asText() : null,
                         r.hasNonNull("model_from_var") ? r.get("model_from_var").asText() : null,
                         strings(r.path("stream_markers")),
-                        false));
+                        false,
+                        r.hasNonNull("other_paths_base_url") ? r.get("other_paths_base_url").asText() : null,
+                        texts(r.path("base_url_when")),
+                        texts(r.path("param_defaults")),
+                        r.hasNonNull("model_path") ? r.get("model_path").asText() : null,
+                        keyOperations(r.path("key_operations"))),
+                        strings(r.path("aliases"))));
             }
             return out;
         } catch (IOException e) {
@@ -198,9 +278,21 @@ public final class ProviderRegistry {
         }
     }
 
+    private static KeyOperations keyOperations(JsonNode groups) {
+        Map<String, List<String>> spec = new LinkedHashMap<>();
+        groups.fields().forEachRemaining(e -> spec.put(e.getKey(), strings(e.getValue())));
+        return KeyOperations.of(spec);
+    }
+
     private static List<String> strings(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static Map<String, String> texts(JsonNode object) {
+        Map<String, String> out = new LinkedHashMap<>();
+        object.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
         return out;
     }
 }

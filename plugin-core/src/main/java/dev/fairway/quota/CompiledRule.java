@@ -75,7 +75,7 @@ final class CompiledRule {
     }
 
     boolean countsRequests() {
-        return rule.unit() == QuotaRule.Unit.REQUESTS;
+        return rule.unit() == QuotaRule.Unit.REQUESTS || rule.unit() == QuotaRule.Unit.UPSTREAM_ATTEMPTS;
     }
 
     /** The bucket key of {@code exchange}: the rule, its configuration and one value per dimension. */
@@ -97,6 +97,8 @@ final class CompiledRule {
         Usage usage = completion.usage();
         return switch (rule.unit()) {
             case REQUESTS -> 0;
+            // The first attempt was taken before dispatch, like a request.
+            case UPSTREAM_ATTEMPTS -> Math.max(0, completion.attempts() - 1);
             case INPUT_TOKENS -> usage == null ? 0 : usage.inputTokens();
             case OUTPUT_TOKENS -> usage == null ? 0 : usage.outputTokens();
             case TOTAL_TOKENS -> usage == null ? 0 : usage.totalTokens();

@@ -20,6 +20,14 @@ public interface QuotaBackend extends AutoCloseable {
      */
     CompletableFuture<AsyncBucketProxy> bucket(String key, BucketConfiguration configuration);
 
+    /**
+     * Completes when the store answers right now (Redis: a PING); fails when it cannot be reached.
+     * Readiness asks this; memory always answers.
+     */
+    default CompletableFuture<Void> ping() {
+        return CompletableFuture.completedFuture(null);
+    }
+
     /** A short description for logs (never a credential): {@code memory}, {@code redis 10.0.0.5:6379}. */
     String describe();
 

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Quotas (DESIGN.md s.2 step 4): each route's {@code quotas} rules, enforced with Bucket4j buckets
+ * Quotas (step 4 of docs/architecture.md, "One request"): each route's {@code quotas} rules, enforced with Bucket4j buckets
  * held by one {@link QuotaBackend}, in memory or in Redis. Runs after authentication (rules may key
  * on the client) and before the cache (a cache hit still counts as a request).
  */
@@ -67,6 +67,11 @@ public final class QuotaStage implements Stage, AutoCloseable {
     /** Whether the last quota store operation succeeded; for metrics and health checks. */
     public boolean storeAvailable() {
         return health.available();
+    }
+
+    /** Completes when the quota store answers now; see {@link QuotaBackend#ping}. */
+    public java.util.concurrent.CompletableFuture<Void> ping() {
+        return backend.ping();
     }
 
     @Override

@@ -20,10 +20,13 @@ public record RetrySettings(
         @Doc(value = "Upstream statuses that are retried.", defaultValue = "[429, 500, 502, 503, 504]")
         List<@Between(min = 400, max = 599, expected = "400 to 599") Integer> onStatus,
         @Between(min = 0, max = 60_000, expected = "0 to 60000")
-        @Doc(value = "Longest Retry-After (from a 429 or 503) the gateway waits for, in milliseconds; a longer one moves on to the next target at once.", defaultValue = "10000") Integer retryAfterCapMs)
+        @Doc(value = "Longest Retry-After (from a 429 or 503) the gateway waits for, in milliseconds; a longer one moves on to the next target at once.", defaultValue = "10000") Integer retryAfterCapMs,
+        @Between(min = 1, max = 50, expected = "1 to 50")
+        @Doc(value = "Upstream attempts one request may make in all, retries and fallback targets (Universal steps) together (1 to 50); when spent, the last failure is answered.", defaultValue = "10") Integer maxTotalAttempts)
         implements Validatable {
 
     public static final List<Integer> DEFAULT_STATUSES = List.of(429, 500, 502, 503, 504);
+    public static final int DEFAULT_MAX_TOTAL_ATTEMPTS = 10;
 
     public RetrySettings {
         maxAttempts = Objects.requireNonNullElse(maxAttempts, 1);
@@ -31,10 +34,11 @@ public record RetrySettings(
         backoff = Objects.requireNonNullElse(backoff, "exponential");
         onStatus = List.copyOf(Objects.requireNonNullElse(onStatus, DEFAULT_STATUSES));
         retryAfterCapMs = Objects.requireNonNullElse(retryAfterCapMs, 10_000);
+        maxTotalAttempts = Objects.requireNonNullElse(maxTotalAttempts, DEFAULT_MAX_TOTAL_ATTEMPTS);
     }
 
     public static RetrySettings defaults() {
-        return new RetrySettings(null, null, null, null, null);
+        return new RetrySettings(null, null, null, null, null, null);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.fairway.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.fairway.config.ListenerLimits;
 import dev.fairway.dispatch.Dispatcher;
 import dev.fairway.dispatch.TicketBook;
 import dev.fairway.error.ErrorType;
@@ -35,17 +36,26 @@ public final class GatewayServer implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final Mode mode;
     private final HttpServer server;
+    private final ConnectionGuard guard;
 
     private GatewayServer(Vertx vertx, Gateway gateway, Dispatcher dispatcher, Mode mode) {
         this.gateway = requireNonNull(gateway, "gateway");
         this.dispatcher = requireNonNull(dispatcher, "dispatcher");
         this.mode = requireNonNull(mode, "mode");
+        ListenerLimits limits = gateway.config().server().limits();
+        // The dispatcher endpoint serves the local host adapter's pooled connections: no client limits there.
+        this.guard = mode == Mode.STANDALONE ? new ConnectionGuard(vertx, limits) : null;
         this.server = vertx.createHttpServer(new HttpServerOptions()
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
                 .setMaxHeaderSize(64 * 1024)
+                // h2c on the gateway port only when configured; the dispatcher keeps serving host adapters as before.
+                .setHttp2ClearTextEnabled(mode == Mode.STANDALONE ? limits.h2c() : HttpServerOptions.DEFAULT_HTTP2_CLEAR_TEXT_ENABLED)
                 .setIdleTimeout(0))
                 .requestHandler(this::handle);
+        if (guard != null) {
+            server.connectionHandler(guard::accept);
+        }
     }
 
     /** Binds and returns the started server; port 0 picks a free port. */
@@ -66,12 +76,16 @@ public final class GatewayServer implements AutoCloseable {
             handleTicketed(request);
             return;
         }
+        guard.requestStarted(request);
         long limit = gateway.config().routes().stream().mapToLong(r -> r.maxBodyBytes()).max().orElse(Long.MAX_VALUE);
         Context context = Vertx.currentContext();
         request.pause();
-        BodyReader.read(request, limit).onComplete(ar -> {
+        Future<byte[]> read = BodyReader.read(request, limit);
+        long bodyTimeoutMs = gateway.config().server().limits().bodyTimeoutMs();
+        guard.watchBody(request, read, () -> Responses.error(request, ConnectionGuard.bodyTimeout(bodyTimeoutMs)));
+        read.onComplete(ar -> {
             if (ar.failed()) {
-                fail(request, ar.cause());
+                failedBody(request, ar.cause());
                 return;
             }
             GatewayRequest req = new GatewayRequest(request.method().name(), request.uri(), headers(request), ar.result(), null);
@@ -119,6 +133,19 @@ public final class GatewayServer implements AutoCloseable {
         Headers h = new Headers();
         request.headers().forEach(e -> h.add(e.getKey(), e.getValue()));
         return h;
+    }
+
+    /** A body that could not be read: too large, or framing the HTTP decoder refused (a broken chunk). */
+    private static void failedBody(HttpServerRequest request, Throwable cause) {
+        if (cause instanceof GatewayError e) {
+            Responses.error(request, e);
+            return;
+        }
+        // The client's bytes are at fault, not the gateway: not worth an ERROR with a stack trace.
+        LOG.debug("malformed request body from {}: {}", request.remoteAddress(), cause.toString());
+        Responses.error(request, GatewayError.of(ErrorType.INVALID_REQUEST,
+                "request body: malformed HTTP framing (expected: a valid chunked encoding or a body of content-length bytes)")
+                .with("field", "body"));
     }
 
     private static void fail(HttpServerRequest request, Throwable t) {

@@ -7,6 +7,7 @@ public final class Translators {
     private static final ChatTranslator PASSTHROUGH = new OpenAiPassthrough();
     private static final ChatTranslator ANTHROPIC = new OpenAiToAnthropic();
     private static final ChatTranslator GOOGLE = new OpenAiToGoogle();
+    private static final ChatTranslator COHERE = new OpenAiToCohere();
 
     private Translators() {}
 
@@ -16,6 +17,7 @@ public final class Translators {
             case OPENAI -> PASSTHROUGH;
             case ANTHROPIC -> ANTHROPIC;
             case GOOGLE -> GOOGLE;
+            case COHERE -> COHERE;
             default -> null;
         };
     }

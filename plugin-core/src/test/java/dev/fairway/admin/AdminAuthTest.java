@@ -20,6 +20,21 @@ class AdminAuthTest {
     }
 
     @Test
+    void aTokenlessListenerAnswersOnlyToItsOwnNames() {
+        // Issue 15, item 15: DNS rebinding sends the attacker's name in Host.
+        AdminAuth auth = AdminAuth.forListener("127.0.0.1", null);
+        for (String ok : new String[] {"127.0.0.1", "127.0.0.1:8788", "localhost", "LOCALHOST:8788", "[::1]:8788", "::1", "[::1]", "127.0.0.2"}) {
+            assertThat(auth.hostAllowed(ok)).as(ok).isTrue();
+        }
+        for (String bad : new String[] {"evil.example.com", "evil.example.com:8788", "127.0.0.1.evil.example.com", "localhost.evil.example", "", null}) {
+            assertThat(auth.hostAllowed(bad)).as(String.valueOf(bad)).isFalse();
+        }
+        assertThat(AdminAuth.forListener("localhost", null).hostAllowed("localhost:8788")).isTrue();
+        // With a token, the token is the protection: any name may be used to reach the listener.
+        assertThat(AdminAuth.forListener("0.0.0.0", TOKEN).hostAllowed("metrics.internal.example")).isTrue();
+    }
+
+    @Test
     void nonLoopbackWithoutTokenRefusesToStart() {
         assertThatThrownBy(() -> AdminAuth.forListener("0.0.0.0", null))
                 .isInstanceOf(ConfigException.class)

@@ -234,6 +234,26 @@ class AdminEndToEndTest {
     }
 
     @Test
+    void aLoopbackListenerRefusesForeignHostNames() throws IOException {
+        // Issue 15, item 15: a rebound name reaches 127.0.0.1 with the attacker's Host; no data for it.
+        GatewayHarness h = harness("");
+        assertThat(rawGet(h, "/analytics", "evil.example.com:" + h.fairway().adminPort()))
+                .startsWith("HTTP/1.1 403").contains("\"header\":\"host\"").doesNotContain("\"totals\"");
+        assertThat(rawGet(h, "/metrics", "evil.example.com")).startsWith("HTTP/1.1 403");
+        assertThat(rawGet(h, "/metrics", "localhost:" + h.fairway().adminPort())).startsWith("HTTP/1.1 200");
+        assertThat(get(h, "/analytics").statusCode()).isEqualTo(200);
+    }
+
+    private static String rawGet(GatewayHarness h, String path, String host) throws IOException {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", h.fairway().adminPort())) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
     void anAdminListenerOffLoopbackRequiresTheBearerToken() throws IOException {
         GatewayHarness h = harness("server: {port: 0, admin_host: 0.0.0.0, admin_token: " + ADMIN_TOKEN + "}\n");
         for (String path : List.of("/metrics", "/analytics")) {

@@ -48,6 +48,26 @@ class RedactionTest {
     }
 
     @Test
+    void everyHeaderWhoseNameSaysKeyIsLeftOut() {
+        // docs/logs.md: any header whose name says auth/token/secret/key/... is never written (issue 15, item 9).
+        Headers h = Headers.of("ocp-apim-subscription-key", "azure-sub", "x-functions-key", "fn", "x-custom-key", "c",
+                "x-goog-signature", "s", "x-request-id", "r1");
+        assertThat(HeaderFilter.loggable(h, Set.of())).containsExactly(java.util.Map.entry("x-request-id", "r1"));
+    }
+
+    @Test
+    void universalStepHeadersKeepOnlyLoggableNames() {
+        String body = "[{\"provider\":\"openai\",\"endpoint\":\"chat/completions\",\"headers\":{\"Authorization\":\"Bearer sk-step\","
+                + "\"x-custom-key\":\"k\",\"x-internal\":\"i\",\"anthropic-version\":\"2023-06-01\"},\"query\":{\"model\":\"m\"}},"
+                + "{\"provider\":\"anthropic\",\"endpoint\":\"v1/messages\",\"headers\":{\"x-api-key\":\"sk-ant\"},\"query\":{}}]";
+        String logged = new String(HeaderFilter.withLoggableStepHeaders(body.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Set.of("x-internal")), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(logged).doesNotContain("sk-step", "sk-ant", "x-custom-key", "x-internal", "Authorization")
+                .contains("\"anthropic-version\":\"2023-06-01\"", "\"query\":{\"model\":\"m\"}", "\"headers\":{}");
+        assertThat(HeaderFilter.withLoggableStepHeaders("[{\"headers\":".getBytes(java.nio.charset.StandardCharsets.UTF_8), Set.of())).isNull();
+    }
+
+    @Test
     void recordsRenderTheSameBytesEveryTimeAndRedactPayloads() {
         LogEntry entry = Entries.entry("log-1", 1_764_000_000_000L, "{\"content\":\"mail me: x@y.org\"}", Set.of("email"));
         var link = new dev.fairway.log.spool.SpoolRecord.Link(7, "ab".repeat(32), "log-0", 0);

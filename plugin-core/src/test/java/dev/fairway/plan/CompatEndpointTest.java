@@ -36,7 +36,7 @@ class CompatEndpointTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"anthropic/claude-sonnet-4-5", "google-ai-studio/gemini-2.5-flash", "mistral/mistral-small"})
+    @ValueSource(strings = {"anthropic/claude-sonnet-4-5", "google-ai-studio/gemini-2.5-flash", "mistral/mistral-small", "cohere/command-a-03-2025"})
     void answers(String model) {
         ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder()
                 .model(model).addSystemMessage("Be brief.").addUserMessage("Hello compat").build());
@@ -48,7 +48,7 @@ class CompatEndpointTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"anthropic/claude-sonnet-4-5", "google-ai-studio/gemini-2.5-flash", "mistral/mistral-small"})
+    @ValueSource(strings = {"anthropic/claude-sonnet-4-5", "google-ai-studio/gemini-2.5-flash", "mistral/mistral-small", "cohere/command-a-03-2025"})
     void streams(String model) {
         List<String> parts = new ArrayList<>();
         List<Long> usage = new ArrayList<>();

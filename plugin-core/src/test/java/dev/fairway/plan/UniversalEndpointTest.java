@@ -48,7 +48,8 @@ class UniversalEndpointTest {
                 + "{\"provider\":\"openai\",\"query\":{}}]");
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("\"step\":1", "\"field\":\"endpoint\"", "step 1 endpoint: required string");
-        assertThat(harness.post("/ai", "{\"provider\":\"openai\"}").body()).contains("expected a non-empty JSON array");
+        assertThat(harness.post("/ai", "{\"provider\":\"openai\"}").body()).contains("\"step\":0", "\"field\":\"endpoint\"");
+        assertThat(harness.post("/ai", "[]").body()).contains("or a non-empty JSON array of them");
         assertThat(harness.post("/ai", "[{\"provider\":\"nope\",\"endpoint\":\"x\",\"query\":{}}]").body())
                 .contains("\"step\":0", "\"field\":\"provider\"", "unknown provider nope");
         assertThat(harness.post("/ai", "[{\"provider\":\"openai\",\"endpoint\":\"x\",\"query\":{},\"config\":{\"maxAttempts\":9}}]").body())

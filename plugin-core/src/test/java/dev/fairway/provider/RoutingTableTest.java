@@ -98,6 +98,26 @@ class RoutingTableTest {
     }
 
     @Test
+    void aConfiguredAzureResourceIsNotOverriddenByThePath() {
+        // Issue 15, item 13: providers.azure-openai.params.resource pins the resource the gateway's key is for.
+        GatewayConfig pinned = ConfigLoader.withEnv(Map.of()).parse("""
+                providers:
+                  azure-openai: {api_key: azure-key, params: {resource: mine}}
+                routes: [{name: ai}]
+                """);
+        Gateway g = new Gateway(pinned, ProviderRegistry.builtIn(), List.of());
+        Decision other = g.decide(GatewayRequest.of("POST", "/azure-openai/someone-else/dep/chat/completions?api-version=2024-10-21",
+                Headers.of("content-type", "application/json"), "{}".getBytes(StandardCharsets.UTF_8))).join();
+        assertThat(other).isInstanceOf(Decision.Answer.class);
+        assertThat(((Decision.Answer) other).status()).isEqualTo(400);
+        assertThat(new String(((Decision.Answer) other).body(), StandardCharsets.UTF_8))
+                .contains("\"field\":\"resource\"", "providers.azure-openai.params.resource").doesNotContain("mine");
+        var same = (Decision.Forward) g.decide(GatewayRequest.of("POST", "/azure-openai/mine/dep/chat/completions?api-version=2024-10-21",
+                Headers.of("content-type", "application/json"), "{}".getBytes(StandardCharsets.UTF_8))).join();
+        assertThat(same.exchange().upstreamRequest().uri().getHost()).isEqualTo("mine.openai.azure.com");
+    }
+
+    @Test
     void dotSegmentsAreRefused() {
         ProviderRegistry registry = ProviderRegistry.builtIn();
         assertThatThrownBy(() -> registry.target(registry.require("openai"), "v1/../../admin", null,

@@ -88,7 +88,7 @@ class QuotaConfigTest {
     @Test
     void anUnknownUnitOrTechniqueIsRefusedListingTheChoices() {
         assertThat(problem("      - {name: a, limit: 1, window: 60s}\n      - {name: b, unit: bytes, limit: 1, window: 60s}\n"))
-                .isEqualTo("routes[0].quotas[1].unit: bytes is not a valid one of [requests, input_tokens, output_tokens, total_tokens, cost_usd]");
+                .isEqualTo("routes[0].quotas[1].unit: bytes is not a valid one of [requests, upstream_attempts, input_tokens, output_tokens, total_tokens, cost_usd]");
         assertThat(problem("      - {name: a, limit: 1, window: 60s, technique: leaky}\n"))
                 .isEqualTo("routes[0].quotas[0].technique: leaky is not a valid one of [fixed, sliding]");
         assertThat(problem("      - {name: a, limit: 1, window: 60s, on_store_failure: retry}\n"))

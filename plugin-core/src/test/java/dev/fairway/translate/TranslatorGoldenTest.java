@@ -19,22 +19,29 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TranslatorGoldenTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"anthropic", "google"})
+    @ValueSource(strings = {"anthropic", "google", "cohere"})
     void requestTranslation(String provider) throws IOException {
         ObjectNode chat = (ObjectNode) Json.MAPPER.readTree(resource("chat-request.json"));
-        String model = provider.equals("anthropic") ? "claude-sonnet-4-5" : "gemini-2.5-flash";
+        String model = switch (provider) {
+            case "anthropic" -> "claude-sonnet-4-5";
+            case "cohere" -> "command-a-03-2025";
+            default -> "gemini-2.5-flash";
+        };
         UpstreamCall call = translator(provider).request(chat, model);
         assertThat(Json.MAPPER.readTree(call.body())).isEqualTo(Json.MAPPER.readTree(resource(provider + "/request.expected.json")));
         if (provider.equals("anthropic")) {
             assertThat(call.path()).isEqualTo("v1/messages");
             assertThat(call.headers()).containsEntry("anthropic-version", "2023-06-01");
+        } else if (provider.equals("cohere")) {
+            // Cohere v2 chat: POST https://api.cohere.com/v2/chat (docs.cohere.com/reference/chat).
+            assertThat(call.path()).isEqualTo("v2/chat");
         } else {
             assertThat(call.path()).isEqualTo("v1beta/models/gemini-2.5-flash:generateContent");
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"anthropic", "google"})
+    @ValueSource(strings = {"anthropic", "google", "cohere"})
     void answerTranslation(String provider) throws IOException {
         byte[] out = translator(provider).response(200, resource(provider + "/response.upstream.json"), "m");
         assertThat(normalize(new String(out, StandardCharsets.UTF_8)))
@@ -42,7 +49,7 @@ class TranslatorGoldenTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"anthropic", "google"})
+    @ValueSource(strings = {"anthropic", "google", "cohere"})
     void streamTranslationSplitAnywhere(String provider) throws IOException {
         byte[] upstream = resource(provider + "/stream.upstream.sse");
         String expected = new String(resource(provider + "/stream.expected.sse"), StandardCharsets.UTF_8);
@@ -63,17 +70,19 @@ class TranslatorGoldenTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"anthropic", "google"})
+    @ValueSource(strings = {"anthropic", "google", "cohere"})
     void providerErrorsBecomeOpenAiErrors(String provider) {
-        String body = provider.equals("anthropic")
-                ? "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"
-                : "{\"error\":{\"code\":429,\"message\":\"Quota exceeded\",\"status\":\"RESOURCE_EXHAUSTED\"}}";
+        String body = switch (provider) {
+            case "anthropic" -> "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}";
+            case "cohere" -> "{\"id\":\"e1\",\"message\":\"Quota exceeded\"}";
+            default -> "{\"error\":{\"code\":429,\"message\":\"Quota exceeded\",\"status\":\"RESOURCE_EXHAUSTED\"}}";
+        };
         String out = new String(translator(provider).response(529, body.getBytes(StandardCharsets.UTF_8), "m"), StandardCharsets.UTF_8);
         assertThat(out).startsWith("{\"error\":{\"message\":").contains(provider.equals("anthropic") ? "Overloaded" : "Quota exceeded");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"anthropic", "google"})
+    @ValueSource(strings = {"anthropic", "google", "cohere"})
     void untranslatableRequestsNameTheField(String provider) throws IOException {
         ObjectNode chat = (ObjectNode) Json.MAPPER.readTree("{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_audio\"}]}]}");
         GatewayError e = catchThrowableOfType(GatewayError.class, () -> translator(provider).request(chat, "m"));
@@ -84,7 +93,7 @@ class TranslatorGoldenTest {
     }
 
     private static ChatTranslator translator(String provider) {
-        return Translators.fromOpenAiChat(provider.equals("anthropic") ? WireFormat.ANTHROPIC : WireFormat.GOOGLE);
+        return Translators.fromOpenAiChat(WireFormat.fromConfig(provider.equals("anthropic") || provider.equals("cohere") ? provider : "google"));
     }
 
     private static String normalize(String s) {

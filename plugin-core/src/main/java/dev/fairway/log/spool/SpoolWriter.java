@@ -68,6 +68,20 @@ public final class SpoolWriter implements AutoCloseable {
     }
 
     /**
+     * Queues a record whose writer must hear when it is on disk: the returned future completes once
+     * the record is appended and forced (whatever the fsync policy), or at once when the queue is
+     * full (the record is then dropped and counted, like any other). Never blocks.
+     */
+    public CompletableFuture<Void> submitDurable(SpoolRecord record) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (stopping || !queue.offer(new Durable(record, done))) {
+            dropped.incrementAndGet();
+            done.complete(null);
+        }
+        return done;
+    }
+
+    /**
      * Completes once every record submitted before it is appended and forced to disk; with
      * {@code roll}, the active segment is closed too, so those records become exportable.
      */
@@ -127,7 +141,13 @@ public final class SpoolWriter implements AutoCloseable {
     }
 
     private void write(List<Object> batch) {
+        List<CompletableFuture<Void>> durable = null;
         for (Object item : batch) {
+            if (item instanceof Durable d) {
+                durable = durable == null ? new ArrayList<>() : durable;
+                durable.add(d.done());
+                item = d.record();
+            }
             if (item instanceof Barrier b) {
                 try {
                     spool.force();
@@ -158,9 +178,16 @@ public final class SpoolWriter implements AutoCloseable {
                 LOG.error("log record {} could not be written: {}", record.logId(), e.toString());
             }
         }
-        if (fsync == Fsync.ALWAYS) {
-            spool.force();
-            lastSync = clock.millis();
+        if (fsync == Fsync.ALWAYS || durable != null) {
+            try {
+                spool.force();
+                lastSync = clock.millis();
+            } finally {
+                if (durable != null) {
+                    // Also on a failed sync: the answer is released; the failure is the writer's to report.
+                    durable.forEach(f -> f.complete(null));
+                }
+            }
         }
     }
 
@@ -186,4 +213,6 @@ public final class SpoolWriter implements AutoCloseable {
     }
 
     private record Barrier(boolean roll, CompletableFuture<Void> done) {}
+
+    private record Durable(SpoolRecord record, CompletableFuture<Void> done) {}
 }

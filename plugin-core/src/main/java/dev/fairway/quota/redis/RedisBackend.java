@@ -93,6 +93,17 @@ public final class RedisBackend implements QuotaBackend {
     }
 
     @Override
+    public CompletableFuture<Void> ping() {
+        return connected().thenCompose(manager -> {
+            StatefulRedisConnection<byte[], byte[]> c;
+            synchronized (lock) {
+                c = connection.getNow(null); // connected() completed, so the connection did too
+            }
+            return c.async().ping().toCompletableFuture().thenApply(pong -> (Void) null);
+        });
+    }
+
+    @Override
     public String describe() {
         return "redis " + uri.getHost() + ":" + uri.getPort();
     }
