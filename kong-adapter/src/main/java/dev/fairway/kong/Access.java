@@ -7,7 +7,6 @@ import dev.fairway.error.ErrorType;
 import dev.fairway.error.GatewayError;
 import dev.fairway.http.Headers;
 import dev.fairway.kong.pdk.Kong;
-import dev.fairway.kong.pdk.KongPdkException;
 import dev.fairway.pipeline.Completion;
 import dev.fairway.pipeline.Decision;
 import dev.fairway.pipeline.GatewayRequest;
@@ -42,27 +41,33 @@ final class Access {
         this.decideTimeout = decideTimeout;
     }
 
+    /**
+     * Kong's MessagePack bridge ({@code mp_rpc.lua} {@code call_pdk_method}) passes on only the first
+     * value a PDK function returns: a failure arrives as nil, never with its error text. For the
+     * body it does not arrive at all: Kong cannot encode the nil it got as a body, its plugin
+     * coroutine fails, it answers 500 itself and never steps this event again. So the size is
+     * checked before the body is read, and {@code get_raw_body} is only asked for bodies it can
+     * return.
+     */
     void run(Kong kong, RouteConfig route) {
-        try {
-            decideAndAct(kong, route);
-        } catch (KongPdkException e) {
-            // Kong refused a PDK call: fail closed with an answer rather than let the request through unchecked.
-            LOG.warn("the Kong access phase failed: {}", e.getMessage());
-            exit(kong, answer(GatewayError.of(ErrorType.INTERNAL, "the gateway failed to process the request")));
-        }
-    }
-
-    private void decideAndAct(Kong kong, RouteConfig route) {
         String method = kong.request().getMethod();
         String target = kong.request().getPathWithQuery();
         // Kong's default of 100 could silently drop cf-aig-* headers from a header-heavy request.
         Headers headers = headers(kong.request().getHeaders(MAX_HEADERS));
         byte[] body = EMPTY;
         if (hasBody(method, headers)) {
-            try {
-                body = kong.request().getRawBody(route.maxBodyBytes());
-            } catch (KongPdkException e) {
-                exit(kong, answer(bodyError(e, route)));
+            long length = contentLength(headers);
+            if (length > route.maxBodyBytes()) {
+                exit(kong, answer(tooLarge(route)));
+                return;
+            }
+            // A body within the limit is returned even when nginx spilled it to a file.
+            body = kong.request().getRawBody(route.maxBodyBytes());
+            if (body == null) {
+                // A body of unknown length (chunked) over the limit, or a temporary file nginx could not read back.
+                LOG.warn("Kong could not read the request body (larger than {} bytes, or its temporary file unreadable)",
+                        route.maxBodyBytes());
+                exit(kong, answer(tooLarge(route)));
                 return;
             }
         }
@@ -136,14 +141,22 @@ final class Access {
         return a;
     }
 
-    /** Kong reports a body larger than the allowed file size as "request body file too big". */
-    private static GatewayError bodyError(KongPdkException e, RouteConfig route) {
-        if (e.getMessage().contains("too big")) {
-            return GatewayError.of(ErrorType.PAYLOAD_TOO_LARGE, "request body: larger than %d bytes", route.maxBodyBytes())
-                    .with("limit", route.maxBodyBytes());
+    private static GatewayError tooLarge(RouteConfig route) {
+        return GatewayError.of(ErrorType.PAYLOAD_TOO_LARGE, "request body: larger than %d bytes", route.maxBodyBytes())
+                .with("limit", route.maxBodyBytes());
+    }
+
+    /** The declared length, -1 when none; nginx has already refused a malformed one with 400. */
+    private static long contentLength(Headers headers) {
+        String length = headers.get("content-length");
+        if (length == null) {
+            return -1;
         }
-        LOG.warn("Kong could not read the request body: {}", e.getMessage());
-        return GatewayError.of(ErrorType.INVALID_REQUEST, "the request body could not be read");
+        try {
+            return Long.parseLong(length.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** Saves a round trip for bodiless requests; when in doubt (HTTP/2 may omit the length), asks. */

@@ -72,9 +72,15 @@ public final class FairwayKongPlugin implements KongPlugin<RouteConfig> {
     }
 
     private void log(Kong kong) {
+        String serialized = kong.log().serialize();
+        if (serialized == null) {
+            // Kong's cjson could not encode its serializer output; nil is all that crosses the bridge.
+            LOG.warn("kong.log.serialize returned nil; no Kong view joins this request's log record");
+            return;
+        }
         KongLogRecord record;
         try {
-            record = KongLogRecord.parse(kong.log().serialize());
+            record = KongLogRecord.parse(serialized);
         } catch (IllegalArgumentException e) {
             LOG.warn("{}", e.getMessage());
             return;

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
             "Serves the fairway plugin to Kong as an external plugin server (MessagePack-RPC on a Unix socket).",
             "Kong runs it with -dump at start to learn the plugin's schema, then starts it and connects to the socket.",
             "Forwarded requests go to a loopback dispatcher endpoint in this process (dispatch.loopback_port).",
-            "Stops on SIGTERM and when its parent process (Kong) exits."
+            "On SIGTERM (Kong stopping or reloading) it frees the socket path, takes no new events, lets open requests and",
+            "streams finish for up to server.drain_seconds (default 30), then exits 0; it also stops when its parent (Kong) exits."
         })
 public final class KongPluginServerCommand implements Callable<Integer> {
 

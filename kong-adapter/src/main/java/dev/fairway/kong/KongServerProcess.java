@@ -48,15 +48,20 @@ final class KongServerProcess {
             System.err.println("fairway kong-pluginserver: cannot listen on " + socket + ": " + e.getMessage());
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            fairway.close();
-            stopped.countDown();
-        }, "kong-pluginserver-shutdown"));
+        // SIGTERM (Kong stopping or reloading): take no new events, let open ones and the streams
+        // they started run to their end for up to server.drain_seconds, then exit.
+        Duration drain = Duration.ofSeconds(config.server().drainSeconds());
+        fairway.drainOnTermination(() -> {
+            try {
+                server.stopIntake(drain);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         watchParent();
         LOG.info("fairway plugin server ready on {}; dispatcher on 127.0.0.1:{}", socket, fairway.dispatcherPort());
-        stopped.await();
+        // The process ends through the drain above (it exits), or with its parent.
+        new CountDownLatch(1).await();
         return 0;
     }
 

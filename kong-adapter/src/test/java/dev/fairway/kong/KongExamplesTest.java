@@ -40,6 +40,37 @@ class KongExamplesTest {
         assertThat(route.path("strip_path").asBoolean(true)).isFalse();
     }
 
+    /**
+     * While the plugin server is down Kong proxies to the service URL unchecked, so the example's
+     * service URL must lead to Kong's own terminating route, never to a provider.
+     */
+    @Test
+    void serviceUrlIsASinkThatCanNeverReachAProvider() throws Exception {
+        JsonNode services = YAML.readTree(DIR.resolve("kong.yml").toFile()).path("services");
+        java.net.URI url = java.net.URI.create(services.path(0).path("url").asText());
+        JsonNode sink = null;
+        for (JsonNode s : services) {
+            for (JsonNode r : s.path("routes")) {
+                for (JsonNode p : r.path("paths")) {
+                    if (url.getPath().startsWith(p.asText())) {
+                        sink = r;
+                    }
+                }
+            }
+        }
+
+        assertThat(url.getHost()).isEqualTo("127.0.0.1");
+        assertThat(url.getPort()).as("Kong's proxy listener in the compose file")
+                .isEqualTo(Integer.parseInt(YAML.readTree(DIR.resolve("docker-compose.yml").toFile())
+                        .path("services").path("kong").path("environment").path("KONG_PROXY_LISTEN").asText().replaceAll(".*:", "")));
+        assertThat(sink).as("a route of Kong's own serves the service URL").isNotNull();
+        assertThat(sink.path("plugins")).singleElement().satisfies(p -> {
+            assertThat(p.path("name").asText()).isEqualTo("request-termination");
+            assertThat(p.path("config").path("status_code").asInt()).isEqualTo(503);
+        });
+        assertThat(Files.readString(DIR.resolve("README.md"))).contains("proxies the request to the\nservice URL unchecked");
+    }
+
     @Test
     void kongConfAndComposeAgreeOnNamesAndCommands() throws Exception {
         String conf = Files.readString(DIR.resolve("kong.conf"));

@@ -6,8 +6,11 @@ import java.util.Objects;
 @Doc("The exact response cache of one route.")
 public record CacheSettings(
         @Doc(value = "Whether responses are cached on this route (off by default, as on Cloudflare). A request with cf-aig-cache-ttl or cf-aig-cache-key is cached even when this is off, unless allow_request_opt_in is false.", defaultValue = "false") Boolean enabled,
+        @Between(min = CacheSettings.MIN_TTL, max = CacheSettings.MAX_TTL)
         @Doc(value = "Seconds a response stays cached when the request has no cf-aig-cache-ttl header; 60 to 2592000 (30 days).", defaultValue = "300") Integer defaultTtlSeconds,
+        @Between(min = 1, max = CacheSettings.MAX_ENTRY_LIMIT)
         @Doc(value = "Largest response body stored, in bytes; larger responses are relayed but not cached.", defaultValue = "1048576") Integer maxEntryBytes,
+        @Between(min = 0, max = CacheSettings.MAX_WAIT_MS)
         @Doc(value = "Milliseconds an identical request waits for one already on its way upstream before going upstream itself; 0 turns this single-flight off.", defaultValue = "30000") Integer singleFlightWaitMs,
         @Doc(value = "Whether streamed answers (text/event-stream) are cached too. An entry stored from a stream only ever answers a streaming request, and a non-streamed one only a non-streaming request.", defaultValue = "false") Boolean streams,
         @Doc(value = "Whether a request may opt in to caching on this route while enabled is false, with cf-aig-cache-ttl (for that many seconds) or cf-aig-cache-key (for its TTL header or 300 seconds), as on Cloudflare. When false such headers are ignored and listed in fairway-ignored-headers.", defaultValue = "true") Boolean allowRequestOptIn)
@@ -33,11 +36,6 @@ public record CacheSettings(
 
     @Override
     public void validate(Problems problems) {
-        problems.require(defaultTtlSeconds >= MIN_TTL && defaultTtlSeconds <= MAX_TTL, "default_ttl_seconds",
-                "%s (expected: %d..%d)", defaultTtlSeconds, MIN_TTL, MAX_TTL);
-        problems.require(maxEntryBytes > 0 && maxEntryBytes <= MAX_ENTRY_LIMIT, "max_entry_bytes",
-                "%s (expected: 1..%d)", maxEntryBytes, MAX_ENTRY_LIMIT);
-        problems.require(singleFlightWaitMs >= 0 && singleFlightWaitMs <= MAX_WAIT_MS, "single_flight_wait_ms",
-                "%s (expected: 0..%d)", singleFlightWaitMs, MAX_WAIT_MS);
+        // Every rule is a component's constraint annotation, checked by Constraints.
     }
 }

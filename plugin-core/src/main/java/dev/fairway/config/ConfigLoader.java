@@ -65,6 +65,7 @@ public final class ConfigLoader {
     public GatewayConfig parse(String yamlOrJson) {
         GatewayConfig config = read(yamlOrJson, GatewayConfig.class);
         Problems problems = new Problems();
+        Constraints.check(config, problems);
         config.validate(problems);
         problems.throwIfAny();
         return config;
@@ -74,6 +75,7 @@ public final class ConfigLoader {
     public RouteConfig parseRoute(String yamlOrJson) {
         RouteConfig route = read(yamlOrJson == null || yamlOrJson.isBlank() ? "{}" : yamlOrJson, RouteConfig.class);
         Problems problems = new Problems();
+        Constraints.check(route, problems);
         route.validate(problems);
         problems.throwIfAny();
         return route;

@@ -3,20 +3,20 @@ package dev.fairway.config;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
 
 @Doc("Request logs of one route.")
 public record LoggingSettings(
         @Doc(value = "Write one log record per request. cf-aig-collect-log overrides it per request, as on Cloudflare: true writes a record even when this is false; false writes none where allow_opt_out permits.", defaultValue = "true") Boolean enabled,
         @Doc(value = "Include request and response bodies in records (redacted per redact). cf-aig-collect-log-payload overrides it per request: true adds them where this is false, false leaves them out.", defaultValue = "true") Boolean payloads,
+        @Between(min = 0, max = 10 * 1024 * 1024)
         @Doc(value = "Largest part of each body kept in a record, in bytes; the rest is cut and the record says so.", defaultValue = "65536") Integer maxPayloadBytes,
-        @Doc(value = "Patterns replaced in bodies before anything is written: email, phone, iban, card, ahv (Swiss social security number).", defaultValue = "[]") List<String> redact,
-        @Doc(value = "Request header names left out of records, besides the credential headers that are always left out.", defaultValue = "[]") List<String> removeHeaders,
+        @Doc(value = "Patterns replaced in bodies before anything is written: email, phone, iban, card, ahv (Swiss social security number).", defaultValue = "[]")
+        List<@OneOf({"email", "phone", "iban", "card", "ahv"}) String> redact,
+        @Doc(value = "Request header names left out of records, besides the credential headers that are always left out.", defaultValue = "[]")
+        List<@Match(value = ".*\\S.*", expected = "not blank", message = "must not be blank") String> removeHeaders,
         @Doc(value = "Hold back the end of each answer (its last bytes) until the request's record is appended to the spool and forced to disk, so an answer a client received whole has a record even if the process is killed (SIGKILL) right after. Costs a disk sync on each answer's path; a disk that stalls for 10 s releases the answer.", defaultValue = "false") Boolean recordBeforeAnswer,
         @Doc(value = "Whether a caller's cf-aig-collect-log: false leaves no record. When false, such a request still gets a metadata-only record (no bodies) and the header is listed in fairway-ignored-headers. When left out: true on routes without gateway authentication, false on authenticated ones, so authenticated callers cannot leave the audit log.") Boolean allowOptOut)
         implements Validatable {
-
-    public static final Set<String> PATTERNS = Set.of("email", "phone", "iban", "card", "ahv");
 
     public LoggingSettings {
         enabled = Objects.requireNonNullElse(enabled, true);
@@ -39,13 +39,6 @@ public record LoggingSettings(
 
     @Override
     public void validate(Problems problems) {
-        problems.require(maxPayloadBytes >= 0 && maxPayloadBytes <= 10 * 1024 * 1024, "max_payload_bytes", "%s (expected: 0..10485760)", maxPayloadBytes);
-        for (int i = 0; i < redact.size(); i++) {
-            String p = redact.get(i);
-            problems.require(p != null && PATTERNS.contains(p), "redact[" + i + "]", "%s (expected: one of email, phone, iban, card, ahv)", p);
-        }
-        for (int i = 0; i < removeHeaders.size(); i++) {
-            problems.require(!removeHeaders.get(i).isBlank(), "remove_headers[" + i + "]", "must not be blank");
-        }
+        // Every rule is a component's constraint annotation, checked by Constraints.
     }
 }

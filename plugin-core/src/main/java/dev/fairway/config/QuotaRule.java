@@ -16,10 +16,20 @@ import java.util.regex.Pattern;
  */
 @Doc("A quota: how much of one unit each key (a client, a user, a model...) may use per window.")
 public record QuotaRule(
+        @Required(message = "null (expected: 1 to 64 letters, digits, '_', '-' or '.')")
+        @Match(value = "[A-Za-z0-9_.-]+", expected = "1 to 64 letters, digits, '_', '-' or '.'")
+        @Length(min = 1, max = 64, expected = "1 to 64 letters, digits, '_', '-' or '.'")
         @Doc("Rule name, unique within the route; 429 answers name it (error.rule) and the RateLimit headers carry it.") String name,
-        @Doc(value = "Dimensions whose values make up the bucket key, one bucket per distinct combination: route, client (the authenticated gateway client), credential (hash of the provider key), consumer (the host gateway's consumer), provider, model, metadata.<key> (a cf-aig-metadata value). A missing value counts as \"anonymous\".", defaultValue = "[route]") List<String> key,
+        @Doc(value = "Dimensions whose values make up the bucket key, one bucket per distinct combination: route, client (the authenticated gateway client), credential (hash of the provider key), consumer (the host gateway's consumer), provider, model, metadata.<key> (a cf-aig-metadata value). A missing value counts as \"anonymous\".", defaultValue = "[route]")
+        List<@Match(value = "route|client|credential|consumer|provider|model|metadata\\..+",
+                expected = "one of route, client, credential, consumer, provider, model, metadata.<key>") String> key,
         @Doc(value = "What the rule counts: requests, upstream_attempts, input_tokens, output_tokens, total_tokens or cost_usd. Requests are taken before the upstream call; upstream_attempts takes one then and charges each further attempt (retries, fallback targets, Universal steps) when the request ends; tokens and cost are checked before the call and charged once the answer's usage is known.", defaultValue = "requests") Unit unit,
+        @Required(message = "missing (expected: > 0)")
+        @GreaterThan(0)
         @Doc("How much of the unit one key may use per window; > 0, a whole number except for cost_usd (dollars, e.g. 2.50).") Double limit,
+        @Required(message = "missing (expected: e.g. 60s, 1h, 1d)")
+        @Match(value = "[0-9]+[smhd]", expected = "a whole number with s, m, h or d, from 1s to 366d, e.g. 60s, 1h, 1d")
+        @Length(max = 10, expected = "a whole number with s, m, h or d, from 1s to 366d, e.g. 60s, 1h, 1d")
         @Doc("Window length: a whole number followed by s, m, h or d, from 1s to 366d (60s, 15m, 1h, 1d).") String window,
         @Doc(value = "fixed: the whole limit comes back at each window boundary (windows aligned to the Unix epoch). sliding: the limit comes back gradually, limit/window per second, so no burst of twice the limit straddles a boundary.", defaultValue = "fixed") Technique technique,
         @Doc(value = "What to do when the quota store (Redis) cannot be reached: fail_open admits the request, fail_closed refuses it with 503.", defaultValue = "fail_open") StoreFailure onStoreFailure)
@@ -88,29 +98,26 @@ public record QuotaRule(
 
     @Override
     public void validate(Problems problems) {
-        problems.require(name != null && NAME.matcher(name).matches(), "name",
-                "%s (expected: 1 to 64 letters, digits, '_', '-' or '.')", name);
+        // Single-field rules are the components' constraint annotations, checked by Constraints;
+        // what depends on other fields (the unit, the window) is checked here.
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < key.size(); i++) {
             String dim = key.get(i);
-            if (!isDimension(dim)) {
-                problems.add("key[" + i + "]", "%s (expected: one of route, client, credential, consumer, provider, model, metadata.<key>)", dim);
-            } else if (!seen.add(dim)) {
+            if (isDimension(dim) && !seen.add(dim)) {
                 problems.add("key[" + i + "]", "%s is listed twice", dim);
             }
         }
-        if (limit == null) {
-            problems.add("limit", "missing (expected: > 0)");
-        } else if (!(limit > 0) || limit.isInfinite()) {
-            problems.add("limit", "%s (expected: > 0)", plain(limit));
-        } else if (unit == Unit.COST_USD) {
-            problems.require(limit * MICROS_PER_USD >= 1 && limit <= 1e12, "limit", "%s (expected: 0.000001 to 1000000000000 dollars)", plain(limit));
-        } else {
-            problems.require(limit == Math.rint(limit) && limit <= 1e15, "limit", "%s (expected: a whole number of %s up to 10^15)", plain(limit), unit);
+        if (limit != null && limit > 0 && !limit.isInfinite()) {
+            if (unit == Unit.COST_USD) {
+                problems.require(limit * MICROS_PER_USD >= 1 && limit <= 1e12, "limit", "%s (expected: 0.000001 to 1000000000000 dollars)", plain(limit));
+            } else {
+                problems.require(limit == Math.rint(limit) && limit <= 1e15, "limit", "%s (expected: a whole number of %s up to 10^15)", plain(limit), unit);
+            }
         }
-        if (window == null) {
-            problems.add("window", "missing (expected: e.g. 60s, 1h, 1d)");
-        } else if (parseWindow(window) == null) {
+        if (window == null || !WINDOW.matcher(window).matches()) {
+            return; // reported by its constraints
+        }
+        if (parseWindow(window) == null) {
             problems.add("window", "%s (expected: a whole number with s, m, h or d, from 1s to 366d, e.g. 60s, 1h, 1d)", window);
         } else if (limit != null && limit > 0 && !limit.isInfinite()) {
             // Buckets refill at most one unit per nanosecond; a faster rule could never be built.

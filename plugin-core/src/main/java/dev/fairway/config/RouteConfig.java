@@ -22,13 +22,19 @@ import java.util.Objects;
  */
 @Doc("The AI gateway settings of one route.")
 public record RouteConfig(
+        @Match(value = ".*\\S.*", expected = "not blank", message = "must not be blank")
         @Doc(value = "Route name, used in logs, metrics, analytics and quota keys.", defaultValue = "default") String name,
+        @NotContaining(value = {"//", ".."}, expected = "a plain path such as /ai")
         @Doc(value = "URL prefix the route serves: /<prefix>/<provider>/... (the standalone gateway matches on it; hosts route before us).", defaultValue = "/") String prefix,
+        @Match(value = "[A-Za-z0-9_-]+", expected = "1 to 64 letters, digits, - and _")
+        @Length(min = 1, max = 64, expected = "1 to 64 letters, digits, - and _")
         @Doc("Pins the gateway id this route serves in Cloudflare's URL shape /v1/{account_id}/{gateway_id}/<provider>/... "
                 + "(and in cf-aig-gateway-id on the REST API shape); unique across routes. When no route sets one, every gateway "
                 + "id reaches the default route (the one at prefix /, or the host's route).") String gatewayId,
         @Doc("Per-provider credentials and overrides for this route, keyed by provider slug; they take precedence over the process-wide ones.") Map<String, ProviderSettings> providers,
+        @Between(min = 1, max = Integer.MAX_VALUE, expected = "> 0")
         @Doc(value = "Default time allowed for the first byte of the upstream response, in milliseconds; cf-aig-request-timeout overrides it per request.", defaultValue = "120000") Integer requestTimeoutMs,
+        @Between(min = 1, max = 512L * 1024 * 1024)
         @Doc(value = "Largest request body accepted, in bytes; larger ones are answered 413.", defaultValue = "10485760") Long maxBodyBytes,
         @Doc(value = "Gateway authentication (cf-aig-authorization tokens or the host's consumer); off when left out.", defaultValue = "{enabled: false}") AuthSettings auth,
         @Doc(value = "Provider, model and region rules (data residency); unrestricted when left out.", defaultValue = "{}") PolicySettings policy,
@@ -84,12 +90,7 @@ public record RouteConfig(
 
     @Override
     public void validate(Problems problems) {
-        problems.require(!name.isBlank(), "name", "must not be blank");
-        problems.require(!prefix.contains("//") && !prefix.contains(".."), "prefix", "%s (expected: a plain path such as /ai)", prefix);
-        problems.require(gatewayId == null || gatewayId.matches("[A-Za-z0-9_-]{1,64}"), "gateway_id",
-                "%s (expected: 1 to 64 letters, digits, - and _)", gatewayId);
-        problems.require(requestTimeoutMs > 0, "request_timeout_ms", "%s (expected: > 0)", requestTimeoutMs);
-        problems.require(maxBodyBytes > 0 && maxBodyBytes <= 512L * 1024 * 1024, "max_body_bytes", "%s (expected: 1..536870912)", maxBodyBytes);
+        // Single-field rules are the components' constraint annotations, checked by Constraints.
         providers.forEach((slug, settings) -> {
             if (settings != null) {
                 settings.validate(problems.atKey("providers", slug));

@@ -76,8 +76,4 @@ public record GuardrailSettings(
         }
         problems.require(check.stream().distinct().count() == check.size(), "check", "%s lists a value twice", check);
     }
-
-    static void checkAction(String action, Problems problems) {
-        problems.require("flag".equals(action) || "block".equals(action), "action", "%s (expected: flag or block)", action);
-    }
 }

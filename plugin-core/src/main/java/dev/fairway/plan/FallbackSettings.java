@@ -1,5 +1,6 @@
 package dev.fairway.plan;
 
+import dev.fairway.config.Between;
 import dev.fairway.config.Doc;
 import dev.fairway.config.Problems;
 import dev.fairway.config.Validatable;
@@ -10,7 +11,8 @@ import java.util.Objects;
 @Doc("Targets tried in order after the requested one fails before answering; cf-aig-step tells which answered (0 = the requested one).")
 public record FallbackSettings(
         @Doc(value = "The chain, after the requested target.", defaultValue = "[]") List<FallbackTarget> targets,
-        @Doc(value = "Upstream statuses that move on to the next target (add 401 and 402 to skip a dead key); timeouts and connection failures always do.", defaultValue = "[429, 500, 502, 503, 504]") List<Integer> onStatus)
+        @Doc(value = "Upstream statuses that move on to the next target (add 401 and 402 to skip a dead key); timeouts and connection failures always do.", defaultValue = "[429, 500, 502, 503, 504]")
+        List<@Between(min = 400, max = 599, expected = "400 to 599") Integer> onStatus)
         implements Validatable {
 
     public FallbackSettings {
@@ -30,10 +32,6 @@ public record FallbackSettings(
             } else {
                 targets.get(i).validate(problems.at("targets", i));
             }
-        }
-        for (int i = 0; i < onStatus.size(); i++) {
-            Integer s = onStatus.get(i);
-            problems.require(s != null && s >= 400 && s <= 599, "on_status[" + i + "]", "%s (expected: 400 to 599)", s);
         }
     }
 }

@@ -1,24 +1,29 @@
 package dev.fairway.policy;
 
 import dev.fairway.config.Doc;
+import dev.fairway.config.Length;
+import dev.fairway.config.Match;
 import dev.fairway.config.Problems;
 import dev.fairway.config.Validatable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.regex.Pattern;
 
 @Doc("Data-residency and model policy: which providers, models and regions the route may send requests to. Deny rules win over allow rules; an empty list does not restrict.")
 public record PolicySettings(
-        @Doc(value = "Provider slugs the route may use; any other provider is refused.", defaultValue = "[]") List<String> allowedProviders,
-        @Doc(value = "Provider slugs the route must never use.", defaultValue = "[]") List<String> deniedProviders,
+        @Doc(value = "Provider slugs the route may use; any other provider is refused.", defaultValue = "[]")
+        List<@Match(value = SLUG, expected = SLUG_TEXT) @Length(min = 1, max = 63, expected = SLUG_TEXT) String> allowedProviders,
+        @Doc(value = "Provider slugs the route must never use.", defaultValue = "[]")
+        List<@Match(value = SLUG, expected = SLUG_TEXT) @Length(min = 1, max = 63, expected = SLUG_TEXT) String> deniedProviders,
         @Doc(value = "Models the route may use: exact names or globs (* any characters, ? one), case-insensitive. A request that names no model is refused when this is set.", defaultValue = "[]") List<ModelPattern> allowedModels,
         @Doc(value = "Models the route must never use: exact names or globs such as gpt-4o*, case-insensitive.", defaultValue = "[]") List<ModelPattern> deniedModels,
-        @Doc(value = "Region tags a provider may process data in, for example [eu, ch]. A provider is allowed only when every region tag it carries is listed; a provider with no tags is refused.", defaultValue = "[]") List<String> allowedRegions)
+        @Doc(value = "Region tags a provider may process data in, for example [eu, ch]. A provider is allowed only when every region tag it carries is listed; a provider with no tags is refused.", defaultValue = "[]")
+        List<@Match(value = SLUG, expected = REGION_TEXT) @Length(min = 1, max = 32, expected = REGION_TEXT) String> allowedRegions)
         implements Validatable {
 
-    private static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-    private static final Pattern REGION = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+    static final String SLUG = "[a-z0-9][a-z0-9-]*";
+    static final String SLUG_TEXT = "a provider slug such as openai";
+    static final String REGION_TEXT = "a lower case region tag such as eu or ch";
 
     public PolicySettings {
         allowedProviders = copy(allowedProviders);
@@ -45,20 +50,9 @@ public record PolicySettings(
 
     @Override
     public void validate(Problems problems) {
-        checkAll(problems, "allowed_providers", allowedProviders, SLUG, "a provider slug such as openai");
-        checkAll(problems, "denied_providers", deniedProviders, SLUG, "a provider slug such as openai");
-        checkAll(problems, "allowed_regions", allowedRegions, REGION, "a lower case region tag such as eu or ch");
+        // Slugs and regions are checked by their constraint annotations (Constraints).
         nonNull(problems, "allowed_models", allowedModels);
         nonNull(problems, "denied_models", deniedModels);
-    }
-
-    private static void checkAll(Problems problems, String field, List<String> values, Pattern shape, String expected) {
-        for (int i = 0; i < values.size(); i++) {
-            String v = values.get(i);
-            if (v == null || !shape.matcher(v).matches()) {
-                problems.add(field + "[" + i + "]", "%s (expected: %s)", v, expected);
-            }
-        }
     }
 
     private static void nonNull(Problems problems, String field, List<?> values) {

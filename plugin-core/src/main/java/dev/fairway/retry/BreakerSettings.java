@@ -1,5 +1,6 @@
 package dev.fairway.retry;
 
+import dev.fairway.config.Between;
 import dev.fairway.config.Doc;
 import dev.fairway.config.Problems;
 import dev.fairway.config.Validatable;
@@ -8,8 +9,11 @@ import java.util.Objects;
 @Doc("The circuit breaker of each target: after failure_threshold failures within window_seconds the target is skipped for cooldown_seconds, then one request probes it.")
 public record BreakerSettings(
         @Doc(value = "Whether targets are skipped while their circuit is open.", defaultValue = "true") Boolean enabled,
+        @Between(min = 1, max = Integer.MAX_VALUE, expected = ">= 1")
         @Doc(value = "Failures that open the circuit.", defaultValue = "5") Integer failureThreshold,
+        @Between(min = 1, max = Integer.MAX_VALUE, expected = ">= 1")
         @Doc(value = "The window failures are counted in, in seconds.", defaultValue = "60") Integer windowSeconds,
+        @Between(min = 1, max = Integer.MAX_VALUE, expected = ">= 1")
         @Doc(value = "How long an open circuit skips its target before a probe, in seconds.", defaultValue = "30") Integer cooldownSeconds)
         implements Validatable {
 
@@ -26,8 +30,6 @@ public record BreakerSettings(
 
     @Override
     public void validate(Problems problems) {
-        problems.require(failureThreshold >= 1, "failure_threshold", "%s (expected: >= 1)", failureThreshold);
-        problems.require(windowSeconds >= 1, "window_seconds", "%s (expected: >= 1)", windowSeconds);
-        problems.require(cooldownSeconds >= 1, "cooldown_seconds", "%s (expected: >= 1)", cooldownSeconds);
+        // Every rule is a component's constraint annotation, checked by Constraints.
     }
 }

@@ -84,5 +84,8 @@ class BuiltInDetectorTest {
         assertThat(BuiltInDetector.byName("credit_card")).isSameAs(BuiltInDetector.CREDIT_CARD);
         assertThat(BuiltInDetector.byName("CREDIT_CARD")).isNull();
         assertThat(BuiltInDetector.names()).isEqualTo("email, phone, iban, credit_card, swiss_ahv");
+        // The config model's constraint (what hosts' schemas carry) names exactly the detectors there are.
+        assertThat(String.join(", ", DetectorRule.class.getRecordComponents()[0].getAnnotatedType()
+                .getAnnotation(dev.fairway.config.OneOf.class).value())).isEqualTo(BuiltInDetector.names());
     }
 }

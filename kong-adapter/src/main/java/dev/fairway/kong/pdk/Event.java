@@ -12,6 +12,8 @@ import java.util.function.LongSupplier;
  */
 final class Event implements PdkChannel {
     private static final Object ABANDONED = new Object();
+    /** Stands for a nil result in the queue, which holds no nulls. */
+    private static final Object NIL = new Object();
 
     sealed interface Output permits Call, Done, Failed {}
 
@@ -21,7 +23,6 @@ final class Event implements PdkChannel {
 
     record Failed(String message) implements Output {}
 
-    private record StepResult(Object data, boolean error) {}
 
     private final long id;
     private final String phase;
@@ -70,11 +71,7 @@ final class Event implements PdkChannel {
         if (r == ABANDONED) {
             throw new EventAbandonedException(id);
         }
-        StepResult s = (StepResult) r;
-        if (s.error) {
-            throw new KongPdkException(method, String.valueOf(s.data));
-        }
-        return s.data;
+        return r == NIL ? null : r;
     }
 
     @Override
@@ -111,9 +108,9 @@ final class Event implements PdkChannel {
         return o;
     }
 
-    void resume(Object data, boolean error) {
+    void resume(Object data) {
         touch();
-        toPlugin.add(new StepResult(data, error));
+        toPlugin.add(data == null ? NIL : data);
     }
 
     /** Frees both sides: a waiting handler gets {@link EventAbandonedException}, a waiting connection an error. */

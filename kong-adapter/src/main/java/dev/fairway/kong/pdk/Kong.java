@@ -39,7 +39,10 @@ public final class Kong {
      * positional arguments, returning what Kong returned: null, Boolean, Long, Double, String,
      * byte[], List or Map. {@code kong.response.exit} and {@code kong.response.error} end the event.
      *
-     * @throws KongPdkException when the function returned an error
+     * <p>Kong passes on only the first value the function returns ({@code mp_rpc.lua}
+     * {@code call_pdk_method}): a function that fails with {@code nil, err} answers null here, and
+     * its error text never reaches the plugin. Treat null as that failure wherever the function
+     * has no other reason to return nil.
      */
     public Object call(String dottedName, Object... args) {
         requireNonNull(dottedName, "dottedName");
@@ -99,12 +102,20 @@ public final class Kong {
             return multiMap(call("kong.request.get_headers", maxHeaders));
         }
 
-        /** The body; fails when nginx spilled it to a file (see {@link #getRawBody(long)}). */
+        /**
+         * The body, or null when Kong could not read it: nginx spilled it to a file (see
+         * {@link #getRawBody(long)}). Kong 3.9 cannot even send that null (it fails encoding it as
+         * a body, answers 500 and abandons the event), so ask only for bodies known to be readable.
+         */
         public byte[] getRawBody() {
             return bytes(call("kong.request.get_raw_body"));
         }
 
-        /** The body, read from nginx's temporary file too when it is at most {@code maxFileSize} bytes (0: any size). */
+        /**
+         * The body, read from nginx's temporary file too when that file holds at most
+         * {@code maxFileSize} bytes (0: any size); null when Kong could not read it, with the same
+         * caveat as {@link #getRawBody()}: check the declared length before asking.
+         */
         public byte[] getRawBody(long maxFileSize) {
             return bytes(call("kong.request.get_raw_body", maxFileSize));
         }
@@ -253,7 +264,7 @@ public final class Kong {
 
     static byte[] bytes(Object o) {
         return switch (o) {
-            case null -> new byte[0];
+            case null -> null;
             case byte[] b -> b;
             case String s -> s.getBytes(StandardCharsets.UTF_8);
             default -> throw new IllegalStateException("expected a body, got " + o.getClass().getSimpleName());

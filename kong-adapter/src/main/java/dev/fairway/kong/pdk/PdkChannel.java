@@ -4,7 +4,7 @@ import java.util.List;
 
 /** How a handler's PDK calls reach Kong: one call, one answer, on the event's step loop. */
 interface PdkChannel {
-    /** Runs {@code method} in Kong and returns its result; throws {@link KongPdkException} on {@code nil, err}. */
+    /** Runs {@code method} in Kong and returns its first result; a failure ({@code nil, err}) is null. */
     Object call(String method, List<Object> args);
 
     /**

@@ -9,6 +9,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,6 +40,7 @@ public final class PluginServer<C> implements AutoCloseable {
     private final Duration sweepEvery;
     private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
     private volatile ServerSocketChannel server;
+    private volatile Object socketFileKey;
     private volatile boolean closed;
 
     private PluginServer(Builder<C> b) {
@@ -63,6 +65,7 @@ public final class PluginServer<C> implements AutoCloseable {
         ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         ch.bind(UnixDomainSocketAddress.of(socket), 1024);
         server = ch;
+        socketFileKey = fileKey(socket);
         Thread.ofVirtual().name("kong-accept").start(this::acceptLoop);
         if (sweepEvery != null) {
             Thread.ofVirtual().name("kong-sweep").start(this::sweepLoop);
@@ -89,13 +92,52 @@ public final class PluginServer<C> implements AutoCloseable {
         return registry.eventCount();
     }
 
+    /**
+     * Stops taking new work, for a graceful stop: the socket file goes at once, so that the server
+     * Kong starts next can bind it, and new instances and events are refused; connections already
+     * open stay, because Kong sends an open event's next steps on them. Returns once the events
+     * already open have ended (a forwarded request then belongs to the gateway's in-flight
+     * exchanges), or after {@code wait}.
+     *
+     * @return true when no event was left open
+     */
+    public boolean stopIntake(Duration wait) throws InterruptedException {
+        registry.stopIntake();
+        closeListener();
+        boolean none = registry.awaitNoOpenEvents(wait.toNanos());
+        LOG.info("stopped taking Kong events{}", none ? "" : "; some were still open after " + wait.toSeconds() + " s");
+        return none;
+    }
+
+    private void closeListener() {
+        try {
+            if (server != null) {
+                server.close();
+            }
+            // Only our own file: after a restart the path may already be the next server's.
+            if (socketFileKey != null && socketFileKey.equals(fileKey(socket))) {
+                Files.deleteIfExists(socket);
+            }
+        } catch (IOException e) {
+            LOG.warn("closing the plugin server socket {} failed: {}", socket, e.toString());
+        }
+    }
+
+    private static Object fileKey(Path file) {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     private void acceptLoop() {
         while (!closed) {
             SocketChannel ch;
             try {
                 ch = server.accept();
             } catch (IOException e) {
-                if (!closed) {
+                if (!closed && !registry.intakeStopped()) {
                     LOG.error("accepting a Kong connection failed; the plugin server stops accepting", e);
                 }
                 return;
@@ -130,16 +172,13 @@ public final class PluginServer<C> implements AutoCloseable {
             return;
         }
         closed = true;
-        try {
-            if (server != null) {
-                server.close();
-            }
-            for (SocketChannel ch : connections) {
+        closeListener();
+        for (SocketChannel ch : connections) {
+            try {
                 ch.close();
+            } catch (IOException e) {
+                LOG.debug("closing a Kong connection failed: {}", e.toString());
             }
-            Files.deleteIfExists(socket);
-        } catch (IOException e) {
-            LOG.warn("closing the plugin server socket {} failed: {}", socket, e.toString());
         }
         registry.closeAll();
     }

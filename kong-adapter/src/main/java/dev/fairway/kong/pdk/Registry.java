@@ -1,5 +1,6 @@
 package dev.fairway.kong.pdk;
 
+import java.security.SecureRandom;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,14 +55,49 @@ final class Registry<C> {
     private final Map<Long, Event> events = new ConcurrentHashMap<>();
     /** Events whose last call (exit) went out, by id, with when it went: only a "ret" is still owed. */
     private final Map<Long, Long> exited = new ConcurrentHashMap<>();
-    private final AtomicLong nextInstance = new AtomicLong();
-    private final AtomicLong nextEvent = new AtomicLong();
+    /**
+     * Ids start at a random point, so that no two plugin-server processes (nor two servers in one
+     * process) hand out the same ones: Kong workers cache instance ids across our restarts and only
+     * learn of a restart after using a cached id once, which must then miss ("no plugin instance")
+     * rather than select another route's instance. Event ids likewise, for a step that reaches a
+     * restarted server. Below 2^52 with room to count up, so Lua reads every id exactly (2^53).
+     */
+    private final AtomicLong nextInstance = new AtomicLong(randomStart());
+    private final AtomicLong nextEvent = new AtomicLong(randomStart());
+
+    static long randomStart() {
+        // Seeded by the OS, not the clock: two servers started in the same instant still differ.
+        return new SecureRandom().nextLong(1L << 40, 1L << 52);
+    }
 
     Registry(KongPlugin<C> plugin, LongSupplier clock, long eventTimeoutNanos, long instanceIdleNanos) {
         this.plugin = plugin;
         this.clock = clock;
         this.eventTimeoutNanos = eventTimeoutNanos;
         this.instanceIdleNanos = instanceIdleNanos;
+    }
+
+    /** Whether new instances and events are refused: the server is draining. */
+    private volatile boolean intakeStopped;
+
+    void stopIntake() {
+        intakeStopped = true;
+    }
+
+    boolean intakeStopped() {
+        return intakeStopped;
+    }
+
+    /** Waits until no event is open (exited markers aside) or the time is up; true when none is. */
+    boolean awaitNoOpenEvents(long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        while (!events.isEmpty()) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
     }
 
     Instance start(String name, String configJson) {
@@ -107,13 +143,16 @@ final class Registry<C> {
     }
 
     /**
-     * The event sent its last call (exit). In the access phase Kong never steps again (the
-     * response is delayed and the plugin's coroutine ends), elsewhere it does; either way only a
-     * "ret" is owed, so the event itself is dropped and a small marker waits for that step.
+     * The event sent its last call (exit). In the access phase Kong never steps again: it runs the
+     * plugin in a coroutine with the response delayed, and exit yields that coroutine for good
+     * ({@code kong/init.lua} {@code execute_collecting_plugins_iterator}), so nothing is kept.
+     * Elsewhere Kong steps once more and only a "ret" is owed: a small marker waits for that step.
      */
     void exited(Event e) {
-        exited.put(e.id(), clock.getAsLong());
         events.remove(e.id(), e);
+        if (!e.phase().equals("access")) {
+            exited.put(e.id(), clock.getAsLong());
+        }
     }
 
     /** Whether the event had exited; forgets it either way. */

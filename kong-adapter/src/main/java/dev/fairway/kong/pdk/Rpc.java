@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
 final class Rpc<C> {
     private static final Logger LOG = LoggerFactory.getLogger(Rpc.class);
     private static final String RET = "ret";
+    /** Not "no plugin instance": Kong would restart the instance and retry, here again, without end. */
+    static final String STOPPING = "the plugin server is stopping and takes no new events";
 
     /** The reply to one call: an error text, or a result. */
     record Reply(String error, Object result) {
@@ -42,9 +44,9 @@ final class Rpc<C> {
                 case "plugin.StartInstance" -> startInstance(map(arg));
                 case "plugin.CloseInstance" -> closeInstance(arg);
                 case "plugin.HandleEvent" -> handleEvent(map(arg));
+                // Kong never sends plugin.StepError over MessagePack: call_pdk_method drops the error value.
                 case "plugin.Step", "plugin.StepMultiMap", "plugin.StepCredential", "plugin.StepConsumer",
-                     "plugin.StepRoute", "plugin.StepService", "plugin.StepMemoryStats" -> step(map(arg), false);
-                case "plugin.StepError" -> step(map(arg), true);
+                     "plugin.StepRoute", "plugin.StepService", "plugin.StepMemoryStats" -> step(map(arg));
                 case "plugin.GetStatus" -> Reply.ok(status());
                 case "plugin.GetPluginInfo" -> pluginInfo(arg);
                 default -> Reply.fail("unknown method: " + method);
@@ -61,6 +63,9 @@ final class Rpc<C> {
     }
 
     private Reply startInstance(Map<?, ?> arg) {
+        if (registry.intakeStopped()) {
+            return Reply.fail(STOPPING);
+        }
         String name = Kong.text(arg.get("Name"));
         if (!info.name().equals(name)) {
             return Reply.fail("no plugin named " + name + " (this server serves " + info.name() + ")");
@@ -84,6 +89,9 @@ final class Rpc<C> {
     }
 
     private Reply handleEvent(Map<?, ?> arg) throws InterruptedException {
+        if (registry.intakeStopped()) {
+            return Reply.fail(STOPPING);
+        }
         long id = number(arg.get("InstanceId"), "InstanceId");
         String phase = Kong.text(arg.get("EventName"));
         Registry<C>.Instance instance = registry.instance(id);
@@ -110,7 +118,7 @@ final class Rpc<C> {
         }
     }
 
-    private Reply step(Map<?, ?> arg, boolean error) throws InterruptedException {
+    private Reply step(Map<?, ?> arg) throws InterruptedException {
         long id = number(arg.get("EventId"), "EventId");
         if (registry.takeExited(id)) {
             return Reply.ok(eventReply(id, RET));
@@ -119,7 +127,7 @@ final class Rpc<C> {
         if (event == null) {
             return Reply.fail("event id " + id + " not found");
         }
-        event.resume(arg.get("Data"), error);
+        event.resume(arg.get("Data"));
         return next(event);
     }
 

@@ -2,13 +2,18 @@ package dev.fairway.kong.schema;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.fairway.config.Doc;
+import dev.fairway.config.Required;
+import java.lang.reflect.AnnotatedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One component of a config record as it appears in JSON: snake_case name, type, documentation. */
-record ConfigField(String name, Type type, Doc doc, boolean required) {
+/**
+ * One component of a config record as it appears in JSON: snake_case name, type (annotated, with
+ * the model's constraints on it and on its type arguments), documentation.
+ */
+record ConfigField(String name, Type type, AnnotatedType annotatedType, Doc doc, boolean required) {
     static List<ConfigField> of(Class<?> record) {
         if (!record.isRecord()) {
             throw new IllegalArgumentException(record.getName() + ": not a record");
@@ -21,7 +26,8 @@ record ConfigField(String name, Type type, Doc doc, boolean required) {
             if (doc == null) {
                 throw new IllegalArgumentException(record.getSimpleName() + "." + c.getName() + ": missing @Doc");
             }
-            fields.add(new ConfigField(name, c.getGenericType(), doc, p != null && p.required()));
+            fields.add(new ConfigField(name, c.getGenericType(), c.getAnnotatedType(), doc,
+                    (p != null && p.required()) || c.getAnnotatedType().isAnnotationPresent(Required.class)));
         }
         return fields;
     }

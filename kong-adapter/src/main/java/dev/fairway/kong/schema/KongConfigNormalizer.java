@@ -22,12 +22,19 @@ import java.util.Set;
  *       {@code plugin_instance_name}, {@code __seq__}, {@code __key__}, {@code __plugin_id}, ...);
  *   <li>it writes every unset field as {@code null}, and expands an unset record into a record of
  *       nulls;
- *   <li>Lua's JSON encoder cannot tell an empty array from an empty object and writes {@code {}}.
+ *   <li>Lua's JSON encoder cannot tell an empty array from an empty object and writes {@code {}};
+ *   <li>where it resolved a vault reference ({@code {vault://env/...}}) in a field, the record
+ *       holding that field carries a {@code "$refs"} object beside it naming the reference
+ *       ({@code kong/db/schema/init.lua} {@code process_auto_fields}); the field holds the resolved
+ *       value, which is what the gateway uses. {@code $refs} is dropped unread except to tell a
+ *       failed resolution (Kong then leaves an empty string) from an empty value, and never
+ *       appears in an error or a log.
  * </ul>
  */
 public final class KongConfigNormalizer {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> KONG_KEYS = Set.of("route_id", "service_id", "consumer_id", "plugin_instance_name");
+    private static final String REFS = "$refs";
 
     private KongConfigNormalizer() {}
 
@@ -48,12 +55,12 @@ public final class KongConfigNormalizer {
             throw new IllegalArgumentException("expected a JSON object, got " + root.getNodeType().name().toLowerCase());
         }
         top.properties().removeIf(e -> KONG_KEYS.contains(e.getKey()) || e.getKey().startsWith("__"));
-        JsonNode out = normalize(top, type);
+        JsonNode out = normalize(top, type, "");
         return out == null ? "{}" : out.toString();
     }
 
     /** The node as the model reads it, or null for "absent". */
-    private static JsonNode normalize(JsonNode node, Type type) {
+    private static JsonNode normalize(JsonNode node, Type type, String path) {
         if (node == null || node.isNull()) {
             return null;
         }
@@ -65,7 +72,9 @@ public final class KongConfigNormalizer {
                 }
                 if (node instanceof ArrayNode a) {
                     ArrayNode out = JsonNodeFactory.instance.arrayNode();
-                    a.forEach(e -> out.add(orNull(normalize(e, args[0]))));
+                    for (int i = 0; i < a.size(); i++) {
+                        out.add(orNull(normalize(a.get(i), args[0], path + "[" + i + "]")));
+                    }
                     return out;
                 }
                 return node;
@@ -77,7 +86,7 @@ public final class KongConfigNormalizer {
                 if (node instanceof ObjectNode o) {
                     ObjectNode out = JsonNodeFactory.instance.objectNode();
                     o.properties().forEach(e -> {
-                        JsonNode v = normalize(e.getValue(), args[1]);
+                        JsonNode v = normalize(e.getValue(), args[1], join(path, e.getKey()));
                         if (v != null) {
                             out.set(e.getKey(), v);
                         }
@@ -89,25 +98,36 @@ public final class KongConfigNormalizer {
             return node;
         }
         if (type instanceof Class<?> c && c.isRecord() && node instanceof ObjectNode o) {
-            return record(o, c);
+            return record(o, c, path);
         }
         return node;
     }
 
-    private static JsonNode record(ObjectNode o, Class<?> type) {
+    private static JsonNode record(ObjectNode o, Class<?> type, String path) {
         List<ConfigField> fields = ConfigField.of(type);
         ObjectNode out = JsonNodeFactory.instance.objectNode();
+        JsonNode refs = o.path(REFS);
         boolean hadKeys = !o.isEmpty();
         for (Iterator<Map.Entry<String, JsonNode>> it = o.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().equals(REFS)) {
+                continue;
+            }
+            if (refs.path(e.getKey()).isTextual() && e.getValue().isTextual() && e.getValue().textValue().isEmpty()) {
+                throw new IllegalArgumentException(join(path, e.getKey()) + ": Kong could not resolve its vault reference");
+            }
             ConfigField f = fields.stream().filter(x -> x.name().equals(e.getKey())).findFirst().orElse(null);
-            JsonNode v = f == null ? e.getValue() : normalize(e.getValue(), f.type());
+            JsonNode v = f == null ? e.getValue() : normalize(e.getValue(), f.type(), join(path, e.getKey()));
             if (v != null) {
                 out.set(e.getKey(), v);
             }
         }
         // A record Kong expanded from nothing (all nulls) was never set.
         return hadKeys && out.isEmpty() ? null : out;
+    }
+
+    private static String join(String path, String key) {
+        return path.isEmpty() ? key : path + "." + key;
     }
 
     private static JsonNode orNull(JsonNode n) {

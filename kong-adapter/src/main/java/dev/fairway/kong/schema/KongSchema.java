@@ -6,6 +6,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import dev.fairway.config.Doc;
 import dev.fairway.config.Secret;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.AnnotatedParameterizedType;
+import java.lang.reflect.AnnotatedType;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
@@ -49,7 +51,7 @@ public final class KongSchema {
     private static Map<String, Object> record(Class<?> type, String path) {
         List<Map<String, Object>> fields = new ArrayList<>();
         for (ConfigField f : ConfigField.of(type)) {
-            Map<String, Object> def = field(f.type(), path + "." + f.name());
+            Map<String, Object> def = field(f.annotatedType(), path + "." + f.name());
             Map<String, Object> full = new LinkedHashMap<>();
             full.put("type", def.remove("type"));
             if (f.required()) {
@@ -65,13 +67,21 @@ public final class KongSchema {
         return m;
     }
 
-    /** The type part of a field: type plus one_of / elements / keys / values / fields. */
-    static Map<String, Object> field(Type type, String path) {
+    /** The type part of a field with the model's constraints: type, validators, elements / keys / values / fields. */
+    static Map<String, Object> field(AnnotatedType annotated, String path) {
+        Map<String, Object> m = typePart(annotated, path);
+        KongConstraints.add(annotated, m);
+        return m;
+    }
+
+    private static Map<String, Object> typePart(AnnotatedType annotated, String path) {
+        Type type = annotated.getType();
         Map<String, Object> m = new LinkedHashMap<>();
         if (type instanceof ParameterizedType p && p.getRawType() instanceof Class<?> raw) {
-            Type[] args = p.getActualTypeArguments();
+            AnnotatedType[] args = ((AnnotatedParameterizedType) annotated).getAnnotatedActualTypeArguments();
+            Type[] argTypes = p.getActualTypeArguments();
             if (Map.class.isAssignableFrom(raw)) {
-                if (args[0] != String.class) {
+                if (argTypes[0] != String.class) {
                     throw unsupported(path, type);
                 }
                 m.put("type", "map");

@@ -59,12 +59,9 @@ final class EchoPlugin implements KongPlugin<String> {
                             + " " + kong.ctxShared().get("seen") + " " + kong.nginx().getVar("request_id") + " " + kong.request().getPath();
                     kong.response().exit(200, text.getBytes(StandardCharsets.UTF_8), Map.of("x-multi", List.of("a", "b")));
                 }
-                case "body-error" -> {
-                    try {
-                        kong.request().getRawBody();
-                    } catch (KongPdkException e) {
-                        kong.response().exit(413, e.getMessage().getBytes(StandardCharsets.UTF_8), null);
-                    }
+                case "body-without-limit" -> {
+                    byte[] body = kong.request().getRawBody();
+                    kong.response().exit(200, (body == null ? "nil" : body.length + " bytes").getBytes(StandardCharsets.UTF_8), null);
                 }
                 case "unknown-method" -> {
                     Object r = kong.call("kong.does.not.exist", 1);

@@ -27,9 +27,13 @@ import org.msgpack.value.Value;
  * {@code runloop/plugin_servers/rpc/mp_rpc.lua} and {@code plugin.lua} do: a fresh request
  * {@code [0, msgid, method, {arg}]} per call on a socket from a keepalive pool, notifications read
  * before the response, the instance table keyed by plugin id and {@code __seq__}, the event loop
- * that runs each requested PDK function and answers with the Step variant for its result, and the
- * reset-and-retry on an error containing "no plugin instance". Written independently of the
- * server's codec so that the two cannot share a mistake.
+ * that runs each requested PDK function and answers with the Step variant for its result (never
+ * {@code plugin.StepError}: {@code call_pdk_method} keeps only the first return value), the
+ * reset-and-retry on an error containing "no plugin instance" with its {@code reset_instances}
+ * worker event to the other workers ({@link WorkerEvents}, delivered when the test says), the
+ * {@code serverPid} notification, the 500 Kong answers when the plugin's coroutine raises, and the
+ * vault references Kong resolves in the configuration ({@code $refs}). Written independently of
+ * the server's codec so that the two cannot share a mistake.
  */
 public final class KongDriver implements AutoCloseable {
     private static final Map<String, String> STEP_BY_METHOD = Map.of(
@@ -51,6 +55,36 @@ public final class KongDriver implements AutoCloseable {
         }
     }
 
+    /** Methods whose result {@code must_fix} turns into msgpack bin with {@code #str}: a nil raises. */
+    private static final java.util.Set<String> FIX_RAW = java.util.Set.of(
+            "kong.request.get_raw_body", "kong.response.get_raw_body", "kong.service.response.get_raw_body");
+    /** Methods whose result {@code fix_mmap} walks with {@code pairs}: a nil raises. */
+    private static final java.util.Set<String> FIX_MMAP = java.util.Set.of(
+            "kong.request.get_query", "kong.request.get_headers", "kong.response.get_headers", "kong.service.response.get_headers");
+
+    /**
+     * Kong's worker events between simulated nginx workers ({@code kong.worker_events}): a post
+     * reaches every worker, the poster included, but asynchronously; here, when {@link #deliver()}
+     * is called, so that a test can place a request before or after the delivery.
+     */
+    public static final class WorkerEvents {
+        private final List<KongDriver> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final Deque<String> pending = new ConcurrentLinkedDeque<>();
+
+        void post(String pluginName) {
+            pending.add(pluginName);
+        }
+
+        /** Runs the "plugin_server"/"reset_instances" handler on every worker for each event posted so far. */
+        public void deliver() {
+            for (String plugin; (plugin = pending.poll()) != null; ) {
+                for (KongDriver w : workers) {
+                    w.resetInstancesForPlugin(plugin);
+                }
+            }
+        }
+    }
+
     /** The plugin configuration of one Kong plugin entity. */
     public record PluginConf(String pluginId, long seq, Map<String, Object> config) {}
 
@@ -65,10 +99,31 @@ public final class KongDriver implements AutoCloseable {
     public final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
     public final AtomicLong starts = new AtomicLong();
     private volatile Long serverPid;
+    private final WorkerEvents workerEvents;
+    private volatile Map<String, Object> configSchema;
+    private volatile Map<String, String> vault = Map.of();
 
     public KongDriver(Path socket, String pluginName) {
+        this(socket, pluginName, new WorkerEvents());
+    }
+
+    /** One worker of several that share {@code events}. */
+    public KongDriver(Path socket, String pluginName, WorkerEvents events) {
         this.socket = socket;
         this.pluginName = pluginName;
+        this.workerEvents = events;
+        events.workers.add(this);
+    }
+
+    /**
+     * Lets this worker resolve vault references as Kong does when it reads the plugin entity
+     * ({@code process_auto_fields}, select context): {@code configField} is the plugin schema's
+     * {@code config} field (from the dump), {@code values} what the vault holds by reference.
+     */
+    public KongDriver vault(Map<String, Object> configField, Map<String, String> values) {
+        this.configSchema = configField;
+        this.vault = Map.copyOf(values);
+        return this;
     }
 
     // ---- transport (Rpc:call)
@@ -179,12 +234,24 @@ public final class KongDriver implements AutoCloseable {
     public KongRequest handle(PluginConf conf, String phase, KongRequest req) throws RpcError, IOException {
         for (int attempt = 0; attempt < 5; attempt++) {
             long id = instanceId(conf);
-            String err = bridge(id, phase, req);
+            String err;
+            try {
+                err = bridge(id, phase, req);
+            } catch (Pdk.LuaError e) {
+                // The plugin's coroutine raised: kong/init.lua logs it and answers 500; the event is never stepped again.
+                errors.add(e.getMessage());
+                req.exitStatus = 500;
+                req.exitBody = "{\"message\":\"An unexpected error occurred\"}".getBytes(StandardCharsets.UTF_8);
+                req.exitHeaders = Map.of("content-type", "application/json; charset=utf-8");
+                return req;
+            }
             if (err == null) {
                 return req;
             }
             if (err.toLowerCase().contains("no plugin instance")) {
-                running.keySet().removeIf(k -> true);
+                // reset_instance: this worker's table at once, the others through a worker event.
+                resetInstancesForPlugin(pluginName);
+                workerEvents.post(pluginName);
                 warnings.add(err);
                 continue;
             }
@@ -192,6 +259,13 @@ public final class KongDriver implements AutoCloseable {
             return req;
         }
         throw new IllegalStateException("instance reset loop");
+    }
+
+    /** plugin.lua reset_instances_for_plugin: this worker forgets every instance of the plugin. */
+    void resetInstancesForPlugin(String plugin) {
+        if (plugin.equals(pluginName)) {
+            running.clear();
+        }
     }
 
     private String bridge(long instanceId, String phase, KongRequest req) throws IOException {
@@ -207,20 +281,20 @@ public final class KongDriver implements AutoCloseable {
             String method = (String) data.get("Method");
             List<Object> args = data.get("Args") instanceof List<?> l ? new ArrayList<>(l) : List.of();
             req.calls.add(method);
-            Object[] resErr = Pdk.invoke(method, args, req, phase, errors);
-            if (resErr == Pdk.YIELDED) {
+            Object ret = Pdk.invoke(method, args, req, phase, errors);
+            if (ret == Pdk.YIELDED) {
                 // kong.response.exit in a delayed-response phase yields the plugin's coroutine: no further step.
                 return null;
             }
-            String stepMethod;
-            Object stepData;
-            if (resErr[0] == null && resErr[1] != null) {
-                stepMethod = "plugin.StepError";
-                stepData = resErr[1];
-            } else {
-                stepMethod = STEP_BY_METHOD.getOrDefault(method, "plugin.Step");
-                stepData = resErr[0];
+            if (ret == null && FIX_RAW.contains(method)) {
+                // fix_raw's closure packs the nil as bin when the step is encoded: lua-MessagePack's #str raises.
+                throw new Pdk.LuaError("MessagePack.lua: attempt to get length of local 'str' (a nil value)");
             }
+            if (ret == null && FIX_MMAP.contains(method)) {
+                throw new Pdk.LuaError("mp_rpc.lua: bad argument #1 to 'pairs' (table expected, got nil)");
+            }
+            String stepMethod = STEP_BY_METHOD.getOrDefault(method, "plugin.Step");
+            Object stepData = ret;
             req.stepMethods.add(stepMethod);
             Map<String, Object> stepArg = new LinkedHashMap<>();
             stepArg.put("EventId", eventId);
@@ -237,7 +311,7 @@ public final class KongDriver implements AutoCloseable {
     }
 
     /** The JSON Kong sends as Config: the user's fields plus Kong's own keys. */
-    String kongConfigJson(PluginConf conf) {
+    public String kongConfigJson(PluginConf conf) {
         Map<String, Object> all = new LinkedHashMap<>(conf.config());
         all.put("route_id", "7d3a9bb4-5c2e-4f0e-9a53-3c1f3f0f1e11");
         all.put("service_id", "0c9b8d5e-1f3a-4c6e-8b2d-6a7e9f0a1b22");
@@ -247,6 +321,9 @@ public final class KongDriver implements AutoCloseable {
         all.put("__ws_id", "2b1f3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d");
         all.put("__key__", "plugins:" + pluginName + ":" + conf.pluginId());
         all.put("__seq__", conf.seq());
+        if (configSchema != null) {
+            all = KongAutoFields.resolveReferences(configSchema, all, vault);
+        }
         try {
             return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(all);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -18,7 +18,8 @@ public final class KongRequest {
     public final Map<String, List<String>> headers = new LinkedHashMap<>();
     public byte[] body = new byte[0];
     public Map<String, Object> consumer;
-    public String bodyError;
+    /** nginx's client_body_buffer_size (Kong's default 8k): a larger body is spilled to a temporary file. */
+    public int clientBodyBufferSize = 8192;
     public String serialized = "{}";
     public final Map<String, Object> ctxShared = new LinkedHashMap<>();
     public final Map<String, String> vars = new LinkedHashMap<>();
@@ -52,6 +53,10 @@ public final class KongRequest {
         r.method = "POST";
         r.path = path;
         return r;
+    }
+
+    boolean spilled() {
+        return body.length > clientBodyBufferSize;
     }
 
     public String exitText() {

@@ -7,17 +7,27 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The PDK functions Kong runs for an external plugin, over a {@link KongRequest}, returning
- * {@code {result, err}} as the Lua functions do, with {@code mp_rpc.lua}'s result fixes applied:
- * header and query maps as {name: [values]}, bodies as msgpack bin.
+ * The PDK functions Kong runs for an external plugin, over a {@link KongRequest}, as
+ * {@code mp_rpc.lua}'s {@code call_pdk_method} sees them: only the first value a function returns
+ * ({@code local ret = method(unpack(args))}), so {@code nil, err} is just nil; a function that
+ * raises ({@code error(...)}) raises {@link LuaError} here. Maps come back as {@code must_fix}'s
+ * {@code fix_mmap} makes them ({name: [values]}); what {@code must_fix} does to a nil (it cannot
+ * encode one) is {@link KongDriver}'s part.
  */
 final class Pdk {
     /** kong.response.exit yielded the plugin's coroutine (delayed response in access). */
-    static final Object[] YIELDED = new Object[0];
+    static final Object YIELDED = new Object();
+
+    /** A Lua error raised while Kong ran the plugin's phase handler. */
+    static final class LuaError extends RuntimeException {
+        LuaError(String message) {
+            super(message, null, false, false);
+        }
+    }
 
     private Pdk() {}
 
-    static Object[] invoke(String method, List<Object> args, KongRequest req, String phase, List<String> kongErrors) {
+    static Object invoke(String method, List<Object> args, KongRequest req, String phase, List<String> kongErrors) {
         return switch (method) {
             case "kong.request.get_method" -> ok(req.method);
             case "kong.request.get_path" -> ok(req.path);
@@ -30,18 +40,20 @@ final class Pdk {
             case "kong.request.get_headers" -> {
                 // ngx.req.get_headers stops at max_headers (100 unless given; Kong allows up to 1000).
                 long max = args.isEmpty() ? 100 : (Long) args.get(0);
-                if (max < 1 || max > 1000) {
-                    yield err("max_headers must be between 1 and 1000");
+                if (max < 1) {
+                    throw new LuaError("max_headers must be >= 1");
+                } else if (max > 1000) {
+                    throw new LuaError("max_headers must be <= 1000");
                 }
                 Map<String, List<String>> kept = new LinkedHashMap<>();
                 req.headers.entrySet().stream().limit(max).forEach(e -> kept.put(e.getKey(), e.getValue()));
                 yield ok(fixMultiMap(kept));
             }
-            case "kong.request.get_raw_body" -> req.bodyError != null ? err(req.bodyError) : ok(req.body);
+            case "kong.request.get_raw_body" -> rawBody(req, args.isEmpty() ? null : (Long) args.get(0));
             case "kong.client.get_consumer" -> ok(req.consumer);
             case "kong.service.set_target" -> {
                 if (!(args.get(1) instanceof Long port)) {
-                    yield err("port must be an integer");
+                    throw new LuaError("port must be an integer");
                 }
                 req.targetHost = (String) args.get(0);
                 req.targetPort = port;
@@ -87,15 +99,27 @@ final class Pdk {
         };
     }
 
-    private static Object[] ok(Object result) {
-        return new Object[] {result, null};
+    private static Object ok(Object result) {
+        return result;
     }
 
-    private static Object[] err(String err) {
-        return new Object[] {null, err};
+    /**
+     * {@code kong/pdk/request.lua} {@code get_raw_body}: a body nginx kept in memory is returned
+     * whatever the limit; one it spilled to a file only when a limit is given (0: none) and the
+     * file is not larger; otherwise {@code nil, "request body file too big: ..."}, of which Kong
+     * passes on the nil.
+     */
+    private static Object rawBody(KongRequest req, Long maxAllowedFileSize) {
+        if (!req.spilled()) {
+            return req.body;
+        }
+        if (maxAllowedFileSize == null || maxAllowedFileSize < 0) {
+            return null;
+        }
+        return maxAllowedFileSize > 0 && req.body.length > maxAllowedFileSize ? null : req.body;
     }
 
-    private static Map<String, Object> fixMultiMap(Map<String, List<String>> m) {
+    static Map<String, Object> fixMultiMap(Map<String, List<String>> m) {
         Map<String, Object> out = new LinkedHashMap<>();
         // ngx gives a lone value as a string; fix_mmap wraps it in a list.
         m.forEach((k, v) -> out.put(k, v.size() == 1 ? List.of(v.get(0)) : new ArrayList<>(v)));
