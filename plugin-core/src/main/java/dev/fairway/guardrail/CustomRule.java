@@ -20,7 +20,7 @@ public record CustomRule(
         @Doc("Java regular expression; nested quantifiers and back-references are refused, and matching is bounded in time.") GuardPattern pattern,
         @OneOf(value = {"flag", "block"}, expected = "flag or block")
         @Doc(value = "flag (let the request through and record the finding in cf-aig-dlp) or block (answer 400 naming the rule).", defaultValue = "flag") String action,
-        @Doc(value = "What to check, as Cloudflare's DLP policies do: request (the prompt, before it leaves the gateway), response (the answer, streams included: a stream is held back only by the longest text a match can span, and a block ends it with an error event), or both.", defaultValue = "[request]") List<String> check,
+        @Doc(value = "What to check, as Cloudflare's DLP policies do: request (the prompt, before it leaves the gateway), response (the answer, streams included: a stream is held back only by the longest text a match can span, and a block ends it with an error event), or both.", defaultValue = "[request]") List<@OneOf(value = {"request", "response"}, expected = "request or response") String> check,
         @Between(min = 1, max = 8192)
         @Doc(value = "The longest text a match can span, in characters (1 to 8192): how much of a checked stream is held back until it is checked. Longer matches may be missed in responses.", defaultValue = "256") Integer maxMatchChars)
         implements Validatable {

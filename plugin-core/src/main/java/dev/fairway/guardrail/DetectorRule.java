@@ -14,7 +14,7 @@ public record DetectorRule(
         @Doc("The detector: email, phone, iban (mod-97 checked), credit_card (Luhn checked) or swiss_ahv (756.xxxx.xxxx.xx, EAN-13 checked).") String detector,
         @OneOf(value = {"flag", "block"}, expected = "flag or block")
         @Doc(value = "flag (let the request through and record the finding in cf-aig-dlp) or block (answer 400 naming the detector, or end the answer with an error).", defaultValue = "flag") String action,
-        @Doc(value = "What to check, as Cloudflare's DLP policies do: request (the prompt, before it leaves the gateway), response (the answer, streams included: a stream is held back only by the longest text a match can span, and a block ends it with an error event), or both.", defaultValue = "[request]") List<String> check)
+        @Doc(value = "What to check, as Cloudflare's DLP policies do: request (the prompt, before it leaves the gateway), response (the answer, streams included: a stream is held back only by the longest text a match can span, and a block ends it with an error event), or both.", defaultValue = "[request]") List<@OneOf(value = {"request", "response"}, expected = "request or response") String> check)
         implements Validatable {
 
     public DetectorRule {

@@ -58,7 +58,7 @@ class KongConstraintsTest {
              "providers":{"openai":{"base_url":"https://api.openai.com/v1","aws":{"access_key_id":"k","secret_access_key":"s"}}},
              "auth":{"clients":[{"name":"alice","token_sha256":["%s"]}]},
              "policy":{"allowed_providers":["openai"],"denied_providers":["mistral"],"allowed_regions":["eu"]},
-             "guardrails":{"detectors":[{"detector":"email","action":"flag"}],"custom":[{"name":"code","pattern":"abc","action":"block"}]},
+             "guardrails":{"detectors":[{"detector":"email","action":"flag","check":["request"]}],"custom":[{"name":"code","pattern":"abc","action":"block","check":["request","response"]}]},
              "quotas":[{"name":"q","key":["route"],"limit":10,"window":"1h"}],
              "logging":{"max_payload_bytes":10,"redact":["email"],"remove_headers":["x-a"]},
              "retry":{"max_attempts":2,"retry_delay_ms":10,"backoff":"linear","on_status":[429],"retry_after_cap_ms":100},
