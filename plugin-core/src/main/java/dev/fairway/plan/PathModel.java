@@ -19,18 +19,32 @@ final class PathModel {
         return provider.modelInPath() != null;
     }
 
-    /** Whether {@code model} is one safe path segment. */
-    static boolean isSafe(String model) {
-        return model != null && problem(model) == null;
+    /**
+     * Whether {@code model} fits {@code provider}'s path: one safe segment, or for a provider that
+     * names models {@code publisher/model} in its path (Vertex: {@code model_path}) two.
+     */
+    static boolean isSafe(Provider provider, String model) {
+        return model != null && problem(provider, model) == null;
     }
 
-    /** Refuses {@code model} with a 400 naming {@code field} when it could leave its path segment. */
-    static void check(String field, String model) {
-        String problem = problem(model);
+    /** Refuses {@code model} with a 400 naming {@code field} when it could leave its place in {@code provider}'s path. */
+    static void check(String field, Provider provider, String model) {
+        String problem = problem(provider, model);
         if (problem != null) {
-            throw GatewayError.invalidField(field, String.format("%s: %s (expected: one path segment of at most %d characters, "
-                    + "without '/', '\\\\', '..', '?', '#', '%%' or control characters)", field, problem, MAX_LENGTH));
+            String shape = provider.modelPath() != null ? "publisher/model, two path segments each" : "one path segment";
+            String slash = provider.modelPath() != null ? "" : "'/', ";
+            throw GatewayError.invalidField(field, String.format("%s: %s (expected: %s of at most %d characters, "
+                    + "without %s'\\\\', '..', '?', '#', '%%' or control characters)", field, problem, shape, MAX_LENGTH, slash));
         }
+    }
+
+    private static String problem(Provider provider, String model) {
+        int slash = model.indexOf('/');
+        if (provider.modelPath() == null || slash < 0) {
+            return problem(model);
+        }
+        String p = problem(model.substring(0, slash));
+        return p != null ? p : problem(model.substring(slash + 1));
     }
 
     private static String problem(String model) {

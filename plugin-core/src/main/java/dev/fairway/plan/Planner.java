@@ -93,7 +93,7 @@ public final class Planner {
         Provider provider = registry.require(named.substring(0, slash));
         String model = named.substring(slash + 1);
         if (PathModel.inPath(provider)) {
-            PathModel.check("model", model);
+            PathModel.check("model", provider, model);
         }
         ChatTranslator translator = Translators.fromOpenAiChat(provider.format());
         if (translator == null) {
@@ -248,7 +248,7 @@ public final class Planner {
                         + provider.format().name().toLowerCase(java.util.Locale.ROOT));
                 continue;
             }
-            if (PathModel.inPath(provider) && !PathModel.isSafe(model)) {
+            if (PathModel.inPath(provider) && !PathModel.isSafe(provider, model)) {
                 // The client's model would be written into this target's path: it must be one safe segment.
                 skipped.add("step " + step + " (" + provider.slug() + "): the model is not a single path segment");
                 continue;

@@ -32,7 +32,7 @@ final class BodyReader {
         this.budget = budget;
     }
 
-    static Future<byte[]> read(HttpServerRequest request, long limit, BodyBudget budget) {
+    static Future<byte[]> read(HttpServerRequest request, long limit, BodyBudget budget, AnswerEnd answerEnd) {
         String declared = request.getHeader("content-length");
         if (declared != null) {
             long n;
@@ -50,10 +50,8 @@ final class BodyReader {
         }
         BodyReader reader = new BodyReader(limit, budget);
         Promise<byte[]> promise = Promise.promise();
-        // The reservation returns when the response ends, or when the connection closes before it does
-        // (Vert.x then calls the response's exception handler, not its end handler).
-        request.response().endHandler(v -> reader.release());
-        request.response().exceptionHandler(t -> reader.release());
+        // The reservation returns when the answer is over: the response ended, or the connection closed first.
+        answerEnd.then(reader::release);
         request.handler(chunk -> {
             if (promise.future().isComplete()) {
                 return;

@@ -61,20 +61,16 @@ final class ConnectionGuard {
     }
 
     /** A request head arrived: no connection timer runs until its answer has ended. */
-    void requestStarted(HttpServerRequest request) {
+    void requestStarted(HttpServerRequest request, AnswerEnd answerEnd) {
         Conn conn = open.get(request.connection());
         if (conn == null) {
             return;
         }
         conn.disarm();
         conn.inFlight++;
-        boolean[] ended = new boolean[1];
-        request.response().endHandler(v -> {
-            if (!ended[0]) {
-                ended[0] = true;
-                if (--conn.inFlight == 0) {
-                    conn.arm(limits.idleTimeoutMs(), "idle");
-                }
+        answerEnd.then(() -> {
+            if (--conn.inFlight == 0) {
+                conn.arm(limits.idleTimeoutMs(), "idle");
             }
         });
     }

@@ -83,7 +83,8 @@ public final class GatewayServer implements AutoCloseable {
             handleTicketed(request);
             return;
         }
-        guard.requestStarted(request);
+        AnswerEnd answerEnd = AnswerEnd.of(request.response());
+        guard.requestStarted(request, answerEnd);
         long limit = gateway.bodyLimit(request.uri(), request.getHeader("cf-aig-gateway-id"));
         Context context = Vertx.currentContext();
         request.pause();
@@ -91,7 +92,7 @@ public final class GatewayServer implements AutoCloseable {
             // No route serves the path: its 404 needs no body, so none is read.
             request.handler(chunk -> {});
         }
-        Future<byte[]> read = limit < 0 ? Future.succeededFuture(new byte[0]) : BodyReader.read(request, limit, bodies);
+        Future<byte[]> read = limit < 0 ? Future.succeededFuture(new byte[0]) : BodyReader.read(request, limit, bodies, answerEnd);
         long bodyTimeoutMs = gateway.config().server().limits().bodyTimeoutMs();
         guard.watchBody(request, read, () -> Responses.error(request, ConnectionGuard.bodyTimeout(bodyTimeoutMs)));
         read.onComplete(ar -> {
@@ -162,7 +163,7 @@ public final class GatewayServer implements AutoCloseable {
     private static void fail(HttpServerRequest request, Throwable t) {
         Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
         if (cause instanceof GatewayError e) {
-            Responses.error(request.response(), e, request.version() != io.vertx.core.http.HttpVersion.HTTP_2);
+            Responses.error(request, e);
         } else {
             LOG.error("request failed", cause);
             Responses.error(request.response(), GatewayError.of(ErrorType.INTERNAL, "the gateway failed to process the request"));

@@ -22,17 +22,8 @@ final class Responses {
     }
 
     static void error(HttpServerResponse response, GatewayError error) {
-        error(response, error, true);
-    }
-
-    /** {@code http1}: whether the connection is HTTP/1.x, where connection-level fields are allowed (HTTP/2 forbids them). */
-    static void error(HttpServerResponse response, GatewayError error, boolean http1) {
         Decision.Answer a = Decision.Answer.error(error);
         a.headers().set("cf-aig-log-id", Ids.logId());
-        if (error.status() == 413 && http1) {
-            // The rest of the body is not read: the connection cannot be reused.
-            a.headers().set("connection", "close");
-        }
         answer(response, a);
     }
 
