@@ -145,6 +145,42 @@ public final class Constraints {
         return null;
     }
 
+    /**
+     * What the constraints on {@code type} allow, in words, one entry per constraint (empty when
+     * none): the configuration reference prints these beside each field.
+     */
+    public static List<String> describe(AnnotatedElement type) {
+        List<String> out = new java.util.ArrayList<>();
+        if (type.isAnnotationPresent(Required.class)) {
+            out.add("required");
+        }
+        Between b = type.getAnnotation(Between.class);
+        if (b != null) {
+            out.add(expected(b));
+        }
+        GreaterThan g = type.getAnnotation(GreaterThan.class);
+        if (g != null) {
+            out.add("> " + plain(g.value()));
+        }
+        OneOf o = type.getAnnotation(OneOf.class);
+        if (o != null) {
+            out.add(expected(o));
+        }
+        Length l = type.getAnnotation(Length.class);
+        if (l != null) {
+            out.add(l.expected().isEmpty() ? "length " + lengthText(l, true).replace(" characters", "") : l.expected());
+        }
+        Match m = type.getAnnotation(Match.class);
+        if (m != null) {
+            out.add(m.expected());
+        }
+        NotContaining nc = type.getAnnotation(NotContaining.class);
+        if (nc != null) {
+            out.add(nc.expected());
+        }
+        return out;
+    }
+
     private static String expected(Between b) {
         if (!b.expected().isEmpty()) {
             return b.expected();

@@ -5,11 +5,14 @@ import java.util.Objects;
 @Doc("Where the standalone gateway and the admin endpoints listen.")
 public record ServerSettings(
         @Doc(value = "Address the gateway binds to.", defaultValue = "127.0.0.1") String host,
+        @Between(min = 0, max = 65535)
         @Doc(value = "Port of the gateway's HTTP listener.", defaultValue = "8787") Integer port,
+        @Between(min = 0, max = 65535)
         @Doc(value = "Port of the admin listener (metrics, analytics, dashboard); 0 turns it off.", defaultValue = "8788") Integer adminPort,
         @Doc(value = "Address the admin listener binds to; any address other than a loopback one requires admin_token.", defaultValue = "127.0.0.1") String adminHost,
         @Doc("Bearer token the admin listener requires (Authorization: Bearer <token>); required when admin_host is not a loopback address; at least 16 characters. Use ${env:NAME} or ${file:/path}.") Secret adminToken,
-        @Doc(value = "On SIGTERM, how long in-flight requests and streams may run before the process exits anyway (0 to 3600 seconds).", defaultValue = "30") Integer drainSeconds,
+        @Between(min = 0, max = 3600)
+        @Doc(value = "On SIGTERM, how long in-flight requests and streams may run before the process exits anyway, in seconds.", defaultValue = "30") Integer drainSeconds,
         @Doc(value = "Timeouts, the per-address connection cap and h2c of the gateway listener.", defaultValue = "{}") ListenerLimits limits,
 
         @Doc(value = "Request-body bytes the standalone gateway holds at once over all connections; a body that would pass it is answered 503. At least 65536.",
@@ -39,9 +42,6 @@ public record ServerSettings(
 
     @Override
     public void validate(Problems problems) {
-        problems.require(port >= 0 && port <= 65535, "port", "%s (expected: 0..65535)", port);
-        problems.require(adminPort >= 0 && adminPort <= 65535, "admin_port", "%s (expected: 0..65535)", adminPort);
-        problems.require(drainSeconds >= 0 && drainSeconds <= 3600, "drain_seconds", "%s (expected: 0..3600)", drainSeconds);
         problems.require(!host.isBlank(), "host", "must not be blank");
         problems.require(!adminHost.isBlank(), "admin_host", "must not be blank");
         problems.require(adminToken == null || adminToken.reveal().length() >= 16, "admin_token",
