@@ -20,10 +20,19 @@ import dev.fairway.server.GatewayServer;
 import dev.fairway.usage.UsageMetering;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import dev.fairway.lifecycle.Signals;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running Fairway process: the core, its dispatcher and listeners. The one entry point hosts and
@@ -42,15 +51,20 @@ public final class Fairway implements AutoCloseable {
     private final GatewayServer standalone;
     private final GatewayServer loopback;
     private final AdminServer admin;
+    private final List<AutoCloseable> closeAfter;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Fairway(Vertx vertx, Gateway gateway, Dispatcher dispatcher, GatewayServer standalone, GatewayServer loopback,
-                    AdminServer admin) {
+                    AdminServer admin, List<AutoCloseable> closeAfter) {
         this.vertx = vertx;
         this.gateway = gateway;
         this.dispatcher = dispatcher;
         this.standalone = standalone;
         this.loopback = loopback;
         this.admin = admin;
+        this.closeAfter = closeAfter;
     }
 
     public static Builder builder(GatewayConfig config) {
@@ -100,8 +114,84 @@ public final class Fairway implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the process gracefully; safe to call from several threads (later callers wait for the
+     * first). In order: {@code stopIntake} runs (a host adapter stops taking new events); the
+     * standalone listener stops accepting connections while open ones finish their current request;
+     * exchanges already open, streams through the dispatcher included, run to their end for up to
+     * {@code server.drain_seconds} (the dispatcher endpoint stays open meanwhile, since a host
+     * forwards a decided request to it on a new connection); then the log spool is flushed and
+     * everything closes.
+     *
+     * @return true when every open exchange finished within the drain time
+     */
+    public boolean shutdownGracefully(Runnable stopIntake) {
+        requireNonNull(stopIntake, "stopIntake");
+        if (!stopping.compareAndSet(false, true)) {
+            awaitStopped();
+            return gateway.inFlight().count() == 0;
+        }
+        Logger log = LoggerFactory.getLogger(Fairway.class);
+        Duration drain = Duration.ofSeconds(gateway.config().server().drainSeconds());
+        long deadline = System.nanoTime() + drain.toNanos();
+        boolean drained = false;
+        try {
+            log.info("stopping: draining {} open request(s) for up to {} s", gateway.inFlight().count(), drain.toSeconds());
+            try {
+                stopIntake.run();
+            } catch (RuntimeException e) {
+                log.warn("stopping the host's intake failed: {}", e.toString());
+            }
+            CompletableFuture<Void> front = standalone == null ? CompletableFuture.completedFuture(null)
+                    : standalone.shutdown(drain).toCompletionStage().toCompletableFuture();
+            drained = gateway.inFlight().awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            front.get(Math.max(0, deadline - System.nanoTime()) + Duration.ofSeconds(1).toNanos(), TimeUnit.NANOSECONDS);
+            if (drained) {
+                log.info("stopping: every open request finished");
+            } else {
+                log.warn("stopping: {} request(s) still open after {} s are cut", gateway.inFlight().count(), drain.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("stopping: the gateway listener did not shut down cleanly: {}", e.toString());
+        } finally {
+            close();
+            stopped.countDown();
+        }
+        return drained;
+    }
+
+    /**
+     * Makes SIGTERM and SIGINT stop this process gracefully ({@link #shutdownGracefully}) and exit
+     * 0, and runs the same drain from a JVM shutdown hook for any other orderly exit.
+     */
+    public Fairway drainOnTermination(Runnable stopIntake) {
+        requireNonNull(stopIntake, "stopIntake");
+        Runnable stopAndExit = () -> {
+            shutdownGracefully(stopIntake);
+            System.exit(0);
+        };
+        Signals.on("TERM", stopAndExit);
+        Signals.on("INT", stopAndExit);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdownGracefully(stopIntake), "fairway-shutdown"));
+        return this;
+    }
+
+    private void awaitStopped() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Closes at once, cutting whatever is open; {@link #shutdownGracefully} drains first. Idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         if (admin != null) {
             admin.close();
         }
@@ -122,6 +212,13 @@ public final class Fairway implements AutoCloseable {
             }
         }
         vertx.close().toCompletionStage().toCompletableFuture().join();
+        for (int i = closeAfter.size() - 1; i >= 0; i--) {
+            try {
+                closeAfter.get(i).close();
+            } catch (Exception e) {
+                LoggerFactory.getLogger(Fairway.class).warn("closing {} failed: {}", closeAfter.get(i), e.toString());
+            }
+        }
     }
 
     public static final class Builder {
@@ -132,6 +229,7 @@ public final class Fairway implements AutoCloseable {
         private Boolean admin;
         private Integer adminPort;
         private RetryScheduler retryScheduler;
+        private final List<AutoCloseable> closeAfter = new ArrayList<>();
 
         private Builder(GatewayConfig config) {
             this.config = requireNonNull(config, "config");
@@ -180,6 +278,15 @@ public final class Fairway implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Closes {@code resource} after the process has stopped (and drained): something the
+         * gateway's answers depend on until the end, such as the demo's mock provider.
+         */
+        public Builder closeAfter(AutoCloseable resource) {
+            closeAfter.add(requireNonNull(resource, "resource"));
+            return this;
+        }
+
         /** Adds a stage after the standard ones (tests, embedding). */
         public Builder stage(Stage stage) {
             extraStages.add(requireNonNull(stage, "stage"));
@@ -204,7 +311,7 @@ public final class Fairway implements AutoCloseable {
                                 "127.0.0.1", config.dispatch().loopbackPort()).toCompletionStage().toCompletableFuture())
                         : null;
                 AdminServer admin = startAdmin(vertx, stages);
-                return new Fairway(vertx, gateway, dispatcher, front, back, admin);
+                return new Fairway(vertx, gateway, dispatcher, front, back, admin, List.copyOf(closeAfter));
             } catch (RuntimeException e) {
                 vertx.close();
                 throw e;

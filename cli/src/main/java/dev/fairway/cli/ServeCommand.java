@@ -38,7 +38,11 @@ final class ServeCommand implements Callable<Integer> {
         String text = config == null ? "{}" : Files.readString(config);
         MockProvider mock = demo ? MockProvider.start(MockOptions.defaults()) : null;
         GatewayConfig cfg = ConfigLoader.standard().parse(ConfigOverlay.apply(text, host, port, mock == null ? null : mock.baseUrl()));
-        Fairway fairway = Fairway.builder(cfg).standalone(true).start();
+        Fairway.Builder builder = Fairway.builder(cfg).standalone(true);
+        if (mock != null) {
+            builder.closeAfter(mock); // demo answers come from it until the last stream has drained
+        }
+        Fairway fairway = builder.start();
         String base = "http://" + cfg.server().host() + ":" + fairway.port();
         System.out.println("fairway gateway listening on " + base);
         if (fairway.adminPort() > 0) {
@@ -50,15 +54,9 @@ final class ServeCommand implements Callable<Integer> {
             System.out.println("  curl " + base + "/openai/v1/chat/completions -H 'content-type: application/json' \\");
             System.out.println("    -d '{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello Fairway\"}]}'");
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            fairway.close();
-            if (mock != null) {
-                mock.close();
-            }
-            stop.countDown();
-        }, "fairway-shutdown"));
-        stop.await();
+        // SIGTERM/SIGINT: stop accepting, let open requests and streams finish (server.drain_seconds), exit 0.
+        fairway.drainOnTermination(() -> {});
+        new CountDownLatch(1).await();
         return 0;
     }
 }

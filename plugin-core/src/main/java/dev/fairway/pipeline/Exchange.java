@@ -42,6 +42,8 @@ public final class Exchange {
     private final AtomicBoolean completed = new AtomicBoolean();
     private volatile String clientIdentity;
     private volatile byte[] upstreamBody;
+    /** Told once the exchange completes, after every step: the process's count of open exchanges. */
+    private Runnable onCompleted = () -> {};
 
     Exchange(String method, RouteMatch match, CfAigHeaders cfAig, Headers clientHeaders, RequestBody body,
              String hostConsumer, DispatchPlan plan) {
@@ -234,6 +236,12 @@ public final class Exchange {
                 Log.stepFailed(s, e);
             }
         }
+        onCompleted.run();
+    }
+
+    /** Set once by {@link Gateway} as the exchange opens, before anyone can complete it. */
+    void onCompleted(Runnable hook) {
+        this.onCompleted = requireNonNull(hook, "hook");
     }
 
     public boolean isCompleted() {

@@ -42,6 +42,7 @@ public final class Gateway {
     private final RouteTable routes;
     private final List<Stage> stages;
     private final Planner planner;
+    private final InFlight inFlight = new InFlight();
 
     public Gateway(GatewayConfig config, ProviderRegistry registry, List<Stage> stages) {
         this.config = requireNonNull(config, "config");
@@ -66,6 +67,11 @@ public final class Gateway {
 
     public List<Stage> stages() {
         return stages;
+    }
+
+    /** Exchanges opened and not yet completed; a graceful stop waits for them. */
+    public InFlight inFlight() {
+        return inFlight;
     }
 
     /** Decides a request on the process's own routes (the standalone gateway). */
@@ -155,7 +161,10 @@ public final class Gateway {
             UpstreamTarget target = registry.target(provider, match.rest(), match.rawQuery(), settings, extra);
             plan = planner.forProviderPath(route, target, body, cfAig, extra);
         }
-        return new Exchange(request.method(), match, cfAig, request.headers(), body, request.hostConsumer(), plan);
+        Exchange exchange = new Exchange(request.method(), match, cfAig, request.headers(), body, request.hostConsumer(), plan);
+        inFlight.enter();
+        exchange.onCompleted(inFlight::leave);
+        return exchange;
     }
 
     /** After a refusal while opening: the stages that only record still see the exchange end. */

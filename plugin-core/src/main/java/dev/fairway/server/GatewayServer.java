@@ -131,6 +131,15 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops taking connections and lets the open ones finish: each HTTP/1.1 connection closes after
+     * its current request (a stream runs to its end), HTTP/2 ones get GOAWAY. Whatever is still open
+     * after {@code timeout} is closed. Completes when every connection is gone.
+     */
+    public Future<Void> shutdown(java.time.Duration timeout) {
+        return server.shutdown(requireNonNull(timeout, "timeout"));
+    }
+
     @Override
     public void close() {
         server.close().toCompletionStage().toCompletableFuture().join();
