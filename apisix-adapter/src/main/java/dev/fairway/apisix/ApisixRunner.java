@@ -14,6 +14,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Set;
@@ -35,6 +36,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApisixRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApisixRunner.class);
+    static final Set<PosixFilePermission> SOCKET_PERMISSIONS = PosixFilePermissions.fromString("rwxrw-rw-");
 
     private final Path socket;
     private final ServerSocketChannel server;
@@ -197,8 +199,10 @@ public final class ApisixRunner implements AutoCloseable {
             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             try {
                 server.bind(UnixDomainSocketAddress.of(socket));
-                // Nginx workers connect as the master's user or group; nobody else may.
-                Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+                // APISIX spawns the runner as the master's user, and under a root master the workers
+                // run as nobody: they must be able to connect (write) too. 0766, as apisix-go-plugin-runner
+                // sets it; the socket's directory (APISIX's conf/) is what guards it.
+                Files.setPosixFilePermissions(socket, SOCKET_PERMISSIONS);
             } catch (IOException | RuntimeException e) {
                 server.close();
                 throw e;

@@ -197,8 +197,9 @@ final class RpcHandler {
             return;
         }
         // The dispatcher already shaped the response and fed usage, cache and logs as it streamed;
-        // asking for the body here would make APISIX buffer the whole stream.
-        channel.write(RpcType.HTTP_RESP_CALL, Codec.respCallUnchanged(call.id()));
+        // asking for the body here would make APISIX buffer the whole stream. The headers go back
+        // as they came, or APISIX would drop content-type and content-encoding (PostRespHeaders).
+        channel.write(RpcType.HTTP_RESP_CALL, Codec.respCallUnchanged(call.id(), PostRespHeaders.echo(call.headers())));
     }
 
     private static void stop(FrameChannel channel, long id, Decision.Answer answer) throws IOException {

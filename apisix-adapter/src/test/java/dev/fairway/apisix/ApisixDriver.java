@@ -121,8 +121,21 @@ final class ApisixDriver implements AutoCloseable {
     /** APISIX gave up (the runner failed, or an error frame other than "conf token not found"): 503. */
     record Failed(int status, String error) implements Outcome {}
 
-    /** The answer to an {@code RPC_HTTP_RESP_CALL}: status 0 and no headers or body mean unchanged. */
-    record RespOutcome(int status, List<TextEntry> headers, byte[] body) {}
+    /**
+     * The answer to an {@code RPC_HTTP_RESP_CALL}: status 0 and no body mean unchanged; and the
+     * headers the client then gets ({@code clientHeaders}), as init.lua sets them: the answer's
+     * headers when it has any, else the upstream's less {@link #EXCLUDE_RESP_HEADER}.
+     */
+    record RespOutcome(int status, List<TextEntry> headers, byte[] body, List<TextEntry> clientHeaders) {
+        String clientHeader(String name) {
+            return clientHeaders.stream().filter(h -> h.name().equalsIgnoreCase(name)).map(TextEntry::value).findFirst().orElse(null);
+        }
+    }
+
+    /** init.lua's exclude_resp_header: upstream headers it does not copy when the answer has no headers. */
+    static final java.util.Set<String> EXCLUDE_RESP_HEADER = java.util.Set.of("connection", "content-length",
+            "transfer-encoding", "location", "server", "www-authenticate", "content-encoding", "content-type",
+            "content-location", "content-language");
 
     /** {@code _M.communicate} for an {@code RPC_HTTP_REQ_CALL} in worker 0. */
     Outcome communicate(PluginConf conf, Request request) {
@@ -154,13 +167,13 @@ final class ApisixDriver implements AutoCloseable {
                 return rpcCall(conn -> respCall(conn, 0, conf, status, headers));
             } catch (RpcFailure e) {
                 if (!e.getMessage().contains("conf token not found")) {
-                    return new RespOutcome(503, List.of(), new byte[0]);
+                    return new RespOutcome(503, List.of(), new byte[0], List.of());
                 }
                 tokenRefreshes.incrementAndGet();
                 recreateLrucache(0);
             }
         }
-        return new RespOutcome(503, List.of(), new byte[0]);
+        return new RespOutcome(503, List.of(), new byte[0], List.of());
     }
 
     /** Puts a token in both caches, as if an earlier runner had issued it (the runner restarted since). */
@@ -317,7 +330,19 @@ final class ApisixDriver implements AutoCloseable {
         if (body.length > 0) {
             r.bodyAsByteBuffer().get(body);
         }
-        return new RespOutcome(r.status(), out, body);
+        List<TextEntry> client = new ArrayList<>();
+        if (!out.isEmpty()) {
+            for (TextEntry h : out) {
+                client.add(new TextEntry(h.name().toLowerCase(java.util.Locale.ROOT), h.value()));
+            }
+        } else {
+            for (TextEntry h : headers) {
+                if (!EXCLUDE_RESP_HEADER.contains(h.name().toLowerCase(java.util.Locale.ROOT))) {
+                    client.add(h);
+                }
+            }
+        }
+        return new RespOutcome(r.status(), out, body, client);
     }
 
     // The loop after sending a call: answer every RPC_EXTRA_INFO until another frame type arrives.
