@@ -229,6 +229,7 @@ public final class Fairway implements AutoCloseable {
         private Boolean admin;
         private Integer adminPort;
         private RetryScheduler retryScheduler;
+        private boolean handOver;
         private final List<AutoCloseable> closeAfter = new ArrayList<>();
 
         private Builder(GatewayConfig config) {
@@ -272,6 +273,17 @@ public final class Fairway implements AutoCloseable {
             return this;
         }
 
+        /**
+         * This process may start while the one it replaces still drains (an APISIX reload starts the
+         * new runner beside the old): instead of refusing the log spool that one holds, it takes the
+         * spool over once the old one exits, waiting up to {@code server.drain_seconds} + 10 s, with
+         * records queued meanwhile. Off by default: two live processes on one spool are a mistake.
+         */
+        public Builder handOver(boolean on) {
+            this.handOver = on;
+            return this;
+        }
+
         /** Decides when retries run; the event loop's timers by default. Tests record the waits instead of sleeping. */
         public Builder retryScheduler(RetryScheduler scheduler) {
             this.retryScheduler = requireNonNull(scheduler, "scheduler");
@@ -297,7 +309,8 @@ public final class Fairway implements AutoCloseable {
             Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
             try {
                 ProviderRegistry registry = ProviderRegistry.withCustom(config.customProviders());
-                List<Stage> stages = new ArrayList<>(Stages.standard(config));
+                Duration spoolLockWait = handOver ? Duration.ofSeconds(config.server().drainSeconds() + 10L) : Duration.ZERO;
+                List<Stage> stages = new ArrayList<>(Stages.standard(config, spoolLockWait));
                 stages.addAll(extraStages);
                 Gateway gateway = new Gateway(config, registry, stages);
                 Dispatcher dispatcher = new Dispatcher(vertx, config.dispatch(),
