@@ -17,6 +17,7 @@ import dev.fairway.provider.ProviderRegistry;
 import dev.fairway.quota.QuotaStage;
 import dev.fairway.retry.CircuitBreakers;
 import dev.fairway.server.GatewayServer;
+import dev.fairway.server.LateBind;
 import dev.fairway.usage.UsageMetering;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -49,15 +50,15 @@ public final class Fairway implements AutoCloseable {
     private final Gateway gateway;
     private final Dispatcher dispatcher;
     private final GatewayServer standalone;
-    private final GatewayServer loopback;
-    private final AdminServer admin;
+    private final CompletableFuture<GatewayServer> loopback;
+    private final CompletableFuture<AdminServer> admin;
     private final List<AutoCloseable> closeAfter;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Fairway(Vertx vertx, Gateway gateway, Dispatcher dispatcher, GatewayServer standalone, GatewayServer loopback,
-                    AdminServer admin, List<AutoCloseable> closeAfter) {
+    private Fairway(Vertx vertx, Gateway gateway, Dispatcher dispatcher, GatewayServer standalone,
+                    CompletableFuture<GatewayServer> loopback, CompletableFuture<AdminServer> admin, List<AutoCloseable> closeAfter) {
         this.vertx = vertx;
         this.gateway = gateway;
         this.dispatcher = dispatcher;
@@ -88,14 +89,38 @@ public final class Fairway implements AutoCloseable {
         return standalone == null ? -1 : standalone.port();
     }
 
-    /** Port of the loopback dispatcher endpoint host adapters forward to, or -1. */
+    /** Port of the loopback dispatcher endpoint host adapters forward to, or -1 (not started, or not bound yet). */
     public int dispatcherPort() {
-        return loopback == null ? -1 : loopback.port();
+        GatewayServer s = bound(loopback);
+        return s == null ? -1 : s.port();
     }
 
-    /** Port of the admin listener (metrics, analytics, dashboard), or -1 when it is off. */
+    /**
+     * Completes once the dispatcher endpoint listens; at once unless {@link Builder#handOver} let it
+     * wait for a port the process being replaced still holds. Null when there is no such endpoint.
+     */
+    public CompletableFuture<Integer> dispatcherReady() {
+        return loopback == null ? null : loopback.thenApply(GatewayServer::port);
+    }
+
+    /**
+     * Stops listening on the dispatcher port so that the process replacing this one can bind it;
+     * requests already accepted, streams included, run on for up to {@code drain}. The host calls it
+     * once it hands out no more tickets and the ones it handed out are redeemed.
+     */
+    public CompletableFuture<Void> releaseDispatcherPort(Duration drain) {
+        GatewayServer s = bound(loopback);
+        return s == null ? CompletableFuture.completedFuture(null) : s.shutdown(drain).toCompletionStage().toCompletableFuture();
+    }
+
+    /** Port of the admin listener (metrics, analytics, dashboard), or -1 when it is off (or not bound yet). */
     public int adminPort() {
-        return admin == null ? -1 : admin.port();
+        AdminServer s = bound(admin);
+        return s == null ? -1 : s.port();
+    }
+
+    private static <T> T bound(CompletableFuture<T> listener) {
+        return listener != null && listener.isDone() && !listener.isCompletedExceptionally() ? listener.join() : null;
     }
 
     public Vertx vertx() {
@@ -192,15 +217,11 @@ public final class Fairway implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        if (admin != null) {
-            admin.close();
-        }
+        closeListener(admin, AdminServer::close);
         if (standalone != null) {
             standalone.close();
         }
-        if (loopback != null) {
-            loopback.close();
-        }
+        closeListener(loopback, GatewayServer::close);
         dispatcher.close();
         for (Stage s : gateway.stages()) {
             if (s instanceof AutoCloseable c) {
@@ -218,6 +239,21 @@ public final class Fairway implements AutoCloseable {
             } catch (Exception e) {
                 LoggerFactory.getLogger(Fairway.class).warn("closing {} failed: {}", closeAfter.get(i), e.toString());
             }
+        }
+    }
+
+    /** Closes a listener now, or as soon as a late bind completes (it then closes at once). */
+    private static <T> void closeListener(CompletableFuture<T> listener, java.util.function.Consumer<T> close) {
+        if (listener == null) {
+            return;
+        }
+        if (listener.isDone()) {
+            T s = bound(listener);
+            if (s != null) {
+                close.accept(s);
+            }
+        } else {
+            listener.thenAccept(close);
         }
     }
 
@@ -319,11 +355,14 @@ public final class Fairway implements AutoCloseable {
                         ? join(GatewayServer.start(vertx, gateway, dispatcher, GatewayServer.Mode.STANDALONE,
                                 config.server().host(), config.server().port()).toCompletionStage().toCompletableFuture())
                         : null;
-                GatewayServer back = dispatcherEndpoint
-                        ? join(GatewayServer.start(vertx, gateway, dispatcher, GatewayServer.Mode.DISPATCHER,
-                                "127.0.0.1", config.dispatch().loopbackPort()).toCompletionStage().toCompletableFuture())
+                // A successor (handOver) waits for ports its predecessor holds while draining, instead of failing.
+                Duration portWait = handOver ? Duration.ofSeconds(config.server().drainSeconds() + 10L) : Duration.ZERO;
+                CompletableFuture<GatewayServer> back = dispatcherEndpoint
+                        ? lateOrNow(LateBind.bind("dispatcher endpoint", () -> GatewayServer.start(vertx, gateway, dispatcher,
+                                GatewayServer.Mode.DISPATCHER, "127.0.0.1", config.dispatch().loopbackPort())
+                                .toCompletionStage().toCompletableFuture(), portWait))
                         : null;
-                AdminServer admin = startAdmin(vertx, stages);
+                CompletableFuture<AdminServer> admin = startAdmin(vertx, stages, portWait);
                 return new Fairway(vertx, gateway, dispatcher, front, back, admin, List.copyOf(closeAfter));
             } catch (RuntimeException e) {
                 vertx.close();
@@ -331,7 +370,15 @@ public final class Fairway implements AutoCloseable {
             }
         }
 
-        private AdminServer startAdmin(Vertx vertx, List<Stage> stages) {
+        /** Fails the start at once when the listener failed at once; a late bind goes on in the background. */
+        private static <T> CompletableFuture<T> lateOrNow(CompletableFuture<T> listener) {
+            if (listener.isDone()) {
+                join(listener);
+            }
+            return listener;
+        }
+
+        private CompletableFuture<AdminServer> startAdmin(Vertx vertx, List<Stage> stages, Duration portWait) {
             ServerSettings server = config.server();
             boolean on = admin != null ? admin : standalone;
             int port = adminPort != null ? adminPort : server.adminPort();
@@ -348,8 +395,9 @@ public final class Fairway implements AutoCloseable {
                 return null;
             }
             publishStageMetrics(analytics.metrics(), stages);
-            return join(AdminServer.start(vertx, analytics, server.adminHost(), port, server.adminToken())
-                    .toCompletionStage().toCompletableFuture());
+            AnalyticsStage a = analytics;
+            return lateOrNow(LateBind.bind("admin listener", () -> AdminServer.start(vertx, a, server.adminHost(), port,
+                    server.adminToken()).toCompletionStage().toCompletableFuture(), portWait));
         }
 
         /** Stages that keep their own health figures publish them next to the request metrics. */
