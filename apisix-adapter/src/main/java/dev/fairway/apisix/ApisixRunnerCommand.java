@@ -85,7 +85,14 @@ public final class ApisixRunnerCommand implements Callable<Integer> {
             started.completeExceptionally(e);
             return 2;
         }
-        Fairway fairway = Fairway.builder(gatewayConfig).dispatcherEndpoint(true).admin(true).handOver(true).start();
+        Fairway fairway;
+        try {
+            // handOver: after an APISIX reload the old runner still holds ports and the spool for a moment.
+            fairway = Fairway.builder(gatewayConfig).dispatcherEndpoint(true).admin(true).handOver(true).start();
+        } catch (RuntimeException e) {
+            started.completeExceptionally(e);
+            throw e;
+        }
         ApisixRunner runner;
         try {
             runner = ApisixRunner.builder(fairway)
