@@ -111,10 +111,20 @@ public final class ApisixRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * What tells this runner's socket file from a successor's: the inode alone does not, since the
+     * successor deletes ours and its new file may get the same inode number; with the modification
+     * time (nanoseconds, set when the file is created) it does.
+     */
+    private static Object identity(Path socket) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(socket, BasicFileAttributes.class);
+        return java.util.List.of(a.fileKey(), a.lastModifiedTime());
+    }
+
     /** Whether the socket file is still the one this runner bound (a successor replaces it). */
     boolean ownsSocket() {
         try {
-            return socketKey != null && socketKey.equals(Files.readAttributes(socket, BasicFileAttributes.class).fileKey());
+            return socketKey != null && socketKey.equals(identity(socket));
         } catch (IOException e) {
             return false;
         }
@@ -266,11 +276,12 @@ public final class ApisixRunner implements AutoCloseable {
             Object key;
             try {
                 server.bind(UnixDomainSocketAddress.of(socket));
-                key = Files.readAttributes(socket, BasicFileAttributes.class).fileKey();
+
                 // APISIX spawns the runner as the master's user, and under a root master the workers
                 // run as nobody: they must be able to connect (write) too. 0766, as apisix-go-plugin-runner
                 // sets it; the socket's directory (APISIX's conf/) is what guards it.
                 Files.setPosixFilePermissions(socket, SOCKET_PERMISSIONS);
+                key = identity(socket);
             } catch (IOException | RuntimeException e) {
                 server.close();
                 throw e;

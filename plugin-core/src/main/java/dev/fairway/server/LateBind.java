@@ -27,17 +27,17 @@ public final class LateBind {
         requireNonNull(attempt, "attempt");
         requireNonNull(wait, "wait");
         CompletableFuture<T> result = new CompletableFuture<>();
-        CompletableFuture<T> first = attempt.get();
-        first.whenComplete((server, error) -> {
-            if (error == null) {
-                result.complete(server);
-            } else if (!inUse(error) || wait.isZero()) {
-                result.completeExceptionally(error);
+        // The first attempt is waited for, so that a free port is bound when the caller goes on.
+        try {
+            result.complete(attempt.get().join());
+        } catch (CompletionException e) {
+            if (!inUse(e) || wait.isZero()) {
+                result.completeExceptionally(e.getCause());
             } else {
                 LOG.info("{}: port in use (the process being replaced still drains); retrying for up to {} s", what, wait.toSeconds());
                 Thread.ofVirtual().name("late-bind").start(() -> retry(what, attempt, System.nanoTime() + wait.toNanos(), result));
             }
-        });
+        }
         return result;
     }
 
