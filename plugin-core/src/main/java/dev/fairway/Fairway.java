@@ -18,6 +18,7 @@ import dev.fairway.provider.ProviderRegistry;
 import dev.fairway.quota.QuotaStage;
 import dev.fairway.retry.CircuitBreakers;
 import dev.fairway.server.GatewayServer;
+import dev.fairway.server.LateBind;
 import dev.fairway.usage.UsageMetering;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -50,15 +51,16 @@ public final class Fairway implements AutoCloseable {
     private final Gateway gateway;
     private final Dispatcher dispatcher;
     private final GatewayServer standalone;
-    private final GatewayServer loopback;
-    private final AdminServer admin;
+    private final CompletableFuture<GatewayServer> loopback;
+    private final CompletableFuture<AdminServer> admin;
     private final List<AutoCloseable> closeAfter;
     private final AtomicBoolean stopping;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Fairway(Vertx vertx, Gateway gateway, Dispatcher dispatcher, GatewayServer standalone, GatewayServer loopback,
-                    AdminServer admin, List<AutoCloseable> closeAfter, AtomicBoolean stopping) {
+    private Fairway(Vertx vertx, Gateway gateway, Dispatcher dispatcher, GatewayServer standalone,
+                    CompletableFuture<GatewayServer> loopback, CompletableFuture<AdminServer> admin, List<AutoCloseable> closeAfter,
+                    AtomicBoolean stopping) {
         this.stopping = stopping;
         this.vertx = vertx;
         this.gateway = gateway;
@@ -95,14 +97,38 @@ public final class Fairway implements AutoCloseable {
         return standalone == null ? 0 : standalone.bodyBytesInFlight();
     }
 
-    /** Port of the loopback dispatcher endpoint host adapters forward to, or -1. */
+    /** Port of the loopback dispatcher endpoint host adapters forward to, or -1 (not started, or not bound yet). */
     public int dispatcherPort() {
-        return loopback == null ? -1 : loopback.port();
+        GatewayServer s = bound(loopback);
+        return s == null ? -1 : s.port();
     }
 
-    /** Port of the admin listener (metrics, analytics, dashboard), or -1 when it is off. */
+    /**
+     * Completes once the dispatcher endpoint listens; at once unless {@link Builder#handOver} let it
+     * wait for a port the process being replaced still holds. Null when there is no such endpoint.
+     */
+    public CompletableFuture<Integer> dispatcherReady() {
+        return loopback == null ? null : loopback.thenApply(GatewayServer::port);
+    }
+
+    /**
+     * Stops listening on the dispatcher port so that the process replacing this one can bind it;
+     * requests already accepted, streams included, run on for up to {@code drain}. The host calls it
+     * once it hands out no more tickets and the ones it handed out are redeemed.
+     */
+    public CompletableFuture<Void> releaseDispatcherPort(Duration drain) {
+        GatewayServer s = bound(loopback);
+        return s == null ? CompletableFuture.completedFuture(null) : s.shutdown(drain).toCompletionStage().toCompletableFuture();
+    }
+
+    /** Port of the admin listener (metrics, analytics, dashboard), or -1 when it is off (or not bound yet). */
     public int adminPort() {
-        return admin == null ? -1 : admin.port();
+        AdminServer s = bound(admin);
+        return s == null ? -1 : s.port();
+    }
+
+    private static <T> T bound(CompletableFuture<T> listener) {
+        return listener != null && listener.isDone() && !listener.isCompletedExceptionally() ? listener.join() : null;
     }
 
     public Vertx vertx() {
@@ -250,15 +276,11 @@ public final class Fairway implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        if (admin != null) {
-            admin.close();
-        }
+        closeListener(admin, AdminServer::close);
         if (standalone != null) {
             standalone.close();
         }
-        if (loopback != null) {
-            loopback.close();
-        }
+        closeListener(loopback, GatewayServer::close);
         dispatcher.close();
         for (Stage s : gateway.stages()) {
             if (s instanceof AutoCloseable c) {
@@ -279,6 +301,21 @@ public final class Fairway implements AutoCloseable {
         }
     }
 
+    /** Closes a listener now, or as soon as a late bind completes (it then closes at once). */
+    private static <T> void closeListener(CompletableFuture<T> listener, java.util.function.Consumer<T> close) {
+        if (listener == null) {
+            return;
+        }
+        if (listener.isDone()) {
+            T s = bound(listener);
+            if (s != null) {
+                close.accept(s);
+            }
+        } else {
+            listener.thenAccept(close);
+        }
+    }
+
     public static final class Builder {
         private final GatewayConfig config;
         private boolean standalone;
@@ -287,6 +324,7 @@ public final class Fairway implements AutoCloseable {
         private Boolean admin;
         private Integer adminPort;
         private RetryScheduler retryScheduler;
+        private boolean handOver;
         private final List<AutoCloseable> closeAfter = new ArrayList<>();
 
         private Builder(GatewayConfig config) {
@@ -330,6 +368,17 @@ public final class Fairway implements AutoCloseable {
             return this;
         }
 
+        /**
+         * This process may start while the one it replaces still drains (an APISIX reload starts the
+         * new runner beside the old): instead of refusing the log spool that one holds, it takes the
+         * spool over once the old one exits, waiting up to {@code server.drain_seconds} + 10 s, with
+         * records queued meanwhile. Off by default: two live processes on one spool are a mistake.
+         */
+        public Builder handOver(boolean on) {
+            this.handOver = on;
+            return this;
+        }
+
         /** Decides when retries run; the event loop's timers by default. Tests record the waits instead of sleeping. */
         public Builder retryScheduler(RetryScheduler scheduler) {
             this.retryScheduler = requireNonNull(scheduler, "scheduler");
@@ -355,7 +404,8 @@ public final class Fairway implements AutoCloseable {
             Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
             try {
                 ProviderRegistry registry = ProviderRegistry.withCustom(config.customProviders());
-                List<Stage> stages = new ArrayList<>(Stages.standard(config));
+                Duration spoolLockWait = handOver ? Duration.ofSeconds(config.server().drainSeconds() + 10L) : Duration.ZERO;
+                List<Stage> stages = new ArrayList<>(Stages.standard(config, spoolLockWait));
                 stages.addAll(extraStages);
                 Gateway gateway = new Gateway(config, registry, stages);
                 Dispatcher dispatcher = new Dispatcher(vertx, config.dispatch(),
@@ -365,13 +415,16 @@ public final class Fairway implements AutoCloseable {
                                 config.server().host(), config.server().port()).toCompletionStage().toCompletableFuture(),
                                 config.server().host(), config.server().port(), "server.port (or --port)")
                         : null;
-                GatewayServer back = dispatcherEndpoint
-                        ? join(GatewayServer.start(vertx, gateway, dispatcher, GatewayServer.Mode.DISPATCHER,
-                                "127.0.0.1", config.dispatch().loopbackPort()).toCompletionStage().toCompletableFuture(),
-                                "127.0.0.1", config.dispatch().loopbackPort(), "dispatch.loopback_port")
+                // A successor (handOver) waits for ports its predecessor holds while draining, instead of failing.
+                Duration portWait = handOver ? Duration.ofSeconds(config.server().drainSeconds() + 10L) : Duration.ZERO;
+                CompletableFuture<GatewayServer> back = dispatcherEndpoint
+                        ? lateOrNow(LateBind.bind("dispatcher endpoint", () -> GatewayServer.start(vertx, gateway, dispatcher,
+                                GatewayServer.Mode.DISPATCHER, "127.0.0.1", config.dispatch().loopbackPort())
+                                .toCompletionStage().toCompletableFuture(), portWait), "127.0.0.1", config.dispatch().loopbackPort(),
+                                "dispatch.loopback_port")
                         : null;
                 AtomicBoolean stopping = new AtomicBoolean();
-                AdminServer admin = startAdmin(vertx, stages, ReadinessChecks.of(gateway, stages, stopping));
+                CompletableFuture<AdminServer> admin = startAdmin(vertx, stages, portWait, ReadinessChecks.of(gateway, stages, stopping));
                 return new Fairway(vertx, gateway, dispatcher, front, back, admin, List.copyOf(closeAfter), stopping);
             } catch (RuntimeException e) {
                 vertx.close();
@@ -379,7 +432,15 @@ public final class Fairway implements AutoCloseable {
             }
         }
 
-        private AdminServer startAdmin(Vertx vertx, List<Stage> stages, Readiness readiness) {
+        /** Fails the start at once when the listener failed at once; a late bind goes on in the background. */
+        private static <T> CompletableFuture<T> lateOrNow(CompletableFuture<T> listener, String host, int port, String setting) {
+            if (listener.isDone()) {
+                join(listener, host, port, setting);
+            }
+            return listener;
+        }
+
+        private CompletableFuture<AdminServer> startAdmin(Vertx vertx, List<Stage> stages, Duration portWait, Readiness readiness) {
             ServerSettings server = config.server();
             boolean on = admin != null ? admin : standalone;
             int port = adminPort != null ? adminPort : server.adminPort();
@@ -396,8 +457,10 @@ public final class Fairway implements AutoCloseable {
                 return null;
             }
             publishStageMetrics(analytics.metrics(), stages);
-            return join(AdminServer.start(vertx, analytics, server.adminHost(), port, server.adminToken(), readiness)
-                    .toCompletionStage().toCompletableFuture(), server.adminHost(), port, "server.admin_port");
+            AnalyticsStage a = analytics;
+            return lateOrNow(LateBind.bind("admin listener", () -> AdminServer.start(vertx, a, server.adminHost(), port,
+                    server.adminToken(), readiness).toCompletionStage().toCompletableFuture(), portWait),
+                    server.adminHost(), port, "server.admin_port");
         }
 
         /** Stages that keep their own health figures publish them next to the request metrics. */

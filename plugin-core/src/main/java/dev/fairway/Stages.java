@@ -22,6 +22,11 @@ final class Stages {
     private Stages() {}
 
     static List<Stage> standard(GatewayConfig config) {
+        return standard(config, java.time.Duration.ZERO);
+    }
+
+    /** With {@code spoolLockWait}, a predecessor may still hold the log spool (see {@link LogStage#start(dev.fairway.config.LogsSettings, java.time.Duration)}). */
+    static List<Stage> standard(GatewayConfig config, java.time.Duration spoolLockWait) {
         List<Stage> stages = new ArrayList<>();
         stages.add(new AuthStage());
         stages.add(new PolicyStage(config));
@@ -30,7 +35,7 @@ final class Stages {
         stages.add(CacheStage.create(config));
         stages.add(AnalyticsStage.create());
         // Keep last: its record shows what every stage before it did.
-        stages.add(LogStage.start(config.logs()));
+        stages.add(LogStage.start(config.logs(), spoolLockWait));
         return stages;
     }
 }

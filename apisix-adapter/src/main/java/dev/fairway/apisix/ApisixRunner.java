@@ -14,6 +14,8 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Set;
@@ -35,16 +37,26 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApisixRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApisixRunner.class);
+    private static final long HAND_OVER_POLL_MILLIS = 20;
+    /** Nginx redeems a ticket within milliseconds of the Rewrite; this only bounds a lost one. */
+    private static final Duration TICKET_WAIT = Duration.ofSeconds(2);
+    static final Set<PosixFilePermission> SOCKET_PERMISSIONS = PosixFilePermissions.fromString("rwxrw-rw-");
 
+    private final Fairway fairway;
     private final Path socket;
+    private final Object socketKey;
     private final ServerSocketChannel server;
     private final RpcHandler handler;
     private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
+    private final Set<SocketChannel> busy = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private volatile boolean closed;
+    private volatile boolean handingOver;
 
-    private ApisixRunner(Path socket, ServerSocketChannel server, RpcHandler handler) {
+    private ApisixRunner(Fairway fairway, Path socket, Object socketKey, ServerSocketChannel server, RpcHandler handler) {
+        this.fairway = fairway;
         this.socket = socket;
+        this.socketKey = socketKey;
         this.server = server;
         this.handler = handler;
         this.acceptor = Thread.ofVirtual().name("apisix-runner-accept").unstarted(this::acceptLoop);
@@ -79,8 +91,13 @@ public final class ApisixRunner implements AutoCloseable {
     private void serve(SocketChannel connection) {
         try (FrameChannel channel = new FrameChannel(connection)) {
             Frame frame;
-            while ((frame = channel.read()) != null) {
-                handler.handle(channel, frame);
+            while (!handingOver && (frame = channel.read()) != null) {
+                busy.add(connection);
+                try {
+                    handler.handle(channel, frame);
+                } finally {
+                    busy.remove(connection);
+                }
             }
         } catch (IOException e) {
             // APISIX closes a connection on any error of its own (a body too large to send, a timeout).
@@ -92,6 +109,64 @@ public final class ApisixRunner implements AutoCloseable {
         } finally {
             connections.remove(connection);
         }
+    }
+
+    /**
+     * What tells this runner's socket file from a successor's: the inode alone does not, since the
+     * successor deletes ours and its new file may get the same inode number; with the modification
+     * time (nanoseconds, set when the file is created) it does.
+     */
+    private static Object identity(Path socket) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(socket, BasicFileAttributes.class);
+        return java.util.List.of(a.fileKey(), a.lastModifiedTime());
+    }
+
+    /** Whether the socket file is still the one this runner bound (a successor replaces it). */
+    boolean ownsSocket() {
+        try {
+            return socketKey != null && socketKey.equals(identity(socket));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Stops taking calls once another runner serves the socket path (an APISIX reload starts the new
+     * runner beside this one; it binds the same path). Until then this one keeps answering, so the
+     * start of the new JVM costs no request. Then: no new connections, idle connections closed and
+     * busy ones after their exchange (APISIX's pool drops them and connects to the new runner), and
+     * once every ticket handed out is redeemed the dispatcher port is released for the new runner;
+     * what the dispatcher already serves, streams included, runs on while the core drains. Returns
+     * at once; the core's drain waits for the exchanges.
+     */
+    void handOver(Duration drain) {
+        Thread.ofVirtual().name("apisix-runner-handover").start(() -> {
+            try {
+                while (!closed && ownsSocket()) {
+                    Thread.sleep(HAND_OVER_POLL_MILLIS);
+                }
+                if (closed) {
+                    return;
+                }
+                LOG.info("another runner serves {} now; handing over", socket);
+                handingOver = true;
+                server.close();
+                for (SocketChannel c : connections) {
+                    if (!busy.contains(c)) {
+                        c.close();
+                    }
+                }
+                long deadline = System.nanoTime() + TICKET_WAIT.toNanos();
+                while (fairway.dispatcher().tickets().outstanding() > 0 && System.nanoTime() - deadline < 0) {
+                    Thread.sleep(10);
+                }
+                fairway.releaseDispatcherPort(drain);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException e) {
+                LOG.debug("handing over: {}", e.toString());
+            }
+        });
     }
 
     @Override
@@ -114,7 +189,10 @@ public final class ApisixRunner implements AutoCloseable {
         }
         try {
             acceptor.join(Duration.ofSeconds(5));
-            Files.deleteIfExists(socket);
+            // After a reload the path belongs to the new runner: leave its socket alone.
+            if (ownsSocket()) {
+                Files.deleteIfExists(socket);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
@@ -189,23 +267,29 @@ public final class ApisixRunner implements AutoCloseable {
             if (socket == null) {
                 throw new IllegalStateException("socket: not set");
             }
-            if (fairway.dispatcherPort() < 0) {
+            if (fairway.dispatcherReady() == null) {
                 throw new IllegalStateException("the Fairway instance has no dispatcher endpoint (Fairway.Builder.dispatcherEndpoint(true))");
             }
             RpcHandler handler = new RpcHandler(fairway, new ConfTokens(confTtl, nanoClock, confCapacity), loader, decideTimeout);
             Files.deleteIfExists(socket);
             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            Object key;
             try {
                 server.bind(UnixDomainSocketAddress.of(socket));
-                // Nginx workers connect as the master's user or group; nobody else may.
-                Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+
+                // APISIX spawns the runner as the master's user, and under a root master the workers
+                // run as nobody: they must be able to connect (write) too. 0766, as apisix-go-plugin-runner
+                // sets it; the socket's directory (APISIX's conf/) is what guards it.
+                Files.setPosixFilePermissions(socket, SOCKET_PERMISSIONS);
+                key = identity(socket);
             } catch (IOException | RuntimeException e) {
                 server.close();
                 throw e;
             }
-            ApisixRunner runner = new ApisixRunner(socket, server, handler);
+            ApisixRunner runner = new ApisixRunner(fairway, socket, key, server, handler);
             runner.acceptor.start();
-            LOG.info("APISIX runner listening on unix:{}, dispatcher on 127.0.0.1:{}", socket, fairway.dispatcherPort());
+            LOG.info("APISIX runner listening on unix:{}, dispatcher on 127.0.0.1:{}", socket,
+                    fairway.dispatcherPort() < 0 ? "(waiting for the runner being replaced)" : fairway.dispatcherPort());
             return runner;
         }
     }

@@ -6,7 +6,9 @@ import dev.fairway.config.ConfigLoader;
 import dev.fairway.config.GatewayConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import dev.fairway.lifecycle.Signals;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +30,9 @@ import picocli.CommandLine.Spec;
                     + "conf name \"fairway\" and the route settings as a JSON string, and send their upstream to "
                     + "the Fairway dispatcher on 127.0.0.1:<dispatch.loopback_port>.",
             "",
-            "The runner stops on SIGTERM, when its parent process exits or when stdin (a pipe from APISIX) closes."
+            "The runner stops on SIGTERM, when its parent process exits or when stdin (a pipe from APISIX) closes: "
+                    + "it answers until a new runner takes its socket over, lets open requests and streams finish "
+                    + "(server.drain_seconds), then exits 0."
         })
 public final class ApisixRunnerCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "<yaml>",
@@ -81,32 +85,53 @@ public final class ApisixRunnerCommand implements Callable<Integer> {
             started.completeExceptionally(e);
             return 2;
         }
+        Fairway fairway;
+        try {
+            // handOver: after an APISIX reload the old runner still holds ports and the spool for a moment.
+            fairway = Fairway.builder(gatewayConfig).dispatcherEndpoint(true).admin(true).handOver(true).start();
+        } catch (RuntimeException e) {
+            started.completeExceptionally(e);
+            throw e;
+        }
+        ApisixRunner runner;
+        try {
+            runner = ApisixRunner.builder(fairway)
+                    .socket(environment.socket())
+                    .confTtl(environment.confTtl())
+                    .configLoader(ConfigLoader.withEnv(env))
+                    .start();
+        } catch (IOException | RuntimeException e) {
+            fairway.close();
+            started.completeExceptionally(e);
+            throw e;
+        }
+        Duration drain = Duration.ofSeconds(gatewayConfig.server().drainSeconds());
         CountDownLatch stopped = new CountDownLatch(1);
-        // On SIGTERM the JVM halts once its hooks return: hold it until the socket file is gone.
+        // Any other orderly exit (or a platform without SIGTERM handling): hold the JVM for the drain.
         Thread hook = new Thread(() -> {
             stop.countDown();
             try {
-                stopped.await(5, TimeUnit.SECONDS);
+                stopped.await(drain.toSeconds() + 5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }, "apisix-runner-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (Fairway fairway = Fairway.builder(gatewayConfig).dispatcherEndpoint(true).admin(true).start();
-             ApisixRunner runner = ApisixRunner.builder(fairway)
-                     .socket(environment.socket())
-                     .confTtl(environment.confTtl())
-                     .configLoader(ConfigLoader.withEnv(env))
-                     .start()) {
+        try {
             if (watchParent) {
+                // APISIX sends SIGTERM on every reload and stop: drain, then exit 0.
+                Signals.on("TERM", stop::countDown);
+                Signals.on("INT", stop::countDown);
                 ParentWatch.start(stop::countDown);
             }
             started.complete(runner);
             stop.await();
-        } catch (IOException | RuntimeException e) {
-            started.completeExceptionally(e);
-            throw e;
+            // Answer until a new runner takes the socket over, let open requests and streams finish
+            // (server.drain_seconds), flush the log spool; then the socket goes if it is still ours.
+            fairway.shutdownGracefully(() -> runner.handOver(drain));
         } finally {
+            runner.close();
+            fairway.close();
             stopped.countDown();
             removeHook(hook);
         }

@@ -3,33 +3,49 @@ package dev.fairway.apisix;
 import static java.util.Objects.requireNonNull;
 
 import dev.fairway.config.RouteConfig;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
 
 /**
- * The conf tokens handed to APISIX, each naming one parsed route configuration. A token lives for
- * APISIX's conf cache time plus a grace period, counted from when it was issued: APISIX drops its own
- * copy earlier (at 0.9 of that time), so a token it still holds is never gone here unless the runner
- * restarted or the table overflowed; then the call is answered "conf token not found" and APISIX
- * prepares the conf again.
+ * The conf tokens handed to APISIX, each naming one parsed route configuration.
+ *
+ * <p>Tokens are drawn at random from the whole uint32 range, never counted from 1: APISIX keeps
+ * them in its {@code ext-plugin} shared dict, which survives an nginx reload, and a reload starts a
+ * new runner without flushing that dict ({@code apisix/plugins/ext-plugin/init.lua} flushes only on
+ * the {@code runner_exit} event a reload never posts). A token of the previous runner must therefore
+ * meet "conf token not found" here (APISIX then flushes and prepares again), not name whatever this
+ * runner happened to number the same. A stale token hits a live one with odds of live tokens / 2^32.
+ *
+ * <p>A token lives {@link #lifetime} from its latest PrepareConf: APISIX keeps a token in the shared
+ * dict for 0.9 of its conf cache time and every worker that reads it there keeps it a full cache
+ * time more in its lrucache, so a token can be used up to 1.9 cache times after the PrepareConf that
+ * put it in the dict. A repeated PrepareConf for the same key and conf gets the same token, its life
+ * extended again, so in steady state APISIX never meets "conf token not found".
  */
 final class ConfTokens {
     /** The reference runners keep a token ten seconds longer than APISIX does. */
     static final Duration GRACE = Duration.ofSeconds(10);
+    private static final long TOKEN_BOUND = 1L << 32;
 
-    private final long ttlNanos;
+    private final long lifeNanos;
     private final LongSupplier nanoClock;
     private final int capacity;
-    private final AtomicLong next = new AtomicLong();
+    private final RandomGenerator random;
     private final Map<Long, Entry> byToken = new ConcurrentHashMap<>();
     private final Map<String, Long> byKey = new ConcurrentHashMap<>();
 
     ConfTokens(Duration ttl, LongSupplier nanoClock, int capacity) {
-        this.ttlNanos = requireNonNull(ttl, "ttl").plus(GRACE).toNanos();
+        this(ttl, nanoClock, capacity, new SecureRandom());
+    }
+
+    ConfTokens(Duration ttl, LongSupplier nanoClock, int capacity, RandomGenerator random) {
+        this.lifeNanos = lifetime(requireNonNull(ttl, "ttl")).toNanos();
+        this.random = requireNonNull(random, "random");
         this.nanoClock = requireNonNull(nanoClock, "nanoClock");
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity: " + capacity + " (expected: >= 1)");
@@ -37,9 +53,15 @@ final class ConfTokens {
         this.capacity = capacity;
     }
 
+    /** How long a token outlives its latest PrepareConf, for APISIX's conf cache time {@code ttl}. */
+    static Duration lifetime(Duration ttl) {
+        // 0.9 ttl in the shared dict, then a full ttl in a worker's lrucache; rounded up to 2 ttl.
+        return ttl.multipliedBy(2).plus(GRACE);
+    }
+
     /**
-     * The token for this conf. A repeated key with the same conf text gets its live token back
-     * (APISIX sends the key so that concurrent workers preparing one conf share a token).
+     * The token for this conf. A repeated key with the same conf text gets its live token back, its
+     * life extended (APISIX sends the key so that concurrent workers preparing one conf share a token).
      */
     long issue(String key, String confText, RouteConfig route) {
         long now = nanoClock.getAsLong();
@@ -47,7 +69,8 @@ final class ConfTokens {
             Long known = byKey.get(key);
             if (known != null) {
                 Entry e = byToken.get(known);
-                if (e != null && e.confText.equals(confText) && !e.expired(now)) {
+                if (e != null && e.confText.equals(confText) && !e.expired(now)
+                        && byToken.replace(known, e, e.extendedTo(now + lifeNanos))) {
                     return known;
                 }
             }
@@ -55,8 +78,12 @@ final class ConfTokens {
         if (byToken.size() >= capacity) {
             evict(now);
         }
-        long token = next.updateAndGet(t -> t == 0xFFFF_FFFFL ? 1 : t + 1);
-        byToken.put(token, new Entry(route, confText, key, now + ttlNanos));
+        Entry entry = new Entry(route, confText, key, now + lifeNanos);
+        long token;
+        do {
+            // Zero stays unused: a FlatBuffers reader sees an absent conf_token as 0.
+            token = random.nextLong(1, TOKEN_BOUND);
+        } while (byToken.putIfAbsent(token, entry) != null);
         if (key != null && !key.isEmpty()) {
             byKey.put(key, token);
         }
@@ -107,6 +134,10 @@ final class ConfTokens {
     private record Entry(RouteConfig route, String confText, String key, long expiresAt) {
         boolean expired(long now) {
             return now - expiresAt >= 0;
+        }
+
+        Entry extendedTo(long newExpiry) {
+            return new Entry(route, confText, key, newExpiry);
         }
     }
 }

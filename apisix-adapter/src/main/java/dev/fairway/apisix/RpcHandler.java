@@ -135,6 +135,13 @@ final class RpcHandler {
         if (decision instanceof Decision.Answer answer) {
             stop(channel, call.id(), answer);
         } else if (decision instanceof Decision.Forward forward) {
+            GatewayError notReady = awaitDispatcher();
+            if (notReady != null) {
+                forward.exchange().complete(new Completion(notReady.status(), false, false, 0, 0, -1,
+                        forward.exchange().elapsedNanos(), 0, null, null, notReady.type().wireName()));
+                stop(channel, call.id(), local(notReady));
+                return;
+            }
             String ticket = fairway.dispatcher().tickets().issue(forward.exchange());
             channel.write(RpcType.HTTP_REQ_CALL, Codec.rewrite(call.id(), null,
                     List.of(new TextEntry(TicketBook.HEADER, ticket)), List.of()));
@@ -164,6 +171,24 @@ final class RpcHandler {
             throw new ProtocolException("APISIX answered RPC_EXTRA_INFO with " + RpcType.name(answer.type()));
         }
         return Codec.readExtraInfoResult(answer.payload());
+    }
+
+    /**
+     * Right after an APISIX reload the runner being replaced may still hold the dispatcher port for
+     * a moment (until its tickets are redeemed): a ticket is handed out only once this process's
+     * dispatcher listens, so nginx never brings it to the other one. Null when ready.
+     */
+    private GatewayError awaitDispatcher() {
+        try {
+            fairway.dispatcherReady().get(decideTimeoutMillis, TimeUnit.MILLISECONDS);
+            return null;
+        } catch (TimeoutException | ExecutionException e) {
+            return GatewayError.of(ErrorType.SERVICE_UNAVAILABLE, "the dispatcher endpoint is not listening (port %d held by another process)",
+                    fairway.config().dispatch().loopbackPort());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return GatewayError.of(ErrorType.SERVICE_UNAVAILABLE, "the gateway is shutting down");
+        }
     }
 
     private Decision decide(GatewayRequest request, RouteConfig route) {
@@ -197,8 +222,9 @@ final class RpcHandler {
             return;
         }
         // The dispatcher already shaped the response and fed usage, cache and logs as it streamed;
-        // asking for the body here would make APISIX buffer the whole stream.
-        channel.write(RpcType.HTTP_RESP_CALL, Codec.respCallUnchanged(call.id()));
+        // asking for the body here would make APISIX buffer the whole stream. The headers go back
+        // as they came, or APISIX would drop content-type and content-encoding (PostRespHeaders).
+        channel.write(RpcType.HTTP_RESP_CALL, Codec.respCallUnchanged(call.id(), PostRespHeaders.echo(call.headers())));
     }
 
     private static void stop(FrameChannel channel, long id, Decision.Answer answer) throws IOException {

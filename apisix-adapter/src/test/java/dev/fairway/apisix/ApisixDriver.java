@@ -36,6 +36,10 @@ import java.util.function.LongSupplier;
  * PREPARE_CONF on its own connection when neither holds a token, the RPC_EXTRA_INFO loop answered on
  * the call's connection, and {@code communicate}: up to three tries, flushing every token on "conf
  * token not found", 503 for any other failure.
+ *
+ * <p>Workers: each nginx worker has its own lrucache, the shared dict is one for all ({@link #communicate(int, PluginConf, Request)}). {@link #reload()} plays an nginx reload: new
+ * workers (empty lrucaches, no pooled connections) over the same shared dict, which a reload keeps
+ * and no {@code runner_exit} event flushes, as APISIX then starts a new runner on the same socket path.
  */
 final class ApisixDriver implements AutoCloseable {
     static final Duration CONF_TTL = Duration.ofSeconds(3600);
@@ -44,7 +48,7 @@ final class ApisixDriver implements AutoCloseable {
     private final Path socket;
     private final LongSupplier nanoClock;
     private final Deque<SocketChannel> idle = new ConcurrentLinkedDeque<>();
-    private final Map<String, Cached> lrucache = new ConcurrentHashMap<>();
+    private final Map<Integer, Map<String, Cached>> lrucaches = new ConcurrentHashMap<>();
     private final Map<String, Cached> shdict = new ConcurrentHashMap<>();
     private final AtomicInteger workerCounter = new AtomicInteger();
     final AtomicInteger connectionsOpened = new AtomicInteger();
@@ -117,22 +121,40 @@ final class ApisixDriver implements AutoCloseable {
     /** APISIX gave up (the runner failed, or an error frame other than "conf token not found"): 503. */
     record Failed(int status, String error) implements Outcome {}
 
-    /** The answer to an {@code RPC_HTTP_RESP_CALL}: status 0 and no headers or body mean unchanged. */
-    record RespOutcome(int status, List<TextEntry> headers, byte[] body) {}
+    /**
+     * The answer to an {@code RPC_HTTP_RESP_CALL}: status 0 and no body mean unchanged; and the
+     * headers the client then gets ({@code clientHeaders}), as init.lua sets them: the answer's
+     * headers when it has any, else the upstream's less {@link #EXCLUDE_RESP_HEADER}.
+     */
+    record RespOutcome(int status, List<TextEntry> headers, byte[] body, List<TextEntry> clientHeaders) {
+        String clientHeader(String name) {
+            return clientHeaders.stream().filter(h -> h.name().equalsIgnoreCase(name)).map(TextEntry::value).findFirst().orElse(null);
+        }
+    }
 
-    /** {@code _M.communicate} for an {@code RPC_HTTP_REQ_CALL}. */
+    /** init.lua's exclude_resp_header: upstream headers it does not copy when the answer has no headers. */
+    static final java.util.Set<String> EXCLUDE_RESP_HEADER = java.util.Set.of("connection", "content-length",
+            "transfer-encoding", "location", "server", "www-authenticate", "content-encoding", "content-type",
+            "content-location", "content-language");
+
+    /** {@code _M.communicate} for an {@code RPC_HTTP_REQ_CALL} in worker 0. */
     Outcome communicate(PluginConf conf, Request request) {
+        return communicate(0, conf, request);
+    }
+
+    /** {@code _M.communicate} for an {@code RPC_HTTP_REQ_CALL} in the given worker. */
+    Outcome communicate(int worker, PluginConf conf, Request request) {
         String err = null;
         for (int tries = 0; tries < 3; tries++) {
             try {
-                return rpcCall(conn -> reqCall(conn, conf, request));
+                return rpcCall(conn -> reqCall(conn, worker, conf, request));
             } catch (RpcFailure e) {
                 err = e.getMessage();
                 if (!err.contains("conf token not found")) {
                     return new Failed(503, err);
                 }
                 tokenRefreshes.incrementAndGet();
-                recreateLrucache();
+                recreateLrucache(worker);
             }
         }
         return new Failed(503, err);
@@ -142,22 +164,22 @@ final class ApisixDriver implements AutoCloseable {
     RespOutcome respCall(PluginConf conf, int status, List<TextEntry> headers) {
         for (int tries = 0; tries < 3; tries++) {
             try {
-                return rpcCall(conn -> respCall(conn, conf, status, headers));
+                return rpcCall(conn -> respCall(conn, 0, conf, status, headers));
             } catch (RpcFailure e) {
                 if (!e.getMessage().contains("conf token not found")) {
-                    return new RespOutcome(503, List.of(), new byte[0]);
+                    return new RespOutcome(503, List.of(), new byte[0], List.of());
                 }
                 tokenRefreshes.incrementAndGet();
-                recreateLrucache();
+                recreateLrucache(0);
             }
         }
-        return new RespOutcome(503, List.of(), new byte[0]);
+        return new RespOutcome(503, List.of(), new byte[0], List.of());
     }
 
     /** Puts a token in both caches, as if an earlier runner had issued it (the runner restarted since). */
     void seedToken(PluginConf conf, long token) {
         long now = nanoClock.getAsLong();
-        lrucache.put(conf.ctxId(), new Cached(token, now + CONF_TTL.toNanos()));
+        lrucache(0).put(conf.ctxId(), new Cached(token, now + CONF_TTL.toNanos()));
         shdict.put(conf.ctxId(), new Cached(token, now + CONF_TTL.toNanos() * 9 / 10));
     }
 
@@ -187,8 +209,19 @@ final class ApisixDriver implements AutoCloseable {
         }
     }
 
+    /** An nginx reload: new workers, so no lrucache and no pooled connection; the shared dict stays. */
+    void reload() {
+        lrucaches.clear();
+        close();
+    }
+
+    private Map<String, Cached> lrucache(int worker) {
+        return lrucaches.computeIfAbsent(worker, w -> new ConcurrentHashMap<>());
+    }
+
     // The RPC_PREPARE_CONF handler, reached through core.lrucache.plugin_ctx.
-    private long token(PluginConf conf) throws RpcFailure {
+    private long token(int worker, PluginConf conf) throws RpcFailure {
+        Map<String, Cached> lrucache = lrucache(worker);
         long now = nanoClock.getAsLong();
         Cached lru = lrucache.get(conf.ctxId());
         if (lru != null && now - lru.expiresAt < 0) {
@@ -223,8 +256,8 @@ final class ApisixDriver implements AutoCloseable {
         return token;
     }
 
-    private Outcome reqCall(FrameChannel conn, PluginConf conf, Request request) throws RpcFailure {
-        long token = token(conf);
+    private Outcome reqCall(FrameChannel conn, int worker, PluginConf conf, Request request) throws RpcFailure {
+        long token = token(worker, conf);
         FlatBufferBuilder b = new FlatBufferBuilder(1024);
         int path = b.createString(request.uri());
         int srcIp = io.github.api7.A6.HTTPReqCall.Req.createSrcIpVector(b, new byte[] {127, 0, 0, 1});
@@ -273,8 +306,8 @@ final class ApisixDriver implements AutoCloseable {
         return new Rewritten(null, List.of(), List.of());
     }
 
-    private RespOutcome respCall(FrameChannel conn, PluginConf conf, int status, List<TextEntry> headers) throws RpcFailure {
-        long token = token(conf);
+    private RespOutcome respCall(FrameChannel conn, int worker, PluginConf conf, int status, List<TextEntry> headers) throws RpcFailure {
+        long token = token(worker, conf);
         FlatBufferBuilder b = new FlatBufferBuilder(256);
         int hs = io.github.api7.A6.HTTPRespCall.Req.createHeadersVector(b, entries(b, headers));
         io.github.api7.A6.HTTPRespCall.Req.startReq(b);
@@ -297,7 +330,19 @@ final class ApisixDriver implements AutoCloseable {
         if (body.length > 0) {
             r.bodyAsByteBuffer().get(body);
         }
-        return new RespOutcome(r.status(), out, body);
+        List<TextEntry> client = new ArrayList<>();
+        if (!out.isEmpty()) {
+            for (TextEntry h : out) {
+                client.add(new TextEntry(h.name().toLowerCase(java.util.Locale.ROOT), h.value()));
+            }
+        } else {
+            for (TextEntry h : headers) {
+                if (!EXCLUDE_RESP_HEADER.contains(h.name().toLowerCase(java.util.Locale.ROOT))) {
+                    client.add(h);
+                }
+            }
+        }
+        return new RespOutcome(r.status(), out, body, client);
     }
 
     // The loop after sending a call: answer every RPC_EXTRA_INFO until another frame type arrives.
@@ -369,9 +414,11 @@ final class ApisixDriver implements AutoCloseable {
         return frame;
     }
 
-    private void recreateLrucache() {
+    // recreate_lrucache runs in the worker that met the error: its own lrucache goes, and the shared
+    // dict, which is everyone's; other workers keep theirs (only a runner_exit event reaches them all).
+    private void recreateLrucache(int worker) {
         shdict.clear();
-        lrucache.clear();
+        lrucaches.remove(worker);
     }
 
     // generate_id: worker id in the high bits, a counter below.

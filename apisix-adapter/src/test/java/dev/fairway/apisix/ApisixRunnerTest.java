@@ -94,6 +94,16 @@ class ApisixRunnerTest {
     }
 
     @Test
+    void theSocketIsReachableByWorkersRunningAsAnotherUser() throws Exception {
+        // A root master's workers run as nobody: they need write permission on the socket to connect.
+        assertThat(java.nio.file.Files.getPosixFilePermissions(runner.socket()))
+                .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE,
+                        java.nio.file.attribute.PosixFilePermission.OTHERS_READ);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(runner.socket())))
+                .isEqualTo("rwxrw-rw-");
+    }
+
+    @Test
     void refusalIsAStopWithTheCoresJsonError() {
         Outcome outcome = apisix.communicate(route(""), chat(CHAT, "cf-aig-authorization", "Basic x"));
 
@@ -251,9 +261,9 @@ class ApisixRunnerTest {
         startRunner(Duration.ofSeconds(60));
         PluginConf conf = route("");
         apisix.communicate(conf, chat(CHAT, "x-probe-hit", "1"));
-        clock.addAndGet(Duration.ofSeconds(69).toNanos());
+        clock.addAndGet(Duration.ofSeconds(129).toNanos());
         apisix.communicate(conf, chat(CHAT, "x-probe-hit", "1"));
-        assertThat(apisix.tokenRefreshes.get()).as("still live: 60 s + 10 s grace").isZero();
+        assertThat(apisix.tokenRefreshes.get()).as("still live: 2 x 60 s + 10 s grace").isZero();
 
         clock.addAndGet(Duration.ofSeconds(2).toNanos());
         Outcome outcome = apisix.communicate(conf, chat(CHAT, "x-probe-hit", "1"));
@@ -276,12 +286,23 @@ class ApisixRunnerTest {
     }
 
     @Test
-    void respCallLeavesTheResponseUnchanged() {
-        RespOutcome out = apisix.respCall(route(""), 200, List.of(new TextEntry("content-type", "text/event-stream")));
+    void respCallLeavesTheResponseIntactForTheClient() {
+        List<TextEntry> upstream = List.of(new TextEntry("Content-Type", "application/json"),
+                new TextEntry("Content-Encoding", "gzip"), new TextEntry("Location", "/v1/x"),
+                new TextEntry("cf-aig-log-id", "01ABC"), new TextEntry("Content-Length", "120"),
+                new TextEntry("Connection", "keep-alive, x-hop"), new TextEntry("x-hop", "1"),
+                new TextEntry("Transfer-Encoding", "chunked"));
 
-        assertThat(out.status()).isZero();
-        assertThat(out.headers()).isEmpty();
-        assertThat(out.body()).isEmpty();
+        RespOutcome out = apisix.respCall(route(""), 200, upstream);
+
+        assertThat(out.status()).as("status unchanged").isZero();
+        assertThat(out.body()).as("body unchanged").isEmpty();
+        assertThat(out.clientHeader("content-type")).isEqualTo("application/json");
+        assertThat(out.clientHeader("content-encoding")).isEqualTo("gzip");
+        assertThat(out.clientHeader("location")).isEqualTo("/v1/x");
+        assertThat(out.clientHeader("cf-aig-log-id")).isEqualTo("01ABC");
+        assertThat(out.clientHeaders()).extracting(TextEntry::name)
+                .doesNotContain("content-length", "connection", "x-hop", "transfer-encoding");
     }
 
     @Test

@@ -15,11 +15,11 @@ class ConfTokensTest {
     private final RouteConfig b = ConfigLoader.withEnv(Map.of()).parseRoute("{\"name\":\"b\"}");
 
     @Test
-    void tokensLiveForTheTtlPlusGrace() {
+    void tokensLiveTwiceTheTtlPlusGrace() {
         ConfTokens tokens = new ConfTokens(Duration.ofSeconds(60), clock::get, 16);
         long token = tokens.issue("k", "{a}", a);
 
-        clock.addAndGet(Duration.ofSeconds(69).toNanos());
+        clock.addAndGet(Duration.ofSeconds(129).toNanos());
         assertThat(tokens.route(token)).isSameAs(a);
         clock.addAndGet(Duration.ofSeconds(1).toNanos());
         assertThat(tokens.route(token)).isNull();
@@ -39,6 +39,30 @@ class ConfTokensTest {
         assertThat(changed).isNotEqualTo(first);
         assertThat(tokens.route(changed)).isSameAs(b);
         assertThat(keyless).isNotIn(first, changed);
+    }
+
+    @Test
+    void aRepeatedPrepareExtendsTheTokensLife() {
+        ConfTokens tokens = new ConfTokens(Duration.ofSeconds(60), clock::get, 16);
+        long token = tokens.issue("route#1#1", "{a}", a);
+        clock.addAndGet(Duration.ofSeconds(100).toNanos());
+
+        assertThat(tokens.issue("route#1#1", "{a}", a)).isEqualTo(token);
+        clock.addAndGet(Duration.ofSeconds(129).toNanos());
+
+        assertThat(tokens.route(token)).as("130 s from the repeated prepare, not from the first").isSameAs(a);
+    }
+
+    @Test
+    void tokensAreDrawnFromTheWholeRangeNotCountedFromOne() {
+        ConfTokens tokens = new ConfTokens(Duration.ofSeconds(60), clock::get, 16, new java.util.SplittableRandom(7));
+        ConfTokens other = new ConfTokens(Duration.ofSeconds(60), clock::get, 16, new java.util.SplittableRandom(8));
+
+        long mine = tokens.issue("route#1#1", "{a}", a);
+        long theirs = other.issue("route#2#1", "{b}", b);
+
+        assertThat(mine).isBetween(1L, 0xFFFF_FFFFL).isNotEqualTo(theirs);
+        assertThat(tokens.route(theirs)).as("another runner's token is unknown here").isNull();
     }
 
     @Test

@@ -76,7 +76,10 @@ class ExamplesTest {
         for (String file : List.of("config.yaml", "config-standalone.yaml")) {
             JsonNode config = YAML.readTree(EXAMPLES.resolve(file).toFile());
             List<String> cmd = YAML.convertValue(config.path("ext-plugin").path("cmd"), YAML.getTypeFactory().constructCollectionType(List.class, String.class));
-            assertThat(cmd).as(file).contains("apisix-runner", "--config", "/usr/local/apisix/conf/fairway.yaml");
+            // sh -c '... java ... apisix-runner --config <path> & ...': Java drains past APISIX's SIGKILL of the shell.
+            assertThat(cmd).as(file).startsWith("/bin/sh", "-c");
+            assertThat(String.join(" ", cmd)).as(file).contains("trap 'kill -TERM \"$pid\"' TERM")
+                    .contains("-jar /opt/fairway/fairway.jar apisix-runner --config /usr/local/apisix/conf/fairway.yaml &");
             List<String> envs = YAML.convertValue(config.path("nginx_config").path("envs"), YAML.getTypeFactory().constructCollectionType(List.class, String.class));
             assertThat(envs).as(file).containsAll(ENV.keySet());
         }

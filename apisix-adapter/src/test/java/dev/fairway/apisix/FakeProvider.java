@@ -70,7 +70,7 @@ final class FakeProvider implements AutoCloseable {
             out.write(event("{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"}}]}"));
             out.flush();
             try {
-                if (!streamGate.await(10, TimeUnit.SECONDS)) {
+                if (!streamGate.await(120, TimeUnit.SECONDS)) {
                     return;
                 }
             } catch (InterruptedException e) {

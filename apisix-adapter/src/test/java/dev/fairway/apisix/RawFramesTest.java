@@ -84,8 +84,8 @@ class RawFramesTest {
     }
 
     @Test
-    void theSocketIsForTheOwnerAndGroupOnlyAndGoesAwayOnClose() throws Exception {
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(runner.socket()))).isEqualTo("rw-rw----");
+    void theSocketIsReachableByAnyLocalUserAndGoesAwayOnClose() throws Exception {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(runner.socket()))).isEqualTo("rwxrw-rw-");
 
         runner.close();
 

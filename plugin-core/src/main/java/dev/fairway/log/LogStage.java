@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -41,11 +42,24 @@ public final class LogStage implements Stage, AutoCloseable {
 
     /** As {@link #start(LogsSettings)} with a clock and a retry sleeper of the caller's choosing (tests). */
     public static LogStage start(LogsSettings settings, Clock clock, S3Exporter.Sleeper sleeper) {
+        return start(settings, clock, sleeper, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #start(LogsSettings)}, for a process that may start while its predecessor drains:
+     * instead of refusing a spool that process holds, waits up to {@code spoolLockWait} for it
+     * ({@link Spool#awaitOwnership}).
+     */
+    public static LogStage start(LogsSettings settings, Duration spoolLockWait) {
+        return start(settings, Clock.systemUTC(), S3Exporter.Sleeper.REAL, spoolLockWait);
+    }
+
+    static LogStage start(LogsSettings settings, Clock clock, S3Exporter.Sleeper sleeper, Duration spoolLockWait) {
         requireNonNull(settings, "settings");
         Spool spool;
         try {
             spool = Spool.open(Path.of(settings.spoolDir()), settings.segmentMaxBytes(),
-                    settings.segmentMaxAgeSeconds() * 1000L, clock);
+                    settings.segmentMaxAgeSeconds() * 1000L, clock, spoolLockWait);
         } catch (IOException e) {
             throw new UncheckedIOException("logs.spool_dir: cannot open " + settings.spoolDir() + " (" + e.getMessage() + ")", e);
         }

@@ -148,6 +148,41 @@ class SpoolTest {
         }
     }
 
+    @Test
+    void aSuccessorTakesTheSpoolOverWhenThePredecessorLetsGoAndTheChainStaysOne() throws Exception {
+        try (Spool old = Spool.open(dir, 1 << 20, 60_000, clock)) {
+            SpoolWriter oldWriter = new SpoolWriter(old, 1024, SpoolWriter.Fsync.ALWAYS, 1000, clock, () -> { });
+            for (int i = 0; i < 3; i++) {
+                oldWriter.submit(Entries.entry("old-" + i));
+            }
+            oldWriter.flush(false).get(10, TimeUnit.SECONDS);
+
+            try (Spool successor = Spool.open(dir, 1 << 20, 60_000, clock, Duration.ofSeconds(60))) {
+                SpoolWriter newWriter = new SpoolWriter(successor, 1024, SpoolWriter.Fsync.ALWAYS, 1000, clock, () -> { });
+                for (int i = 0; i < 3; i++) {
+                    assertThat(newWriter.submit(Entries.entry("new-" + i))).as("accepted while the old one drains").isTrue();
+                }
+                assertThat(successor.owned()).isFalse();
+                assertThat(successor.closedSegments()).as("the old one's segments are not ours to export yet").isEmpty();
+                // The old instance drains: its last records still come first in the chain.
+                for (int i = 3; i < 5; i++) {
+                    oldWriter.submit(Entries.entry("old-" + i));
+                }
+                oldWriter.flush(false).get(10, TimeUnit.SECONDS);
+                oldWriter.close();
+                old.close();
+
+                newWriter.flush(false).get(30, TimeUnit.SECONDS);
+                newWriter.close();
+                assertThat(successor.owned()).isTrue();
+            }
+        }
+        assertThat(records(dir)).extracting(r -> r.get("log_id").asText())
+                .containsExactly("old-0", "old-1", "old-2", "old-3", "old-4", "new-0", "new-1", "new-2");
+        VerifyReport report = LogVerifier.verifySpool(dir);
+        assertThat(report.intact()).as(report.describe()).isTrue();
+    }
+
     private void write(Path dir, int from, int count) throws Exception {
         try (Spool spool = Spool.open(dir, 1 << 20, 60_000, clock)) {
             SpoolWriter writer = new SpoolWriter(spool, 1024, SpoolWriter.Fsync.ALWAYS, 1000, clock, () -> { });

@@ -161,11 +161,18 @@ public final class Codec {
         }
     }
 
-    /** Leaves the upstream response as it is: status 0, no headers and no body mean "unchanged". */
-    public static ByteBuffer respCallUnchanged(long id) {
-        FlatBufferBuilder b = new FlatBufferBuilder(32);
+    /**
+     * Leaves the status and body as they are (status 0, no body) and answers {@code headers} as the
+     * response headers: with none, APISIX would drop content-type, content-encoding and location.
+     */
+    public static ByteBuffer respCallUnchanged(long id, List<TextEntry> headers) {
+        FlatBufferBuilder b = new FlatBufferBuilder(256);
+        int hs = headers.isEmpty() ? 0 : io.github.api7.A6.HTTPRespCall.Resp.createHeadersVector(b, entries(b, headers));
         io.github.api7.A6.HTTPRespCall.Resp.startResp(b);
         io.github.api7.A6.HTTPRespCall.Resp.addId(b, id);
+        if (hs != 0) {
+            io.github.api7.A6.HTTPRespCall.Resp.addHeaders(b, hs);
+        }
         b.finish(io.github.api7.A6.HTTPRespCall.Resp.endResp(b));
         return b.dataBuffer();
     }

@@ -142,14 +142,16 @@ class CodecTest {
         b.finish(io.github.api7.A6.HTTPRespCall.Req.createReq(b, 12, 200, hs, 3));
 
         HttpRespCall call = Codec.readHttpRespCall(b.dataBuffer());
-        io.github.api7.A6.HTTPRespCall.Resp resp = io.github.api7.A6.HTTPRespCall.Resp.getRootAsResp(Codec.respCallUnchanged(call.id()));
+        io.github.api7.A6.HTTPRespCall.Resp resp = io.github.api7.A6.HTTPRespCall.Resp.getRootAsResp(Codec.respCallUnchanged(call.id(), call.headers()));
 
         assertThat(call.status()).isEqualTo(200);
         assertThat(call.confToken()).isEqualTo(3);
         assertThat(call.headers()).containsExactly(new TextEntry("content-type", "text/event-stream"));
         assertThat(resp.id()).isEqualTo(12);
         assertThat(resp.status()).isZero();
-        assertThat(resp.headersLength()).isZero();
+        assertThat(resp.headersLength()).isEqualTo(1);
+        assertThat(resp.headers(0).name()).isEqualTo("content-type");
+        assertThat(resp.headers(0).value()).isEqualTo("text/event-stream");
         assertThat(resp.bodyLength()).isZero();
     }
 

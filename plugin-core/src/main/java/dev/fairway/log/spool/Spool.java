@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -21,6 +22,12 @@ import java.util.List;
  * waiting for export. Opening it recovers the chain head from disk (cutting a line torn by a crash)
  * and starts a fresh active segment, so everything written before a restart is closed and exportable.
  * Only the writer thread appends; the exporter only reads and deletes closed segments.
+ *
+ * <p>One process owns a spool at a time (a file lock). A process that starts while its predecessor
+ * still drains (an APISIX reload starts the new runner beside the old one) may be given a lock
+ * wait: it then opens unowned and its writer takes the spool over in {@link #awaitOwnership} once
+ * the predecessor has flushed and exited, recovering the chain head from what that one wrote; the
+ * records of the meantime wait in the writer's queue. One chain, one writer at a time.
  */
 public final class Spool implements AutoCloseable {
     private final Path dir;
@@ -28,7 +35,8 @@ public final class Spool implements AutoCloseable {
     private final long maxAgeMillis;
     private final Clock clock;
     private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final long lockWaitMillis;
+    private volatile FileLock lock;
     private Chain.Head head;
     private FileChannel active;
     private volatile Path activePath;
@@ -36,8 +44,9 @@ public final class Spool implements AutoCloseable {
     private long activeRecords;
     private long firstRecordAt;
 
-    private Spool(Path dir, long maxBytes, long maxAgeMillis, Clock clock) throws IOException {
+    private Spool(Path dir, long maxBytes, long maxAgeMillis, Clock clock, long lockWaitMillis) throws IOException {
         this.dir = dir;
+        this.lockWaitMillis = lockWaitMillis;
         this.maxBytes = maxBytes;
         this.maxAgeMillis = maxAgeMillis;
         this.clock = clock;
@@ -49,12 +58,16 @@ public final class Spool implements AutoCloseable {
         } catch (OverlappingFileLockException e) {
             l = null;
         }
-        if (l == null) {
+        if (l == null && lockWaitMillis <= 0) {
             lockChannel.close();
-            throw new IllegalStateException("logs.spool_dir: " + dir + " is in use by another Fairway instance"
-                    + " (each instance needs its own spool: its records form one hash chain)");
+            throw inUse(dir);
         }
         lock = l;
+    }
+
+    private static IllegalStateException inUse(Path dir) {
+        return new IllegalStateException("logs.spool_dir: " + dir + " is in use by another Fairway instance"
+                + " (each instance needs its own spool: its records form one hash chain)");
     }
 
     /**
@@ -64,7 +77,19 @@ public final class Spool implements AutoCloseable {
      * @param maxAgeMillis ... or once its first record is this old
      */
     public static Spool open(Path dir, long maxBytes, long maxAgeMillis, Clock clock) throws IOException {
-        Spool spool = new Spool(requireNonNull(dir, "dir"), maxBytes, maxAgeMillis, requireNonNull(clock, "clock"));
+        return open(dir, maxBytes, maxAgeMillis, clock, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #open(Path, long, long, Clock)}, but when another process holds the spool it opens
+     * unowned instead of failing: {@link #awaitOwnership} then waits up to {@code lockWait} for it.
+     */
+    public static Spool open(Path dir, long maxBytes, long maxAgeMillis, Clock clock, Duration lockWait) throws IOException {
+        Spool spool = new Spool(requireNonNull(dir, "dir"), maxBytes, maxAgeMillis, requireNonNull(clock, "clock"),
+                requireNonNull(lockWait, "lockWait").toMillis());
+        if (spool.lock == null) {
+            return spool;
+        }
         try {
             spool.recover();
         } catch (IOException | RuntimeException e) {
@@ -76,6 +101,55 @@ public final class Spool implements AutoCloseable {
 
     public Path dir() {
         return dir;
+    }
+
+    /** Whether this process owns the spool (else a predecessor still does). */
+    public boolean owned() {
+        return lock != null;
+    }
+
+    /**
+     * Takes the spool over from the process holding it (the writer thread calls this before its first
+     * record): polls the lock until the holder exits or the lock wait ends, then recovers the chain
+     * head from disk. Returns at once when already owned.
+     *
+     * @throws IllegalStateException when the wait ends with the spool still held
+     */
+    public void awaitOwnership() throws InterruptedException {
+        if (lock != null) {
+            return;
+        }
+        long deadline = System.nanoTime() + lockWaitMillis * 1_000_000L;
+        while (true) {
+            FileLock l;
+            try {
+                l = lockChannel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                l = null;
+            } catch (IOException e) {
+                throw new UncheckedIOException("logs.spool_dir: cannot lock " + dir, e);
+            }
+            if (l != null) {
+                synchronized (this) {
+                    try {
+                        recover();
+                    } catch (IOException e) {
+                        try {
+                            l.release();
+                        } catch (IOException again) {
+                            e.addSuppressed(again);
+                        }
+                        throw new UncheckedIOException("logs.spool_dir: cannot take over " + dir, e);
+                    }
+                    lock = l;
+                }
+                return;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw inUse(dir);
+            }
+            Thread.sleep(50);
+        }
     }
 
     public synchronized Chain.Head head() {
@@ -141,6 +215,9 @@ public final class Spool implements AutoCloseable {
 
     /** Appends one record line and moves the head; the line must be the render of {@code next}. */
     public synchronized void append(byte[] line, Chain.Head next) {
+        if (active == null) {
+            throw new IllegalStateException("logs.spool_dir: " + dir + " is still held by the previous instance");
+        }
         ByteBuffer buf = ByteBuffer.allocate(line.length + 1).put(line).put((byte) '\n').flip();
         try {
             while (buf.hasRemaining()) {
@@ -164,6 +241,9 @@ public final class Spool implements AutoCloseable {
 
     /** Forces appended records to disk. */
     public synchronized void force() {
+        if (active == null) {
+            return;
+        }
         try {
             active.force(false);
         } catch (IOException e) {
@@ -173,7 +253,7 @@ public final class Spool implements AutoCloseable {
 
     /** Closes the active segment when it is full or old enough; returns whether it did. */
     public synchronized boolean rollIfDue() {
-        if (activeRecords > 0 && (activeBytes >= maxBytes || clock.millis() - firstRecordAt >= maxAgeMillis)) {
+        if (active != null && activeRecords > 0 && (activeBytes >= maxBytes || clock.millis() - firstRecordAt >= maxAgeMillis)) {
             roll();
             return true;
         }
@@ -182,7 +262,7 @@ public final class Spool implements AutoCloseable {
 
     /** Closes the active segment now (if it holds records), making it exportable. */
     public synchronized void roll() {
-        if (activeRecords == 0) {
+        if (active == null || activeRecords == 0) {
             return;
         }
         try {
@@ -196,6 +276,10 @@ public final class Spool implements AutoCloseable {
 
     /** Closed segments, oldest first: those before the active one (names sort in chain order). */
     public synchronized List<Path> closedSegments() throws IOException {
+        if (activePath == null) {
+            // Not ours yet: what is there belongs to the previous instance, which exports it.
+            return List.of();
+        }
         String current = activePath.getFileName().toString();
         return Segments.list(dir).stream().filter(p -> p.getFileName().toString().compareTo(current) < 0).toList();
     }

@@ -117,6 +117,14 @@ public final class SpoolWriter implements AutoCloseable {
     }
 
     private void run() {
+        try {
+            // A predecessor may still hold the spool (hand-over): records queue until it lets go.
+            spool.awaitOwnership();
+        } catch (InterruptedException e) {
+            stopping = true;
+        } catch (RuntimeException e) {
+            LOG.error("log writer: {}; records cannot be written", e.getMessage());
+        }
         List<Object> batch = new ArrayList<>(BATCH);
         while (!stopping || !queue.isEmpty()) {
             try {
