@@ -1,5 +1,6 @@
 package dev.fairway.apisix;
 
+import dev.fairway.ConfigReloader;
 import dev.fairway.Fairway;
 import dev.fairway.config.ConfigException;
 import dev.fairway.config.ConfigLoader;
@@ -104,6 +105,10 @@ public final class ApisixRunnerCommand implements Callable<Integer> {
             fairway.close();
             started.completeExceptionally(e);
             throw e;
+        }
+        if (config != null) {
+            // A changed file (or SIGHUP): provider keys and settings reload for new calls (routes come from APISIX).
+            ConfigReloader.watch(fairway, config, text -> ConfigLoader.withEnv(env).parse(text));
         }
         Duration drain = Duration.ofSeconds(gatewayConfig.server().drainSeconds());
         CountDownLatch stopped = new CountDownLatch(1);

@@ -1,5 +1,6 @@
 package dev.fairway.kong;
 
+import dev.fairway.ConfigReloader;
 import dev.fairway.Fairway;
 import dev.fairway.config.ConfigException;
 import dev.fairway.config.ConfigLoader;
@@ -47,6 +48,10 @@ final class KongServerProcess {
             fairway.close();
             System.err.println("fairway kong-pluginserver: cannot listen on " + socket + ": " + e.getMessage());
             return 1;
+        }
+        if (configFile != null) {
+            // SIGHUP or a changed file: provider keys and settings reload for new events (routes come from Kong).
+            ConfigReloader.watch(fairway, configFile, text -> ConfigLoader.standard().parse(text));
         }
         // SIGTERM (Kong stopping or reloading): take no new events, let open ones and the streams
         // they started run to their end for up to server.drain_seconds, then exit.
