@@ -77,6 +77,23 @@ public final class KeyOperations {
         return null;
     }
 
+    /**
+     * The same operations, each also allowed below {@code prefix}: a custom provider's path is
+     * appended to its base URL as given, so {@code v1/chat/completions} must pass where the row it
+     * borrows from (OpenAI's, whose base URL ends in {@code /v1}) says {@code chat/completions}.
+     */
+    public KeyOperations orUnder(String prefix) {
+        Map<String, List<Entry>> out = new LinkedHashMap<>();
+        groups.forEach((name, entries) -> {
+            List<Entry> both = new ArrayList<>(entries);
+            for (Entry e : entries) {
+                both.add(new Entry(e.method(), Pattern.compile(Pattern.quote(prefix + "/") + e.path().pattern())));
+            }
+            out.put(name, List.copyOf(both));
+        });
+        return new KeyOperations(Collections.unmodifiableMap(out));
+    }
+
     /** The group names, in order: what a refusal lists as allowed. */
     public Set<String> names() {
         return groups.keySet();

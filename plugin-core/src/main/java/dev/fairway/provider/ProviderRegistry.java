@@ -43,8 +43,10 @@ public final class ProviderRegistry {
             rows.put(r.provider().slug(), r.provider());
             r.aliases().forEach(a -> aliases.put(a, r.provider()));
         }
-        // Custom providers speak OpenAI's API: the gateway's key serves what OpenAI's row allows.
-        KeyOperations openAiOperations = rows.get("openai").keyOperations();
+        // A custom provider's gateway-held key serves what the first built-in row of its wire format allows
+        // (OpenAI's for OpenAI-compatible servers), with or without the v1/ its base URL may leave to the path.
+        Map<WireFormat, KeyOperations> byFormat = new HashMap<>();
+        rows.values().forEach(p -> byFormat.putIfAbsent(p.format(), p.keyOperations().orUnder("v1")));
         for (CustomProvider c : custom) {
             if (rows.containsKey(c.slug()) && !rows.get(c.slug()).custom() || aliases.containsKey(c.slug())) {
                 throw new IllegalArgumentException("custom provider " + c.slug() + " would shadow the built-in one");
@@ -53,7 +55,7 @@ public final class ProviderRegistry {
             // the operator's base URL says exactly where the API lives.
             Provider p = new Provider(c.slug(), stripSlash(c.baseUrl()), AuthStyle.fromConfig(c.auth()),
                     WireFormat.fromConfig(c.format()), c.regions(), List.of(), null, false, null, null, List.of(), true,
-                    null, Map.of(), Map.of(), null, openAiOperations);
+                    null, Map.of(), Map.of(), null, byFormat.getOrDefault(WireFormat.fromConfig(c.format()), KeyOperations.NONE));
             rows.put(c.slug(), p);
             // Cloudflare names custom providers custom-{slug} in paths and in /compat models.
             aliases.putIfAbsent("custom-" + c.slug(), p);

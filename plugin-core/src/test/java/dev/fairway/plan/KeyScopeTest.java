@@ -46,6 +46,27 @@ class KeyScopeTest {
     }
 
     @Test
+    void aCustomProvidersKeyServesItsWireFormatsOperationsWhereverItsBaseUrlEnds() {
+        // Custom providers append the path as given, so an OpenAI-compatible server whose base_url has no /v1
+        // is called with v1/chat/completions; an Anthropic-format one borrows Anthropic's operations.
+        Gateway g = gateway("""
+                custom_providers:
+                  - {slug: vllm, base_url: "http://127.0.0.1:1", auth: bearer}
+                  - {slug: claude-proxy, base_url: "http://127.0.0.1:1", auth: x-api-key, format: anthropic}
+                providers:
+                  vllm: {api_key: sk-vllm}
+                  claude-proxy: {api_key: sk-claude}
+                """);
+        for (String target : List.of("/vllm/v1/chat/completions", "/vllm/chat/completions", "/claude-proxy/v1/messages")) {
+            Decision d = g.decide(GatewayRequest.of("POST", target, Headers.of("content-type", "application/json"),
+                    "{\"model\":\"m\",\"messages\":[]}".getBytes(StandardCharsets.UTF_8))).join();
+            assertThat(d).as(target).isInstanceOf(Decision.Forward.class);
+        }
+        Decision admin = g.decide(GatewayRequest.of("DELETE", "/vllm/v1/files/f-1", Headers.of(), new byte[0])).join();
+        assertThat(((Decision.Answer) admin).status()).isEqualTo(403);
+    }
+
+    @Test
     void adminAndDataOperationsAreRefusedWithTheGatewaysKey() {
         for (String[] op : new String[][] {{"DELETE", "/openai/v1/files/file-abc", "DELETE files/file-abc"},
                 {"GET", "/openai/v1/organization/admin_api_keys", "GET organization/admin_api_keys"},
