@@ -4,19 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fairway.pipeline.Usage;
 import dev.fairway.sse.SseEvent;
-import dev.fairway.sse.SseFramer;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 
 /**
  * Anthropic's message events as OpenAI chunks: message_start opens the assistant turn, text and
  * tool-input deltas become content and tool_calls deltas, message_delta carries the finish reason
  * and output tokens, message_stop ends with the usage chunk (when asked for) and {@code [DONE]}.
  */
-final class AnthropicStream implements StreamTranslator {
-    private static final int MAX_EVENT = 4 * 1024 * 1024;
-
-    private final SseFramer framer = new SseFramer(MAX_EVENT);
+final class AnthropicStream extends SseStreamTranslator {
     private final String requestedModel;
     private final boolean includeUsage;
     private OpenAiChunks chunks;
@@ -30,24 +25,7 @@ final class AnthropicStream implements StreamTranslator {
     }
 
     @Override
-    public byte[] feed(ByteBuffer chunk) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (SseEvent e : framer.feed(chunk)) {
-            translate(e, out);
-        }
-        return out.toByteArray();
-    }
-
-    @Override
-    public byte[] finish() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (SseEvent e : framer.finish()) {
-            translate(e, out);
-        }
-        return out.toByteArray();
-    }
-
-    private void translate(SseEvent event, ByteArrayOutputStream out) {
+    void translate(SseEvent event, ByteArrayOutputStream out) {
         JsonNode data = Json.parse(event.data());
         if (data == null || done) {
             return;

@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fairway.pipeline.Usage;
 import dev.fairway.sse.SseEvent;
-import dev.fairway.sse.SseFramer;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 
 /**
  * Cohere v2 chat stream events as OpenAI chunks: message-start opens the assistant turn,
@@ -14,10 +12,7 @@ import java.nio.ByteBuffer;
  * finish reason and usage (a usage chunk when asked for) and ends with {@code [DONE]}; a
  * message-end whose finish reason is ERROR becomes an error event.
  */
-final class CohereStream implements StreamTranslator {
-    private static final int MAX_EVENT = 4 * 1024 * 1024;
-
-    private final SseFramer framer = new SseFramer(MAX_EVENT);
+final class CohereStream extends SseStreamTranslator {
     private final String requestedModel;
     private final boolean includeUsage;
     private OpenAiChunks chunks;
@@ -30,24 +25,7 @@ final class CohereStream implements StreamTranslator {
     }
 
     @Override
-    public byte[] feed(ByteBuffer chunk) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (SseEvent e : framer.feed(chunk)) {
-            translate(e, out);
-        }
-        return out.toByteArray();
-    }
-
-    @Override
-    public byte[] finish() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (SseEvent e : framer.finish()) {
-            translate(e, out);
-        }
-        return out.toByteArray();
-    }
-
-    private void translate(SseEvent event, ByteArrayOutputStream out) {
+    void translate(SseEvent event, ByteArrayOutputStream out) {
         JsonNode data = Json.parse(event.data());
         if (data == null || done) {
             return;

@@ -4,15 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fairway.pipeline.Usage;
 import dev.fairway.sse.SseEvent;
-import dev.fairway.sse.SseFramer;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 
 /** Google's streamGenerateContent ({@code alt=sse}) chunks as OpenAI chunks. */
-final class GoogleStream implements StreamTranslator {
-    private static final int MAX_EVENT = 4 * 1024 * 1024;
-
-    private final SseFramer framer = new SseFramer(MAX_EVENT);
+final class GoogleStream extends SseStreamTranslator {
     private final String requestedModel;
     private final boolean includeUsage;
     private OpenAiChunks chunks;
@@ -27,16 +22,7 @@ final class GoogleStream implements StreamTranslator {
     }
 
     @Override
-    public byte[] feed(ByteBuffer chunk) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        framer.feed(chunk).forEach(e -> translate(e, out));
-        return out.toByteArray();
-    }
-
-    @Override
-    public byte[] finish() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        framer.finish().forEach(e -> translate(e, out));
+    void ended(ByteArrayOutputStream out) {
         if (!failed) {
             // Google has no end event: the stream's clean end is the end of the answer.
             out.writeBytes(opened(null).delta(Json.object(), finish == null ? "stop" : finish));
@@ -45,10 +31,10 @@ final class GoogleStream implements StreamTranslator {
             }
             out.writeBytes(OpenAiChunks.done());
         }
-        return out.toByteArray();
     }
 
-    private void translate(SseEvent event, ByteArrayOutputStream out) {
+    @Override
+    void translate(SseEvent event, ByteArrayOutputStream out) {
         JsonNode data = Json.parse(event.data());
         if (data == null || failed) {
             return;
