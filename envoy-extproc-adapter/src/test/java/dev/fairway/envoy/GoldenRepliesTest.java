@@ -75,6 +75,10 @@ class GoldenRepliesTest {
                 .replaceAll("[0-9a-f]{32}", "<ticket>")
                 .replace("127.0.0.1:" + fx.upstream.port(), "127.0.0.1:<port>")
                 .replace(Fixture.GATEWAY_KEY, "<gateway-key>");
+        if ("1".equals(System.getenv("FAIRWAY_WRITE_GOLDEN"))) {
+            // A deliberate change of the answers: write the new golden file, then review its diff.
+            java.nio.file.Files.writeString(java.nio.file.Path.of("src", "test", "resources", "golden", name), actual, StandardCharsets.UTF_8);
+        }
         try (InputStream in = GoldenRepliesTest.class.getResourceAsStream("/golden/" + name)) {
             assertThat(in).as("golden file %s; actual:%n%s", name, actual).isNotNull();
             assertThat(actual).isEqualTo(new String(in.readAllBytes(), StandardCharsets.UTF_8));
