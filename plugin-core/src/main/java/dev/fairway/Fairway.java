@@ -7,7 +7,6 @@ import dev.fairway.admin.Readiness;
 import dev.fairway.analytics.AnalyticsStage;
 import dev.fairway.config.GatewayConfig;
 import dev.fairway.config.ServerSettings;
-import dev.fairway.cost.PriceTable;
 import dev.fairway.dispatch.Dispatcher;
 import dev.fairway.dispatch.RetryScheduler;
 import dev.fairway.log.LogStage;
@@ -408,8 +407,7 @@ public final class Fairway implements AutoCloseable {
                 List<Stage> stages = new ArrayList<>(Stages.standard(config, spoolLockWait));
                 stages.addAll(extraStages);
                 Gateway gateway = new Gateway(config, registry, stages);
-                Dispatcher dispatcher = new Dispatcher(vertx, config.dispatch(),
-                        new UsageMetering(PriceTable.of(config.pricing())), retryScheduler, CircuitBreakers.systemClock());
+                Dispatcher dispatcher = new Dispatcher(vertx, config.dispatch(), retryScheduler, CircuitBreakers.systemClock());
                 GatewayServer front = standalone
                         ? join(GatewayServer.start(vertx, gateway, dispatcher, GatewayServer.Mode.STANDALONE,
                                 config.server().host(), config.server().port()).toCompletionStage().toCompletableFuture(),
@@ -471,6 +469,9 @@ public final class Fairway implements AutoCloseable {
                             quota::storeFailures);
                     registry.gauge("fairway_quota_store_available", "1 when the last quota store operation succeeded, else 0.",
                             () -> quota.storeAvailable() ? 1 : 0);
+                }
+                if (s instanceof UsageMetering metering) {
+                    registry.counter(metering.unreadable());
                 }
                 if (s instanceof LogStage logs) {
                     registry.counter("fairway_log_records_written_total", "Log records appended to the spool.", () -> logs.stats().written());

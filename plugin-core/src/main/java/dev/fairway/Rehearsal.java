@@ -52,10 +52,10 @@ public final class Rehearsal implements AutoCloseable {
                 QuotaStage.withBackend(QuotaBackend.inMemory(TimeMeter.SYSTEM_MILLISECONDS)),
                 // No cache stage: a second store would take seconds to open (the process's own opens
                 // in the background at start), and a rehearsal must not touch the real one.
+                new UsageMetering(PriceTable.of(config.pricing())),
                 AnalyticsStage.create());
         Gateway gateway = new Gateway(config, registry, stages);
-        Dispatcher dispatcher = new Dispatcher(vertx, config.dispatch(), new UsageMetering(PriceTable.of(config.pricing())),
-                null, CircuitBreakers.systemClock());
+        Dispatcher dispatcher = new Dispatcher(vertx, config.dispatch(), null, CircuitBreakers.systemClock());
         return new Rehearsal(gateway, dispatcher);
     }
 
@@ -63,7 +63,7 @@ public final class Rehearsal implements AutoCloseable {
         return gateway;
     }
 
-    /** Its own dispatcher: tickets and relay rules (metering, translation); it is never asked to relay. */
+    /** Its own dispatcher: tickets and relay rules (translation); it is never asked to relay. */
     public Dispatcher dispatcher() {
         return dispatcher;
     }

@@ -4,17 +4,20 @@ import dev.fairway.analytics.AnalyticsStage;
 import dev.fairway.auth.AuthStage;
 import dev.fairway.cache.CacheStage;
 import dev.fairway.config.GatewayConfig;
+import dev.fairway.cost.PriceTable;
 import dev.fairway.guardrail.GuardrailStage;
 import dev.fairway.log.LogStage;
 import dev.fairway.pipeline.Stage;
 import dev.fairway.policy.PolicyStage;
 import dev.fairway.quota.QuotaStage;
+import dev.fairway.usage.UsageMetering;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The standard stages, in the order a request meets them (docs/architecture.md, "One request"): authenticate, policy,
- * guardrails, quotas, cache, then analytics and logs (which only record completions). Each feature
+ * guardrails, quotas, cache, usage metering (reads the upstream answer of whoever relays it), then
+ * analytics and logs (which only record completions). Each feature
  * adds its one line here; the order is the contract (hits still count as requests because quotas
  * come before the cache).
  */
@@ -33,6 +36,7 @@ final class Stages {
         stages.add(new GuardrailStage());
         stages.add(QuotaStage.forConfig(config));
         stages.add(CacheStage.create(config));
+        stages.add(new UsageMetering(PriceTable.of(config.pricing())));
         stages.add(AnalyticsStage.create());
         // Keep last: its record shows what every stage before it did.
         stages.add(LogStage.start(config.logs(), spoolLockWait));

@@ -2,14 +2,12 @@ package dev.fairway.bench;
 
 import dev.fairway.Fairway;
 import dev.fairway.config.ConfigLoader;
-import dev.fairway.cost.PriceTable;
-import dev.fairway.dispatch.Metering;
-import dev.fairway.dispatch.ResponseTransform;
 import dev.fairway.http.Headers;
 import dev.fairway.pipeline.Exchange;
 import dev.fairway.pipeline.Gateway;
+import dev.fairway.pipeline.ResponseFilter;
 import dev.fairway.pipeline.ResponseObserver;
-import dev.fairway.usage.UsageMetering;
+import dev.fairway.pipeline.UpstreamObserver;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -50,7 +48,6 @@ public class SseTeeBenchmark {
     private Path dir;
     private Fairway fairway;
     private Gateway gateway;
-    private Metering metering;
     private List<byte[]> chunks;
     private long counter;
     private Exchange exchange;
@@ -60,7 +57,6 @@ public class SseTeeBenchmark {
         dir = Files.createTempDirectory("fairway-bench-tee");
         fairway = Fairway.builder(ConfigLoader.withEnv(Map.of()).parse(BenchConfigs.decision(dir))).start();
         gateway = fairway.gateway();
-        metering = new UsageMetering(PriceTable.of(fairway.config().pricing()));
         chunks = SseChunks.openAi(CHUNKS);
     }
 
@@ -84,12 +80,14 @@ public class SseTeeBenchmark {
     @Benchmark
     @OperationsPerInvocation(CHUNKS)
     public long stream() {
-        Metering.Meter meter = metering.open(exchange,
-                new Metering.Attempt(exchange.target().provider(), exchange.model(), true, exchange.upstreamRequest()));
+        UpstreamObserver meter = exchange.upstreamObserver(exchange.plan().first(), exchange.upstreamRequest());
         meter.request(exchange.upstreamRequest());
         Headers headers = Headers.of("content-type", "text/event-stream; charset=utf-8");
         meter.onHeaders(200, headers);
-        ResponseTransform transform = meter.transform();
+        ResponseFilter transform = meter.hiding();
+        if (transform == null) {
+            throw new IllegalStateException("the meter did not ask for usage: nothing to hide, the benchmark measures less than it says");
+        }
         ResponseObserver observer = exchange.observer();
         observer.onHeaders(200, headers);
         long sent = 0;
@@ -107,7 +105,7 @@ public class SseTeeBenchmark {
             observer.onChunk(tail);
         }
         observer.onEnd(true);
-        if (meter.usage() == null) {
+        if (exchange.metered().usage() == null) {
             throw new IllegalStateException("the meter found no usage in the stream");
         }
         return sent;

@@ -200,7 +200,7 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         } else {
             ResponseTap opened;
             try {
-                opened = ResponseTap.open(processor.dispatcher(), f.exchange(), routeName, responseBodyMode);
+                opened = ResponseTap.open(f.exchange(), routeName, responseBodyMode);
                 common = processor.forwarding().direct(f.exchange(), opened.request(), route.envoy(), bodyPhase);
             } catch (GatewayError e) {
                 Decision.Answer a = Decision.Answer.error(e);

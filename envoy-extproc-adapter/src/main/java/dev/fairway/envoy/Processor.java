@@ -22,7 +22,6 @@ final class Processor {
     private final Gateway gateway;
     private final EnvoySettings settings;
     private final Forwarding forwarding;
-    private final Dispatcher dispatcher;
     private final ScheduledExecutorService timer;
     /** The routes of the configuration the gateway serves now; rebuilt once after a reload, never per request. */
     private volatile Routes routes;
@@ -42,20 +41,15 @@ final class Processor {
 
     Processor(Gateway gateway, Dispatcher dispatcher, ExtProcConfig config, ScheduledExecutorService timer) {
         this.gateway = requireNonNull(gateway, "gateway");
-        this.dispatcher = requireNonNull(dispatcher, "dispatcher");
         this.settings = config.envoy();
-        this.forwarding = new Forwarding(settings, dispatcher.tickets());
+        // Only dispatcher mode needs the dispatcher (its tickets); direct mode relays through the core's HostRelay.
+        this.forwarding = new Forwarding(settings, requireNonNull(dispatcher, "dispatcher").tickets());
         this.timer = requireNonNull(timer, "timer");
         this.routes = Routes.of(gateway.config(), settings);
     }
 
     Gateway gateway() {
         return gateway;
-    }
-
-    /** The core's dispatcher: tickets in dispatcher mode, the relay rules (metering, translation) in direct mode. */
-    Dispatcher dispatcher() {
-        return dispatcher;
     }
 
     EnvoySettings settings() {

@@ -1,7 +1,6 @@
 package dev.fairway.envoy;
 
 import com.google.protobuf.ByteString;
-import dev.fairway.dispatch.Dispatcher;
 import dev.fairway.dispatch.HostRelay;
 import dev.fairway.error.ErrorType;
 import dev.fairway.error.GatewayError;
@@ -47,7 +46,7 @@ final class ResponseTap {
      *
      * @throws GatewayError 400 naming the route, its mode and the response body mode
      */
-    static ResponseTap open(Dispatcher dispatcher, Exchange exchange, String routeName, BodySendMode bodyMode) {
+    static ResponseTap open(Exchange exchange, String routeName, BodySendMode bodyMode) {
         boolean rewritable = rewritable(bodyMode);
         if (!rewritable && HostRelay.translates(exchange)) {
             String mode = bodyMode == null ? "unknown (Envoy sent no protocol_config)" : bodyMode.name();
@@ -58,10 +57,10 @@ final class ResponseTap {
                     .with("route", routeName).with("mode", "direct")
                     .with("response_body_mode", bodyMode == null ? "unknown" : bodyMode.name());
         }
-        return new ResponseTap(HostRelay.open(dispatcher, exchange, rewritable), bodyMode);
+        return new ResponseTap(HostRelay.open(exchange, rewritable), bodyMode);
     }
 
-    /** The request to send upstream, as the relay's meter may have adjusted it. */
+    /** The request to send upstream, as the exchange's metering step may have adjusted it. */
     UpstreamRequest request() {
         return relay.request();
     }

@@ -30,22 +30,20 @@ public final class Dispatcher implements AutoCloseable {
     private final Vertx vertx;
     private final UpstreamClient client;
     private final TicketBook tickets;
-    private final Metering metering;
     private final CircuitBreakers breakers;
     private final RetryScheduler scheduler;
     private final long sweepTimer;
     private final GoogleServiceAccounts googleKeys = new GoogleServiceAccounts();
 
     public Dispatcher(Vertx vertx, DispatchSettings settings) {
-        this(vertx, settings, Metering.NONE, null, CircuitBreakers.systemClock());
+        this(vertx, settings, null, CircuitBreakers.systemClock());
     }
 
     /**
      * @param scheduler when retries run; null for the event loop's timers
      */
-    public Dispatcher(Vertx vertx, DispatchSettings settings, Metering metering, RetryScheduler scheduler, CircuitBreakers breakers) {
+    public Dispatcher(Vertx vertx, DispatchSettings settings, RetryScheduler scheduler, CircuitBreakers breakers) {
         this.vertx = requireNonNull(vertx, "vertx");
-        this.metering = requireNonNull(metering, "metering");
         this.breakers = requireNonNull(breakers, "breakers");
         this.scheduler = scheduler != null ? scheduler : this::onTimer;
         this.client = new UpstreamClient(vertx, settings);
@@ -73,10 +71,6 @@ public final class Dispatcher implements AutoCloseable {
 
     UpstreamClient client() {
         return client;
-    }
-
-    Metering metering() {
-        return metering;
     }
 
     RetryScheduler scheduler() {

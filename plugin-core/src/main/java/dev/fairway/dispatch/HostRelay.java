@@ -8,18 +8,19 @@ import dev.fairway.http.Headers;
 import dev.fairway.pipeline.Completion;
 import dev.fairway.pipeline.Exchange;
 import dev.fairway.pipeline.ResponseObserver;
+import dev.fairway.pipeline.UpstreamObserver;
 import dev.fairway.pipeline.UpstreamRequest;
-import dev.fairway.pipeline.Usage;
 import dev.fairway.plan.PlannedTarget;
 import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
  * An exchange whose upstream call the host makes itself (Envoy's direct mode), seen through the
- * dispatcher's own relay rules: the meter that may adjust the request and reads usage and cost from
- * the raw answer, the translation of a {@code /compat} answer for its OpenAI client, the observers
- * fed what the client gets, and one completion with usage and cost. Only the plan's first target
- * is ever called: the host has no retries or fallback of ours.
+ * dispatcher's own relay rules: the exchange's upstream observers (usage metering) that may adjust
+ * the request and read the raw answer, the translation of a {@code /compat} answer for its OpenAI
+ * client, the observers fed what the client gets, and one completion (its usage and cost come from
+ * the metering step, as with the dispatcher). Only the plan's first target is ever called: the host
+ * has no retries or fallback of ours. No dispatcher is needed.
  *
  * <p>The host calls {@link #head}, then {@link #chunk} per body piece in order, then {@link #end} or
  * {@link #cut}; calls after the end are ignored. Methods are synchronized: hosts call them from
@@ -28,7 +29,7 @@ import java.util.List;
 public final class HostRelay {
     private final Exchange exchange;
     private final PlannedTarget target;
-    private final Metering.Meter meter;
+    private final UpstreamObserver upstreamObserver;
     private final UpstreamRequest request;
     private final boolean rewrites;
     private ResponseObserver observer;
@@ -42,17 +43,15 @@ public final class HostRelay {
     /** What the client's response head becomes. */
     public record Head(Headers set, List<String> remove, boolean rewritesBody) {}
 
-    private HostRelay(Exchange exchange, Metering metering, boolean rewrites) {
+    private HostRelay(Exchange exchange, boolean rewrites) {
         this.exchange = requireNonNull(exchange, "exchange");
         this.target = exchange.plan().first();
         this.rewrites = rewrites;
         UpstreamRequest planned = exchange.upstreamRequest(target);
-        Metering.Meter m = requireNonNull(metering, "metering").open(exchange,
-                new Metering.Attempt(target.target().provider(), target.model(), target.stream(), planned));
-        // A meter's request change comes with a body transform (it hides what it asked for):
+        this.upstreamObserver = exchange.upstreamObserver(target, planned);
+        // A request change comes with a body filter (it hides what it asked for):
         // a host that cannot rewrite the body sends the request as planned.
-        this.meter = m;
-        this.request = rewrites ? m.request(planned) : planned;
+        this.request = rewrites ? upstreamObserver.request(planned) : planned;
     }
 
     /**
@@ -62,8 +61,8 @@ public final class HostRelay {
      *     (Envoy: a response body mode that sends the body); without it an answer that must be
      *     translated is refused by {@link #translates} callers first
      */
-    public static HostRelay open(Dispatcher dispatcher, Exchange exchange, boolean rewritesBody) {
-        return new HostRelay(exchange, dispatcher.metering(), rewritesBody);
+    public static HostRelay open(Exchange exchange, boolean rewritesBody) {
+        return new HostRelay(exchange, rewritesBody);
     }
 
     /** Whether the client's answer is translated from the provider's (a {@code /compat} request to a non-OpenAI provider). */
@@ -75,7 +74,7 @@ public final class HostRelay {
         return exchange;
     }
 
-    /** The request to send upstream; the meter may have asked the provider to report usage. */
+    /** The request to send upstream; the metering step may have asked the provider to report usage. */
     public UpstreamRequest request() {
         return request;
     }
@@ -92,8 +91,9 @@ public final class HostRelay {
         }
         this.status = status;
         this.ttfb = exchange.elapsedNanos();
-        meter.onHeaders(status, upstream);
-        transform = rewrites ? Translation.transform(target, exchange, status, upstream, meter.transform()) : ResponseTransform.IDENTITY;
+        upstreamObserver.onHeaders(status, upstream);
+        transform = rewrites ? Translation.transform(target, exchange, status, upstream, Transforms.hiding(upstreamObserver.hiding()))
+                : ResponseTransform.IDENTITY;
         observer = exchange.observer();
         observer.onHeaders(status, upstream);
         Translation.contentType(target, status, upstream).ifPresent(ct -> set.set("content-type", ct));
@@ -110,7 +110,7 @@ public final class HostRelay {
         if (ended || observer == null) {
             return raw;
         }
-        meter.onChunk(raw.asReadOnlyBuffer());
+        upstreamObserver.onChunk(raw.asReadOnlyBuffer());
         if (transform == ResponseTransform.IDENTITY) {
             deliver(raw.asReadOnlyBuffer());
             return raw;
@@ -134,7 +134,7 @@ public final class HostRelay {
             cut("stream_closed");
             return ByteBuffer.allocate(0);
         }
-        meter.onEnd(true);
+        upstreamObserver.onEnd(true);
         ByteBuffer tail;
         try {
             tail = transform.finish();
@@ -157,7 +157,7 @@ public final class HostRelay {
             return;
         }
         ended = true;
-        meter.onEnd(false);
+        upstreamObserver.onEnd(false);
         if (observer != null) {
             observer.onEnd(false);
         } else {
@@ -185,7 +185,7 @@ public final class HostRelay {
     /** A translation failed mid-answer: an SSE client gets an error event, a JSON one whatever was sent. */
     private ByteBuffer failed() {
         ended = true;
-        meter.onEnd(false);
+        upstreamObserver.onEnd(false);
         observer.onEnd(false);
         ByteBuffer out = ByteBuffer.allocate(0);
         if (contentType != null && contentType.startsWith("text/event-stream")) {
@@ -201,9 +201,9 @@ public final class HostRelay {
         return out;
     }
 
+    /** Usage and cost: the exchange adds what its metering step read ({@link Exchange#metered()}). */
     private void complete(boolean truncated, String errorType) {
-        Usage usage = meter.usage();
         exchange.complete(new Completion(status, false, truncated, target.step(), 1, ttfb, exchange.elapsedNanos(), bytes,
-                usage, meter.costUsd(usage), errorType));
+                null, null, errorType));
     }
 }

@@ -9,8 +9,8 @@ import dev.fairway.pipeline.Completion;
 import dev.fairway.pipeline.Exchange;
 import dev.fairway.pipeline.ResponseFilter;
 import dev.fairway.pipeline.ResponseObserver;
+import dev.fairway.pipeline.UpstreamObserver;
 import dev.fairway.pipeline.UpstreamRequest;
-import dev.fairway.pipeline.Usage;
 import dev.fairway.plan.DispatchPlan;
 import dev.fairway.plan.PlannedTarget;
 import dev.fairway.retry.RetryAfter;
@@ -48,7 +48,7 @@ final class Relay {
     private int attempt;
     private int attempts;
     private PlannedTarget current;
-    private Metering.Meter meter = Metering.Meter.NONE;
+    private UpstreamObserver upstreamObserver = UpstreamObserver.NONE;
     private HttpClientRequest upstream;
     private long timer = -1;
     private Buffer held;
@@ -95,8 +95,8 @@ final class Relay {
         current = target;
         attempts++;
         UpstreamRequest planned = exchange.upstreamRequest(target);
-        meter = dispatcher.metering().open(exchange, new Metering.Attempt(target.target().provider(), target.model(), target.stream(), planned));
-        dispatcher.authorize(target, dispatcher.sign(target, meter.request(planned))).onComplete(ar -> {
+        upstreamObserver = exchange.upstreamObserver(target, planned);
+        dispatcher.authorize(target, dispatcher.sign(target, upstreamObserver.request(planned))).onComplete(ar -> {
             if (finished || current != target) {
                 return;
             }
@@ -259,8 +259,8 @@ final class Relay {
         status = up.statusCode();
         Headers headers = new Headers();
         up.headers().forEach(e -> headers.add(e.getKey(), e.getValue()));
-        meter.onHeaders(status, headers);
-        ResponseTransform translated = Translation.transform(current, exchange, status, headers, meter.transform());
+        upstreamObserver.onHeaders(status, headers);
+        ResponseTransform translated = Translation.transform(current, exchange, status, headers, Transforms.hiding(upstreamObserver.hiding()));
         String clientType = Translation.contentType(current, status, headers).orElse(headers.get("content-type"));
         filter = exchange.responseFilter(status, clientType == null ? "" : clientType);
         ResponseTransform transform = filter == null ? translated : Transforms.filtered(translated, filter);
@@ -288,7 +288,7 @@ final class Relay {
                 return;
             }
             ByteBuffer raw = ((BufferInternal) chunk).getByteBuf().nioBuffer();
-            meter.onChunk(raw.asReadOnlyBuffer());
+            upstreamObserver.onChunk(raw.asReadOnlyBuffer());
             Buffer out = chunk;
             if (transform != ResponseTransform.IDENTITY) {
                 try {
@@ -321,7 +321,7 @@ final class Relay {
             if (finished) {
                 return;
             }
-            meter.onEnd(true);
+            upstreamObserver.onEnd(true);
             Buffer tail;
             try {
                 tail = buffer(transform.finish());
@@ -394,7 +394,7 @@ final class Relay {
         }
         GatewayError refusal = cause instanceof GatewayError e ? e : null;
         if (refusal != null && !response.headWritten()) {
-            meter.onEnd(false);
+            upstreamObserver.onEnd(false);
             observer.onEnd(false);
             headersSent = false;
             // The provider's head was never sent: the client gets the refusal's own.
@@ -404,7 +404,7 @@ final class Relay {
         }
         finished = true;
         LOG.debug("request {}: upstream cut mid-answer: {}", exchange.logId(), cause.toString());
-        meter.onEnd(false);
+        upstreamObserver.onEnd(false);
         observer.onEnd(false);
         String contentType = response.headers().get("content-type");
         if (held != null && contentType != null && contentType.startsWith("text/event-stream")) {
@@ -431,7 +431,7 @@ final class Relay {
         if (upstream != null) {
             upstream.reset();
         }
-        meter.onEnd(false);
+        upstreamObserver.onEnd(false);
         if (observer != null) {
             observer.onEnd(false);
         }
@@ -455,9 +455,9 @@ final class Relay {
 
     private CompletableFuture<Void> complete(boolean truncated, String errorType) {
         cancelTimer();
-        Usage usage = meter.usage();
+        // Usage and cost: the exchange adds what its metering step read (Exchange#metered).
         return exchange.complete(new Completion(status, false, truncated, current == null ? 0 : current.step(), attempts, ttfb,
-                exchange.elapsedNanos(), bytes, usage, meter.costUsd(usage), errorType));
+                exchange.elapsedNanos(), bytes, null, null, errorType));
     }
 
     private void cancelTimer() {

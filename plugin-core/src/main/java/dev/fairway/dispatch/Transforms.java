@@ -36,6 +36,11 @@ final class Transforms {
         };
     }
 
+    /** The raw answer through an upstream observer's hiding filter ({@link dev.fairway.pipeline.UpstreamObserver#hiding}), or as it is. */
+    static ResponseTransform hiding(ResponseFilter filter) {
+        return filter == null ? ResponseTransform.IDENTITY : filtered(ResponseTransform.IDENTITY, filter);
+    }
+
     /** A streamed answer, translated event by event as it arrives. */
     static ResponseTransform stream(StreamTranslator translator) {
         return new ResponseTransform() {

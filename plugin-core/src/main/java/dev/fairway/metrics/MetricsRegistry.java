@@ -24,6 +24,7 @@ public final class MetricsRegistry {
 
     private final RequestMetrics requests;
     private final Map<String, Published> published = new ConcurrentSkipListMap<>();
+    private final Map<String, LabelledCounter> labelled = new ConcurrentSkipListMap<>();
 
     public MetricsRegistry(RequestMetrics requests) {
         this.requests = requireNonNull(requests, "requests");
@@ -46,19 +47,31 @@ public final class MetricsRegistry {
         publish(new Published(name, "counter", help, value));
     }
 
+    /** Publishes a counter with labels that its component keeps and counts itself. */
+    public void counter(LabelledCounter counter) {
+        check(counter.name());
+        if (published.containsKey(counter.name()) || labelled.putIfAbsent(counter.name(), counter) != null) {
+            throw new IllegalArgumentException("name: " + counter.name() + " is already published");
+        }
+    }
+
     private void publish(Published p) {
-        if (!NAME.matcher(p.name).matches()) {
-            throw new IllegalArgumentException("name: " + p.name + " (expected: [a-zA-Z_:][a-zA-Z0-9_:]*)");
-        }
-        if (p.name.startsWith("fairway_requests") || requests.names().contains(p.name)) {
-            throw new IllegalArgumentException("name: " + p.name + " is a request metric");
-        }
-        if (published.putIfAbsent(p.name, p) != null) {
+        check(p.name);
+        if (labelled.containsKey(p.name) || published.putIfAbsent(p.name, p) != null) {
             throw new IllegalArgumentException("name: " + p.name + " is already published");
         }
     }
 
-    /** The whole exposition, request metrics first, then published values by name. */
+    private void check(String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("name: " + name + " (expected: [a-zA-Z_:][a-zA-Z0-9_:]*)");
+        }
+        if (name.startsWith("fairway_requests") || requests.names().contains(name)) {
+            throw new IllegalArgumentException("name: " + name + " is a request metric");
+        }
+    }
+
+    /** The whole exposition, request metrics first, then published values by name, then labelled counters by name. */
     public String scrape() {
         PrometheusText text = new PrometheusText();
         requests.writeTo(text);
@@ -72,6 +85,9 @@ public final class MetricsRegistry {
             }
             text.header(p.name, p.type, p.help);
             text.sample(p.name, List.of(), v);
+        }
+        for (LabelledCounter c : new ArrayList<>(labelled.values())) {
+            c.writeTo(text);
         }
         return text.toString();
     }

@@ -31,4 +31,10 @@ public record Completion(
     public boolean success() {
         return status >= 200 && status < 300 && !truncated;
     }
+
+    /** This completion with the usage and cost the exchange's answer was metered at ({@link Metered}). */
+    Completion withMetered(Usage metered, Double meteredCostUsd) {
+        return new Completion(status, cached, truncated, step, attempts, ttfbNanos, durationNanos, responseBytes,
+                metered, meteredCostUsd, errorType);
+    }
 }

@@ -44,6 +44,7 @@ public final class Exchange {
     private final List<Step> steps = new ArrayList<>(4);
     private final List<HeaderNote> headerNotes;
     private final AtomicBoolean completed = new AtomicBoolean();
+    private final Metered metered = new Metered();
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
     private static final long HOLD_LIMIT_SECONDS = 10;
     private volatile String clientIdentity;
@@ -271,6 +272,27 @@ public final class Exchange {
         };
     }
 
+    /**
+     * Opens one upstream attempt of {@code target}: one observer over every step's
+     * {@linkplain Step#upstreamObserver upstream observer}, never null. Whoever sends the attempt
+     * (the dispatcher, a host) sends {@code request(planned)} and feeds it the raw answer.
+     */
+    public UpstreamObserver upstreamObserver(PlannedTarget target, UpstreamRequest planned) {
+        List<UpstreamObserver> observers = new ArrayList<>(1);
+        for (Step s : steps) {
+            UpstreamObserver o = s.upstreamObserver(target, planned);
+            if (o != null) {
+                observers.add(o);
+            }
+        }
+        return UpstreamFanOut.of(observers);
+    }
+
+    /** Usage and cost of the answer relayed to the client, as the metering step read them. */
+    public Metered metered() {
+        return metered;
+    }
+
     /** The filter of the (at most one) step that filters answers, or null when the answer goes as it is. */
     public ResponseFilter responseFilter(int status, String contentType) {
         for (Step s : steps) {
@@ -293,6 +315,8 @@ public final class Exchange {
         if (!completed.compareAndSet(false, true)) {
             return DONE;
         }
+        // Usage and cost come from the metering step, not from whichever relay carried the answer.
+        completion = metered.onto(completion);
         CompletableFuture<Void> held = DONE;
         for (Step s : steps) {
             try {

@@ -1,5 +1,6 @@
 package dev.fairway.pipeline;
 
+import dev.fairway.plan.PlannedTarget;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -19,6 +20,17 @@ public interface Step {
 
     /** Observes the upstream response; null when this step does not need it. */
     default ResponseObserver observer() {
+        return null;
+    }
+
+    /**
+     * Observes one upstream attempt's raw answer, before translation and filters; null when this
+     * step does not need it (most steps). Opened per attempt, before its request is sent.
+     *
+     * @param target the target this attempt asks
+     * @param planned the request planned for it
+     */
+    default UpstreamObserver upstreamObserver(PlannedTarget target, UpstreamRequest planned) {
         return null;
     }
 

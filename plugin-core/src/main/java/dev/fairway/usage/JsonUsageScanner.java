@@ -66,6 +66,11 @@ final class JsonUsageScanner {
         }
     }
 
+    /** Whether the input stopped being JSON (or ended mid-document after {@link #end()}): the numbers may be missing. */
+    boolean failed() {
+        return failed;
+    }
+
     /** The numbers seen so far; call {@link #end()} first when the document is complete. */
     UsageNumbers numbers() {
         return found;

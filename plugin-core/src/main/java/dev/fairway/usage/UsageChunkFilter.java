@@ -2,7 +2,7 @@ package dev.fairway.usage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fairway.dispatch.ResponseTransform;
+import dev.fairway.pipeline.ResponseFilter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * every other chunk ({@link NullUsage}). Complete events pass on at once; only the unfinished
  * tail of the current event is held until its blank line arrives.
  */
-final class UsageChunkFilter implements ResponseTransform {
+final class UsageChunkFilter implements ResponseFilter {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final byte[] USAGE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
 

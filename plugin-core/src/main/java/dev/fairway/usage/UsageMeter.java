@@ -1,10 +1,10 @@
 package dev.fairway.usage;
 
 import dev.fairway.cost.PriceTable;
-import dev.fairway.dispatch.Metering;
-import dev.fairway.dispatch.ResponseTransform;
 import dev.fairway.headers.CustomCost;
 import dev.fairway.http.Headers;
+import dev.fairway.pipeline.ResponseFilter;
+import dev.fairway.pipeline.UpstreamObserver;
 import dev.fairway.pipeline.UpstreamRequest;
 import dev.fairway.pipeline.Usage;
 import dev.fairway.provider.WireFormat;
@@ -13,31 +13,41 @@ import java.util.Locale;
 import java.util.function.Predicate;
 
 /**
- * One exchange's meter: picks the reader the answer's content type calls for and feeds it every
- * upstream chunk. Error answers are not read: they carry no usage.
+ * One upstream attempt's meter: picks the reader the answer's content type calls for, feeds it
+ * every raw chunk, and when the answer ends hands its usage and cost to {@link Readings}. Error
+ * answers are not read: they carry no usage.
  */
-final class UsageMeter implements Metering.Meter {
+final class UsageMeter implements UpstreamObserver {
     private final WireFormat format;
     private final String provider;
     private final String model;
     private final CustomCost customCost;
     private final PriceTable prices;
-    private final ResponseTransform streamTransform;
+    private final ResponseFilter streamHiding;
     private final UpstreamRequest request;
+    private final Readings readings;
+    private boolean headed;
+    private boolean ended;
     private boolean succeeded;
+    private boolean jsonType;
     private JsonUsageScanner json;
     private SseUsageScanner sse;
     private EventStreamUsageScanner eventStream;
 
+    /**
+     * @param streamHiding what hides the usage {@code request} asked for from the client, or null
+     * @param request the request to send: the planned one, or one asking for usage
+     */
     UsageMeter(WireFormat format, String provider, String model, CustomCost customCost, PriceTable prices,
-               ResponseTransform streamTransform, UpstreamRequest request) {
+               ResponseFilter streamHiding, UpstreamRequest request, Readings readings) {
         this.request = request;
+        this.readings = readings;
         this.format = format;
         this.provider = provider;
         this.model = model;
         this.customCost = customCost;
         this.prices = prices;
-        this.streamTransform = streamTransform;
+        this.streamHiding = streamHiding;
     }
 
     @Override
@@ -47,6 +57,7 @@ final class UsageMeter implements Metering.Meter {
 
     @Override
     public void onHeaders(int status, Headers headers) {
+        headed = true;
         if (status < 200 || status >= 300) {
             return;
         }
@@ -59,6 +70,7 @@ final class UsageMeter implements Metering.Meter {
             eventStream = new EventStreamUsageScanner();
         } else {
             json = new JsonUsageScanner();
+            jsonType = type.startsWith("application/json") || type.contains("+json");
         }
     }
 
@@ -75,27 +87,37 @@ final class UsageMeter implements Metering.Meter {
 
     @Override
     public void onEnd(boolean clean) {
+        if (!headed || ended) {
+            return; // no answer (the client left first), or already recorded
+        }
+        ended = true;
         if (json != null) {
             json.end();
+            // A cut answer is incomplete JSON by nature; only a whole one that does not parse is unreadable.
+            if (clean && jsonType && json.failed()) {
+                readings.unreadable();
+            }
         }
+        Usage usage = usage();
+        readings.metered(usage, costUsd(usage));
     }
 
-    /** The stream's transform, for a successful event stream only: errors and JSON pass untouched. */
+    /** Hides the extra usage chunk of a successful event stream only: errors and JSON pass untouched. */
     @Override
-    public ResponseTransform transform() {
-        return sse != null ? streamTransform : ResponseTransform.IDENTITY;
+    public ResponseFilter hiding() {
+        return sse != null ? streamHiding : null;
     }
 
-    @Override
-    public Usage usage() {
+    /** Tokens reported so far, or null when the answer reported none. */
+    Usage usage() {
         UsageNumbers numbers = sse != null ? sse.numbers()
                 : json != null ? json.numbers()
                 : eventStream != null ? eventStream.numbers() : null;
         return numbers == null ? null : UsageMapping.of(format, numbers);
     }
 
-    @Override
-    public Double costUsd(Usage usage) {
+    /** The cost of {@code usage} (or of the request, for a total custom cost), or null when unknown. */
+    Double costUsd(Usage usage) {
         // A failed answer costs nothing, whatever the caller's custom price says.
         return succeeded ? prices.cost(provider, model, usage, customCost) : null;
     }

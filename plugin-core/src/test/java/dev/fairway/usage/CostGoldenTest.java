@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.fairway.cost.PriceTable;
-import dev.fairway.dispatch.ResponseTransform;
 import dev.fairway.http.Headers;
 import dev.fairway.provider.WireFormat;
 import java.io.IOException;
@@ -36,7 +35,7 @@ class CostGoldenTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("answers")
     void costsWhatThePriceListSays(String file, WireFormat format, String provider, String model, String type, double expected) throws IOException {
-        UsageMeter meter = new UsageMeter(format, provider, model, null, PriceTable.shippedOnly(), ResponseTransform.IDENTITY, null);
+        UsageMeter meter = new UsageMeter(format, provider, model, null, PriceTable.shippedOnly(), null, null, Readings.NONE);
         meter.onHeaders(200, Headers.of("content-type", type));
         meter.onChunk(ByteBuffer.wrap(UsageGoldenTest.golden(file)));
         meter.onEnd(true);

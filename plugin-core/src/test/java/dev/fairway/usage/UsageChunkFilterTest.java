@@ -75,20 +75,20 @@ class UsageChunkFilterTest {
     void onlySuccessfulEventStreamsAreFilteredAndCharged() {
         UsageChunkFilter filter = new UsageChunkFilter();
         UsageMeter error = new UsageMeter(dev.fairway.provider.WireFormat.OPENAI, "openai", "gpt-4o",
-                new dev.fairway.headers.CustomCost(null, null, 0.5), dev.fairway.cost.PriceTable.shippedOnly(), filter, null);
+                new dev.fairway.headers.CustomCost(null, null, 0.5), dev.fairway.cost.PriceTable.shippedOnly(), filter, null, Readings.NONE);
         error.onHeaders(429, dev.fairway.http.Headers.of("content-type", "text/event-stream"));
-        assertThat(error.transform()).isSameAs(dev.fairway.dispatch.ResponseTransform.IDENTITY);
+        assertThat(error.hiding()).isNull();
         assertThat(error.costUsd(error.usage())).isNull();
 
         UsageMeter json = new UsageMeter(dev.fairway.provider.WireFormat.OPENAI, "openai", "gpt-4o", null,
-                dev.fairway.cost.PriceTable.shippedOnly(), filter, null);
+                dev.fairway.cost.PriceTable.shippedOnly(), filter, null, Readings.NONE);
         json.onHeaders(200, dev.fairway.http.Headers.of("content-type", "application/json"));
-        assertThat(json.transform()).isSameAs(dev.fairway.dispatch.ResponseTransform.IDENTITY);
+        assertThat(json.hiding()).isNull();
 
         UsageMeter sse = new UsageMeter(dev.fairway.provider.WireFormat.OPENAI, "openai", "gpt-4o",
-                new dev.fairway.headers.CustomCost(null, null, 0.5), dev.fairway.cost.PriceTable.shippedOnly(), filter, null);
+                new dev.fairway.headers.CustomCost(null, null, 0.5), dev.fairway.cost.PriceTable.shippedOnly(), filter, null, Readings.NONE);
         sse.onHeaders(200, dev.fairway.http.Headers.of("content-type", "text/event-stream; charset=utf-8"));
-        assertThat(sse.transform()).isSameAs(filter);
+        assertThat(sse.hiding()).isSameAs(filter);
         assertThat(sse.costUsd(null)).isEqualTo(0.5);
     }
 }

@@ -3,7 +3,6 @@ package dev.fairway.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fairway.cost.PriceTable;
-import dev.fairway.dispatch.ResponseTransform;
 import dev.fairway.http.Headers;
 import dev.fairway.pipeline.Usage;
 import dev.fairway.provider.WireFormat;
@@ -118,7 +117,7 @@ class UsageGoldenTest {
     }
 
     static UsageMeter newMeter(WireFormat format) {
-        return new UsageMeter(format, "p", "m", null, PriceTable.shippedOnly(), ResponseTransform.IDENTITY, null);
+        return new UsageMeter(format, "p", "m", null, PriceTable.shippedOnly(), null, null, Readings.NONE);
     }
 
     static byte[] golden(String file) throws IOException {

@@ -1,0 +1,25 @@
+package dev.fairway.pipeline;
+
+/**
+ * Watches one upstream attempt's raw answer, before any translation or filter, so it reads what
+ * the provider said in the provider's own format (usage metering). Unlike a plain
+ * {@link ResponseObserver} it is opened per attempt, before the request is sent: it may ask the
+ * provider for something the client did not ask for, and then hide that from the client.
+ */
+public interface UpstreamObserver extends ResponseObserver {
+    UpstreamObserver NONE = new UpstreamObserver() {};
+
+    /** The request to send instead of {@code planned}; most observers leave it as planned. */
+    default UpstreamRequest request(UpstreamRequest planned) {
+        return planned;
+    }
+
+    /**
+     * Asked once the answer's head was observed: the filter that keeps from the client what
+     * {@link #request} asked for and the client did not, or null. It runs on the raw answer, before
+     * translation; it never refuses.
+     */
+    default ResponseFilter hiding() {
+        return null;
+    }
+}
