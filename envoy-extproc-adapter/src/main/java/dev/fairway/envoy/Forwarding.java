@@ -23,11 +23,9 @@ import java.util.Set;
  */
 final class Forwarding {
     private final EnvoySettings settings;
-    private final TicketBook tickets;
 
-    Forwarding(EnvoySettings settings, TicketBook tickets) {
+    Forwarding(EnvoySettings settings) {
         this.settings = settings;
-        this.tickets = tickets;
     }
 
     /**
@@ -47,10 +45,6 @@ final class Forwarding {
             common.setBodyMutation(BodyMutation.newBuilder().setClearBody(true));
         }
         return common.setHeaderMutation(m).build();
-    }
-
-    String issue(Exchange exchange) {
-        return tickets.issue(exchange);
     }
 
     /**
