@@ -47,6 +47,13 @@ final class Forwarding {
         return common.setHeaderMutation(m).build();
     }
 
+    /** Fail open: Envoy continues on the route it matched, minus any routing header a client forged. */
+    CommonResponse passThrough() {
+        return CommonResponse.newBuilder().setHeaderMutation(HeaderMutation.newBuilder()
+                .addRemoveHeaders(settings.upstreamHeader())
+                .addRemoveHeaders(TicketBook.HEADER)).build();
+    }
+
     /**
      * Direct mode: the request as the dispatcher would send it, expressed as mutations of what Envoy
      * holds: path and authority of the provider, the gateway's credential instead of the client's,

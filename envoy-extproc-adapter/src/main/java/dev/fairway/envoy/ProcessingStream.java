@@ -12,15 +12,12 @@ import dev.fairway.pipeline.Decision;
 import dev.fairway.pipeline.GatewayRequest;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
 import io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse;
-import io.envoyproxy.envoy.service.ext_proc.v3.HeaderMutation;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -147,10 +144,8 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
         synchronized (this) {
             call = decided;
         }
-        ScheduledFuture<?> deadline = processor.timer().schedule(decided::expire, decided.deadlineMillis(), TimeUnit.MILLISECONDS);
         CompletableFuture<ProcessingResponse> reply = new CompletableFuture<>();
-        decided.result().whenComplete((r, cancelled) -> {
-            deadline.cancel(false);
+        decided.within(processor.timer()).whenComplete((r, cancelled) -> {
             if (r == null) {
                 return; // Envoy is gone (onError): nobody waits for this reply.
             }
@@ -169,9 +164,9 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
     private synchronized ProcessingResponse reply(HostResult result, boolean bodyPhase) {
         return switch (result) {
             case HostResult.Answer a when a.why() == HostResult.Why.DEADLINE && processor.settings().onTimeout() == TimeoutPolicy.CONTINUE ->
-                    passThrough(bodyPhase);
-            case HostResult.Answer a -> Messages.immediate(a.answer(), details(a.why()));
-            case HostResult.ForwardByTicket f -> forwarded(processor.forwarding().toDispatcher(f.ticket(), bodyPhase), bodyPhase);
+                    Messages.request(processor.forwarding().passThrough(), bodyPhase);
+            case HostResult.Answer a -> Messages.immediate(a.answer(), Messages.details(a.why()));
+            case HostResult.ForwardByTicket f -> Messages.request(processor.forwarding().toDispatcher(f.ticket(), bodyPhase), bodyPhase);
             case HostResult.Direct d -> direct(d, bodyPhase);
         };
     }
@@ -187,32 +182,10 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
             ResponseTap.check(d.exchange(), routeName, responseBodyMode);
             common = processor.forwarding().direct(d.exchange(), d.request(), route.envoy(), bodyPhase);
         } catch (GatewayError e) {
-            return Messages.immediate(HostBridge.refuse(d.exchange(), e).answer(), details(HostResult.Why.REFUSED));
+            return Messages.immediate(HostBridge.refuse(d.exchange(), e).answer(), Messages.details(HostResult.Why.REFUSED));
         }
         tap = new ResponseTap(d.tap(), responseBodyMode);
-        return forwarded(common, bodyPhase);
-    }
-
-    private static ProcessingResponse forwarded(CommonResponse common, boolean bodyPhase) {
-        return bodyPhase ? Messages.requestBody(common) : Messages.requestHeaders(common);
-    }
-
-    /** The immediate response's details, which Envoy shows in its access log as %RESPONSE_CODE_DETAILS%. */
-    private static String details(HostResult.Why why) {
-        return switch (why) {
-            case DECIDED -> "fairway_answer";
-            case DEADLINE -> "fairway_decision_timeout";
-            case FAILED -> "fairway_internal_error";
-            case REFUSED -> "fairway_direct_refused";
-        };
-    }
-
-    /** Fail open: Envoy continues on the route it matched, minus any routing header a client forged. */
-    private ProcessingResponse passThrough(boolean bodyPhase) {
-        CommonResponse common = CommonResponse.newBuilder().setHeaderMutation(HeaderMutation.newBuilder()
-                .addRemoveHeaders(processor.settings().upstreamHeader())
-                .addRemoveHeaders(dev.fairway.dispatch.TicketBook.HEADER)).build();
-        return bodyPhase ? Messages.requestBody(common) : Messages.requestHeaders(common);
+        return Messages.request(common, bodyPhase);
     }
 
     private void onResponseHeaders(HttpHeaders message) {

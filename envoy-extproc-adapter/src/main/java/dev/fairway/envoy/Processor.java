@@ -52,10 +52,6 @@ final class Processor {
         this.routes = Routes.of(gateway.config(), settings);
     }
 
-    Gateway gateway() {
-        return gateway;
-    }
-
     /** Decides each stream's request within the decision deadline, and ends what is decided too late. */
     HostBridge bridge() {
         return bridge;

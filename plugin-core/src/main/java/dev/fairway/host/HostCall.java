@@ -10,6 +10,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -52,6 +54,13 @@ public final class HostCall {
 
     public long deadlineMillis() {
         return deadlineMillis;
+    }
+
+    /** For an asynchronous host: the result, with the deadline kept on {@code timer}. */
+    public CompletableFuture<HostResult> within(ScheduledExecutorService timer) {
+        ScheduledFuture<?> deadline = timer.schedule(this::expire, deadlineMillis, TimeUnit.MILLISECONDS);
+        result.whenComplete((r, t) -> deadline.cancel(false));
+        return result;
     }
 
     /**
