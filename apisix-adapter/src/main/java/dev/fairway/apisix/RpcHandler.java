@@ -61,6 +61,7 @@ final class RpcHandler {
         // Right after an APISIX reload the runner being replaced may still hold the dispatcher port for
         // a moment (until its tickets are redeemed): a ticket is handed out only once this process's
         // dispatcher listens, so nginx never brings it to the other one.
+        requireNonNull(fairway, "fairway");
         this.bridge = new HostBridge(fairway.gateway(), fairway.dispatcher()).awaitingDispatcher(fairway.dispatcherReady());
         this.tokens = requireNonNull(tokens, "tokens");
         this.loader = requireNonNull(loader, "loader");
