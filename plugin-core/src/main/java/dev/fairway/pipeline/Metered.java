@@ -36,6 +36,6 @@ public final class Metered {
     /** {@code completion} with this reading's usage and cost, when an answer was metered; else as it is. */
     Completion onto(Completion completion) {
         Reading r = reading;
-        return r == null ? completion : completion.withMetered(r.usage(), r.costUsd());
+        return r == null ? completion : completion.withUsage(r.usage(), r.costUsd());
     }
 }
