@@ -37,6 +37,9 @@ record BodyCheck(String reason) {
 
     /** Reads the events: the stream must end on an event boundary and carry no error event or error data. */
     private static BodyCheck sse(byte[] b) {
+        if (b.length == 0) {
+            return new BodyCheck("empty stream");
+        }
         String[] refusal = new String[1];
         SseParser parser = new SseParser(Math.max(1, b.length), e -> {
             if (refusal[0] == null) {

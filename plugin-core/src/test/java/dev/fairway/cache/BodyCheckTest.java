@@ -31,6 +31,8 @@ class BodyCheckTest {
         assertThat(check("text/event-stream", "event: message_stop\r\ndata: {\"type\":\"message_stop\"}\r\n\r\n").storable()).isTrue();
         assertThat(check("text/event-stream", "data: {\"a\":1}\n\ndata: {\"a\"").reason()).contains("inside an event");
         assertThat(check("text/event-stream", "data: {\"a\":1}\n").storable()).isFalse();
+        assertThat(check("text/event-stream", "").storable()).isFalse();
+        assertThat(check("text/event-stream", "event: message_stop\n").storable()).isFalse();
         assertThat(check("text/event-stream", "event: error\ndata: {\"m\":1}\n\n").reason()).contains("error event");
         assertThat(check("text/event-stream", "data: {\"error\":{\"m\":1}}\n\n").reason()).contains("error data");
         assertThat(check("text/event-stream", "event: ping\ndata: {\"type\":\"error\",\"error\":{}}\n\n").storable()).isFalse();
