@@ -1,7 +1,6 @@
 package dev.fairway.log;
 
 import dev.fairway.pii.Pii;
-import dev.fairway.pii.Span;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -46,17 +45,15 @@ final class Redactor {
     String apply(String text) {
         String out = text;
         for (Rule rule : rules) {
-            StringBuilder sb = null;
-            int last = 0;
-            for (Span s = rule.kind().next(out, 0); s != null; s = rule.kind().next(out, s.end())) {
-                if (sb == null) {
-                    sb = new StringBuilder(out.length());
-                }
-                sb.append(out, last, s.start()).append("[redacted:").append(rule.name()).append(']');
-                last = s.end();
-            }
-            if (sb != null) {
-                out = sb.append(out, last, out.length()).toString();
+            String in = out;
+            StringBuilder sb = new StringBuilder(0);
+            int[] last = {0};
+            rule.kind().forEach(in, s -> {
+                sb.append(in, last[0], s.start()).append("[redacted:").append(rule.name()).append(']');
+                last[0] = s.end();
+            });
+            if (last[0] > 0) {
+                out = sb.append(in, last[0], in.length()).toString();
             }
         }
         return out;

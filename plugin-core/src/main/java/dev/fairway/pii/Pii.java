@@ -1,5 +1,6 @@
 package dev.fairway.pii;
 
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,21 +36,47 @@ public enum Pii {
 
         @Override
         public Span next(CharSequence text, int from) {
-            Span international = null;
-            Matcher m = INTERNATIONAL.matcher(text);
+            return first(international(INTERNATIONAL.matcher(text), text, from), national(NATIONAL.matcher(text), from));
+        }
+
+        // Two patterns: each keeps its own matcher moving forward, so many numbers of one form do not
+        // make the other form's search start over each time.
+        @Override
+        public void forEach(CharSequence text, Consumer<Span> each) {
+            Matcher i = INTERNATIONAL.matcher(text);
+            Matcher n = NATIONAL.matcher(text);
+            Span a = international(i, text, 0);
+            Span b = national(n, 0);
+            for (Span s = first(a, b); s != null; s = first(a, b)) {
+                each.accept(s);
+                if (a != null && a.start() < s.end()) {
+                    a = international(i, text, s.end());
+                }
+                if (b != null && b.start() < s.end()) {
+                    b = national(n, s.end());
+                }
+            }
+        }
+
+        private static Span international(Matcher m, CharSequence text, int from) {
             for (boolean found = m.find(from); found; found = m.find()) {
                 int digits = countDigits(text, m.start(), m.end());
                 if (text.charAt(m.start()) == '0') {
                     digits -= 2; // the 00 international prefix
                 }
                 if (digits >= 8 && digits <= 15) {
-                    international = new Span(m.start(), m.end());
-                    break;
+                    return new Span(m.start(), m.end());
                 }
             }
-            Matcher n = NATIONAL.matcher(text);
-            Span national = n.find(from) ? new Span(n.start(), n.end()) : null;
-            return international == null || national != null && national.start() < international.start() ? national : international;
+            return null;
+        }
+
+        private static Span national(Matcher m, int from) {
+            return m.find(from) ? new Span(m.start(), m.end()) : null;
+        }
+
+        private static Span first(Span a, Span b) {
+            return a == null || b != null && b.start() < a.start() ? b : a;
         }
     },
     IBAN(64) {
@@ -101,6 +128,13 @@ public enum Pii {
 
     /** The first finding that starts at or after {@code from}, or null when there is none. */
     public abstract Span next(CharSequence text, int from);
+
+    /** Each finding in {@code text}, in order, none overlapping the one before. */
+    public void forEach(CharSequence text, Consumer<Span> each) {
+        for (Span s = next(text, 0); s != null; s = next(text, s.end())) {
+            each.accept(s);
+        }
+    }
 
     /** Whether {@code text} holds any. */
     public boolean in(CharSequence text) {

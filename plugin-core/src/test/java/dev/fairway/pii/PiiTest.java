@@ -28,6 +28,19 @@ class PiiTest {
     }
 
     @Test
+    void forEachGivesWhatRepeatedSearchesGive() {
+        String text = "044 668 18 00, +41 44 668 18 00 and (555) 123-4567; 0041 44 668 18 00 / 044-668-18-00";
+        List<String> each = new ArrayList<>();
+        Pii.PHONE.forEach(text, s -> each.add(text.substring(s.start(), s.end())));
+        assertThat(each).isEqualTo(all(Pii.PHONE, text)).hasSize(5);
+        // Many numbers of one form and one of the other at the end: each search moves forward only.
+        String many = "044 668 18 00 ".repeat(20_000) + "+41 44 668 18 00";
+        int[] count = {0};
+        Pii.PHONE.forEach(many, s -> count[0]++);
+        assertThat(count[0]).isEqualTo(20_001);
+    }
+
+    @Test
     void aSearchStartsWhereItIsTold() {
         String text = "x@y.org and z@w.org";
         Span first = Pii.EMAIL.next(text, 0);
