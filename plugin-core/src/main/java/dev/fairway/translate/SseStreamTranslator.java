@@ -7,9 +7,9 @@ import java.nio.ByteBuffer;
 
 /**
  * What every translator of a provider's SSE stream shares: the bytes are read into events by the
- * one {@link SseParser}, at most the one being read is held, and each event is translated as soon as it is complete. A
- * subclass says what one event becomes and, where the provider has no end event of its own, what
- * the clean end adds.
+ * one {@link SseParser}, at most the event being read is held, and each event is translated as soon
+ * as it is complete. A subclass says what one event becomes and, where the provider has no end
+ * event of its own, what the clean end adds.
  */
 abstract class SseStreamTranslator implements StreamTranslator {
     /** The largest event a provider may send; a larger one is a broken stream, not a reason to grow without bound. */
