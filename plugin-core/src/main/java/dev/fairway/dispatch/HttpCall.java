@@ -2,11 +2,8 @@ package dev.fairway.dispatch;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.fairway.error.ErrorType;
-import dev.fairway.error.GatewayError;
 import dev.fairway.http.Headers;
 import dev.fairway.pipeline.UpstreamRequest;
-import dev.fairway.plan.PlannedTarget;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -14,39 +11,25 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import java.util.function.Function;
 
 /**
- * The attempt itself: the target's request (prepared by the relay, signed, its credential
- * exchanged when the provider wants a token), sent on the pooled client; the answer's head comes
- * back with its body paused. An attempt abandoned before its head drops its request.
+ * The attempt itself: the prepared request, sent on the pooled client; the answer's head comes back
+ * with its body paused. An attempt abandoned before its head drops its request.
  */
 final class HttpCall implements UpstreamCall {
     private final Dispatcher dispatcher;
-    private final Function<PlannedTarget, UpstreamRequest> prepare;
 
-    /** @param prepare the request for a target, as planned and adjusted by the relay's meter */
-    HttpCall(Dispatcher dispatcher, Function<PlannedTarget, UpstreamRequest> prepare) {
+    HttpCall(Dispatcher dispatcher) {
         this.dispatcher = requireNonNull(dispatcher, "dispatcher");
-        this.prepare = requireNonNull(prepare, "prepare");
     }
 
     @Override
     public Future<UpstreamHead> call(Attempt attempt) {
-        PlannedTarget target = attempt.target();
         Promise<UpstreamHead> head = Promise.promise();
         attempt.cancelled().onSuccess(v -> head.tryFail(Cancelled.INSTANCE));
-        dispatcher.authorize(target, dispatcher.sign(target, prepare.apply(target))).onComplete(ar -> {
-            if (head.future().isComplete()) {
-                return;
-            }
-            if (ar.failed()) {
-                head.tryFail(ar.cause() instanceof GatewayError e ? e
-                        : GatewayError.of(ErrorType.UPSTREAM_UNAVAILABLE, "the provider credential could not be prepared"));
-                return;
-            }
-            send(ar.result(), head);
-        });
+        if (!head.future().isComplete()) {
+            send(requireNonNull(attempt.request(), "request"), head);
+        }
         return head.future();
     }
 

@@ -11,7 +11,6 @@ import dev.fairway.pipeline.ResponseFilter;
 import dev.fairway.pipeline.ResponseObserver;
 import dev.fairway.pipeline.UpstreamRequest;
 import dev.fairway.pipeline.Usage;
-import dev.fairway.plan.DispatchPlan;
 import dev.fairway.plan.PlannedTarget;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
@@ -57,12 +56,11 @@ final class Relay {
 
     void start() {
         response.closeHandler(v -> clientGone());
-        DispatchPlan plan = exchange.plan();
-        if (!plan.skipped().isEmpty()) {
-            LOG.info("request {}: targets left out: {}", exchange.logId(), plan.skipped());
+        if (!exchange.plan().skipped().isEmpty()) {
+            LOG.info("request {}: targets left out: {}", exchange.logId(), exchange.plan().skipped());
         }
         UpstreamCalls.forExchange(dispatcher, exchange, trip, this::prepare)
-                .call(Attempt.first(plan.first(), clientLeft.future()))
+                .call(Attempt.first(exchange.plan().first(), clientLeft.future()))
                 .onComplete(ar -> {
                     if (ar.succeeded()) {
                         relay(ar.result());

@@ -10,8 +10,8 @@ import java.util.function.Function;
 
 /**
  * Composes an exchange's upstream call, outermost first: fallback across the plan's targets,
- * retries of each target, the circuit's bookkeeping of each attempt, the attempt's first-byte
- * timeout, and the HTTP call.
+ * retries of each target, the circuit's bookkeeping of each attempt, the attempt's request (signed,
+ * its credential exchanged), the first-byte timeout, and the HTTP call.
  */
 final class UpstreamCalls {
     private UpstreamCalls() {}
@@ -20,9 +20,10 @@ final class UpstreamCalls {
     static UpstreamCall forExchange(Dispatcher dispatcher, Exchange exchange, Trip trip, Function<PlannedTarget, UpstreamRequest> prepare) {
         DispatchPlan plan = exchange.plan();
         RouteConfig route = exchange.route();
-        UpstreamCall http = new HttpCall(dispatcher, prepare);
+        UpstreamCall http = new HttpCall(dispatcher);
         UpstreamCall timed = new TimeoutCall(http, dispatcher.timers(), target -> timeoutMs(exchange, target));
-        UpstreamCall reported = new CircuitBreakerCall(timed);
+        UpstreamCall prepared = new PreparingCall(timed, dispatcher, prepare);
+        UpstreamCall reported = new CircuitBreakerCall(prepared);
         UpstreamCall retrying = new RetryingCall(reported, dispatcher.scheduler(), trip);
         return new FallbackCall(retrying, plan, target -> dispatcher.breakers().circuit(breakerKey(route, target), plan.breaker()),
                 route.retry().maxTotalAttempts(), dispatcher.scheduler(), exchange.logId());

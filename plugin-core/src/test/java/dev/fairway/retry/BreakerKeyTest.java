@@ -15,6 +15,7 @@ class BreakerKeyTest {
                 .isEqualTo("http://127.0.0.1:80");
         assertThat(BreakerKey.of("r", "openai", URI.create("http://127.0.0.1:8080/v1/chat/completions"), "m").origin())
                 .isEqualTo("http://127.0.0.1:8080");
+        assertThat(BreakerKey.of("r", "openai", URI.create("http://127.0.0.1:0/v1"), null).origin()).isEqualTo("http://127.0.0.1:0");
     }
 
     @Test
