@@ -77,6 +77,14 @@ public final class Dispatcher implements AutoCloseable {
         return scheduler;
     }
 
+    /** The event loop's timers, for first-byte timeouts. */
+    TimeoutCall.Timers timers() {
+        return (delayMs, task) -> {
+            long id = vertx.setTimer(delayMs, t -> task.run());
+            return () -> vertx.cancelTimer(id);
+        };
+    }
+
     /** Signs with SigV4 when the provider wants it and the gateway holds AWS keys; otherwise as planned. */
     UpstreamRequest sign(PlannedTarget planned, UpstreamRequest request) {
         UpstreamTarget target = planned.target();

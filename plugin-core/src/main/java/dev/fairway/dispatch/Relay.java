@@ -11,29 +11,23 @@ import dev.fairway.pipeline.ResponseFilter;
 import dev.fairway.pipeline.ResponseObserver;
 import dev.fairway.pipeline.UpstreamObserver;
 import dev.fairway.pipeline.UpstreamRequest;
-import dev.fairway.plan.DispatchPlan;
 import dev.fairway.plan.PlannedTarget;
-import dev.fairway.retry.RetryAfter;
-import dev.fairway.retry.RetryDecision;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.Context;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.streams.ReadStream;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
-import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One exchange's way upstream and back: attempts in plan order (retries of a target, then the next
- * target), each bounded by its first-byte timeout; then the relay of the one answer that is kept,
- * chunk by chunk. Failures are retried only while the client has not received a byte. All callbacks
- * run on the client connection's event loop.
+ * One exchange's answer: the upstream call (see {@link UpstreamCalls}: fallback, retries, circuits,
+ * timeouts) yields the one answer that is kept, and this relays it to the client chunk by chunk,
+ * through the exchange's transforms and filters, or answers the call's error. All callbacks run on
+ * the client connection's event loop.
  */
 final class Relay {
     private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
@@ -41,16 +35,12 @@ final class Relay {
     private final Dispatcher dispatcher;
     private final Exchange exchange;
     private final HttpServerResponse response;
-    private final DispatchPlan plan;
+    private final Trip trip = new Trip();
+    private final Promise<Void> clientLeft = Promise.promise();
     private ResponseObserver observer;
     private ResponseFilter filter;
-    private int index;
-    private int attempt;
-    private int attempts;
-    private PlannedTarget current;
     private UpstreamObserver upstreamObserver = UpstreamObserver.NONE;
-    private HttpClientRequest upstream;
-    private long timer = -1;
+    private UpstreamHead upstream;
     private Buffer held;
     private boolean headersSent;
     private boolean finished;
@@ -62,203 +52,42 @@ final class Relay {
         this.dispatcher = dispatcher;
         this.exchange = exchange;
         this.response = response;
-        this.plan = exchange.plan();
     }
 
     void start() {
         response.closeHandler(v -> clientGone());
-        if (!plan.skipped().isEmpty()) {
-            LOG.info("request {}: targets left out: {}", exchange.logId(), plan.skipped());
+        if (!exchange.plan().skipped().isEmpty()) {
+            LOG.info("request {}: targets left out: {}", exchange.logId(), exchange.plan().skipped());
         }
-        tryFrom(0);
+        UpstreamCalls.forExchange(dispatcher, exchange, trip, this::prepare)
+                .call(Attempt.first(exchange.plan().first(), clientLeft.future()))
+                .onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        relay(ar.result());
+                    } else if (ar.cause() != Cancelled.INSTANCE) {
+                        answerError(Results.error(ar.cause()));
+                    }
+                });
     }
 
-    /** Picks the first target from {@code start} whose circuit lets a request through; the last is tried regardless. */
-    private void tryFrom(int start) {
-        for (int i = start; i < plan.targets().size(); i++) {
-            PlannedTarget t = plan.targets().get(i);
-            boolean last = i == plan.targets().size() - 1;
-            if (dispatcher.breakers().tryAcquire(t.breakerKey(), plan.breaker()) || last) {
-                index = i;
-                attempt = 1;
-                launch(t);
-                return;
-            }
-            LOG.debug("request {}: step {} skipped, its circuit is open", exchange.logId(), t.step());
-        }
-    }
-
-    private void launch(PlannedTarget target) {
-        if (finished) {
-            return;
-        }
-        current = target;
-        attempts++;
+    /** The request of one attempt as its upstream observer (the meter) wants it sent; the latest attempt's observer is the answer's. */
+    private UpstreamRequest prepare(PlannedTarget target) {
         UpstreamRequest planned = exchange.upstreamRequest(target);
         upstreamObserver = exchange.upstreamObserver(target, planned);
-        dispatcher.authorize(target, dispatcher.sign(target, upstreamObserver.request(planned))).onComplete(ar -> {
-            if (finished || current != target) {
-                return;
-            }
-            if (ar.failed()) {
-                if (ar.cause() instanceof GatewayError e && e.status() < 500) {
-                    answerError(e);
-                } else {
-                    failedBeforeHead(ar.cause() instanceof GatewayError e ? e
-                            : GatewayError.of(ErrorType.UPSTREAM_UNAVAILABLE, "the provider credential could not be prepared"), -1);
-                }
-                return;
-            }
-            send(target, ar.result());
-        });
+        return upstreamObserver.request(planned);
     }
 
-    private void send(PlannedTarget target, UpstreamRequest req) {
-        int timeoutMs = target.timeoutMs() != null ? target.timeoutMs()
-                : exchange.cfAig().requestTimeoutMs() != null ? exchange.cfAig().requestTimeoutMs() : exchange.route().requestTimeoutMs();
-        // Cloudflare: "On the final retry attempt, your gateway will wait until the request completes,
-        // regardless of how long it takes." A lone attempt keeps its timeout (an error when exceeded).
-        timer = attempts > 1 && lastChance(target) ? -1 : dispatcher.vertx().setTimer(timeoutMs, id -> {
-            timer = -1;
-            if (!headersSent && current == target) {
-                HttpClientRequest stale = upstream;
-                upstream = null;
-                failedBeforeHead(GatewayError.of(ErrorType.UPSTREAM_TIMEOUT, "the provider sent no response within %d ms", timeoutMs)
-                        .with("timeout_ms", timeoutMs), -1);
-                if (stale != null) {
-                    stale.reset();
-                }
-            }
-        });
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.valueOf(req.method())).setAbsoluteURI(req.uri().toString());
-        req.headers().forEach(options::addHeader);
-        dispatcher.client().forUri(req.uri()).request(options).onComplete(ar -> {
-            if (finished || current != target) {
-                if (ar.succeeded()) {
-                    ar.result().reset();
-                }
-                return;
-            }
-            if (ar.failed()) {
-                failedBeforeHead(unreachable(ar.cause()), -1);
-                return;
-            }
-            HttpClientRequest sent = ar.result();
-            upstream = sent;
-            sent.send(Buffer.buffer(req.body())).onComplete(r -> {
-                if (upstream != sent || finished) {
-                    if (r.succeeded()) {
-                        r.result().request().reset();
-                    }
-                    return;
-                }
-                if (r.failed()) {
-                    failedBeforeHead(unreachable(r.cause()), -1);
-                } else {
-                    onHead(r.result());
-                }
-            });
-        });
-    }
-
-    /** A connection failure, a timeout or a retried status: try again, move on, or answer the error. */
-    private void failedBeforeHead(GatewayError error, long retryAfterMs) {
-        cancelTimer();
-        upstream = null;
-        dispatcher.breakers().onFailure(current.breakerKey(), plan.breaker());
-        if (nextAttempt(current.retry().afterFailure(attempt, retryAfterMs), true)) {
+    private void relay(UpstreamHead head) {
+        if (finished) {
+            head.reset().run();
             return;
         }
-        answerError(error);
-    }
-
-    /**
-     * Schedules what comes after a failed attempt; false when nothing does.
-     *
-     * @param fallbackApplies whether this failure moves on to the next target when retries are spent
-     */
-    private boolean nextAttempt(RetryDecision decision, boolean fallbackApplies) {
-        PlannedTarget target = current;
-        if (!budgetLeft()) {
-            LOG.debug("request {}: {} upstream attempts made, retry.max_total_attempts reached", exchange.logId(), attempts);
-            return false;
-        }
-        if (decision.retry()) {
-            attempt++;
-            dispatcher.scheduler().schedule(decision.waitMs(), () -> launch(target));
-            return true;
-        }
-        if (fallbackApplies && index + 1 < plan.targets().size()) {
-            LOG.debug("request {}: step {} failed ({}), falling back", exchange.logId(), target.step(), decision.reason());
-            int next = index + 1;
-            dispatcher.scheduler().schedule(0, () -> {
-                if (!finished) {
-                    tryFrom(next);
-                }
-            });
-            return true;
-        }
-        return false;
-    }
-
-    private void onHead(HttpClientResponse up) {
-        cancelTimer();
-        int code = up.statusCode();
-        boolean retriable = current.retry().retriesStatus(code);
-        boolean fallsBack = plan.fallsBackOn(current.step(), code);
-        if (retriable || fallsBack) {
-            if (code >= 500 || code == 429) {
-                // A client's own error (a bad step key, a 400) says nothing about the target's health:
-                // counting it would let one client open the circuit for everyone.
-                dispatcher.breakers().onFailure(current.breakerKey(), plan.breaker());
-            }
-            long retryAfter = RetryAfter.millis(up.getHeader("retry-after"), Instant.now());
-            RetryDecision decision = retriable ? current.retry().afterFailure(attempt, retryAfter)
-                    : new RetryDecision(false, 0, "status " + code);
-            if (hasSomethingNext(decision, fallsBack)) {
-                upstream = null;
-                discard(up, () -> nextAttempt(decision, fallsBack));
-                return;
-            }
-        } else if (code < 500) {
-            dispatcher.breakers().onSuccess(current.breakerKey(), plan.breaker());
-        }
-        relay(up);
-    }
-
-    private boolean hasSomethingNext(RetryDecision decision, boolean fallsBack) {
-        return budgetLeft() && (decision.retry() || fallsBack && index + 1 < plan.targets().size());
-    }
-
-    /** Whether the request may make another upstream attempt: one Universal request cannot fan out without bound. */
-    private boolean budgetLeft() {
-        return attempts < exchange.route().retry().maxTotalAttempts();
-    }
-
-    /** Whether nothing can follow an attempt of {@code target} now starting: its last retry on the last target, or the budget spent. */
-    private boolean lastChance(PlannedTarget target) {
-        return !budgetLeft() || index == plan.targets().size() - 1 && attempt >= target.retry().maxAttempts();
-    }
-
-    /** Reads and drops a response we will not relay, so its connection can serve the next request. */
-    private static void discard(HttpClientResponse up, Runnable then) {
-        boolean[] done = new boolean[1];
-        Runnable once = () -> {
-            if (!done[0]) {
-                done[0] = true;
-                then.run();
-            }
-        };
-        up.handler(b -> { });
-        up.exceptionHandler(t -> once.run());
-        up.endHandler(v -> once.run());
-    }
-
-    private void relay(HttpClientResponse up) {
+        upstream = head;
+        PlannedTarget current = trip.current();
+        ReadStream<Buffer> up = head.body();
         ttfb = exchange.elapsedNanos();
-        status = up.statusCode();
-        Headers headers = new Headers();
-        up.headers().forEach(e -> headers.add(e.getKey(), e.getValue()));
+        status = head.status();
+        Headers headers = head.headers();
         upstreamObserver.onHeaders(status, headers);
         ResponseTransform translated = Translation.transform(current, exchange, status, headers, Transforms.hiding(upstreamObserver.hiding()));
         String clientType = Translation.contentType(current, status, headers).orElse(headers.get("content-type"));
@@ -350,6 +179,7 @@ final class Relay {
             beforeHead();
             endWhenRecorded(complete(false, null), last);
         });
+        up.resume();
     }
 
     private void send(Buffer out) {
@@ -427,9 +257,10 @@ final class Relay {
             return;
         }
         finished = true;
-        cancelTimer();
+        // An attempt in flight is dropped by its call; an answer being relayed, here.
+        clientLeft.tryComplete();
         if (upstream != null) {
-            upstream.reset();
+            upstream.reset().run();
         }
         upstreamObserver.onEnd(false);
         if (observer != null) {
@@ -448,32 +279,21 @@ final class Relay {
         byte[] body = error.toJson(exchange.route().errors());
         response.setStatusCode(status).putHeader("content-type", "application/json");
         exchange.responseHeaders().forEach((n, v) -> response.headers().add(n, v));
-        AnswerHeaders.describe(current, response.headers()::set);
+        AnswerHeaders.describe(trip.current(), response.headers()::set);
         bytes = body.length;
         endWhenRecorded(complete(false, error.type().wireName()), Buffer.buffer(body));
     }
 
     private CompletableFuture<Void> complete(boolean truncated, String errorType) {
-        cancelTimer();
         // Usage and cost: the exchange adds what its metering step read (Exchange#metered).
-        return exchange.complete(new Completion(status, false, truncated, current == null ? 0 : current.step(), attempts, ttfb,
+        PlannedTarget current = trip.current();
+        return exchange.complete(new Completion(status, false, truncated, current == null ? 0 : current.step(), trip.made(), ttfb,
                 exchange.elapsedNanos(), bytes, null, null, errorType));
-    }
-
-    private void cancelTimer() {
-        if (timer >= 0) {
-            dispatcher.vertx().cancelTimer(timer);
-            timer = -1;
-        }
     }
 
     private static Buffer buffer(ByteBuffer out) {
         byte[] copy = new byte[out.remaining()];
         out.get(copy);
         return Buffer.buffer(copy);
-    }
-
-    private static GatewayError unreachable(Throwable cause) {
-        return Unreachable.error(cause);
     }
 }

@@ -2,109 +2,70 @@ package dev.fairway.retry;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.ArrayDeque;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
- * One circuit per target key. Closed: failures are counted in a sliding window; reaching the
- * threshold opens it. Open: the target is skipped until the cool-down ends. Half-open: exactly one
- * request probes it; success closes the circuit, failure opens it again for another cool-down.
+ * The circuit of every target the dispatcher has called, bounded: at most {@link #MAX_CIRCUITS}
+ * circuits, each forgotten after {@link #IDLE} without a request. A forgotten circuit is closed,
+ * which is what a target nobody calls would be after its cool-down anyway.
  */
 public final class CircuitBreakers {
-    public enum State { CLOSED, OPEN, HALF_OPEN }
+    /** Far above routes x providers x hosts of any configuration; a client naming hosts (Azure resources) cannot go past it. */
+    public static final long MAX_CIRCUITS = 10_000;
+    /** Longer than any sensible cool-down or window, so a circuit in use is never forgotten mid-cool-down. */
+    public static final Duration IDLE = Duration.ofHours(1);
 
-    private final Map<String, Circuit> circuits = new ConcurrentHashMap<>();
+    private static final CircuitBreaker OFF = new CircuitBreaker(new BreakerSettings(false, null, null, null), () -> 0);
+
+    private final Cache<BreakerKey, CircuitBreaker> circuits;
     private final LongSupplier nanos;
 
     public CircuitBreakers(LongSupplier nanos) {
+        this(nanos, MAX_CIRCUITS);
+    }
+
+    CircuitBreakers(LongSupplier nanos, long maxCircuits) {
         this.nanos = requireNonNull(nanos, "nanos");
+        this.circuits = Caffeine.newBuilder()
+                .maximumSize(maxCircuits)
+                .expireAfterAccess(IDLE)
+                .ticker(nanos::getAsLong)
+                // Upkeep on the caller's thread: a few map operations, and no pool thread to wait for in tests.
+                .executor(Runnable::run)
+                .build();
     }
 
     public static CircuitBreakers systemClock() {
         return new CircuitBreakers(System::nanoTime);
     }
 
-    /** Whether a request may go to {@code key} now; in half-open state only the first asker gets through. */
-    public boolean tryAcquire(String key, BreakerSettings settings) {
+    /** The circuit of {@code key} under {@code settings}; one that lets everything through when the route turns breakers off. */
+    public CircuitBreaker circuit(BreakerKey key, BreakerSettings settings) {
+        requireNonNull(key, "key");
         if (!settings.enabled()) {
-            return true;
+            return OFF;
         }
-        return circuit(key).tryAcquire(nanos.getAsLong(), settings);
+        CircuitBreaker c = circuits.get(key, k -> new CircuitBreaker(settings, nanos));
+        if (!c.settings().equals(settings)) {
+            // The route was reconfigured (a host changes routes at run time): its circuits start afresh.
+            c = new CircuitBreaker(settings, nanos);
+            circuits.put(key, c);
+        }
+        return c;
     }
 
-    public void onSuccess(String key, BreakerSettings settings) {
-        if (settings.enabled()) {
-            circuit(key).onSuccess();
-        }
+    /** The phase of {@code key}'s circuit; closed when it has none. */
+    public CircuitBreaker.Phase phase(BreakerKey key) {
+        CircuitBreaker c = circuits.getIfPresent(key);
+        return c == null ? CircuitBreaker.Phase.CLOSED : c.phase();
     }
 
-    public void onFailure(String key, BreakerSettings settings) {
-        if (settings.enabled()) {
-            circuit(key).onFailure(nanos.getAsLong(), settings);
-        }
-    }
-
-    public State state(String key) {
-        Circuit c = circuits.get(key);
-        return c == null ? State.CLOSED : c.state;
-    }
-
-    private Circuit circuit(String key) {
-        return circuits.computeIfAbsent(key, k -> new Circuit());
-    }
-
-    private static final class Circuit {
-        private final ArrayDeque<Long> failures = new ArrayDeque<>();
-        private State state = State.CLOSED;
-        private long openedAt;
-        private boolean probing;
-
-        synchronized boolean tryAcquire(long now, BreakerSettings s) {
-            if (state == State.OPEN && now - openedAt >= s.cooldownSeconds() * 1_000_000_000L) {
-                state = State.HALF_OPEN;
-                probing = false;
-            }
-            return switch (state) {
-                case CLOSED -> true;
-                case OPEN -> false;
-                case HALF_OPEN -> {
-                    if (probing) {
-                        yield false;
-                    }
-                    probing = true;
-                    yield true;
-                }
-            };
-        }
-
-        synchronized void onSuccess() {
-            state = State.CLOSED;
-            probing = false;
-            failures.clear();
-        }
-
-        synchronized void onFailure(long now, BreakerSettings s) {
-            if (state == State.HALF_OPEN) {
-                open(now);
-                return;
-            }
-            long window = s.windowSeconds() * 1_000_000_000L;
-            failures.addLast(now);
-            while (!failures.isEmpty() && now - failures.peekFirst() > window) {
-                failures.removeFirst();
-            }
-            if (failures.size() >= s.failureThreshold()) {
-                open(now);
-            }
-        }
-
-        private void open(long now) {
-            state = State.OPEN;
-            openedAt = now;
-            probing = false;
-            failures.clear();
-        }
+    /** How many circuits are held now. */
+    public long size() {
+        circuits.cleanUp();
+        return circuits.estimatedSize();
     }
 }

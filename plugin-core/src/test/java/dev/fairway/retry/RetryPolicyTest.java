@@ -75,4 +75,24 @@ class RetryPolicyTest {
         assertThat(e.problems()).containsExactlyInAnyOrder("retry.max_attempts: 9 (expected: 1 to 5)",
                 "retry.backoff: random (expected: constant, linear or exponential)", "retry.on_status[0]: 200 (expected: 400 to 599)");
     }
+
+    @Test
+    void aRetryAfterExactlyAtTheCapIsWaitedFor() {
+        RetryPolicy p = policy("{max_attempts: 3, retry_delay_ms: 100, retry_after_cap_ms: 5000}", 0);
+        assertThat(p.afterFailure(1, 5000).waitMs()).isEqualTo(5000);
+        assertThat(RetryAfter.millis("0", Instant.now())).isZero();
+        assertThat(RetryAfter.millis("-1", Instant.now())).isEqualTo(-1);
+    }
+
+    @Test
+    void aUniversalStepMayChangeAttemptsAndWaits() {
+        RetryPolicy p = policy("{max_attempts: 1, retry_delay_ms: 100, backoff: constant}", 0);
+        RetryPolicy more = p.withMaxAttempts(3);
+        assertThat(more.maxAttempts()).isEqualTo(3);
+        assertThat(more.afterFailure(1, -1).waitMs()).isEqualTo(100);
+        assertThat(more.withDelay(40, null).afterFailure(2, -1).waitMs()).as("the shape is kept").isEqualTo(40);
+        assertThat(more.withDelay(40, dev.fairway.headers.Backoff.LINEAR).afterFailure(2, -1).waitMs()).isEqualTo(80);
+        assertThat(RetrySettings.defaults().maxAttempts()).isEqualTo(1);
+        assertThat(RetrySettings.defaults().maxTotalAttempts()).isEqualTo(RetrySettings.DEFAULT_MAX_TOTAL_ATTEMPTS);
+    }
 }
