@@ -22,7 +22,7 @@ FLOOR_OUT="$RESULTS/floor"
 FLOOR_HEADING="## Against the floor (issue 22 method)"
 ASYNC_PROFILER_VERSION="4.2" # tools.profiler:async-profiler and tools.profiler:jfr-converter
 # The warm-up is long enough for the JIT to settle on a loaded machine (a cold gateway answers in ms, not us).
-if [ "$QUICK" = 1 ]; then FLOOR_S=2; FLOOR_WARM_S=1; else FLOOR_S=8; FLOOR_WARM_S=10; fi
+if [ "$QUICK" = 1 ]; then FLOOR_S=2; FLOOR_WARM_S=1; FLOOR_WARM_MIN=1; FLOOR_WARM_ROUNDS=2; else FLOOR_S=8; FLOOR_WARM_S=5; FLOOR_WARM_MIN=4; FLOOR_WARM_ROUNDS=8; fi
 
 # --- nginx, started in the foreground of a job of ours, everything it writes under one directory ----
 NGINX="${BENCH_NGINX:-$(command -v nginx 2>/dev/null || true)}"
@@ -157,25 +157,56 @@ floor_headers() { # target, upstream path prefix ("" or /sse)
   fi
 }
 
-floor_measure() { # target
-  local t="$1" r line sampler
-  local -a hp hs
-  mapfile -t hp < <(floor_headers "$t" "")
-  mapfile -t hs < <(floor_headers "$t" /sse)
-  local plain="${FLOOR_PLAIN[$t]}" stream="${FLOOR_STREAM[$t]}"
-  log "floor: $t (warm-up ${FLOOR_WARM_S} s, then c=1 plain, c=32 plain, c=32 stream, ${FLOOR_S} s each)"
-  floor_wrk 2 32 "$FLOOR_WARM_S" "$plain" "$FLOOR_DIR/request.json" "${hp[@]}" > /dev/null
-  floor_wrk 2 32 "$FLOOR_WARM_S" "$stream" "$FLOOR_DIR/request-stream.json" "${hs[@]}" > /dev/null
-  line="$(floor_wrk 1 1 "$FLOOR_S" "$plain" "$FLOOR_DIR/request.json" "${hp[@]}")"
-  echo "target=$t case=plain c=1 $line" >> "$FLOOR_OUT/results.txt"
-  sample_rss_tree "${FLOOR_PID[$t]}" "$FLOOR_OUT/rss-$t.txt" &
-  sampler=$!; PIDS+=("$sampler")
-  line="$(floor_wrk 2 32 "$FLOOR_S" "$plain" "$FLOOR_DIR/request.json" "${hp[@]}")"
-  echo "target=$t case=plain c=32 $line" >> "$FLOOR_OUT/results.txt"
-  line="$(floor_wrk 2 32 "$FLOOR_S" "$stream" "$FLOOR_DIR/request-stream.json" "${hs[@]}")"
-  echo "target=$t case=stream c=32 $line" >> "$FLOOR_OUT/results.txt"
-  kill "$sampler" 2>/dev/null || true
-  echo "target=$t rss_kb=$(cat "$FLOOR_OUT/rss-$t.txt" 2>/dev/null || echo 0)" >> "$FLOOR_OUT/results.txt"
+# Warms a target up at c=32 in rounds of FLOOR_WARM_S: at least FLOOR_WARM_MIN rounds (two slow early
+# rounds can agree while the JIT is still compiling), then until two rounds in a row agree within 15%,
+# at most FLOOR_WARM_ROUNDS rounds (a JVM takes long to settle when the CPUs are contended).
+floor_warm() { # target, case (plain|stream)
+  local t="$1" url body prev=0 rps i
+  local -a h
+  if [ "$2" = plain ]; then url="${FLOOR_PLAIN[$t]}"; body="$FLOOR_DIR/request.json"; mapfile -t h < <(floor_headers "$t" "")
+  else url="${FLOOR_STREAM[$t]}"; body="$FLOOR_DIR/request-stream.json"; mapfile -t h < <(floor_headers "$t" /sse); fi
+  for i in $(seq 1 "$FLOOR_WARM_ROUNDS"); do
+    rps="$(floor_wrk 2 32 "$FLOOR_WARM_S" "$url" "$body" "${h[@]}" | sed -n 's/.* rps=\([0-9]*\).*/\1/p')"
+    rps="${rps:-0}"
+    echo "target=$t case=$2 round=$i rps=$rps" >> "$FLOOR_OUT/warmup.txt"
+    if [ "$i" -ge "$FLOOR_WARM_MIN" ] && [ "$prev" -gt 0 ] && [ $(( rps * 100 )) -ge $(( prev * 85 )) ] && [ $(( rps * 100 )) -le $(( prev * 115 )) ]; then
+      return 0
+    fi
+    prev="$rps"
+  done
+}
+
+floor_case() { # target, case (plain|stream), connections; appends the result line
+  local t="$1" url body line threads=2
+  local -a h
+  if [ "$2" = plain ]; then url="${FLOOR_PLAIN[$t]}"; body="$FLOOR_DIR/request.json"; mapfile -t h < <(floor_headers "$t" "")
+  else url="${FLOOR_STREAM[$t]}"; body="$FLOOR_DIR/request-stream.json"; mapfile -t h < <(floor_headers "$t" /sse); fi
+  [ "$3" -gt 1 ] || threads=1
+  log "floor: $t $2 at c=$3 for $FLOOR_S s"
+  line="$(floor_wrk "$threads" "$3" "$FLOOR_S" "$url" "$body" "${h[@]}")"
+  echo "target=$t case=$2 c=$3 ${line:-requests=0}" >> "$FLOOR_OUT/results.txt"
+}
+
+# Every target is warmed up first; then each case runs over all targets back to back, so the figures
+# compared in a ratio are measured minutes apart at most, under the same background load.
+floor_measure() { # targets...
+  local t samplers=()
+  for t in "$@"; do
+    log "floor: warming $t up (rounds of $FLOOR_WARM_S s at c=32: at least $FLOOR_WARM_MIN, then until two agree within 15%, at most $FLOOR_WARM_ROUNDS)"
+    floor_warm "$t" plain
+    floor_warm "$t" stream
+  done
+  for t in "$@"; do floor_case "$t" plain 1; done
+  for t in "$@"; do
+    sample_rss_tree "${FLOOR_PID[$t]}" "$FLOOR_OUT/rss-$t.txt" &
+    samplers+=($!); PIDS+=($!)
+  done
+  for t in "$@"; do floor_case "$t" plain 32; done
+  for t in "$@"; do floor_case "$t" stream 32; done
+  for t in "${samplers[@]}"; do kill "$t" 2>/dev/null || true; done
+  for t in "$@"; do
+    echo "target=$t rss_kb=$(cat "$FLOOR_OUT/rss-$t.txt" 2>/dev/null || echo 0)" >> "$FLOOR_OUT/results.txt"
+  done
 }
 
 # --- profiles ------------------------------------------------------------------------------------------
@@ -204,8 +235,8 @@ floor_profile() {
   # Frames between safepoints too (an accurate profile), and the agent loaded by jcmd without a warning.
   floor_fairway fairway-profile "-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints -XX:+EnableDynamicAgentLoading"
   pid="${FLOOR_PID[fairway]}"
-  floor_wrk 2 32 "$FLOOR_WARM_S" "${FLOOR_PLAIN[fairway]}" "$FLOOR_DIR/request.json" > /dev/null
-  floor_wrk 2 32 "$FLOOR_WARM_S" "${FLOOR_STREAM[fairway]}" "$FLOOR_DIR/request-stream.json" > /dev/null
+  floor_warm fairway plain
+  floor_warm fairway stream
   for path in plain stream hit; do
     case "$path" in
       plain) url="${FLOOR_PLAIN[fairway]}"; body="$FLOOR_DIR/request.json" ;;
@@ -245,6 +276,7 @@ floor_profile() {
 run_floor() {
   mkdir -p "$FLOOR_OUT"
   : > "$FLOOR_OUT/results.txt"
+  : > "$FLOOR_OUT/warmup.txt"
   if ! command -v wrk > /dev/null; then
     log "floor: wrk is not on PATH (Debian: apt-get install wrk); the floor comparison is left out"
     return 0
@@ -274,7 +306,7 @@ run_floor() {
     start_portkey "$FLOOR_PORTKEY_PORT" && FLOOR_PID[portkey]="$PORTKEY_PID" && targets+=(portkey)
   fi
   sleep 2
-  for t in "${targets[@]}"; do floor_measure "$t"; done
+  floor_measure "${targets[@]}"
   echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$FLOOR_OUT/machine.txt"
   [ "${PROFILE:-0}" = 1 ] && floor_profile
   floor_section > "$FLOOR_OUT/section.md"
@@ -289,6 +321,14 @@ floor_section() {
   echo "Generated by \`bench/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC') (commit \`$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)\`$( [ "$QUICK" = 1 ] && echo ', BENCH_QUICK=1: numbers meaningless')); load average at start / end: $(sed -n 's/^loadavg_start=//p' "$FLOOR_OUT/machine.txt") / $(sed -n 's/^loadavg_end=//p' "$FLOOR_OUT/machine.txt"), $(sed -n 's/^busy=//p' "$FLOOR_OUT/machine.txt") when it started."
   echo
   awk -f "$FLOOR_DIR/section.awk" "$FLOOR_OUT/results.txt"
+  echo
+  echo "Warm-up rounds of $FLOOR_WARM_S s at c=32 before measuring (plain / stream; last round's rate): $(awk '
+    { split($1, a, "="); split($2, b, "="); split($3, r, "="); split($4, q, "=")
+      if (!(a[2] in seen)) { seen[a[2]] = 1; order[++n] = a[2] }
+      rounds[a[2], b[2]] = r[2]; rate[a[2], b[2]] = q[2] }
+    END { for (i = 1; i <= n; i++) { t = order[i]
+      printf "%s%s %s / %s (%s / %s req/s)", (i > 1 ? ", " : ""), t, rounds[t, "plain"], rounds[t, "stream"], rate[t, "plain"], rate[t, "stream"] } }
+  ' "$FLOOR_OUT/warmup.txt")."
   if [ -s "$FLOOR_OUT/profiles.txt" ]; then
     echo
     echo "Flame graphs (\`PROFILE=1\`, Fairway under wrk c=32 for $FLOOR_S s each; open in a browser):"
@@ -305,7 +345,7 @@ floor_section() {
   echo "BENCH_FLOOR_ONLY=1 bench/run.sh        # this section only; PROFILE=1 adds the flame graphs, BENCH_FLOOR_PORTKEY=1 Portkey"
   echo "nginx -p <dir> -e <dir>/error.log -c <dir>/nginx.conf   # upstream (1 worker) and proxy (worker_processes auto), daemon off"
   echo "bin/fairway serve --config fairway.yaml"
-  echo "wrk -t2 -c32 -d${FLOOR_WARM_S}s ...                        # warm-up, plain and stream, not recorded"
+  echo "wrk -t2 -c32 -d${FLOOR_WARM_S}s ...   # warm-up rounds, plain and stream: at least $FLOOR_WARM_MIN, until two agree within 15% (at most $FLOOR_WARM_ROUNDS); not recorded"
   echo "wrk -t1 -c1  -d${FLOOR_S}s --latency -s bench/floor/post.lua <url> -- bench/floor/request.json"
   echo "wrk -t2 -c32 -d${FLOOR_S}s --latency -s bench/floor/post.lua <url> -- bench/floor/request.json"
   echo "wrk -t2 -c32 -d${FLOOR_S}s --latency -s bench/floor/post.lua <sse url> -- bench/floor/request-stream.json"
