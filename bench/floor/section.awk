@@ -73,6 +73,6 @@ END {
 # higher: 1 when the goal is a floor (>=), 0 when it is a ceiling (<=)
 function verdict(goal, measured, v, limit, higher, unit) {
   if (higher) r = v >= limit ? "met" : sprintf("missed: %.2f short (%.1fx to go)", limit - v, v > 0 ? limit / v : 0)
-  else r = v <= limit ? "met" : sprintf("missed by %.3g%s (%.1fx the goal)", v - limit, unit, v / limit)
+  else r = v <= limit ? "met" : sprintf("missed by " (unit == " MiB" ? "%.0f" : "%.3g") "%s (%.1fx the goal)", v - limit, unit, v / limit)
   print "| " goal " | " measured " | " r " |"
 }
