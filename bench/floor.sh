@@ -21,12 +21,12 @@ FLOOR_PORTKEY_PORT="${BENCH_FLOOR_PORTKEY_PORT:-28798}"
 FLOOR_OUT="$RESULTS/floor"
 FLOOR_HEADING="## Against the floor (issue 22 method)"
 ASYNC_PROFILER_VERSION="4.2" # tools.profiler:async-profiler and tools.profiler:jfr-converter
-# The warm-up is long enough for the JIT to settle on a loaded machine (a cold gateway answers in ms, not us).
+# Warm-up in rounds (see floor_warm): a cold JVM answers in milliseconds what a warm one does in microseconds.
 if [ "$QUICK" = 1 ]; then FLOOR_S=2; FLOOR_WARM_S=1; FLOOR_WARM_MIN=1; FLOOR_WARM_ROUNDS=2; else FLOOR_S=8; FLOOR_WARM_S=5; FLOOR_WARM_MIN=4; FLOOR_WARM_ROUNDS=8; fi
 
 # --- nginx, started in the foreground of a job of ours, everything it writes under one directory ----
 NGINX="${BENCH_NGINX:-$(command -v nginx 2>/dev/null || true)}"
-[ -n "$NGINX" ] || { [ -x /usr/sbin/nginx ] && NGINX=/usr/sbin/nginx; }
+if [ -z "$NGINX" ] && [ -x /usr/sbin/nginx ]; then NGINX=/usr/sbin/nginx; fi
 
 # Writes <dir>/nginx.conf: daemon off (the master is our child, stopped by run.sh's cleanup), pid, error
 # log and temp files in <dir>, so it runs without root and leaves nothing elsewhere.
