@@ -17,6 +17,7 @@ import io.github.bucket4j.distributed.remote.MutableBucketEntry;
 import io.github.bucket4j.distributed.remote.RemoteBucketState;
 import io.github.bucket4j.distributed.remote.Request;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Buckets in this process's memory, behind Bucket4j's own proxy-manager machinery (the same
@@ -81,7 +82,8 @@ final class InMemoryBackend implements QuotaBackend {
     private record AfterRefill(ExpirationAfterWriteStrategy strategy) implements Expiry<String, RemoteBucketState> {
         @Override
         public long expireAfterCreate(String key, RemoteBucketState state, long nowNanos) {
-            return strategy.calculateTimeToLiveMillis(state, nowNanos) * 1_000_000L;
+            // Saturating: Bucket4j keeps a refill time within a long of nanoseconds, the margin may not.
+            return TimeUnit.MILLISECONDS.toNanos(strategy.calculateTimeToLiveMillis(state, nowNanos));
         }
 
         @Override
