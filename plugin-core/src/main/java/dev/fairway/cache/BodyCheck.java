@@ -3,8 +3,10 @@ package dev.fairway.cache;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.fairway.sse.SseEvent;
+import dev.fairway.sse.SseParser;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 import java.util.Locale;
 
 /**
@@ -33,33 +35,38 @@ record BodyCheck(String reason) {
         return STORABLE;
     }
 
-    /** Walks the events: the stream must end on an event boundary and carry no error event. */
+    /** Reads the events: the stream must end on an event boundary and carry no error event or error data. */
     private static BodyCheck sse(byte[] b) {
-        if (!endsWithBlankLine(b)) {
-            return new BodyCheck("stream ended inside an event");
+        if (b.length == 0) {
+            return new BodyCheck("empty stream");
         }
-        int i = 0;
-        while (i < b.length) {
-            int end = lineEnd(b, i);
-            if (startsWith(b, i, end, "event:")) {
-                if (field(b, i + 6, end).equals("error")) {
-                    return new BodyCheck("error event in the stream");
-                }
-            } else if (startsWith(b, i, end, "data:")) {
-                int from = i + 5;
-                if (from < end && b[from] == ' ') {
-                    from++;
-                }
-                if (from < end && b[from] == '{' && !json(b, from, end - from)) {
-                    return new BodyCheck("error data in the stream");
-                }
+        String[] refusal = new String[1];
+        SseParser parser = new SseParser(Math.max(1, b.length), e -> {
+            if (refusal[0] == null) {
+                refusal[0] = refusal(e);
             }
-            i = next(b, end);
+        });
+        parser.feed(ByteBuffer.wrap(b));
+        if (refusal[0] != null) {
+            return new BodyCheck(refusal[0]);
         }
-        return STORABLE;
+        return parser.atBoundary() ? STORABLE : new BodyCheck("stream ended inside an event");
     }
 
-    /** Valid JSON that is not a provider error. Data split over several lines fails to parse and is refused: when unsure, do not store. */
+    private static String refusal(SseEvent e) {
+        if ("error".equals(e.name())) {
+            return "error event in the stream";
+        }
+        byte[] data = e.data();
+        int from = 0;
+        while (from < data.length && (data[from] == ' ' || data[from] == '\t' || data[from] == '\n' || data[from] == '\r')) {
+            from++;
+        }
+        // Only objects can be error objects: [DONE] and other plain data are the provider's own.
+        return from < data.length && data[from] == '{' && !json(data, from, data.length - from) ? "error data in the stream" : null;
+    }
+
+    /** Valid JSON that is not a provider error; when unsure (it does not parse), do not store. */
     private static boolean json(byte[] b, int offset, int length) {
         try (JsonParser p = JSON.createParser(b, offset, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -80,42 +87,5 @@ record BodyCheck(String reason) {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private static boolean endsWithBlankLine(byte[] b) {
-        int n = b.length;
-        return n >= 2 && b[n - 1] == '\n' && (b[n - 2] == '\n' || n >= 4 && b[n - 2] == '\r' && b[n - 3] == '\n' && b[n - 4] == '\r')
-                || n >= 2 && b[n - 1] == '\r' && b[n - 2] == '\r';
-    }
-
-    private static int lineEnd(byte[] b, int from) {
-        int i = from;
-        while (i < b.length && b[i] != '\n' && b[i] != '\r') {
-            i++;
-        }
-        return i;
-    }
-
-    private static int next(byte[] b, int end) {
-        if (end < b.length && b[end] == '\r' && end + 1 < b.length && b[end + 1] == '\n') {
-            return end + 2;
-        }
-        return end + 1;
-    }
-
-    private static boolean startsWith(byte[] b, int from, int end, String prefix) {
-        if (end - from < prefix.length()) {
-            return false;
-        }
-        for (int k = 0; k < prefix.length(); k++) {
-            if (b[from + k] != prefix.charAt(k)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static String field(byte[] b, int from, int end) {
-        return new String(b, from, end - from, StandardCharsets.UTF_8).trim();
     }
 }

@@ -6,6 +6,8 @@ import dev.fairway.error.GatewayError;
 import dev.fairway.pipeline.Exchange;
 import dev.fairway.pipeline.ResponseFilter;
 import dev.fairway.sse.EventStreamDecoder;
+import dev.fairway.sse.SseEvent;
+import dev.fairway.sse.SseParser;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -42,12 +44,14 @@ final class ResponseGuard implements ResponseFilter {
     private final int holdChars;
     private final Findings found = new Findings(new ArrayList<>(2), Findings.RESPONSE);
     private final EventStreamDecoder decoder;
+    private final SseParser parser;
     private final ArrayDeque<Unit> units = new ArrayDeque<>();
     private final StringBuilder window = new StringBuilder();
     private byte[] held = new byte[1024];
     private int heldLength;
     private int unitStart;
-    private int searched;
+    /** Stream bytes released so far: where {@link #held} starts in the stream. */
+    private long releasedBytes;
     private long textLength;
     private boolean headSent;
 
@@ -59,6 +63,7 @@ final class ResponseGuard implements ResponseFilter {
         this.framing = contentType.startsWith("text/event-stream") ? Framing.SSE
                 : contentType.startsWith("application/vnd.amazon.eventstream") ? Framing.EVENT_STREAM : Framing.WHOLE;
         this.decoder = framing == Framing.EVENT_STREAM ? new EventStreamDecoder() : null;
+        this.parser = framing == Framing.SSE ? new SseParser(MAX_HELD, new SseUnits()) : null;
         this.json = contentType.contains("json");
     }
 
@@ -70,7 +75,8 @@ final class ResponseGuard implements ResponseFilter {
             return ByteBuffer.allocate(0);
         }
         if (framing == Framing.SSE) {
-            sseEvents();
+            parser.feed(ByteBuffer.wrap(held, before, heldLength - before));
+            checkFramed(parser.failure());
         } else {
             for (EventStreamDecoder.Message m : decoder.feed(ByteBuffer.wrap(held, before, heldLength - before))) {
                 StringBuilder text = new StringBuilder();
@@ -79,13 +85,16 @@ final class ResponseGuard implements ResponseFilter {
                 }
                 unit(unitStart + m.length(), text);
             }
-            if (decoder.failed()) {
-                // Text that cannot be framed cannot be checked, and must not pass unchecked.
-                throw GatewayError.of(ErrorType.UPSTREAM_UNAVAILABLE, "the answer could not be checked by the route's guardrails: %s",
-                        decoder.failure());
-            }
+            checkFramed(decoder.failure());
         }
         return release(false);
+    }
+
+    /** Text that cannot be framed cannot be checked, and must not pass unchecked. */
+    private static void checkFramed(String failure) {
+        if (failure != null) {
+            throw GatewayError.of(ErrorType.UPSTREAM_UNAVAILABLE, "the answer could not be checked by the route's guardrails: %s", failure);
+        }
     }
 
     @Override
@@ -97,6 +106,10 @@ final class ResponseGuard implements ResponseFilter {
             if (found.firstBlocking() != null) {
                 throw refusal(found.firstBlocking());
             }
+        } else if (framing == Framing.SSE) {
+            // A last event without its blank line is still text the client gets: check it too.
+            parser.finish();
+            checkFramed(parser.failure());
         }
         return release(true);
     }
@@ -123,27 +136,27 @@ final class ResponseGuard implements ResponseFilter {
         heldLength += n;
     }
 
-    /** Every complete SSE event (ended by a blank line) in what is held. */
-    private void sseEvents() {
-        for (int i = Math.max(searched, unitStart); i < heldLength; i++) {
-            if (held[i] == '\n' && i > unitStart && (held[i - 1] == '\n' || (i - 3 >= unitStart && held[i - 1] == '\r' && held[i - 2] == '\n'))) {
-                unit(i + 1, sseText(unitStart, i + 1));
-            }
-        }
-        searched = heldLength;
-    }
+    /** Each SSE event becomes a unit of its data's answer text; a blank line that ends no event, a unit without text. */
+    private final class SseUnits implements SseParser.Handler {
+        private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
-    private StringBuilder sseText(int from, int to) {
-        StringBuilder text = new StringBuilder();
-        for (String line : new String(held, from, to - from, StandardCharsets.UTF_8).split("\r?\n")) {
-            if (line.startsWith("data:")) {
-                String data = line.substring(line.startsWith("data: ") ? 6 : 5);
-                if (!data.equals("[DONE]")) {
-                    AnswerText.append(data.getBytes(StandardCharsets.UTF_8), text);
-                }
+        @Override
+        public void event(SseEvent e) {
+            StringBuilder text = new StringBuilder();
+            if (!java.util.Arrays.equals(e.data(), DONE)) {
+                AnswerText.append(e.data(), text);
             }
+            unit(heldOffset(e.end()), text);
         }
-        return text;
+
+        @Override
+        public void blank(long end) {
+            unit(heldOffset(end), new StringBuilder(0));
+        }
+
+        private int heldOffset(long streamOffset) {
+            return (int) (streamOffset - releasedBytes);
+        }
     }
 
     /** A complete event ends at {@code byteEnd} carrying {@code text}: check the running text it extends. */
@@ -184,7 +197,7 @@ final class ResponseGuard implements ResponseFilter {
         System.arraycopy(held, n, held, 0, heldLength - n);
         heldLength -= n;
         unitStart -= n;
-        searched = Math.max(0, searched - n);
+        releasedBytes += n;
         for (int i = 0, size = units.size(); i < size; i++) {
             Unit u = units.poll();
             units.add(new Unit(u.byteEnd() - n, u.textEnd()));

@@ -1,30 +1,25 @@
 package dev.fairway.log;
 
+import dev.fairway.pii.Pii;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Replaces personal data in payloads before they are written: e-mail addresses, phone numbers,
- * IBANs (mod-97 checked), payment card numbers (Luhn checked) and Swiss AHV numbers. Runs on the
- * log writer thread, never on the request path. Checksums keep ordinary numbers (ids, token counts)
- * from being mistaken for cards or IBANs.
+ * IBANs (mod-97 checked), payment card numbers (Luhn checked) and Swiss AHV numbers (EAN-13
+ * checked). What each is comes from {@link Pii}, the definitions the guardrail uses, so the log
+ * never keeps what a guardrail would have found. Runs on the log writer thread, never on the
+ * request path. Checksums keep ordinary numbers (ids, token counts) from being mistaken for cards
+ * or IBANs.
  */
 final class Redactor {
-    private record Rule(String name, Pattern pattern, Predicate<String> check) {}
+    private record Rule(String name, Pii kind) {}
 
     // Order matters: the specific number formats go before the looser phone pattern.
     private static final List<Rule> ALL = List.of(
-            new Rule("ahv", Pattern.compile("(?<![\\d.])756[.\\s]?\\d{4}[.\\s]?\\d{4}[.\\s]?\\d{2}(?![\\d.])"), s -> true),
-            new Rule("iban", Pattern.compile("\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9]){11,30}\\b"), Redactor::ibanValid),
-            new Rule("card", Pattern.compile("(?<!\\d)\\d(?:[ -]?\\d){12,18}(?!\\d)"), Redactor::luhnValid),
-            new Rule("email", Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}"), s -> true),
-            new Rule("phone", Pattern.compile(
-                    "(?<![\\w+])(?:(?:\\+|00)\\d{1,3}[ .-]?(?:\\(0\\)[ .-]?)?\\d{1,4}(?:[ .-]?\\d{2,4}){2,4}"
-                    + "|\\(?0\\d{1,3}\\)?[ .-]?\\d{3}[ .-]?\\d{2}[ .-]?\\d{2,3})(?![\\w])"), s -> true));
+            new Rule("ahv", Pii.AHV), new Rule("iban", Pii.IBAN), new Rule("card", Pii.CARD),
+            new Rule("email", Pii.EMAIL), new Rule("phone", Pii.PHONE));
 
     private final List<Rule> rules;
 
@@ -50,64 +45,17 @@ final class Redactor {
     String apply(String text) {
         String out = text;
         for (Rule rule : rules) {
-            Matcher m = rule.pattern().matcher(out);
-            StringBuilder sb = null;
-            int last = 0;
-            while (m.find()) {
-                if (!rule.check().test(m.group())) {
-                    continue;
-                }
-                if (sb == null) {
-                    sb = new StringBuilder(out.length());
-                }
-                sb.append(out, last, m.start()).append("[redacted:").append(rule.name()).append(']');
-                last = m.end();
-            }
-            if (sb != null) {
-                out = sb.append(out, last, out.length()).toString();
+            String in = out;
+            StringBuilder sb = new StringBuilder(0);
+            int[] last = {0};
+            rule.kind().forEach(in, s -> {
+                sb.append(in, last[0], s.start()).append("[redacted:").append(rule.name()).append(']');
+                last[0] = s.end();
+            });
+            if (last[0] > 0) {
+                out = sb.append(in, last[0], in.length()).toString();
             }
         }
         return out;
-    }
-
-    static boolean luhnValid(String candidate) {
-        int sum = 0;
-        int digits = 0;
-        boolean dbl = false;
-        for (int i = candidate.length() - 1; i >= 0; i--) {
-            char c = candidate.charAt(i);
-            if (c < '0' || c > '9') {
-                continue;
-            }
-            int d = c - '0';
-            if (dbl) {
-                d *= 2;
-                if (d > 9) {
-                    d -= 9;
-                }
-            }
-            sum += d;
-            dbl = !dbl;
-            digits++;
-        }
-        return digits >= 13 && digits <= 19 && sum % 10 == 0;
-    }
-
-    static boolean ibanValid(String candidate) {
-        String s = candidate.replace(" ", "");
-        if (s.length() < 15 || s.length() > 34) {
-            return false;
-        }
-        String rearranged = s.substring(4) + s.substring(0, 4);
-        int mod = 0;
-        for (int i = 0; i < rearranged.length(); i++) {
-            char c = rearranged.charAt(i);
-            int v = Character.isDigit(c) ? c - '0' : Character.isLetter(c) ? c - 'A' + 10 : -1;
-            if (v < 0) {
-                return false;
-            }
-            mod = v >= 10 ? (mod * 100 + v) % 97 : (mod * 10 + v) % 97;
-        }
-        return mod == 1;
     }
 }

@@ -51,6 +51,15 @@ final class Json {
         }
     }
 
+    /** As {@link #parse(String)}, straight from an event's UTF-8 data. */
+    static JsonNode parse(byte[] utf8) {
+        try {
+            return MAPPER.readTree(utf8);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** Text of an OpenAI message content: a string, or the text parts of a part list. */
     static String text(JsonNode content) {
         if (content == null || content.isNull() || content.isMissingNode()) {

@@ -33,6 +33,38 @@ class CanonicalJsonTest {
     }
 
     @Test
+    void threeAndFourByteCharactersAreWrittenAsThemselves() throws IOException {
+        // U+0800..U+FFFF take three bytes in UTF-8 (the private use area and U+FFFF included), U+10000 and up four.
+        String three = "\u0800\u20AC\u4E2D\uD7FF\uE000\uFFFD\uFFFF";
+        String four = "\uD800\uDC00\uD83D\uDE00\uDBFF\uDFFF";
+        assertThat(canonical("{\"" + three + "\":\"" + four + three + "\",\"a\":\"x" + three + "\"}"))
+                .isEqualTo("{\"a\":\"x" + three + "\",\"" + three + "\":\"" + four + three + "\"}");
+        assertThat(canonical("[\"\\u0800\\u20ac\\uffff\\ud83d\\ude00\"]")).isEqualTo("[\"\u0800\u20AC\uFFFF\uD83D\uDE00\"]");
+        // A lone surrogate (only an escape can spell one) keeps its three-byte form.
+        assertThat(CanonicalJson.of("[\"\\ud800\"]".getBytes(StandardCharsets.UTF_8)))
+                .containsExactly('[', '"', 0xED, 0xA0, 0x80, '"', ']');
+    }
+
+    @Test
+    void anyMixOfOneToFourByteCharactersComesOutAsItWentIn() throws IOException {
+        Random random = new Random(21);
+        int[][] ranges = {{0x20, 0x7F}, {0x80, 0x7FF}, {0x800, 0xD7FF}, {0xE000, 0xFFFF}, {0x10000, 0x10FFFF}};
+        for (int round = 0; round < 300; round++) {
+            StringBuilder text = new StringBuilder("p".repeat(random.nextInt(40)));
+            for (int i = random.nextInt(200); i > 0; i--) {
+                int[] r = ranges[random.nextInt(ranges.length)];
+                int cp = r[0] + random.nextInt(r[1] - r[0] + 1);
+                if (cp != '"' && cp != '\\') {
+                    text.appendCodePoint(cp);
+                }
+            }
+            String json = "{\"k\":\"" + text + "\"}";
+            assertThat(CanonicalJson.of(json.getBytes(StandardCharsets.UTF_8))).as("round %d", round)
+                    .isEqualTo(json.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void escapesThatOutgrowTheDocumentAfterAPlainPrefixAreAllWritten() throws IOException {
         // Each escaped newline (2 bytes in) is written as a 6-byte unicode escape, so the output
         // outgrows the input part-way through a string that starts plain.

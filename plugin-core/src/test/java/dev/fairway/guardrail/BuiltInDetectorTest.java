@@ -20,7 +20,8 @@ class BuiltInDetectorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"call +41 44 668 18 00", "0041 44 668 18 00", "+1 (555) 123-4567", "(555) 123-4567", "044 668 18 00", "+4915112345678"})
+    @ValueSource(strings = {"call +41 44 668 18 00", "0041 44 668 18 00", "+1 (555) 123-4567", "(555) 123-4567", "044 668 18 00", "+4915112345678",
+            "044-668-18-00", "(030) 123 45 678", "+41 (0)44 668 18 00"})
     void phoneFound(String text) {
         assertThat(BuiltInDetector.PHONE.find(text)).isTrue();
     }
@@ -46,7 +47,8 @@ class BuiltInDetectorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"4111 1111 1111 1111", "card 4111-1111-1111-1111 exp 12/29", "5555555555554444", "378282246310005", "6011111111111117"})
+    @ValueSource(strings = {"4111 1111 1111 1111", "card 4111-1111-1111-1111 exp 12/29", "5555555555554444", "378282246310005", "6011111111111117",
+            "2223 0031 2200 3222", "2221000000000009"})
     void cardWithValidLuhnFound(String text) {
         assertThat(BuiltInDetector.CREDIT_CARD.find(text)).isTrue();
     }
@@ -58,7 +60,7 @@ class BuiltInDetectorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"AHV 756.1234.5678.97", "7561234567897", "756.9217.0769.85"})
+    @ValueSource(strings = {"AHV 756.1234.5678.97", "7561234567897", "756.9217.0769.85", "AHV 756 1234 5678 97"})
     void ahvWithValidCheckDigitFound(String text) {
         assertThat(BuiltInDetector.SWISS_AHV.find(text)).isTrue();
     }
@@ -67,16 +69,6 @@ class BuiltInDetectorTest {
     @ValueSource(strings = {"756.1234.5678.98", "757.1234.5678.97", "756.1234.5678.970", "17561234567897"})
     void ahvWithBadCheckDigitOrShapeNotFound(String text) {
         assertThat(BuiltInDetector.SWISS_AHV.find(text)).isFalse();
-    }
-
-    @Test
-    void checksumsAgreeWithTheirReferenceExamples() {
-        assertThat(Checksums.ibanValid("GB82WEST12345698765432")).isTrue();
-        assertThat(Checksums.ibanValid("GB82WEST12345698765433")).isFalse();
-        assertThat(Checksums.luhnValid("79927398713")).isTrue();
-        assertThat(Checksums.luhnValid("79927398710")).isFalse();
-        assertThat(Checksums.ean13Valid("4006381333931")).isTrue();
-        assertThat(Checksums.ean13Valid("4006381333932")).isFalse();
     }
 
     @Test

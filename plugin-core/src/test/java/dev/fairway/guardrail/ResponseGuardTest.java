@@ -107,6 +107,34 @@ class ResponseGuardTest {
         assertThatThrownBy(f::finish).isInstanceOf(GatewayError.class).hasMessage("response: refused by guardrail phone");
     }
 
+    @Test
+    void aStreamWithCrLineEndsIsChecked() {
+        // The standard allows CR alone as a line end. On main such a stream was never cut into events,
+        // so nothing was checked and finish() released all of it, phone number included.
+        ResponseFilter f = filter("text/event-stream");
+        String stream = new String(sse("call +41 44 668 18 00 now"), StandardCharsets.UTF_8).replace('\n', '\r');
+        assertThatThrownBy(() -> {
+            f.apply(ByteBuffer.wrap(stream.getBytes(StandardCharsets.UTF_8)));
+            f.finish();
+        }).isInstanceOf(GatewayError.class).hasMessage("response: refused by guardrail phone");
+    }
+
+    @Test
+    void aLastEventWithoutItsBlankLineIsChecked() {
+        // On main the tail of a stream that closed without a blank line reached the client unchecked.
+        ResponseFilter f = filter("text/event-stream");
+        byte[] event = sse("call +41 44 668 18 00 now");
+        f.apply(ByteBuffer.wrap(event, 0, event.length - 2));
+        assertThatThrownBy(f::finish).isInstanceOf(GatewayError.class).hasMessage("response: refused by guardrail phone");
+    }
+
+    @Test
+    void multiLineDataIsCheckedAsOneText() {
+        ResponseFilter f = filter("text/event-stream");
+        byte[] event = "data: {\"choices\":[{\"delta\":\ndata: {\"content\":\"call +41 44 668 18 00\"}}]}\n\n".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> f.apply(ByteBuffer.wrap(event))).isInstanceOf(GatewayError.class);
+    }
+
     private static byte[] message(String payload) {
         Map<String, HeaderValue> headers = new LinkedHashMap<>();
         headers.put(":event-type", HeaderValue.fromString("chunk"));

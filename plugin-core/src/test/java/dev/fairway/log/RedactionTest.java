@@ -20,6 +20,23 @@ class RedactionTest {
     }
 
     @Test
+    void whatTheGuardrailFindsTheLogMasks() {
+        // On main the redactor had its own patterns: these reached the log record in clear while the
+        // guardrail's phone and iban detectors found them in the same request.
+        assertThat(all.apply("call (555) 123-4567 or +1 (555) 123-4567")).isEqualTo("call [redacted:phone] or [redacted:phone]");
+        assertThat(all.apply("transfer to DE89 3704 0044 0532 0130 00 EUR 500"))
+                .isEqualTo("transfer to [redacted:iban] EUR 500");
+        assertThat(all.apply("IBAN CH93 0076 2011 6238 5295 7 BIC UBSWCHZH80A")).isEqualTo("IBAN [redacted:iban] BIC UBSWCHZH80A");
+    }
+
+    @Test
+    void anAhvNumberWithAWrongCheckDigitIsNotOne() {
+        // Checked as the guardrail checks it (EAN-13); on main any 756 number was masked.
+        assertThat(all.apply("AHV 756.1234.5678.98")).isEqualTo("AHV 756.1234.5678.98");
+        assertThat(all.apply("AHV 756 1234 5678 97")).isEqualTo("AHV [redacted:ahv]");
+    }
+
+    @Test
     void checksumsKeepOrdinaryNumbersReadable() {
         // Not Luhn-valid, not a valid IBAN: ids and counts stay as they are.
         assertThat(Redactor.of(Set.of("iban", "card")).apply("order 4111 1111 1111 1112, ref CH93 0076 2011 6238 5295 8, tokens 1741569952"))

@@ -34,6 +34,27 @@ class UsageChunkFilterTest {
     }
 
     @Test
+    void crAndCrlfStreamsAreFilteredAlikeWhateverTheSplit() {
+        for (String eol : new String[] {"\r\n", "\r"}) {
+            String stream = (": keep-alive\n\ndata: {\"choices\":[{\"delta\":{\"content\":\"\u20AC\uD83D\uDE00\"}}],\"usage\":null}\n\n"
+                    + "data: {\"usage\":{\"total_tokens\":3},\ndata: \"choices\":[]}\n\ndata: [DONE]\n\n").replace("\n", eol);
+            String expected = (": keep-alive\n\ndata: {\"choices\":[{\"delta\":{\"content\":\"\u20AC\uD83D\uDE00\"}}]}\n\n"
+                    + "data: [DONE]\n\n").replace("\n", eol);
+            byte[] body = stream.getBytes(StandardCharsets.UTF_8);
+            for (int cut = 0; cut <= body.length; cut++) {
+                UsageChunkFilter filter = new UsageChunkFilter();
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                for (ByteBuffer sent : new ByteBuffer[] {filter.apply(ByteBuffer.wrap(body, 0, cut)),
+                        filter.apply(ByteBuffer.wrap(body, cut, body.length - cut)), filter.finish()}) {
+                    out.write(sent.array(), sent.arrayOffset() + sent.position(), sent.remaining());
+                }
+                assertThat(out.toString(StandardCharsets.UTF_8)).as("%s split at %d", eol.length(), cut).isEqualTo(expected);
+                assertThat(filter.dropped()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
     void completeEventsPassAtOnceAndOnlyThePartialTailIsHeld() {
         UsageChunkFilter filter = new UsageChunkFilter();
         ByteBuffer first = filter.apply(ByteBuffer.wrap("data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\ndata: {\"cho".getBytes(StandardCharsets.UTF_8)));

@@ -1,13 +1,13 @@
-package dev.fairway.guardrail;
+package dev.fairway.pii;
 
 import java.util.Map;
 
 /** The check digits that separate a real identifier from a run of digits that merely looks like one. */
-final class Checksums {
+public final class Checksums {
     private Checksums() {}
 
     /** IBAN length by country (ISO 13616 registry), so that a candidate is cut at the right place. */
-    static final Map<String, Integer> IBAN_LENGTHS = Map.ofEntries(
+    public static final Map<String, Integer> IBAN_LENGTHS = Map.ofEntries(
             Map.entry("AD", 24), Map.entry("AE", 23), Map.entry("AL", 28), Map.entry("AT", 20), Map.entry("AZ", 28),
             Map.entry("BA", 20), Map.entry("BE", 16), Map.entry("BG", 22), Map.entry("BH", 22), Map.entry("BR", 29),
             Map.entry("BY", 28), Map.entry("CH", 21), Map.entry("CR", 22), Map.entry("CY", 28), Map.entry("CZ", 24),
@@ -26,7 +26,7 @@ final class Checksums {
             Map.entry("VG", 24), Map.entry("XK", 20));
 
     /** ISO 7064 mod 97-10 over a compact, upper case IBAN: valid when the remainder is 1. */
-    static boolean ibanValid(CharSequence iban) {
+    public static boolean ibanValid(CharSequence iban) {
         int n = iban.length();
         if (n < 15 || n > 34) {
             return false;
@@ -46,7 +46,7 @@ final class Checksums {
     }
 
     /** Luhn (mod 10) over a string of digits: the check payment card numbers carry. */
-    static boolean luhnValid(CharSequence digits) {
+    public static boolean luhnValid(CharSequence digits) {
         int sum = 0;
         boolean twice = false;
         for (int i = digits.length() - 1; i >= 0; i--) {
@@ -67,7 +67,7 @@ final class Checksums {
     }
 
     /** EAN-13 check digit over 13 digits (weights 1,3,1,3,... on the first twelve): the Swiss AHV number's check. */
-    static boolean ean13Valid(CharSequence digits) {
+    public static boolean ean13Valid(CharSequence digits) {
         if (digits.length() != 13) {
             return false;
         }
