@@ -32,7 +32,9 @@ import java.util.function.DoubleSupplier;
 /**
  * Decides which targets a request tries, in order: the one the client asked for, then the route's
  * fallback chain; or the steps of a Universal request; or, for {@code /compat}, the provider the
- * model names. Every target passes the route's policy first: a forbidden one is skipped, never called.
+ * model names. Every target, the first included, passes the route's policy in one decision
+ * ({@code judged}): a forbidden one is skipped, never called; a request whose every target is
+ * forbidden is refused 403.
  */
 public final class Planner {
     /** The OpenAI-compatible endpoint's name, as a path segment or a Universal step's provider. */
@@ -118,11 +120,9 @@ public final class Planner {
     public DispatchPlan forUniversal(RouteConfig route, RequestBody body, CfAigHeaders cfAig, Map<String, String> extraVars) {
         List<UniversalStep> steps = UniversalRequest.parse(body.bytes());
         RetryPolicy base = RetryPolicy.of(route.retry(), cfAig, random);
-        Policy policy = Policy.of(route.policy());
         List<PlannedTarget> targets = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         Map<Integer, Set<Integer>> narrowed = new HashMap<>();
-        PolicyDecision firstRefusal = null;
         for (UniversalStep s : steps) {
             Compat compat = s.provider().equals(COMPAT) && registry.get(COMPAT) == null ? compat(s) : null;
             Provider provider = compat != null ? compat.provider() : registry.get(s.provider());
@@ -138,12 +138,6 @@ public final class Planner {
                         route.providerSettings(provider.slug(), processProviders), extraVars);
                 RequestBody query = RequestBody.scan(s.query(), "application/json");
                 model = served(target, query.model());
-            }
-            PolicyDecision d = policy.check(provider, model);
-            if (!d.isAllowed()) {
-                skipped.add("step " + s.index() + " (" + provider.slug() + "/" + model + "): " + d.rule());
-                firstRefusal = firstRefusal == null ? d : firstRefusal;
-                continue;
             }
             RetryPolicy retry = base;
             if (s.maxAttempts() != null) {
@@ -166,10 +160,7 @@ public final class Planner {
             targets.add(new PlannedTarget(s.index(), target, model, stream, null, s.query(),
                     s.headers(), s.requestTimeout(), retry, breakerKey(target, model)));
         }
-        if (targets.isEmpty()) {
-            throw firstRefusal.toError();
-        }
-        return new DispatchPlan(targets, ANY_ERROR, route.circuitBreaker(), skipped, narrowed);
+        return judged(route, targets, skipped, ANY_ERROR, narrowed);
     }
 
     /** A Universal step with {@code provider: "compat"}: OpenAI chat in {@code query}, {@code model: "provider/model"}. */
@@ -215,7 +206,6 @@ public final class Planner {
         if (chain.isEmpty()) {
             return;
         }
-        Policy policy = Policy.of(route.policy());
         boolean translatedRequest = !targets.isEmpty() && targets.get(0).translator() != null;
         for (int i = 0; i < chain.size(); i++) {
             FallbackTarget ft = chain.get(i);
@@ -236,9 +226,7 @@ public final class Planner {
                 byte[] renamed = ft.model() != null && body.json() && !ft.model().equals(requestedModel)
                         ? ModelRewrite.withModel(body.bytes(), ft.model()) : null;
                 String served = served(t, model);
-                if (allowed(policy, provider, served, step, skipped)) {
-                    targets.add(new PlannedTarget(step, t, served, stream, null, renamed, new Headers(), ft.timeoutMs(), retry, breakerKey(t, served)));
-                }
+                targets.add(new PlannedTarget(step, t, served, stream, null, renamed, new Headers(), ft.timeoutMs(), retry, breakerKey(t, served)));
                 continue;
             }
             ChatTranslator translator = Translators.fromOpenAiChat(provider.format());
@@ -253,19 +241,8 @@ public final class Planner {
                 skipped.add("step " + step + " (" + provider.slug() + "): the model is not a single path segment");
                 continue;
             }
-            PlannedTarget t = translated(step, provider, model, settings, translator, request, ft.timeoutMs(), retry, extraVars);
-            if (allowed(policy, provider, t.model(), step, skipped)) {
-                targets.add(t);
-            }
+            targets.add(translated(step, provider, model, settings, translator, request, ft.timeoutMs(), retry, extraVars));
         }
-    }
-
-    private static boolean allowed(Policy policy, Provider provider, String model, int step, List<String> skipped) {
-        PolicyDecision d = policy.check(provider, model);
-        if (!d.isAllowed()) {
-            skipped.add("step " + step + " (" + provider.slug() + "/" + model + "): forbidden by policy rule " + d.rule());
-        }
-        return d.isAllowed();
     }
 
     /** The model {@code t} really serves: the one its path names when it names one, else the body's. */
@@ -285,7 +262,35 @@ public final class Planner {
     }
 
     private static DispatchPlan plan(RouteConfig route, List<PlannedTarget> targets, List<String> skipped) {
-        return new DispatchPlan(targets, new HashSet<>(route.fallback().onStatus()), route.circuitBreaker(), skipped);
+        return judged(route, targets, skipped, new HashSet<>(route.fallback().onStatus()), Map.of());
+    }
+
+    /**
+     * The one policy decision of a request: the route's policy over every candidate, the first
+     * included. A refused target leaves the plan (named in its skipped list) and is never called;
+     * when none is left, the request is refused with the first target's refusal (a 403 naming the rule).
+     */
+    private static DispatchPlan judged(RouteConfig route, List<PlannedTarget> candidates, List<String> skipped,
+                                       Set<Integer> fallbackOn, Map<Integer, Set<Integer>> stepFallbackOn) {
+        Policy policy = Policy.of(route.policy());
+        if (policy.isUnrestricted()) {
+            return new DispatchPlan(candidates, fallbackOn, route.circuitBreaker(), skipped, stepFallbackOn);
+        }
+        List<PlannedTarget> allowed = new ArrayList<>(candidates.size());
+        PolicyDecision firstRefusal = null;
+        for (PlannedTarget t : candidates) {
+            PolicyDecision d = policy.check(t.target().provider(), t.model());
+            if (d.isAllowed()) {
+                allowed.add(t);
+                continue;
+            }
+            skipped.add("step " + t.step() + " (" + t.target().provider().slug() + "/" + t.model() + "): forbidden by policy rule " + d.rule());
+            firstRefusal = firstRefusal == null ? d : firstRefusal;
+        }
+        if (allowed.isEmpty()) {
+            throw firstRefusal.toError();
+        }
+        return new DispatchPlan(allowed, fallbackOn, route.circuitBreaker(), skipped, stepFallbackOn);
     }
 
     private static String breakerKey(UpstreamTarget t, String model) {
