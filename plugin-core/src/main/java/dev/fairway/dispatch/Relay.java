@@ -94,7 +94,14 @@ final class Relay {
         }
         current = target;
         attempts++;
-        UpstreamRequest planned = exchange.upstreamRequest(target);
+        UpstreamRequest planned;
+        try {
+            planned = exchange.upstreamRequest(target);
+        } catch (GatewayError e) {
+            // A fallback's body is translated when it is tried: a request it cannot express ends here.
+            answerError(e);
+            return;
+        }
         meter = dispatcher.metering().open(exchange, new Metering.Attempt(target.target().provider(), target.model(), target.stream(), planned));
         dispatcher.authorize(target, dispatcher.sign(target, meter.request(planned))).onComplete(ar -> {
             if (finished || current != target) {

@@ -20,7 +20,6 @@ import dev.fairway.provider.WireFormat;
 import dev.fairway.retry.RetryPolicy;
 import dev.fairway.translate.ChatTranslator;
 import dev.fairway.translate.Translators;
-import dev.fairway.translate.UpstreamCall;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -152,12 +151,12 @@ public final class Planner {
             if (compat != null) {
                 PlannedTarget t = translated(s.index(), provider, model, route.providerSettings(provider.slug(), processProviders),
                         compat.translator(), compat.chat(), s.requestTimeout(), retry, extraVars);
-                targets.add(new PlannedTarget(t.step(), t.target(), t.model(), t.stream(), t.translator(), t.body(),
+                targets.add(new PlannedTarget(t.step(), t.target(), t.model(), t.stream(), t.translator(), t.lazyBody(),
                         Headers.copyOf(t.headers()).setAll(s.headers()), t.timeoutMs(), t.retry(), t.breakerKey()));
                 continue;
             }
             boolean stream = RequestBody.scan(s.query(), "application/json").stream() || target.pathStreams();
-            targets.add(new PlannedTarget(s.index(), target, model, stream, null, s.query(),
+            targets.add(new PlannedTarget(s.index(), target, model, stream, null, LazyBody.built(s.query()),
                     s.headers(), s.requestTimeout(), retry, breakerKey(target, model)));
         }
         return judged(route, targets, skipped, ANY_ERROR, narrowed);
@@ -223,8 +222,8 @@ public final class Planner {
             }
             if (!translatedRequest && provider.format() == requested.provider().format()) {
                 UpstreamTarget t = registry.targetForApiPath(provider, requested.apiPath(), requested.uri().getRawQuery(), settings, extraVars);
-                byte[] renamed = ft.model() != null && body.json() && !ft.model().equals(requestedModel)
-                        ? ModelRewrite.withModel(body.bytes(), ft.model()) : null;
+                LazyBody renamed = ft.model() != null && body.json() && !ft.model().equals(requestedModel)
+                        ? LazyBody.of(() -> ModelRewrite.withModel(body.bytes(), ft.model())) : null;
                 String served = served(t, model);
                 targets.add(new PlannedTarget(step, t, served, stream, null, renamed, new Headers(), ft.timeoutMs(), retry, breakerKey(t, served)));
                 continue;
@@ -252,13 +251,15 @@ public final class Planner {
 
     private PlannedTarget translated(int step, Provider provider, String model, ProviderSettings settings, ChatTranslator translator,
                                      ObjectNode chat, Integer timeoutMs, RetryPolicy retry, Map<String, String> extraVars) {
-        UpstreamCall call = translator.request(chat, model);
+        // Only where the call goes is needed now; the body is translated when the target is tried.
+        ChatTranslator.Route call = translator.route(chat, model);
         int q = call.path().indexOf('?');
         UpstreamTarget t = registry.targetForModel(provider, model, q < 0 ? call.path() : call.path().substring(0, q),
                 q < 0 ? null : call.path().substring(q + 1), settings, extraVars);
         Headers headers = Headers.fromMap(call.headers());
         String served = served(t, model);
-        return new PlannedTarget(step, t, served, call.stream(), translator, call.body(), headers, timeoutMs, retry, breakerKey(t, served));
+        LazyBody body = LazyBody.of(() -> translator.request(chat, model).body());
+        return new PlannedTarget(step, t, served, call.stream(), translator, body, headers, timeoutMs, retry, breakerKey(t, served));
     }
 
     private static DispatchPlan plan(RouteConfig route, List<PlannedTarget> targets, List<String> skipped) {

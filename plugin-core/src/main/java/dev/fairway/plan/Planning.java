@@ -74,6 +74,9 @@ public final class Planning {
             plan = planner.forProviderPath(route, target, body, cfAig, extra);
         }
         checkAlias(cfAig.byokAlias(), plan);
+        // The first target is always tried: a request its translation cannot express is refused now,
+        // before any step runs. Later targets build their bodies when (if ever) they are tried.
+        plan.first().body();
         return new PlanDecision.Planned(KeyScope.apply(plan, method, clientHeaders), body);
     }
 

@@ -1,11 +1,14 @@
 package dev.fairway.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fairway.auth.TokenHashes;
 import dev.fairway.config.ConfigLoader;
 import dev.fairway.config.GatewayConfig;
+import dev.fairway.error.GatewayError;
 import dev.fairway.http.Headers;
+import dev.fairway.plan.PlannedTarget;
 import dev.fairway.provider.ProviderRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -47,7 +50,28 @@ class DecideOnceTest {
         // Planning would translate the fallback and refuse the body (400); authentication comes first.
         assertThat(status(post(g, "/openai/v1/chat/completions", UNTRANSLATABLE))).isEqualTo(401);
         assertThat(status(post(g, "/openai/v1/chat/completions", UNTRANSLATABLE, "cf-aig-authorization", "Bearer fwy_wrong"))).isEqualTo(401);
-        assertThat(status(post(g, "/openai/v1/chat/completions", UNTRANSLATABLE, "cf-aig-authorization", "Bearer " + TOKEN))).isEqualTo(400);
+        // Authenticated, it goes to the first target as it is; the fallback's body waits for an attempt.
+        Decision d = post(g, "/openai/v1/chat/completions", UNTRANSLATABLE, "cf-aig-authorization", "Bearer " + TOKEN);
+        assertThat(d).isInstanceOf(Decision.Forward.class);
+        PlannedTarget fallback = ((Decision.Forward) d).exchange().plan().targets().get(1);
+        assertThat(fallback.lazyBody().isBuilt()).isFalse();
+        assertThatThrownBy(() -> ((Decision.Forward) d).exchange().upstreamRequest(fallback))
+                .isInstanceOf(GatewayError.class).hasMessageContaining("messages");
+    }
+
+    @Test
+    void aFallbacksBodyIsTranslatedWhenTriedAndTheFirstTargetsAtOnce() {
+        Gateway g = gateway("routes: [{name: r, fallback: {targets: [{provider: anthropic, model: claude-sonnet-4-5}]}}]");
+        Exchange e = ((Decision.Forward) post(g, "/openai/v1/chat/completions", CHAT)).exchange();
+        PlannedTarget fallback = e.plan().targets().get(1);
+        assertThat(fallback.lazyBody().isBuilt()).isFalse();
+        UpstreamRequest tried = e.upstreamRequest(fallback);
+        assertThat(new String(tried.body(), StandardCharsets.UTF_8)).contains("\"model\":\"claude-sonnet-4-5\"");
+        assertThat(fallback.lazyBody().isBuilt()).isTrue();
+        assertThat(tried.headers().get("anthropic-version")).isNotNull();
+        // /compat's first target is translated while deciding: a request it cannot express is a 400 at once.
+        assertThat(status(post(gateway("{}"), "/compat/chat/completions",
+                "{\"model\":\"anthropic/claude-sonnet-4-5\",\"messages\":[]}".getBytes(StandardCharsets.UTF_8)))).isEqualTo(400);
     }
 
     @Test
