@@ -134,7 +134,7 @@ public final class Exchange {
         return body;
     }
 
-    /** The target the client asked for: the first of the plan. */
+    /** The first target of the plan: the one the client asked for, unless the route's policy refused it. */
     public UpstreamTarget target() {
         return plan.first().target();
     }
