@@ -162,17 +162,25 @@ public final class Gateway {
 
     private CompletableFuture<Decision> decide(GatewayRequest request, RouteMatch match, long waitsEndBy) {
         Routing routing = this.routing;
-        Exchange exchange;
+        Exchange exchange = null;
         try {
             exchange = open(request, match, routing);
-        } catch (GatewayError e) {
-            return CompletableFuture.completedFuture(errorAnswer(e, match.route().errors()));
-        }
-        exchange.waitsEndBy(waitsEndBy);
-        try {
+            exchange.waitsEndBy(waitsEndBy);
             return decide(exchange, request, routing);
+        } catch (GatewayError e) {
+            if (exchange == null) {
+                // A request no exchange is opened for (see open): answered at once, with a log id.
+                return CompletableFuture.completedFuture(errorAnswer(e, match.route().errors()));
+            }
+            return internalError(exchange, e);
         } catch (RuntimeException e) {
-            // The one catch: refusals are decisions, so anything thrown is a fault, answered with its log id.
+            // Refusals are decisions, so anything else thrown is a fault: a decision is always an
+            // answer (a thrown one would leave the host's request unanswered), carrying a log id.
+            if (exchange == null) {
+                LOG.error("request on route {} failed while opening", match.route().name(), e);
+                return CompletableFuture.completedFuture(errorAnswer(GatewayError.of(ErrorType.INTERNAL,
+                        "the gateway failed to process the request"), match.route().errors()));
+            }
             return internalError(exchange, e);
         }
     }
