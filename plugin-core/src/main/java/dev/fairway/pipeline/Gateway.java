@@ -272,9 +272,8 @@ public final class Gateway {
         // A fact the cache step set, not a header: a route may rename or hide cf-aig-cache-status.
         boolean cached = exchange.facts().cached();
         exchange.facts().errorType(answer.errorType());
-        long elapsed = exchange.elapsedNanos();
-        return exchange.complete(new Completion(answer.status(), cached, false, 0, 0, elapsed, elapsed,
-                answer.body().length, null, null, answer.errorType())).thenApply(v -> withHeaders);
+        return exchange.complete(Completion.answered(answer.status(), cached, exchange.elapsedNanos(), answer.body().length,
+                answer.errorType())).thenApply(v -> withHeaders);
     }
 
     /** An error before any exchange exists (no route, bad header): still carries a log id. */
