@@ -5,11 +5,17 @@
 #   3. the adapters' per-request protocol round trips;
 #   4. starts the mock provider, the Fairway standalone gateway and the Portkey gateway (npm, pinned)
 #      on 127.0.0.1 and runs the load cases against the mock directly, Fairway and Portkey;
-#   5. resident memory of each gateway at idle, under load and with 1,000 open streams.
+#   5. resident memory of each gateway at idle, under load and with 1,000 open streams;
+#   6. the floor comparison of issue 22 (bench/floor.sh): wrk against an nginx upstream directly, through
+#      a plain nginx reverse proxy and through Fairway, written into the document's section
+#      "Against the floor (issue 22 method)"; PROFILE=1 adds flame graphs of Fairway into docs/perf/.
 # Everything it starts is stopped on exit. Every loop is bounded in count and time.
 #
 # Environment: BENCH_QUICK=1 for a smoke run (seconds instead of minutes; numbers meaningless),
-# BENCH_SKIP_JMH=1 / BENCH_SKIP_ADAPTERS=1 to leave a part out, BENCH_OUT=<file> for the document.
+# BENCH_SKIP_JMH=1 / BENCH_SKIP_ADAPTERS=1 / BENCH_SKIP_EXPORT=1 / BENCH_SKIP_FLOOR=1 to leave a part out,
+# BENCH_FLOOR_ONLY=1 for the floor comparison alone (a few minutes; it replaces only its own section),
+# BENCH_FLOOR_PORTKEY=1 to add Portkey to it, PROFILE=1 (PROFILE_TAG=before|after) for the flame graphs,
+# BENCH_OUT=<file> for the document. The floor needs wrk and nginx (Debian: apt-get install wrk nginx-light).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,6 +28,7 @@ MOCK_PORT="${BENCH_MOCK_PORT:-28081}"
 FAIRWAY_PORT="${BENCH_FAIRWAY_PORT:-28787}"
 PORTKEY_PORT="${BENCH_PORTKEY_PORT:-28788}"
 PORTKEY_VERSION="1.15.2" # also pinned in bench/portkey/package.json and its lock file
+FLOOR_ONLY="${BENCH_FLOOR_ONLY:-0}"
 mkdir -p "$RESULTS/adapters"
 
 log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
@@ -66,9 +73,27 @@ wait_port() { # port, seconds
   echo "bench: nothing listens on 127.0.0.1:$1 after $2 s" >&2; return 1
 }
 rss_kb() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status" 2>/dev/null || echo 0; }
-for p in "$MOCK_PORT" "$FAIRWAY_PORT" "$PORTKEY_PORT"; do
-  port_free "$p" || { echo "bench: 127.0.0.1:$p is in use; set BENCH_*_PORT" >&2; exit 1; }
-done
+if [ "$FLOOR_ONLY" != 1 ]; then
+  for p in "$MOCK_PORT" "$FAIRWAY_PORT" "$PORTKEY_PORT"; do
+    port_free "$p" || { echo "bench: 127.0.0.1:$p is in use; set BENCH_*_PORT" >&2; exit 1; }
+  done
+fi
+
+start_portkey() { # port; sets PORTKEY_PID
+  log "installing Portkey $PORTKEY_VERSION into bench/target/portkey (npm ci, lock file in bench/portkey)"
+  mkdir -p "$BENCH/target/portkey"
+  cp "$BENCH/portkey/package.json" "$BENCH/portkey/package-lock.json" "$BENCH/target/portkey/"
+  (cd "$BENCH/target/portkey" && timeout 300 npm ci --no-audit --no-fund --loglevel=error) >&2
+  local main="$BENCH/target/portkey/node_modules/@portkey-ai/gateway/build/start-server.js"
+  log "starting the Portkey gateway on 127.0.0.1:$1 (headless)"
+  # It listens on every interface (it has no host option); only loopback is ever sent to.
+  (cd "$BENCH/target/portkey" && exec node "$main" --port="$1" --headless) > "$RESULTS/portkey-$1.log" 2>&1 &
+  PORTKEY_PID=$!; PIDS+=("$PORTKEY_PID")
+  wait_port "$1" 60
+}
+
+# shellcheck source=bench/floor.sh
+. "$BENCH/floor.sh"
 
 # --- settings ----------------------------------------------------------------------------------------
 if [ "$QUICK" = 1 ]; then
@@ -95,9 +120,16 @@ CHUNK_DELAY_MS=200 # the held streams last 50 x 200 ms = 10 s
 
 # --- build ---------------------------------------------------------------------------------------
 log "building the benchmarks jar and the fairway jar"
-(cd "$ROOT" && ./mvnw -B -q -pl bench,cli -am package -Dmaven.test.skip=true) >&2
+# Tests are compiled (not run): the adapters the cli module bundles need the core's test jar.
+(cd "$ROOT" && ./mvnw -B -q -pl bench,cli -am package -DskipTests) >&2
 JAR="$BENCH/target/benchmarks.jar"
 FAIRWAY_JAR="$ROOT/cli/target/fairway.jar"
+
+if [ "$FLOOR_ONLY" = 1 ]; then
+  [ -f "$OUT" ] || { echo "bench: $OUT does not exist; BENCH_FLOOR_ONLY=1 replaces one section of it" >&2; exit 1; }
+  run_floor
+  exit 0
+fi
 
 # --- JMH ---------------------------------------------------------------------------------------------
 if [ "${BENCH_SKIP_JMH:-0}" != 1 ]; then
@@ -179,16 +211,7 @@ log "starting the Fairway standalone gateway on 127.0.0.1:$FAIRWAY_PORT"
 FAIRWAY_PID=$!; PIDS+=("$FAIRWAY_PID")
 wait_port "$FAIRWAY_PORT" 60
 
-log "installing Portkey $PORTKEY_VERSION into bench/target/portkey (npm ci, lock file in bench/portkey)"
-mkdir -p "$BENCH/target/portkey"
-cp "$BENCH/portkey/package.json" "$BENCH/portkey/package-lock.json" "$BENCH/target/portkey/"
-(cd "$BENCH/target/portkey" && timeout 300 npm ci --no-audit --no-fund --loglevel=error) >&2
-PORTKEY_MAIN="$BENCH/target/portkey/node_modules/@portkey-ai/gateway/build/start-server.js"
-log "starting the Portkey gateway on 127.0.0.1:$PORTKEY_PORT (headless)"
-# It listens on every interface (it has no host option); only loopback is ever sent to.
-(cd "$BENCH/target/portkey" && exec node "$PORTKEY_MAIN" --port="$PORTKEY_PORT" --headless) > "$RESULTS/portkey.log" 2>&1 &
-PORTKEY_PID=$!; PIDS+=("$PORTKEY_PID")
-wait_port "$PORTKEY_PORT" 60
+start_portkey "$PORTKEY_PORT"
 sleep 2
 
 declare -A URL=(
@@ -267,4 +290,9 @@ EOF
 cp "$RESULTS/fairway.yaml" "$RESULTS/fairway.yaml.txt"
 log "writing $OUT"
 "$JAVA" -cp "$JAR" dev.fairway.bench.report.Report "$RESULTS" "$BENCH/notes.md" "$OUT"
+
+if [ "${BENCH_SKIP_FLOOR:-0}" != 1 ]; then
+  for p in "$MOCK_PID" "$FAIRWAY_PID" "$PORTKEY_PID"; do stop_pid "$p"; done # the floor runs on a quiet machine
+  run_floor
+fi
 log "done: $OUT (raw results in $RESULTS)"

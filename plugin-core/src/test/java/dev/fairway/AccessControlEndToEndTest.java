@@ -140,7 +140,7 @@ class AccessControlEndToEndTest {
         post("/ai/openai/v1/chat/completions", TOKEN, "gpt-4o", "hi");
         // The refusals are logged (at debug), so the capture is known to see this code's output.
         assertThat(logs.list).anyMatch(e -> e.getLoggerName().startsWith("dev.fairway.auth") && e.getFormattedMessage().contains("refused"));
-        assertThat(logs.list).anyMatch(e -> e.getLoggerName().startsWith("dev.fairway.policy"));
+        assertThat(logs.list).anyMatch(e -> e.getLoggerName().startsWith("dev.fairway.pipeline") && e.getFormattedMessage().contains("denied_models"));
         for (ILoggingEvent e : logs.list) {
             String text = e.getFormattedMessage() + " " + throwableText(e.getThrowableProxy()) + " " + e.getMDCPropertyMap();
             assertThat(text).doesNotContain(TOKEN, HASH, "fwy_wrong-token", PROVIDER_KEY);

@@ -38,7 +38,7 @@ class SingleFlightDeadlineTest {
     void duplicateIsForwardedAsAMissWhenTheLeaderOutlastsTheDecisionDeadline() throws Exception {
         EnvoySide.Stream leader = forward();
         Exchange first = fx.recorder.opened.poll(5, TimeUnit.SECONDS);
-        assertThat(first.waitCutShort()).isFalse();
+        assertThat(first.facts().waitCutShort()).isFalse();
 
         // The leader's provider has not answered yet (the test holds its response back).
         EnvoySide.Stream follower = fx.envoy.open("cached", BodySendMode.BUFFERED, BodySendMode.STREAMED);
@@ -50,7 +50,7 @@ class SingleFlightDeadlineTest {
         assertThat(answer.getRequestBody().getResponse().getClearRouteCache()).isTrue();
         Exchange second = fx.recorder.opened.poll(5, TimeUnit.SECONDS);
         assertThat(second.responseHeaders().get("cf-aig-cache-status")).isEqualTo("MISS");
-        assertThat(second.waitCutShort()).as("the log record says why it went upstream").isTrue();
+        assertThat(second.facts().waitCutShort()).as("the log record says why it went upstream").isTrue();
 
         for (EnvoySide.Stream s : new EnvoySide.Stream[] {leader, follower}) {
             s.responseHeaders(response(200, "content-type", "application/json"), false);

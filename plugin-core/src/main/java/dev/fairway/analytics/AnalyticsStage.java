@@ -99,10 +99,12 @@ public final class AnalyticsStage implements Stage {
     }
 
     void record(Exchange exchange, Completion c) {
-        PlannedTarget answered = answered(exchange, c);
+        // The target whose answer the client got (a fallback's, a Universal step's); none for a request
+        // refused before planning, whose path names a provider the client chose: counted as unknown.
+        PlannedTarget answered = exchange.answeredBy(c.step());
         String route = routes.apply(exchange.route().name());
-        String provider = providers.apply(answered.target().provider().slug());
-        String model = models.apply(answered.model());
+        String provider = providers.apply(answered == null ? null : answered.target().provider().slug());
+        String model = models.apply(answered == null ? null : answered.model());
         String errorType = c.success() ? null : errorType(c);
         Usage usage = c.usage();
         metrics.requests().record(route, provider, model, c.status(), c.cached(), errorType, usage, c.costUsd(),
@@ -111,19 +113,6 @@ public final class AnalyticsStage implements Stage {
                 errorType, usage == null ? 0 : usage.inputTokens(), usage == null ? 0 : usage.outputTokens(),
                 usage == null ? 0 : usage.cachedInputTokens(), c.costUsd(), c.durationNanos(), c.ttfbNanos(),
                 metadata(exchange.cfAig().metadata()), exchange.logId()));
-    }
-
-    /**
-     * The target whose answer the client got: a fallback chain or a Universal request counts under the
-     * provider and model that answered, not the first one asked.
-     */
-    private static PlannedTarget answered(Exchange exchange, Completion c) {
-        for (PlannedTarget t : exchange.plan().targets()) {
-            if (t.step() == c.step()) {
-                return t;
-            }
-        }
-        return exchange.plan().first();
     }
 
     /** The gateway's own error type when it answered with one, else what the status says. */

@@ -39,7 +39,7 @@ final class CacheKey {
         MessageDigest sha = sha256();
         part(sha, "custom");
         part(sha, exchange.route().name());
-        part(sha, exchange.clientIdentity() == null ? "" : exchange.clientIdentity());
+        part(sha, exchange.facts().clientIdentity() == null ? "" : exchange.facts().clientIdentity());
         part(sha, exchange.hostConsumer() == null ? "" : exchange.hostConsumer());
         part(sha, exchange.credentialFingerprint());
         part(sha, exchange.target().provider().slug());

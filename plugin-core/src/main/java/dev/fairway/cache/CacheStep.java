@@ -63,7 +63,7 @@ final class CacheStep implements Step, ResponseCapture.Sink {
             SingleFlight.Flight following = flight;
             return following.await(deadlineFirst ? budget : waitMs).thenApply(found -> {
                 if (found == null && deadlineFirst && !following.landed()) {
-                    exchange.noteWaitCutShort();
+                    exchange.facts().markWaitCutShort();
                     LOG.info("request {}: an identical request is still upstream; stopped waiting for it after {} ms, at the"
                             + " host's decision deadline, and forwarded this one as a miss", exchange.logId(), budget);
                 }
@@ -83,6 +83,7 @@ final class CacheStep implements Step, ResponseCapture.Sink {
             Headers headers = found.headers();
             headers.set(STATUS, "HIT");
             headers.set("age", Long.toString(found.ageSeconds(stage.clock().millis())));
+            exchange.facts().markCached();
             return Verdict.answer(new Decision.Answer(found.status(), headers, found.body()));
         }
         exchange.responseHeaders().set(STATUS, "MISS");

@@ -68,6 +68,10 @@ final class ResponseStore implements AutoCloseable {
         try {
             return CompletableFuture.supplyAsync(() -> {
                 CachedResponse r = cache().get(key);
+                if (r == null) {
+                    // Repairs the index: it holds only keys the store holds (or is storing right now).
+                    index.dropped(key);
+                }
                 return r == null || r.expiredAt(clock.millis()) ? null : r;
             }, io).exceptionally(t -> {
                 LOG.warn("cache lookup failed, answering as a miss: {}", rootMessage(t));
@@ -87,8 +91,10 @@ final class ResponseStore implements AutoCloseable {
             return CompletableFuture.supplyAsync(() -> {
                 CachedResponse v = value.get();
                 if (v != null) {
-                    cache().put(key, v);
+                    // Indexed before it is stored: the store's asynchronous eviction event for this
+                    // entry then always comes after, and cannot leave a key behind forever.
                     index.added(key);
+                    cache().put(key, v);
                 }
                 return v;
             }, io).exceptionally(t -> {
@@ -115,6 +121,11 @@ final class ResponseStore implements AutoCloseable {
             }
             return cache;
         }
+    }
+
+    /** The index of stored keys; for tests of its bound. */
+    KeyIndex index() {
+        return index;
     }
 
     /** Runs CPU-heavy work (the key of a large body) on the pool; inline when the pool is saturated. */

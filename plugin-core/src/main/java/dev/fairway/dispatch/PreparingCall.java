@@ -29,7 +29,14 @@ final class PreparingCall implements UpstreamCall {
     @Override
     public Future<UpstreamHead> call(Attempt attempt) {
         PlannedTarget target = attempt.target();
-        return dispatcher.authorize(target, dispatcher.sign(target, prepare.apply(target)))
+        UpstreamRequest planned;
+        try {
+            planned = prepare.apply(target);
+        } catch (GatewayError e) {
+            // A fallback's body is translated when it is tried: a request it cannot express ends as that error.
+            return Future.failedFuture(e);
+        }
+        return dispatcher.authorize(target, dispatcher.sign(target, planned))
                 .recover(t -> Future.failedFuture(t instanceof GatewayError e ? e
                         : GatewayError.of(ErrorType.UPSTREAM_UNAVAILABLE, "the provider credential could not be prepared")))
                 .compose(request -> attempt.cancelled().isComplete() ? Future.failedFuture(Cancelled.INSTANCE)

@@ -2,6 +2,8 @@ package dev.fairway.guardrail;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.fairway.pipeline.Facts;
+import dev.fairway.pipeline.GuardrailFinding;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -18,6 +20,8 @@ final class Findings {
 
     private final List<Rule> hits;
     private final String check;
+    /** How many of {@link #hits} {@link #report} has handed on already. */
+    private int reported;
 
     Findings(List<Rule> hits, String check) {
         this.hits = hits;
@@ -56,6 +60,15 @@ final class Findings {
             }
         }
         return hits.size() < rules.size();
+    }
+
+    /** Hands the rules that fired since the last call to {@code facts}: names, where and action, never the matched text. */
+    void report(Facts facts) {
+        GuardrailFinding.Where where = RESPONSE.equals(check) ? GuardrailFinding.Where.RESPONSE : GuardrailFinding.Where.REQUEST;
+        for (; reported < hits.size(); reported++) {
+            Rule r = hits.get(reported);
+            facts.addFinding(new GuardrailFinding(r.name(), where, r.block() ? GuardrailFinding.Action.BLOCK : GuardrailFinding.Action.FLAG, 1));
+        }
     }
 
     boolean isEmpty() {

@@ -40,11 +40,12 @@ public final class GuardrailStage implements Stage {
         Findings findings = Findings.scan(visitor -> BodyText.visit(exchange.body(), visitor), requestRules, Findings.REQUEST);
         if (!findings.isEmpty()) {
             exchange.responseHeaders().set(DLP_HEADER, Findings.header(List.of(findings)));
+            findings.report(exchange.facts());
             Rule blocking = findings.firstBlocking();
             if (blocking != null) {
                 LOG.debug("request {} on route {} blocked by guardrail {}", exchange.logId(), exchange.route().name(), blocking.name());
-                throw GatewayError.of(ErrorType.INVALID_REQUEST, "request body: refused by guardrail %s", blocking.name())
-                        .with("detector", blocking.name()).as(CloudflareCode.REQUEST_BLOCKED_BY_DLP);
+                return Step.refuse(GatewayError.of(ErrorType.INVALID_REQUEST, "request body: refused by guardrail %s", blocking.name())
+                        .with("detector", blocking.name()).as(CloudflareCode.REQUEST_BLOCKED_BY_DLP));
             }
         }
         if (responseRules.isEmpty()) {

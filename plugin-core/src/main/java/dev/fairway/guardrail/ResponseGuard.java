@@ -210,6 +210,7 @@ final class ResponseGuard implements ResponseFilter {
             return;
         }
         exchange.responseHeaders().set(GuardrailStage.DLP_HEADER, Findings.header(List.of(requestFindings, found)));
+        found.report(exchange.facts());
         if (headSent) {
             LOG.info("request {} on route {}: guardrails {} found in the answer", exchange.logId(), exchange.route().name(), found.names());
         }

@@ -3,6 +3,7 @@ package dev.fairway.log;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.fairway.log.spool.SpoolRecord;
+import dev.fairway.pipeline.GuardrailFinding;
 import dev.fairway.pipeline.Usage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -48,7 +49,8 @@ record LogEntry(
         boolean payloadTruncated,
         Redactor redactor,
         boolean waitCutShort,
-        List<String> headerNotes) implements SpoolRecord {
+        List<String> headerNotes,
+        List<GuardrailFinding> findings) implements SpoolRecord {
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -62,7 +64,7 @@ record LogEntry(
         this(logId, eventId, startEpochMillis, durationNanos, ttfbNanos, route, provider, model, method, path, status,
                 success, cached, step, attempts, errorType, usage, costUsd, customCost, metadata, requestBytes,
                 responseBytes, truncated, clientHash, requestHeaders, requestPayload, responsePayload, payloadTruncated,
-                redactor, false, List.of());
+                redactor, false, List.of(), List.of());
     }
 
     @Override
@@ -127,6 +129,19 @@ record LogEntry(
                 g.writeArrayFieldStart("header_notes");
                 for (String note : headerNotes) {
                     g.writeString(note);
+                }
+                g.writeEndArray();
+            }
+            if (!findings.isEmpty()) {
+                // Which guardrails fired, where and what they did: never the text they matched.
+                g.writeArrayFieldStart("guardrail_findings");
+                for (GuardrailFinding f : findings) {
+                    g.writeStartObject();
+                    g.writeStringField("rule", f.rule());
+                    g.writeStringField("check", f.where().name().toLowerCase(java.util.Locale.ROOT));
+                    g.writeStringField("action", f.action().name().toLowerCase(java.util.Locale.ROOT));
+                    g.writeNumberField("count", f.count());
+                    g.writeEndObject();
                 }
                 g.writeEndArray();
             }

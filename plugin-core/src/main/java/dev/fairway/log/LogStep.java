@@ -57,7 +57,8 @@ final class LogStep implements Step {
             response = capture.bytes();
             cut = body.length > max || capture.cut;
         }
-        PlannedTarget answered = answering(exchange, c.step());
+        // None for a request refused before planning (a 401): its record names no provider or model.
+        PlannedTarget answered = exchange.answeredBy(c.step());
         LogEntry entry = new LogEntry(
                 exchange.logId(),
                 exchange.eventId(),
@@ -65,8 +66,8 @@ final class LogStep implements Step {
                 c.durationNanos(),
                 c.ttfbNanos(),
                 exchange.route().name(),
-                answered.target().provider().slug(),
-                answered.model(),
+                answered == null ? null : answered.target().provider().slug(),
+                answered == null ? null : answered.model(),
                 exchange.method(),
                 "/" + exchange.match().rest(),
                 c.status(),
@@ -88,8 +89,9 @@ final class LogStep implements Step {
                 response,
                 cut,
                 Redactor.of(new HashSet<>(settings.redact())),
-                exchange.waitCutShort(),
-                exchange.headerNotes().stream().map(HeaderNote::detail).toList());
+                exchange.facts().waitCutShort(),
+                exchange.headerNotes().stream().map(HeaderNote::detail).toList(),
+                exchange.facts().findings());
         if (settings.recordBeforeAnswer()) {
             durable = writer.submitDurable(entry);
         } else {
@@ -107,26 +109,16 @@ final class LogStep implements Step {
         return durable;
     }
 
-    /** The target that answered: a fallback chain's step, else the one the client asked for. */
-    private static PlannedTarget answering(Exchange exchange, int step) {
-        for (PlannedTarget t : exchange.plan().targets()) {
-            if (t.step() == step) {
-                return t;
-            }
-        }
-        return exchange.plan().first();
-    }
-
     /**
      * Who asked, as a hash: the authenticated gateway client, else the host's consumer, else the
      * client's own provider credential. Never the value itself.
      */
     static String clientHash(Exchange exchange) {
-        String who = exchange.clientIdentity();
+        String who = exchange.facts().clientIdentity();
         if (who == null) {
             who = exchange.hostConsumer();
         }
-        if (who == null) {
+        if (who == null && exchange.plan() != null) {
             who = exchange.target().provider().auth().clientCredential(exchange.clientHeaders());
         }
         return who == null ? null : Secret.fingerprint(who);

@@ -3,19 +3,14 @@ package dev.fairway.pipeline;
 import static java.util.Objects.requireNonNull;
 
 import dev.fairway.body.RequestBody;
-import dev.fairway.config.Secret;
 import dev.fairway.config.RouteConfig;
-import dev.fairway.headers.CfAigHeaderParser;
 import dev.fairway.headers.CfAigHeaders;
 import dev.fairway.headers.HeaderNote;
 import dev.fairway.http.Headers;
-import dev.fairway.http.HopByHop;
 import dev.fairway.plan.DispatchPlan;
 import dev.fairway.plan.PlannedTarget;
-import dev.fairway.provider.AuthStyle;
 import dev.fairway.provider.UpstreamTarget;
 import dev.fairway.routing.RouteMatch;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,8 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link Gateway#decide}, finished exactly once through {@link #complete}.
  */
 public final class Exchange {
-    /** The dispatcher's ticket header; a host forwards it to us, we never forward it on. */
-    private static final String TICKET_HEADER = "x-fairway-ticket";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Exchange.class);
     private final String logId = Ids.logId();
     private final long startNanos = System.nanoTime();
     private final long startEpochMillis = System.currentTimeMillis();
@@ -37,33 +31,34 @@ public final class Exchange {
     private final RouteMatch match;
     private final CfAigHeaders cfAig;
     private final Headers clientHeaders;
-    private final RequestBody body;
     private final String hostConsumer;
-    private final DispatchPlan plan;
+    private final Facts facts = new Facts();
+    /** The client's body until planning, then the body as planned (the REST API renames its model). */
+    private volatile RequestBody body;
+    /** Null until the request is authenticated and planned; a refused request may end without one. */
+    private volatile DispatchPlan plan;
     private final Headers responseHeaders = new Headers();
-    private final List<Step> steps = new ArrayList<>(4);
+    /** The deciding stages' steps, then the recording stages' (analytics, logs), which observe the end last. */
+    private final List<Step> steps = new ArrayList<>(6);
+    private int listeners;
     private final List<HeaderNote> headerNotes;
     private final AtomicBoolean completed = new AtomicBoolean();
     private final Metered metered = new Metered();
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
     private static final long HOLD_LIMIT_SECONDS = 10;
-    private volatile String clientIdentity;
     private volatile byte[] upstreamBody;
     /** System.nanoTime() by which a wait inside the decision must end; 0 when the host sets no deadline. */
     private volatile long waitsEndByNanos;
-    private volatile boolean waitCutShort;
     /** Told once the exchange completes, after every step: the process's count of open exchanges. */
     private Runnable onCompleted = () -> {};
 
-    Exchange(String method, RouteMatch match, CfAigHeaders cfAig, Headers clientHeaders, RequestBody body,
-             String hostConsumer, DispatchPlan plan) {
+    Exchange(String method, RouteMatch match, CfAigHeaders cfAig, Headers clientHeaders, RequestBody body, String hostConsumer) {
         this.method = requireNonNull(method, "method");
         this.match = requireNonNull(match, "match");
         this.cfAig = requireNonNull(cfAig, "cfAig");
         this.clientHeaders = requireNonNull(clientHeaders, "clientHeaders");
         this.body = requireNonNull(body, "body");
         this.hostConsumer = hostConsumer;
-        this.plan = requireNonNull(plan, "plan");
         this.upstreamBody = body.bytes();
         this.headerNotes = new CopyOnWriteArrayList<>(cfAig.notes());
         responseHeaders.add("cf-aig-log-id", logId);
@@ -71,9 +66,21 @@ public final class Exchange {
         if (cfAig.eventId() != null) {
             responseHeaders.add("cf-aig-event-id", cfAig.eventId());
         }
-        // Until a later target answers (the relay then says which), answers come from the requested one: cache hits too.
-        AnswerHeaders.describe(plan.first(), responseHeaders::set);
         HeaderNote.render(headerNotes, responseHeaders::set);
+    }
+
+    /** Set once by {@link Gateway}, after authentication, from the planner's decision. */
+    void planned(DispatchPlan plan, RequestBody body) {
+        this.plan = requireNonNull(plan, "plan");
+        this.body = requireNonNull(body, "body");
+        this.upstreamBody = body.bytes();
+        // Until a later target answers (the relay then says which), answers come from the first allowed one: cache hits too.
+        AnswerHeaders.describe(plan.first(), responseHeaders::set);
+    }
+
+    /** What the deciding steps learnt about this exchange (cached, client identity, guardrail findings). */
+    public Facts facts() {
+        return facts;
     }
 
     /** A stage did not act on a cf-aig-* header (cache or log opt-in/out); called while opening, before any answer. */
@@ -128,14 +135,20 @@ public final class Exchange {
         return body;
     }
 
-    /** The target the client asked for: the first of the plan. */
+    /** The first target of the plan: the one the client asked for, unless the route's policy refused it. */
     public UpstreamTarget target() {
         return plan.first().target();
     }
 
-    /** Every target this request may try, in order (fallback chain, Universal steps). */
+    /** Every target this request may try, in order (fallback chain, Universal steps); null while unplanned (a 401). */
     public DispatchPlan plan() {
         return plan;
+    }
+
+    /** The target of step {@code step} (a fallback chain's, a Universal request's), else the first; null while unplanned. */
+    public PlannedTarget answeredBy(int step) {
+        DispatchPlan p = plan;
+        return p == null ? null : p.atStep(step);
     }
 
     /** The model asked of the first target: the body's, the path's (Google, Bedrock, Azure) or, for /compat, the part after provider/. */
@@ -149,15 +162,6 @@ public final class Exchange {
 
     public String hostConsumer() {
         return hostConsumer;
-    }
-
-    /** The authenticated gateway client's name, once authentication has run; else null. */
-    public String clientIdentity() {
-        return clientIdentity;
-    }
-
-    public void setClientIdentity(String name) {
-        this.clientIdentity = name;
     }
 
     /** Headers added to whatever the client receives (cf-aig-log-id, cf-aig-cache-status, RateLimit, ...). */
@@ -175,47 +179,15 @@ public final class Exchange {
      * one, else the client's own. Cache and quota keys use it so tenants never share state.
      */
     public String credentialFingerprint() {
-        UpstreamTarget target = target();
-        Secret key = target.settings().key(cfAig.byokAlias());
-        if (key != null) {
-            return key.fingerprint();
-        }
-        if (target.settings().aws() != null) {
-            return target.settings().aws().accessKeyId().fingerprint();
-        }
-        String client = target.provider().auth().clientCredential(plan.first().headers().size() > 0
-                ? Headers.copyOf(clientHeaders).setAll(plan.first().headers()) : clientHeaders);
-        return client == null ? "anonymous" : Secret.fingerprint(client);
+        return UpstreamRequests.credentialFingerprint(plan.first(), cfAig, clientHeaders);
     }
 
     /**
-     * The request to send upstream for {@code t}: the client's headers without hop-by-hop fields and
+     * The request to send upstream for {@code p}: the client's headers without hop-by-hop fields and
      * gateway headers, with the gateway's credential in place of the client's when it holds one.
      */
     public UpstreamRequest upstreamRequest(PlannedTarget p) {
-        UpstreamTarget t = p.target();
-        Headers relayable = HopByHop.strip(clientHeaders);
-        Headers out = new Headers();
-        for (int i = 0; i < relayable.size(); i++) {
-            String name = relayable.name(i);
-            if (!CfAigHeaderParser.isGatewayHeader(name) && !name.equals("accept-encoding") && !name.equals(TICKET_HEADER)) {
-                out.add(name, relayable.value(i));
-            }
-        }
-        // A step's own headers (its provider credential) win over the client's.
-        out.setAll(p.headers());
-        // Observers read the body (usage, cache): ask for it uncompressed.
-        out.set("accept-encoding", "identity");
-        Secret key = t.settings().key(cfAig.byokAlias());
-        if (key != null) {
-            AuthStyle.CREDENTIAL_HEADERS.forEach(out::remove);
-            t.provider().auth().apply(out, key.reveal());
-        }
-        byte[] bytes = p.body() != null ? p.body() : upstreamBody;
-        if (p.body() != null || bytes != body.bytes()) {
-            out.set("content-type", "application/json");
-        }
-        return new UpstreamRequest(p.translator() == null ? method : "POST", t.uri(), out, bytes);
+        return UpstreamRequests.of(p, method, cfAig, clientHeaders, body.bytes(), upstreamBody);
     }
 
     /** The request for the first target. */
@@ -237,39 +209,28 @@ public final class Exchange {
         return by == 0 ? Long.MAX_VALUE : Math.max(0, (by - System.nanoTime()) / 1_000_000);
     }
 
-    /** A step stopped waiting for an identical request at the host's decision deadline and went on as a miss. */
-    public void noteWaitCutShort() {
-        this.waitCutShort = true;
-    }
-
-    public boolean waitCutShort() {
-        return waitCutShort;
-    }
-
     public List<Step> steps() {
         return steps;
     }
 
+    /** A deciding stage's step, placed before every recorder. */
     void addStep(Step step) {
         if (step != Step.NONE) {
+            steps.add(steps.size() - listeners, step);
+        }
+    }
+
+    /** Attaches a recording stage's step as the exchange opens, before anything can end it: it sees every ending. */
+    void listen(Step step) {
+        if (step != Step.NONE) {
             steps.add(step);
+            listeners++;
         }
     }
 
     /** One observer that fans out to every step's observer; never null. */
     public ResponseObserver observer() {
-        List<ResponseObserver> observers = new ArrayList<>(steps.size());
-        for (Step s : steps) {
-            ResponseObserver o = s.observer();
-            if (o != null) {
-                observers.add(o);
-            }
-        }
-        return switch (observers.size()) {
-            case 0 -> new ResponseObserver() {};
-            case 1 -> observers.get(0);
-            default -> new FanOut(observers);
-        };
+        return FanOut.of(steps);
     }
 
     /**
@@ -325,7 +286,7 @@ public final class Exchange {
                     held = held == DONE ? s.durable() : CompletableFuture.allOf(held, s.durable());
                 }
             } catch (RuntimeException e) {
-                Log.stepFailed(s, e);
+                LOG.warn("completion step {} of request {} failed: {}", s.getClass().getSimpleName(), logId, e.toString());
             }
         }
         onCompleted.run();
@@ -354,32 +315,5 @@ public final class Exchange {
 
     public long elapsedNanos() {
         return System.nanoTime() - startNanos;
-    }
-
-    private record FanOut(List<ResponseObserver> observers) implements ResponseObserver {
-        @Override
-        public void onHeaders(int status, Headers headers) {
-            observers.forEach(o -> o.onHeaders(status, headers));
-        }
-
-        @Override
-        public void onChunk(ByteBuffer chunk) {
-            for (ResponseObserver o : observers) {
-                o.onChunk(chunk.asReadOnlyBuffer());
-            }
-        }
-
-        @Override
-        public void onEnd(boolean clean) {
-            observers.forEach(o -> o.onEnd(clean));
-        }
-    }
-
-    private static final class Log {
-        private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Exchange.class);
-
-        static void stepFailed(Step step, RuntimeException e) {
-            LOG.warn("completion step {} failed: {}", step.getClass().getSimpleName(), e.toString());
-        }
     }
 }

@@ -2,10 +2,10 @@ package dev.fairway.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.fairway.auth.Authenticator;
 import dev.fairway.body.RequestBody;
 import dev.fairway.config.GatewayConfig;
 import dev.fairway.config.Problems;
-import dev.fairway.config.ProviderSettings;
 import dev.fairway.config.RouteConfig;
 import dev.fairway.error.ErrorFormat;
 import dev.fairway.error.ErrorType;
@@ -13,17 +13,14 @@ import dev.fairway.error.GatewayError;
 import dev.fairway.headers.CfAigHeaderParser;
 import dev.fairway.headers.CfAigHeaders;
 import dev.fairway.http.Headers;
-import dev.fairway.plan.DispatchPlan;
-import dev.fairway.plan.KeyScope;
+import dev.fairway.plan.PlanDecision;
 import dev.fairway.plan.Planner;
-import dev.fairway.plan.RestApi;
-import dev.fairway.provider.Provider;
+import dev.fairway.plan.Planning;
+import dev.fairway.policy.PolicyCheck;
 import dev.fairway.provider.ProviderRegistry;
-import dev.fairway.provider.UpstreamTarget;
 import dev.fairway.routing.RouteMatch;
 import dev.fairway.routing.RouteTable;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -32,37 +29,44 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The host-neutral core: takes a request, returns a {@link Decision}. Steps 1-5 of docs/architecture.md ("One request")
- * (parse, authenticate, policy, quotas, cache lookup) happen here, identically for every host;
- * the stages supply everything after parsing, in order.
+ * happen here, identically for every host, each decided once: match the route and parse the
+ * headers, authenticate, plan every target under the route's policy ({@link Planning}), then the
+ * deciding stages (guardrails, quotas, cache) in order. Refusals are answers, never exceptions; the
+ * recording stages (analytics, logs) are attached to every exchange as it opens and see every ending.
  */
 public final class Gateway {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
-    /** The OpenAI-compatible endpoint's path segment, where a provider slug would stand. */
-    private static final String COMPAT = "compat";
     /** The least part of a host's decision deadline kept free of waits (see {@link #decide(GatewayRequest, RouteConfig, long)}). */
     static final long DEADLINE_RESERVE_MS = 20;
 
     private final List<Stage> stages;
+    /** The stages that may answer or change a request, in order; opened once it is authenticated and planned. */
+    private final List<Stage> deciders;
+    /** The stages that only record how exchanges end (analytics, logs): attached to every exchange as it opens. */
+    private final List<Stage> recorders;
+    private final Authenticator authenticator = new Authenticator();
     private final InFlight inFlight = new InFlight();
     /** Routes, providers and planners as last loaded; swapped whole by {@link #reload}, read once per request. */
     private volatile Routing routing;
 
     /** What a configuration reload replaces: everything a request reads from the process's configuration. */
-    private record Routing(GatewayConfig config, ProviderRegistry registry, RouteTable routes, Planner planner, RestApi restApi) {
+    private record Routing(GatewayConfig config, ProviderRegistry registry, RouteTable routes, Planning planning) {
         static Routing of(GatewayConfig config, ProviderRegistry registry) {
             Problems problems = new Problems();
             for (int i = 0; i < config.routes().size(); i++) {
                 Planner.checkRoute(config.routes().get(i), registry, problems.at("routes", i));
+                PolicyCheck.checkProviders(config.routes().get(i), registry, problems.at("routes", i));
             }
             problems.throwIfAny();
             Planner planner = new Planner(registry, config.providers(), () -> ThreadLocalRandom.current().nextDouble());
-            return new Routing(config, registry, new RouteTable(config.routes()), planner,
-                    new RestApi(registry, planner, config.providers()));
+            return new Routing(config, registry, new RouteTable(config.routes()), new Planning(registry, config.providers(), planner));
         }
     }
 
     public Gateway(GatewayConfig config, ProviderRegistry registry, List<Stage> stages) {
         this.stages = List.copyOf(requireNonNull(stages, "stages"));
+        this.deciders = this.stages.stream().filter(s -> !s.recordsOnly()).toList();
+        this.recorders = this.stages.stream().filter(Stage::recordsOnly).toList();
         this.routing = Routing.of(requireNonNull(config, "config"), requireNonNull(registry, "registry"));
     }
 
@@ -157,117 +161,94 @@ public final class Gateway {
     }
 
     private CompletableFuture<Decision> decide(GatewayRequest request, RouteMatch match, long waitsEndBy) {
-        Exchange exchange;
+        Routing routing = this.routing;
+        Exchange exchange = null;
         try {
-            exchange = open(request, match);
+            exchange = open(request, match, routing);
+            exchange.waitsEndBy(waitsEndBy);
+            return decide(exchange, request, routing);
         } catch (GatewayError e) {
-            return CompletableFuture.completedFuture(errorAnswer(e, match.route().errors()));
+            if (exchange == null) {
+                // A request no exchange is opened for (see open): answered at once, with a log id.
+                return CompletableFuture.completedFuture(errorAnswer(e, match.route().errors()));
+            }
+            return internalError(exchange, e);
         } catch (RuntimeException e) {
-            // A decision is always an answer: a thrown one would leave the host's request unanswered.
-            LOG.error("request on route {} failed while opening", match.route().name(), e);
-            return CompletableFuture.completedFuture(errorAnswer(GatewayError.of(ErrorType.INTERNAL, "the gateway failed to process the request"), match.route().errors()));
-        }
-        exchange.waitsEndBy(waitsEndBy);
-        for (int i = 0; i < stages.size(); i++) {
-            Stage stage = stages.get(i);
-            try {
-                exchange.addStep(stage.open(exchange));
-            } catch (GatewayError e) {
-                openRecorders(exchange, i + 1);
-                return answered(exchange, Decision.Answer.error(e));
-            } catch (RuntimeException e) {
-                openRecorders(exchange, i + 1);
-                return internalError(exchange, stage.name(), e);
+            // Refusals are decisions, so anything else thrown is a fault: a decision is always an
+            // answer (a thrown one would leave the host's request unanswered), carrying a log id.
+            if (exchange == null) {
+                LOG.error("request on route {} failed while opening", match.route().name(), e);
+                return CompletableFuture.completedFuture(errorAnswer(GatewayError.of(ErrorType.INTERNAL,
+                        "the gateway failed to process the request"), match.route().errors()));
             }
+            return internalError(exchange, e);
         }
-        return runSteps(exchange, 0).exceptionallyCompose(t -> {
-            Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-            if (cause instanceof GatewayError e) {
-                return answered(exchange, Decision.Answer.error(e));
-            }
-            return internalError(exchange, "a stage", cause);
-        });
     }
 
-    private static CompletableFuture<Decision> internalError(Exchange exchange, String where, Throwable cause) {
-        LOG.error("request {} failed in {}", exchange.logId(), where, cause);
+    /** Authenticate, plan every target under the route's policy, then let the stages decide, in order. */
+    private CompletableFuture<Decision> decide(Exchange exchange, GatewayRequest request, Routing routing) {
+        Authenticator.Outcome who = authenticator.authenticate(exchange.route(), exchange.cfAig(), request.hostConsumer(), exchange.logId());
+        if (who.refusal() != null) {
+            return answered(exchange, Decision.Answer.error(who.refusal()));
+        }
+        if (who.identity() != null) {
+            exchange.facts().clientIdentity(who.identity());
+        }
+        PlanDecision decision = routing.planning().plan(request.method(), exchange.match(), exchange.cfAig(), request.headers(), request.body());
+        if (decision instanceof PlanDecision.Refused r) {
+            LOG.debug("request {} on route {} refused while planning: {} {}", exchange.logId(), exchange.route().name(), r.error().getMessage(),
+                    r.error().details());
+            return answered(exchange, Decision.Answer.error(r.error()));
+        }
+        PlanDecision.Planned planned = (PlanDecision.Planned) decision;
+        exchange.planned(planned.plan(), planned.body());
+        for (Stage stage : deciders) {
+            Step step = stage.open(exchange);
+            if (step instanceof Refusal refusal) {
+                return answered(exchange, refusal.answer());
+            }
+            exchange.addStep(step);
+        }
+        return runSteps(exchange, 0).exceptionallyCompose(t -> internalError(exchange,
+                t instanceof CompletionException && t.getCause() != null ? t.getCause() : t));
+    }
+
+    private static CompletableFuture<Decision> internalError(Exchange exchange, Throwable cause) {
+        LOG.error("request {} on route {} failed", exchange.logId(), exchange.route().name(), cause);
         return answered(exchange, Decision.Answer.error(GatewayError.of(ErrorType.INTERNAL, "the gateway failed to process the request")));
     }
 
-    private Exchange open(GatewayRequest request, RouteMatch match) {
-        Routing routing = this.routing;
-        ProviderRegistry registry = routing.registry();
-        Planner planner = routing.planner();
+    /**
+     * The exchange of a request on {@code match}, with the recording stages attached; the request is
+     * neither authenticated nor planned yet.
+     *
+     * @throws GatewayError for a request no exchange is opened for (a route root asked for anything
+     *     but a Universal POST, a bad header on a strict route, a body over the route's limit)
+     */
+    private Exchange open(GatewayRequest request, RouteMatch match, Routing routing) {
         RouteConfig route = match.route();
-        boolean universal = match.isRouteRoot() && request.method().equals("POST");
-        if (match.isRouteRoot() && !universal) {
-            throw GatewayError.of(ErrorType.NOT_FOUND, "name a provider in the path, e.g. %s/openai/v1/chat/completions, "
-                    + "or POST a Universal request (a JSON array of steps) here", route.prefix().equals("/") ? "" : route.prefix())
-                    .with("known_providers", registry.slugs());
+        if (match.isRouteRoot() && !request.method().equals("POST")) {
+            throw routing.planning().notUniversal(route);
         }
         CfAigHeaders cfAig = CfAigHeaderParser.parse(request.headers(), route.strictHeaders());
         if (request.body().length > route.maxBodyBytes()) {
             throw GatewayError.of(ErrorType.PAYLOAD_TOO_LARGE, "request body: %d bytes (expected: at most %d)",
                     request.body().length, route.maxBodyBytes()).with("limit", route.maxBodyBytes());
         }
-        Map<String, String> extra = match.accountId() == null ? Map.of() : Map.of("account_id", match.accountId());
-        DispatchPlan plan;
-        RequestBody body;
-        if (universal) {
-            body = new RequestBody(request.body(), true, null, false);
-            plan = planner.forUniversal(route, body, cfAig, extra);
-        } else if (match.restApi()) {
-            RestApi.Planned planned = routing.restApi().plan(route, match.rest(), match.rawQuery(),
-                    RequestBody.scan(request.body(), request.headers().get("content-type")), cfAig, extra);
-            body = planned.body();
-            plan = planned.plan();
-        } else if (COMPAT.equals(match.provider()) && registry.get(COMPAT) == null) {
-            body = RequestBody.scan(request.body(), request.headers().get("content-type"));
-            plan = planner.forCompat(route, match.rest(), body, cfAig, extra);
-        } else {
-            Provider provider = registry.require(match.provider());
-            body = RequestBody.scan(request.body(), request.headers().get("content-type"));
-            ProviderSettings settings = route.providerSettings(provider.slug(), routing.config().providers());
-            UpstreamTarget target = registry.target(provider, match.rest(), match.rawQuery(), settings, extra);
-            plan = planner.forProviderPath(route, target, body, cfAig, extra);
-        }
-        checkAlias(cfAig.byokAlias(), plan);
-        plan = KeyScope.apply(plan, request.method(), request.headers());
-        Exchange exchange = new Exchange(request.method(), match, cfAig, request.headers(), body, request.hostConsumer(), plan);
+        // Unread until planned: an unauthenticated request's body is never parsed.
+        RequestBody raw = new RequestBody(request.body(), false, null, false);
+        Exchange exchange = new Exchange(request.method(), match, cfAig, request.headers(), raw, request.hostConsumer());
         inFlight.enter();
         exchange.onCompleted(inFlight::leave);
-        return exchange;
-    }
-
-    /**
-     * cf-aig-byok-alias picks one of the requested provider's stored keys (Cloudflare's provider
-     * keys, alias "default" when absent); naming an alias it does not have is refused rather than
-     * silently billed to another key. Later targets use the alias where they have it, else their default.
-     */
-    private static void checkAlias(String alias, DispatchPlan plan) {
-        if (alias == null) {
-            return;
-        }
-        UpstreamTarget first = plan.first().target();
-        if (!first.settings().hasAlias(alias)) {
-            throw GatewayError.invalidHeader("cf-aig-byok-alias", String.format(
-                    "cf-aig-byok-alias: no %s key is stored under alias '%s' on this route", first.provider().slug(), alias))
-                    .with("alias", alias);
-        }
-    }
-
-    /** After a refusal while opening: the stages that only record still see the exchange end. */
-    private void openRecorders(Exchange exchange, int from) {
-        for (int i = from; i < stages.size(); i++) {
-            Stage stage = stages.get(i);
-            if (stage.recordsOnly()) {
-                try {
-                    exchange.addStep(stage.open(exchange));
-                } catch (RuntimeException e) {
-                    LOG.warn("recording stage {} failed to open: {}", stage.name(), e.toString());
-                }
+        for (Stage recorder : recorders) {
+            try {
+                exchange.listen(recorder.open(exchange));
+            } catch (RuntimeException e) {
+                // A recorder that cannot open must not cost the request its answer; the failure is logged.
+                LOG.warn("request {}: recording stage {} failed to open", exchange.logId(), recorder.name(), e);
             }
         }
+        return exchange;
     }
 
     private CompletableFuture<Decision> runSteps(Exchange exchange, int index) {
@@ -288,10 +269,11 @@ public final class Gateway {
         Decision.Answer answer = gatewayWorded.in(exchange.route().errors());
         Headers headers = Headers.copyOf(answer.headers()).setAll(exchange.responseHeaders());
         Decision.Answer withHeaders = new Decision.Answer(answer.status(), headers, answer.body(), answer.errorType(), answer.gatewayError());
-        boolean cached = "HIT".equals(headers.get("cf-aig-cache-status"));
-        long elapsed = exchange.elapsedNanos();
-        return exchange.complete(new Completion(answer.status(), cached, false, 0, 0, elapsed, elapsed,
-                answer.body().length, null, null, answer.errorType())).thenApply(v -> withHeaders);
+        // A fact the cache step set, not a header: a route may rename or hide cf-aig-cache-status.
+        boolean cached = exchange.facts().cached();
+        exchange.facts().errorType(answer.errorType());
+        return exchange.complete(Completion.answered(answer.status(), cached, exchange.elapsedNanos(), answer.body().length,
+                answer.errorType())).thenApply(v -> withHeaders);
     }
 
     /** An error before any exchange exists (no route, bad header): still carries a log id. */

@@ -1,5 +1,6 @@
 package dev.fairway.pipeline;
 
+import dev.fairway.error.GatewayError;
 import dev.fairway.plan.PlannedTarget;
 import java.util.concurrent.CompletableFuture;
 
@@ -9,6 +10,15 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Step {
     Step NONE = new Step() {};
+
+    /**
+     * The step of a stage that refuses the exchange as it opens (a guardrail's block): the gateway
+     * answers with {@code error} and opens no later deciding stage. Stages return this rather than
+     * throw, so a refusal is an answer like any other and an exception is always a fault.
+     */
+    static Step refuse(GatewayError error) {
+        return new Refusal(Decision.Answer.error(error));
+    }
 
     /**
      * Before the upstream call: proceed, or answer now (a cache hit, a refusal). Must not block the

@@ -36,6 +36,16 @@ public record DispatchPlan(List<PlannedTarget> targets, Set<Integer> fallbackOn,
         return stepFallbackOn.getOrDefault(step, fallbackOn).contains(status);
     }
 
+    /** The target of step {@code step}, else the first (a step that is not in the plan answers nothing). */
+    public PlannedTarget atStep(int step) {
+        for (PlannedTarget t : targets) {
+            if (t.step() == step) {
+                return t;
+            }
+        }
+        return first();
+    }
+
     public PlannedTarget first() {
         return targets.get(0);
     }

@@ -13,7 +13,7 @@ import dev.fairway.translate.ChatTranslator;
  * @param step the position in the chain, reported as {@code cf-aig-step}
  * @param model the model asked of this target (for usage, cost, policy and logs)
  * @param translator how the client's OpenAI chat request is spoken to this target, or null to send it as is
- * @param body the body for this target, or null for the client's own body
+ * @param lazyBody the body for this target, built when an attempt first asks ({@link #body()}), or null for the client's own body
  * @param headers headers set on this target's request (a Universal step's, a translator's)
  * @param timeoutMs time allowed for the first byte, or null for the request's
  * @param breakerKey the circuit this target belongs to
@@ -24,7 +24,7 @@ public record PlannedTarget(
         String model,
         boolean stream,
         ChatTranslator translator,
-        byte[] body,
+        LazyBody lazyBody,
         Headers headers,
         Integer timeoutMs,
         RetryPolicy retry,
@@ -35,5 +35,14 @@ public record PlannedTarget(
         requireNonNull(headers, "headers");
         requireNonNull(retry, "retry");
         requireNonNull(breakerKey, "breakerKey");
+    }
+
+    /**
+     * The body for this target, or null for the client's own; a translation is built by the first call.
+     *
+     * @throws dev.fairway.error.GatewayError 400 naming the field when the request cannot be expressed for this target
+     */
+    public byte[] body() {
+        return lazyBody == null ? null : lazyBody.get();
     }
 }

@@ -20,7 +20,6 @@ import dev.fairway.provider.WireFormat;
 import dev.fairway.retry.RetryPolicy;
 import dev.fairway.translate.ChatTranslator;
 import dev.fairway.translate.Translators;
-import dev.fairway.translate.UpstreamCall;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,7 +31,9 @@ import java.util.function.DoubleSupplier;
 /**
  * Decides which targets a request tries, in order: the one the client asked for, then the route's
  * fallback chain; or the steps of a Universal request; or, for {@code /compat}, the provider the
- * model names. Every target passes the route's policy first: a forbidden one is skipped, never called.
+ * model names. Every target, the first included, passes the route's policy in one decision
+ * ({@code judged}): a forbidden one is skipped, never called; a request whose every target is
+ * forbidden is refused 403.
  */
 public final class Planner {
     /** The OpenAI-compatible endpoint's name, as a path segment or a Universal step's provider. */
@@ -118,11 +119,9 @@ public final class Planner {
     public DispatchPlan forUniversal(RouteConfig route, RequestBody body, CfAigHeaders cfAig, Map<String, String> extraVars) {
         List<UniversalStep> steps = UniversalRequest.parse(body.bytes());
         RetryPolicy base = RetryPolicy.of(route.retry(), cfAig, random);
-        Policy policy = Policy.of(route.policy());
         List<PlannedTarget> targets = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         Map<Integer, Set<Integer>> narrowed = new HashMap<>();
-        PolicyDecision firstRefusal = null;
         for (UniversalStep s : steps) {
             Compat compat = s.provider().equals(COMPAT) && registry.get(COMPAT) == null ? compat(s) : null;
             Provider provider = compat != null ? compat.provider() : registry.get(s.provider());
@@ -139,12 +138,6 @@ public final class Planner {
                 RequestBody query = RequestBody.scan(s.query(), "application/json");
                 model = served(target, query.model());
             }
-            PolicyDecision d = policy.check(provider, model);
-            if (!d.isAllowed()) {
-                skipped.add("step " + s.index() + " (" + provider.slug() + "/" + model + "): " + d.rule());
-                firstRefusal = firstRefusal == null ? d : firstRefusal;
-                continue;
-            }
             RetryPolicy retry = base;
             if (s.maxAttempts() != null) {
                 retry = retry.withMaxAttempts(s.maxAttempts());
@@ -158,18 +151,15 @@ public final class Planner {
             if (compat != null) {
                 PlannedTarget t = translated(s.index(), provider, model, route.providerSettings(provider.slug(), processProviders),
                         compat.translator(), compat.chat(), s.requestTimeout(), retry, extraVars);
-                targets.add(new PlannedTarget(t.step(), t.target(), t.model(), t.stream(), t.translator(), t.body(),
+                targets.add(new PlannedTarget(t.step(), t.target(), t.model(), t.stream(), t.translator(), t.lazyBody(),
                         Headers.copyOf(t.headers()).setAll(s.headers()), t.timeoutMs(), t.retry(), t.breakerKey()));
                 continue;
             }
             boolean stream = RequestBody.scan(s.query(), "application/json").stream() || target.pathStreams();
-            targets.add(new PlannedTarget(s.index(), target, model, stream, null, s.query(),
+            targets.add(new PlannedTarget(s.index(), target, model, stream, null, LazyBody.built(s.query()),
                     s.headers(), s.requestTimeout(), retry, breakerKey(target, model)));
         }
-        if (targets.isEmpty()) {
-            throw firstRefusal.toError();
-        }
-        return new DispatchPlan(targets, ANY_ERROR, route.circuitBreaker(), skipped, narrowed);
+        return judged(route, targets, skipped, ANY_ERROR, narrowed);
     }
 
     /** A Universal step with {@code provider: "compat"}: OpenAI chat in {@code query}, {@code model: "provider/model"}. */
@@ -215,7 +205,6 @@ public final class Planner {
         if (chain.isEmpty()) {
             return;
         }
-        Policy policy = Policy.of(route.policy());
         boolean translatedRequest = !targets.isEmpty() && targets.get(0).translator() != null;
         for (int i = 0; i < chain.size(); i++) {
             FallbackTarget ft = chain.get(i);
@@ -233,12 +222,10 @@ public final class Planner {
             }
             if (!translatedRequest && provider.format() == requested.provider().format()) {
                 UpstreamTarget t = registry.targetForApiPath(provider, requested.apiPath(), requested.uri().getRawQuery(), settings, extraVars);
-                byte[] renamed = ft.model() != null && body.json() && !ft.model().equals(requestedModel)
-                        ? ModelRewrite.withModel(body.bytes(), ft.model()) : null;
+                LazyBody renamed = ft.model() != null && body.json() && !ft.model().equals(requestedModel)
+                        ? LazyBody.of(() -> ModelRewrite.withModel(body.bytes(), ft.model())) : null;
                 String served = served(t, model);
-                if (allowed(policy, provider, served, step, skipped)) {
-                    targets.add(new PlannedTarget(step, t, served, stream, null, renamed, new Headers(), ft.timeoutMs(), retry, breakerKey(t, served)));
-                }
+                targets.add(new PlannedTarget(step, t, served, stream, null, renamed, new Headers(), ft.timeoutMs(), retry, breakerKey(t, served)));
                 continue;
             }
             ChatTranslator translator = Translators.fromOpenAiChat(provider.format());
@@ -253,19 +240,8 @@ public final class Planner {
                 skipped.add("step " + step + " (" + provider.slug() + "): the model is not a single path segment");
                 continue;
             }
-            PlannedTarget t = translated(step, provider, model, settings, translator, request, ft.timeoutMs(), retry, extraVars);
-            if (allowed(policy, provider, t.model(), step, skipped)) {
-                targets.add(t);
-            }
+            targets.add(translated(step, provider, model, settings, translator, request, ft.timeoutMs(), retry, extraVars));
         }
-    }
-
-    private static boolean allowed(Policy policy, Provider provider, String model, int step, List<String> skipped) {
-        PolicyDecision d = policy.check(provider, model);
-        if (!d.isAllowed()) {
-            skipped.add("step " + step + " (" + provider.slug() + "/" + model + "): forbidden by policy rule " + d.rule());
-        }
-        return d.isAllowed();
     }
 
     /** The model {@code t} really serves: the one its path names when it names one, else the body's. */
@@ -275,17 +251,47 @@ public final class Planner {
 
     private PlannedTarget translated(int step, Provider provider, String model, ProviderSettings settings, ChatTranslator translator,
                                      ObjectNode chat, Integer timeoutMs, RetryPolicy retry, Map<String, String> extraVars) {
-        UpstreamCall call = translator.request(chat, model);
+        // Only where the call goes is needed now; the body is translated when the target is tried.
+        ChatTranslator.Route call = translator.route(chat, model);
         int q = call.path().indexOf('?');
         UpstreamTarget t = registry.targetForModel(provider, model, q < 0 ? call.path() : call.path().substring(0, q),
                 q < 0 ? null : call.path().substring(q + 1), settings, extraVars);
         Headers headers = Headers.fromMap(call.headers());
         String served = served(t, model);
-        return new PlannedTarget(step, t, served, call.stream(), translator, call.body(), headers, timeoutMs, retry, breakerKey(t, served));
+        LazyBody body = LazyBody.of(() -> translator.request(chat, model).body());
+        return new PlannedTarget(step, t, served, call.stream(), translator, body, headers, timeoutMs, retry, breakerKey(t, served));
     }
 
     private static DispatchPlan plan(RouteConfig route, List<PlannedTarget> targets, List<String> skipped) {
-        return new DispatchPlan(targets, new HashSet<>(route.fallback().onStatus()), route.circuitBreaker(), skipped);
+        return judged(route, targets, skipped, new HashSet<>(route.fallback().onStatus()), Map.of());
+    }
+
+    /**
+     * The one policy decision of a request: the route's policy over every candidate, the first
+     * included. A refused target leaves the plan (named in its skipped list) and is never called;
+     * when none is left, the request is refused with the first target's refusal (a 403 naming the rule).
+     */
+    private static DispatchPlan judged(RouteConfig route, List<PlannedTarget> candidates, List<String> skipped,
+                                       Set<Integer> fallbackOn, Map<Integer, Set<Integer>> stepFallbackOn) {
+        Policy policy = Policy.of(route.policy());
+        if (policy.isUnrestricted()) {
+            return new DispatchPlan(candidates, fallbackOn, route.circuitBreaker(), skipped, stepFallbackOn);
+        }
+        List<PlannedTarget> allowed = new ArrayList<>(candidates.size());
+        PolicyDecision firstRefusal = null;
+        for (PlannedTarget t : candidates) {
+            PolicyDecision d = policy.check(t.target().provider(), t.model());
+            if (d.isAllowed()) {
+                allowed.add(t);
+                continue;
+            }
+            skipped.add("step " + t.step() + " (" + t.target().provider().slug() + "/" + t.model() + "): forbidden by policy rule " + d.rule());
+            firstRefusal = firstRefusal == null ? d : firstRefusal;
+        }
+        if (allowed.isEmpty()) {
+            throw firstRefusal.toError();
+        }
+        return new DispatchPlan(allowed, fallbackOn, route.circuitBreaker(), skipped, stepFallbackOn);
     }
 
     private static String breakerKey(UpstreamTarget t, String model) {

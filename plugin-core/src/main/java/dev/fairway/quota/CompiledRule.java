@@ -110,7 +110,7 @@ final class CompiledRule {
     private static String value(String dimension, Exchange exchange) {
         String v = switch (dimension) {
             case "route" -> exchange.route().name();
-            case "client" -> exchange.clientIdentity();
+            case "client" -> exchange.facts().clientIdentity();
             case "credential" -> exchange.credentialFingerprint();
             case "consumer" -> exchange.hostConsumer();
             case "provider" -> exchange.target().provider().slug();

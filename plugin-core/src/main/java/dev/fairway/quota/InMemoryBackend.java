@@ -2,37 +2,64 @@ package dev.fairway.quota;
 
 import static java.util.Objects.requireNonNull;
 
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
-import io.github.bucket4j.distributed.AsyncBucketProxyAdapter;
-import io.github.bucket4j.local.LocalBucket;
-import io.github.bucket4j.local.LocalBucketBuilder;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.AbstractProxyManager;
+import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
+import io.github.bucket4j.distributed.proxy.ClientSideConfig;
+import io.github.bucket4j.distributed.remote.CommandResult;
+import io.github.bucket4j.distributed.remote.MutableBucketEntry;
+import io.github.bucket4j.distributed.remote.RemoteBucketState;
+import io.github.bucket4j.distributed.remote.Request;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
 
-/** Lock-free Bucket4j buckets in a map; one gateway process. */
+/**
+ * Buckets in this process's memory, behind Bucket4j's own proxy-manager machinery (the same
+ * commands the Redis backend runs in Lua) over a bounded Caffeine cache. A bucket's state expires
+ * by {@link QuotaBackend#EXPIRY}, exactly as a Redis key does, and Caffeine evicts it on its own
+ * maintenance executor: no request thread sweeps, and no lock is ours (Caffeine's {@code compute}
+ * serialises the commands of one key, as Redis's single thread does).
+ */
 final class InMemoryBackend implements QuotaBackend {
-    private static final long SWEEP_INTERVAL_NANOS = 60_000_000_000L;
+    /**
+     * Buckets kept at most: a few hundred bytes each, so tens of MB at the bound. Beyond it the
+     * least useful buckets (Caffeine's frequency-based policy) are forgotten, and a forgotten key
+     * starts again with a full bucket: under a flood of distinct keys a rare key may get a fresh
+     * window, but memory stays bounded whatever clients send.
+     */
+    static final long MAX_BUCKETS = 100_000;
 
-    private final TimeMeter clock;
-    private final ConcurrentHashMap<String, Entry> buckets = new ConcurrentHashMap<>();
-    private final AtomicLong lastSweep;
+    private final Cache<String, RemoteBucketState> states;
+    private final AsyncProxyManager<String> buckets;
 
-    InMemoryBackend(TimeMeter clock) {
-        this.clock = requireNonNull(clock, "clock");
-        this.lastSweep = new AtomicLong(clock.currentTimeNanos());
+    InMemoryBackend(TimeMeter clock, long maxBuckets) {
+        requireNonNull(clock, "clock");
+        if (maxBuckets < 1) {
+            throw new IllegalArgumentException("maxBuckets: %s (expected: >= 1)".formatted(maxBuckets));
+        }
+        this.states = Caffeine.newBuilder()
+                .maximumSize(maxBuckets)
+                // Caffeine's time is the buckets' time, so expiry follows the clock tests move.
+                .ticker(clock::currentTimeNanos)
+                .expireAfter(new AfterRefill(EXPIRY))
+                .build();
+        this.buckets = new Manager(states, ClientSideConfig.getDefault()
+                .withClientClock(clock)
+                .withExpirationAfterWriteStrategy(EXPIRY)).asAsync();
     }
 
     @Override
     public CompletableFuture<AsyncBucketProxy> bucket(String key, BucketConfiguration configuration) {
         requireNonNull(key, "key");
         requireNonNull(configuration, "configuration");
-        maybeSweep();
-        return CompletableFuture.completedFuture(buckets.computeIfAbsent(key, k -> newEntry(configuration)).async);
+        CompletableFuture<BucketConfiguration> config = CompletableFuture.completedFuture(configuration);
+        return CompletableFuture.completedFuture(buckets.builder().build(key, () -> config));
     }
 
     @Override
@@ -40,51 +67,83 @@ final class InMemoryBackend implements QuotaBackend {
         return "memory";
     }
 
-    /** Buckets held now; keys whose bucket refilled completely are dropped from time to time. */
-    int size() {
-        return buckets.size();
-    }
-
-    private Entry newEntry(BucketConfiguration configuration) {
-        LocalBucketBuilder builder = Bucket.builder().withCustomTimePrecision(clock);
-        for (Bandwidth b : configuration.getBandwidths()) {
-            builder.addLimit(b);
-        }
-        LocalBucket bucket = builder.build();
-        return new Entry(bucket, AsyncBucketProxyAdapter.fromSync(bucket), capacity(configuration));
-    }
-
-    private static long capacity(BucketConfiguration configuration) {
-        long min = Long.MAX_VALUE;
-        for (Bandwidth b : configuration.getBandwidths()) {
-            min = Math.min(min, b.getCapacity());
-        }
-        return min;
-    }
-
-    /**
-     * A full bucket is indistinguishable from a new one, so dropping it loses nothing; this keeps
-     * high-cardinality keys (metadata.user) from growing the map forever. A request racing the sweep
-     * may take from a bucket just dropped: at most that one request goes uncounted, on a key that
-     * was idle long enough to refill completely.
-     */
-    private void maybeSweep() {
-        long now = clock.currentTimeNanos();
-        long last = lastSweep.get();
-        if (now - last < SWEEP_INTERVAL_NANOS || !lastSweep.compareAndSet(last, now)) {
-            return;
-        }
-        buckets.forEach((key, entry) -> {
-            if (entry.bucket.getAvailableTokens() >= entry.capacity) {
-                buckets.remove(key, entry);
-            }
-        });
+    /** Buckets held now, after Caffeine's pending expiry and eviction work. */
+    long size() {
+        states.cleanUp();
+        return states.estimatedSize();
     }
 
     @Override
     public void close() {
-        buckets.clear();
+        states.invalidateAll();
     }
 
-    private record Entry(LocalBucket bucket, AsyncBucketProxy async, long capacity) {}
+    /** A key lives until its bucket would be full again (plus the strategy's margin); reads change nothing. */
+    private record AfterRefill(ExpirationAfterWriteStrategy strategy) implements Expiry<String, RemoteBucketState> {
+        @Override
+        public long expireAfterCreate(String key, RemoteBucketState state, long nowNanos) {
+            // Saturating: Bucket4j keeps a refill time within a long of nanoseconds, the margin may not.
+            return TimeUnit.MILLISECONDS.toNanos(strategy.calculateTimeToLiveMillis(state, nowNanos));
+        }
+
+        @Override
+        public long expireAfterUpdate(String key, RemoteBucketState state, long nowNanos, long remainingNanos) {
+            return expireAfterCreate(key, state, nowNanos);
+        }
+
+        @Override
+        public long expireAfterRead(String key, RemoteBucketState state, long nowNanos, long remainingNanos) {
+            return remainingNanos;
+        }
+    }
+
+    /** Runs each Bucket4j command on a copy of the key's state inside Caffeine's per-key compute. */
+    private static final class Manager extends AbstractProxyManager<String> {
+        private final Cache<String, RemoteBucketState> states;
+
+        Manager(Cache<String, RemoteBucketState> states, ClientSideConfig config) {
+            super(config);
+            this.states = states;
+        }
+
+        @Override
+        protected <T> CommandResult<T> execute(String key, Request<T> request) {
+            @SuppressWarnings("unchecked")
+            CommandResult<T>[] result = new CommandResult[1];
+            long now = request.getClientSideTime() != null ? request.getClientSideTime() : currentTimeNanos();
+            states.asMap().compute(key, (k, previous) -> {
+                // A copy: a command that fails half-way leaves the stored state as it was.
+                MutableBucketEntry entry = new MutableBucketEntry(previous == null ? null : previous.copy());
+                result[0] = request.getCommand().execute(entry, now);
+                return entry.isStateModified() ? entry.get() : previous;
+            });
+            return result[0];
+        }
+
+        @Override
+        protected <T> CompletableFuture<CommandResult<T>> executeAsync(String key, Request<T> request) {
+            return CompletableFuture.completedFuture(execute(key, request));
+        }
+
+        @Override
+        public boolean isAsyncModeSupported() {
+            return true;
+        }
+
+        @Override
+        public boolean isExpireAfterWriteSupported() {
+            return true;
+        }
+
+        @Override
+        public void removeProxy(String key) {
+            states.invalidate(key);
+        }
+
+        @Override
+        protected CompletableFuture<Void> removeAsync(String key) {
+            states.invalidate(key);
+            return CompletableFuture.completedFuture(null);
+        }
+    }
 }

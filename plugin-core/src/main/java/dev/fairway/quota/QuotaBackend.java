@@ -3,6 +3,8 @@ package dev.fairway.quota;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -12,6 +14,13 @@ import java.util.concurrent.CompletableFuture;
  * by failures.
  */
 public interface QuotaBackend extends AutoCloseable {
+
+    /**
+     * When every backend forgets a bucket: 10 s after it would be full again. A full bucket holds
+     * nothing a new one would not, so this loses nothing and keeps high-cardinality keys
+     * ({@code metadata.user}) from accumulating.
+     */
+    ExpirationAfterWriteStrategy EXPIRY = ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10));
 
     /**
      * The bucket stored under {@code key}, created with {@code configuration} on first use. The
@@ -34,8 +43,8 @@ public interface QuotaBackend extends AutoCloseable {
     @Override
     void close();
 
-    /** Buckets in this process's memory, timed by {@code clock}. */
+    /** Buckets in this process's memory, timed by {@code clock}, at most {@code InMemoryBackend.MAX_BUCKETS} of them. */
     static QuotaBackend inMemory(TimeMeter clock) {
-        return new InMemoryBackend(clock);
+        return new InMemoryBackend(clock, InMemoryBackend.MAX_BUCKETS);
     }
 }

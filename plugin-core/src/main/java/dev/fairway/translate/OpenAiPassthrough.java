@@ -25,7 +25,12 @@ final class OpenAiPassthrough implements ChatTranslator {
         ChatRequest.messages(chat);
         ObjectNode copy = chat.deepCopy();
         copy.put("model", model);
-        return new UpstreamCall("chat/completions", Json.bytes(copy), ChatRequest.stream(chat), Map.of());
+        return route(chat, model).with(Json.bytes(copy));
+    }
+
+    @Override
+    public Route route(ObjectNode chat, String model) {
+        return new Route("chat/completions", ChatRequest.stream(chat), Map.of());
     }
 
     @Override

@@ -55,7 +55,12 @@ final class OpenAiToAnthropic implements ChatTranslator {
         if (chat.hasNonNull("user")) {
             out.putObject("metadata").put("user_id", chat.get("user").asText());
         }
-        return new UpstreamCall("v1/messages", Json.bytes(out), ChatRequest.stream(chat), Map.of("anthropic-version", VERSION));
+        return route(chat, model).with(Json.bytes(out));
+    }
+
+    @Override
+    public Route route(ObjectNode chat, String model) {
+        return new Route("v1/messages", ChatRequest.stream(chat), Map.of("anthropic-version", VERSION));
     }
 
     @Override

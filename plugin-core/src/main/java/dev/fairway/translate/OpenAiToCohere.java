@@ -48,11 +48,16 @@ final class OpenAiToCohere implements ChatTranslator {
             stop.forEach(s::add);
         }
         tools(chat, out);
-        boolean stream = ChatRequest.stream(chat);
-        if (stream) {
+        Route route = route(chat, model);
+        if (route.stream()) {
             out.put("stream", true);
         }
-        return new UpstreamCall("v2/chat", Json.bytes(out), stream, Map.of());
+        return route.with(Json.bytes(out));
+    }
+
+    @Override
+    public Route route(ObjectNode chat, String model) {
+        return new Route("v2/chat", ChatRequest.stream(chat), Map.of());
     }
 
     @Override

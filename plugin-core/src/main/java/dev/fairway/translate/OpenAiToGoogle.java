@@ -61,9 +61,13 @@ final class OpenAiToGoogle implements ChatTranslator {
             out.set("generationConfig", generation);
         }
         tools(chat, out);
+        return route(chat, model).with(Json.bytes(out));
+    }
+
+    @Override
+    public Route route(ObjectNode chat, String model) {
         boolean stream = ChatRequest.stream(chat);
-        String path = "v1beta/models/" + model + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
-        return new UpstreamCall(path, Json.bytes(out), stream, Map.of());
+        return new Route("v1beta/models/" + model + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent"), stream, Map.of());
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.fairway.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fairway.auth.AuthStage;
 import dev.fairway.config.ConfigLoader;
 import dev.fairway.config.GatewayConfig;
 import dev.fairway.http.Headers;
@@ -47,7 +46,7 @@ final class CacheHarness implements AutoCloseable {
                 %s
                 """.formatted(dir.toString().replace("\\", "/"), routesYaml));
         stage = CacheStage.builder(config.cacheStorage()).clock(clock).timer(this::schedule).build();
-        gateway = new Gateway(config, ProviderRegistry.withCustom(config.customProviders()), List.of(new AuthStage(), stage));
+        gateway = new Gateway(config, ProviderRegistry.withCustom(config.customProviders()), List.of(stage));
     }
 
     private synchronized Runnable schedule(long delay, Runnable task) {

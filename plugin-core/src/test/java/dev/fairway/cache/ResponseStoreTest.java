@@ -85,4 +85,21 @@ class ResponseStoreTest {
             assertThat(second.get("k").join()).isNull();
         }
     }
+
+    @Test
+    void aKeyTheStoreDoesNotHoldLeavesTheIndexAtItsNextLookup() {
+        CacheHarness.TestClock clock = new CacheHarness.TestClock();
+        CacheStorageSettings settings = storage("heap_entries: 10, off_heap_mb: 0, disk_mb: 0");
+        try (ResponseStore store = new ResponseStore(settings, clock)) {
+            store.put("k", () -> entry(clock.millis(), 60)).join();
+            // Indexed without being stored, as when the store's eviction event was handled before
+            // the key was indexed: without a repair the key would stay forever.
+            store.index().added("ghost");
+            assertThat(store.index().size()).isEqualTo(2);
+            assertThat(store.get("ghost").join()).isNull();
+            assertThat(store.index().size()).isEqualTo(1);
+            assertThat(store.get("k").join()).isNotNull();
+            assertThat(store.index().size()).isEqualTo(1);
+        }
+    }
 }

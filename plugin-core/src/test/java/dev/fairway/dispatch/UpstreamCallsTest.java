@@ -15,7 +15,7 @@ class UpstreamCallsTest {
     }
 
     private static PlannedTarget withModel(PlannedTarget t, String model) {
-        return new PlannedTarget(t.step(), t.target(), model, t.stream(), t.translator(), t.body(), t.headers(), t.timeoutMs(), t.retry(), t.breakerKey());
+        return new PlannedTarget(t.step(), t.target(), model, t.stream(), t.translator(), t.lazyBody(), t.headers(), t.timeoutMs(), t.retry(), t.breakerKey());
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fairway.auth.AuthStage;
 import dev.fairway.config.ConfigException;
 import dev.fairway.config.ConfigLoader;
 import dev.fairway.config.GatewayConfig;
@@ -49,7 +48,7 @@ class CloudflareErrorFormatTest {
                 auth: {enabled: true, clients: [{name: a, token_sha256: "%1$s"}]}
             """.formatted("0".repeat(64)));
     private final Gateway gateway = new Gateway(config, ProviderRegistry.builtIn(),
-            List.of(new AuthStage(), new GuardrailStage(), QuotaStage.forConfig(config)));
+            List.of(new GuardrailStage(), QuotaStage.forConfig(config)));
 
     private Decision.Answer post(String path, Headers headers, String content) {
         return (Decision.Answer) decide(path, headers, content);

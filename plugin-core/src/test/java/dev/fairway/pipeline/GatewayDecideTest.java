@@ -122,14 +122,14 @@ class GatewayDecideTest {
     }
 
     @Test
-    void recordingStagesStillSeeARefusalMadeWhileOpening() {
+    void recordingStagesSeeARefusalReturnedWhileOpening() {
         Stage refusingAtOpen = new Stage() {
             public String name() {
                 return "auth";
             }
 
             public Step open(Exchange exchange) {
-                throw dev.fairway.error.GatewayError.of(dev.fairway.error.ErrorType.UNAUTHORIZED, "no token");
+                return Step.refuse(dev.fairway.error.GatewayError.of(dev.fairway.error.ErrorType.UNAUTHORIZED, "no token"));
             }
         };
         List<Completion> recorded = new ArrayList<>();

@@ -32,7 +32,7 @@ class ServedModelPolicyTest {
             """;
 
     private final GatewayConfig config = ConfigLoader.withEnv(Map.of()).parse(YAML);
-    private final Gateway gateway = new Gateway(config, ProviderRegistry.withCustom(config.customProviders()), List.of(new PolicyStage(config)));
+    private final Gateway gateway = new Gateway(config, ProviderRegistry.withCustom(config.customProviders()), List.of());
 
     private Decision post(String path, String body) {
         return gateway.decide(GatewayRequest.of("POST", path, Headers.of("content-type", "application/json"),

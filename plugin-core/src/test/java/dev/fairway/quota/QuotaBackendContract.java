@@ -9,8 +9,13 @@ import io.github.bucket4j.EstimationProbe;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -163,5 +168,22 @@ public abstract class QuotaBackendContract {
         assertThat(bucket(r, k).estimateAbilityToConsume(1).join().canBeConsumed()).isTrue();
         bucket(r, k).consumeIgnoringRateLimits(1).join();
         assertThat(bucket(r, k).estimateAbilityToConsume(1).join().canBeConsumed()).isFalse();
+    }
+
+    @Test
+    void concurrentTakesFromManyThreadsAdmitExactlyTheLimit() {
+        CompiledRule r = rule("{name: r, limit: 20, window: 1h}");
+        String k = key("race");
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<CompletableFuture<Boolean>> takes = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                takes.add(CompletableFuture.supplyAsync(() -> bucket(r, k).tryConsume(1), pool).thenCompose(f -> f));
+            }
+            long admitted = takes.stream().map(CompletableFuture::join).filter(Boolean::booleanValue).count();
+            assertThat(admitted).isEqualTo(20);
+        } finally {
+            pool.shutdown();
+        }
     }
 }

@@ -7,7 +7,6 @@ import dev.fairway.quota.QuotaBackend;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
-import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.ClientOptions;
@@ -43,6 +42,8 @@ public final class RedisBackend implements QuotaBackend {
     private final ClientResources resources;
     private final RedisClient client;
     private final Object lock = new Object();
+    /** Set once connected: every later quota check reads it without taking {@link #lock}. */
+    private volatile CompletableFuture<AsyncProxyManager<byte[]>> ready;
     private CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection;
     private AsyncProxyManager<byte[]> buckets;
     private long failedAtNanos;
@@ -109,12 +110,14 @@ public final class RedisBackend implements QuotaBackend {
     }
 
     private CompletableFuture<AsyncProxyManager<byte[]>> connected() {
+        CompletableFuture<AsyncProxyManager<byte[]>> r = ready;
+        if (r != null) {
+            return r;
+        }
+        // Only until the first connection succeeds: connecting, and the retry pause after a failure.
         synchronized (lock) {
             if (closed) {
                 return CompletableFuture.failedFuture(new IllegalStateException("quota store closed"));
-            }
-            if (buckets != null) {
-                return CompletableFuture.completedFuture(buckets);
             }
             boolean failed = connection != null && connection.isCompletedExceptionally();
             if (connection == null || (failed && System.nanoTime() - failedAtNanos >= RETRY_CONNECT_NANOS)) {
@@ -141,10 +144,13 @@ public final class RedisBackend implements QuotaBackend {
             if (buckets == null) {
                 buckets = Bucket4jLettuce.casBasedBuilder(c)
                         .clientClock(clock)
-                        // A key disappears once its bucket would be full again: it holds nothing a new one would not.
-                        .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+                        // The rule every backend shares: a key disappears once its bucket would be full again.
+                        .expirationAfterWrite(EXPIRY)
                         .build()
                         .asAsync();
+                if (!closed) {
+                    ready = CompletableFuture.completedFuture(buckets);
+                }
             }
             return buckets;
         }
@@ -158,6 +164,7 @@ public final class RedisBackend implements QuotaBackend {
                 return;
             }
             closed = true;
+            ready = null;
             c = connection;
         }
         if (c != null && c.isDone() && !c.isCompletedExceptionally()) {

@@ -59,4 +59,41 @@ class RedisBackendTest extends QuotaBackendContract {
             assertThat(b.describe()).isEqualTo("redis 127.0.0.1:" + redis.port()).doesNotContain("hunter2");
         }
     }
+
+    @Test
+    void pingAnswersWhileRedisRuns() {
+        assertThat(backend.ping().join()).isNull();
+    }
+
+    @Test
+    void afterCloseEveryOperationFailsAndClosingAgainIsHarmless() {
+        bucket(backend, "{name: r, limit: 3, window: 60s}", key("closing"));
+        backend.close();
+        backend.close();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> bucket(backend, "{name: r, limit: 3, window: 60s}", key("closing")))
+                .hasRootCauseInstanceOf(IllegalStateException.class).hasRootCauseMessage("quota store closed");
+        assertThat(backend.ping()).failsWithin(java.time.Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aBackendCreatedBeforeRedisStartsConnectsOnceItAnswers() throws Exception {
+        RedisServer late = RedisServer.start();
+        late.stop();
+        try (QuotaBackend b = RedisBackend.create(settings(late.uri()), clock)) {
+            assertThat(b.ping()).failsWithin(java.time.Duration.ofSeconds(5));
+            late.resume();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+            boolean answered = false;
+            while (!answered && System.nanoTime() < deadline) {
+                answered = b.ping().handle((v, t) -> t == null).join();
+                if (!answered) {
+                    Thread.sleep(100); // polling a reconnect, never a timing assertion
+                }
+            }
+            assertThat(answered).as("connected once Redis answered").isTrue();
+            assertThat(bucket(b, "{name: r, limit: 3, window: 60s}", key("late")).tryConsume(1).join()).isTrue();
+        } finally {
+            late.close();
+        }
+    }
 }

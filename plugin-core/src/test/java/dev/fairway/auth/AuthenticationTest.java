@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class AuthStageTest {
+class AuthenticationTest {
     private static final String ALICE_OLD = "fwy_alice-old-0123456789abcdef";
     private static final String ALICE_NEW = "fwy_alice-new-0123456789abcdef";
     private static final String BOB = "fwy_bob-0123456789abcdef";
@@ -40,7 +40,7 @@ class AuthStageTest {
 
     private static Gateway gateway(String yaml) {
         GatewayConfig config = ConfigLoader.withEnv(Map.of()).parse(yaml);
-        return new Gateway(config, ProviderRegistry.withCustom(config.customProviders()), List.of(new AuthStage()));
+        return new Gateway(config, ProviderRegistry.withCustom(config.customProviders()), List.of());
     }
 
     private Decision decide(String path, String consumer, String... headers) {
@@ -50,7 +50,7 @@ class AuthStageTest {
 
     private static String identity(Decision d) {
         assertThat(d).isInstanceOf(Decision.Forward.class);
-        return ((Decision.Forward) d).exchange().clientIdentity();
+        return ((Decision.Forward) d).exchange().facts().clientIdentity();
     }
 
     private static String refusal(Decision d) {

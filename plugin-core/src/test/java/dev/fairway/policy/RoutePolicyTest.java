@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class PolicyStageTest {
+class RoutePolicyTest {
     private static final String YAML = """
             custom_providers:
               - {slug: swiss-vllm, base_url: "http://10.0.0.5:8000/v1", regions: [ch]}
@@ -29,7 +29,7 @@ class PolicyStageTest {
             """;
 
     private final GatewayConfig config = ConfigLoader.withEnv(Map.of()).parse(YAML);
-    private final Gateway gateway = new Gateway(config, ProviderRegistry.withCustom(config.customProviders()), List.of(new PolicyStage(config)));
+    private final Gateway gateway = new Gateway(config, ProviderRegistry.withCustom(config.customProviders()), List.of());
 
     private Decision post(String path, String model) {
         byte[] body = ("{\"model\":\"" + model + "\",\"messages\":[]}").getBytes(StandardCharsets.UTF_8);
@@ -61,7 +61,7 @@ class PolicyStageTest {
     @Test
     void modelNamedInThePathIsChecked() {
         GatewayConfig c = ConfigLoader.withEnv(Map.of()).parse("routes: [{policy: {denied_models: [gemini-1.5*]}}]");
-        Gateway g = new Gateway(c, ProviderRegistry.builtIn(), List.of(new PolicyStage(c)));
+        Gateway g = new Gateway(c, ProviderRegistry.builtIn(), List.of());
         Decision d = g.decide(GatewayRequest.of("POST", "/google-ai-studio/v1beta/models/gemini-1.5-pro:generateContent",
                 Headers.of("content-type", "application/json"), "{\"contents\":[]}".getBytes(StandardCharsets.UTF_8))).join();
         assertThat(refusal(d)).contains("\"rule\":\"denied_models\"");
@@ -76,7 +76,7 @@ class PolicyStageTest {
     @Test
     void misspeltProviderIsAStartupErrorNotASilentNoOp() {
         GatewayConfig c = ConfigLoader.withEnv(Map.of()).parse("routes: [{policy: {denied_providers: [opneai]}}]");
-        assertThatThrownBy(() -> new PolicyStage(c))
+        assertThatThrownBy(() -> new Gateway(c, ProviderRegistry.builtIn(), List.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("routes[0].policy.denied_providers[0]: opneai (expected: a known provider slug)");
     }
@@ -85,7 +85,7 @@ class PolicyStageTest {
     void hostConfiguredRoutesCanBeCheckedAgainstTheRegistry() {
         var route = ConfigLoader.withEnv(Map.of()).parseRoute("policy: {allowed_providers: [openai, swiss-vllm, nope]}");
         var problems = new dev.fairway.config.Problems();
-        PolicyStage.checkProviders(route, ProviderRegistry.withCustom(config.customProviders()), problems);
+        PolicyCheck.checkProviders(route, ProviderRegistry.withCustom(config.customProviders()), problems);
         assertThat(problems.messages()).containsExactly("policy.allowed_providers[2]: nope (expected: a known provider slug)");
     }
 

@@ -1,0 +1,65 @@
+package dev.fairway.pipeline;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * What the deciding steps learnt about one exchange, typed, for the steps and recorders that read it
+ * later (quota accounting, the log record, analytics): never inferred back from response headers,
+ * which a route may rename or hide. Written on the request path, read once the exchange completes.
+ */
+public final class Facts {
+    private volatile String clientIdentity;
+    private volatile boolean cached;
+    private volatile boolean waitCutShort;
+    private volatile String errorType;
+    private final List<GuardrailFinding> findings = new CopyOnWriteArrayList<>();
+
+    /** The authenticated gateway client's name, once authentication has run; else null. */
+    public String clientIdentity() {
+        return clientIdentity;
+    }
+
+    public void clientIdentity(String name) {
+        this.clientIdentity = requireNonNull(name, "name");
+    }
+
+    /** Whether the answer came from the gateway's cache. */
+    public boolean cached() {
+        return cached;
+    }
+
+    /** Set by the cache step that answers from its store. */
+    public void markCached() {
+        this.cached = true;
+    }
+
+    /** Whether a step stopped waiting for an identical request at the host's decision deadline and went on as a miss. */
+    public boolean waitCutShort() {
+        return waitCutShort;
+    }
+
+    public void markWaitCutShort() {
+        this.waitCutShort = true;
+    }
+
+    /** The wire name of the gateway error this exchange was answered with ({@code unauthorized}), or null. */
+    public String errorType() {
+        return errorType;
+    }
+
+    void errorType(String wireName) {
+        this.errorType = wireName;
+    }
+
+    /** Every guardrail that fired on the request or the answer, in the order they fired. */
+    public List<GuardrailFinding> findings() {
+        return List.copyOf(findings);
+    }
+
+    public void addFinding(GuardrailFinding finding) {
+        findings.add(requireNonNull(finding, "finding"));
+    }
+}

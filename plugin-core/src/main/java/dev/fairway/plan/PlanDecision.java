@@ -1,0 +1,27 @@
+package dev.fairway.plan;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.fairway.body.RequestBody;
+import dev.fairway.error.GatewayError;
+
+/**
+ * The planner's one decision for a request: the targets to try (with the body as the exchange
+ * carries it), or the refusal (a 403 of the route's policy, a 400 or 404 of a request it cannot plan).
+ */
+public sealed interface PlanDecision {
+    /** The request goes on: {@code plan}'s targets, every one allowed by the route's policy. */
+    record Planned(DispatchPlan plan, RequestBody body) implements PlanDecision {
+        public Planned {
+            requireNonNull(plan, "plan");
+            requireNonNull(body, "body");
+        }
+    }
+
+    /** The request is answered with {@code error} and sent nowhere. */
+    record Refused(GatewayError error) implements PlanDecision {
+        public Refused {
+            requireNonNull(error, "error");
+        }
+    }
+}
