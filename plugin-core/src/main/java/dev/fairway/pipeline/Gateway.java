@@ -2,6 +2,7 @@ package dev.fairway.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.fairway.body.Offload;
 import dev.fairway.body.RequestBody;
 import dev.fairway.config.GatewayConfig;
 import dev.fairway.config.Problems;
@@ -157,6 +158,10 @@ public final class Gateway {
     }
 
     private CompletableFuture<Decision> decide(GatewayRequest request, RouteMatch match, long waitsEndBy) {
+        return Offload.bySize(request.body().length, () -> decideHere(request, match, waitsEndBy));
+    }
+
+    private CompletableFuture<Decision> decideHere(GatewayRequest request, RouteMatch match, long waitsEndBy) {
         Exchange exchange;
         try {
             exchange = open(request, match);
@@ -214,7 +219,7 @@ public final class Gateway {
         DispatchPlan plan;
         RequestBody body;
         if (universal) {
-            body = new RequestBody(request.body(), true, null, false);
+            body = RequestBody.universal(request.body());
             plan = planner.forUniversal(route, body, cfAig, extra);
         } else if (match.restApi()) {
             RestApi.Planned planned = routing.restApi().plan(route, match.rest(), match.rawQuery(),

@@ -1,6 +1,8 @@
 package dev.fairway.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fairway.body.RequestBody;
 import dev.fairway.error.ErrorType;
 import dev.fairway.error.GatewayError;
 import dev.fairway.headers.Backoff;
@@ -25,11 +27,11 @@ final class UniversalRequest {
 
     private UniversalRequest() {}
 
-    static List<UniversalStep> parse(byte[] body) {
+    static List<UniversalStep> parse(RequestBody body) {
         JsonNode root;
         try {
-            root = ModelRewrite.MAPPER.readTree(body);
-        } catch (IOException e) {
+            root = body.node();
+        } catch (GatewayError e) {
             throw GatewayError.of(ErrorType.INVALID_REQUEST, "universal request: not valid JSON").with("field", "body");
         }
         if (root != null && root.isObject()) {
@@ -97,7 +99,7 @@ final class UniversalRequest {
             }
         }
         try {
-            return new UniversalStep(i, provider, endpoint, headers, ModelRewrite.MAPPER.writeValueAsBytes(query),
+            return new UniversalStep(i, provider, endpoint, headers, ModelRewrite.MAPPER.writeValueAsBytes(query), (ObjectNode) query,
                     number(i, c, "requestTimeout", 1, CfAigHeaderParser.MAX_REQUEST_TIMEOUT_MS),
                     number(i, c, "maxAttempts", 1, CfAigHeaderParser.MAX_ATTEMPTS),
                     number(i, c, "retryDelay", 0, CfAigHeaderParser.MAX_RETRY_DELAY_MS),
