@@ -58,9 +58,15 @@ record ProviderRow(
     /** The rows shipped in {@code providers.json}, in file order. */
     static List<ProviderRow> builtIn() {
         try (InputStream in = ProviderRow.class.getResourceAsStream("providers.json")) {
-            return MAPPER.readValue(requireNonNull(in, "providers.json"), new TypeReference<List<ProviderRow>>() {});
+            return read(requireNonNull(in, "providers.json"));
         } catch (IOException e) {
             throw new UncheckedIOException("providers.json is unreadable: " + e.getMessage(), e);
         }
+    }
+
+    static List<ProviderRow> read(InputStream json) throws IOException {
+        List<ProviderRow> rows = MAPPER.readValue(json, new TypeReference<List<ProviderRow>>() {});
+        rows.forEach(ProviderRow::provider);
+        return rows;
     }
 }
