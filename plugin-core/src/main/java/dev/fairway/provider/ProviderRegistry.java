@@ -56,8 +56,8 @@ public final class ProviderRegistry {
             // The path after the slug is appended to base_url as given: no optional prefix is stripped, since
             // the operator's base URL says exactly where the API lives. Self-hosted OpenAI-compatible servers
             // (vLLM, Ollama) take stream_options.
-            AuthStyle auth = AuthStyle.fromConfig(c.auth());
-            WireFormat format = WireFormat.fromConfig(c.format());
+            AuthStyle auth = AuthStyle.fromConfig(c.auth().toString());
+            WireFormat format = WireFormat.fromConfig(c.format().toString());
             Provider p = new Provider(c.slug(), stripSlash(c.baseUrl()), auth, format, c.regions(), List.of(), null, false,
                     null, null, List.of(), true, null, Map.of(), Map.of(), null, byFormat.getOrDefault(format, KeyOperations.NONE),
                     true, null, List.of(), false);

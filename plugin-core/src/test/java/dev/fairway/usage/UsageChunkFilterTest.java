@@ -83,7 +83,7 @@ class UsageChunkFilterTest {
 
     @Test
     void whoIsAskedForUsageIsTheProviderRowsFact() {
-        ProviderRegistry registry = ProviderRegistry.withCustom(List.of(new CustomProvider("my-vllm", "http://127.0.0.1:8000/v1", "bearer", "openai", List.of())));
+        ProviderRegistry registry = ProviderRegistry.withCustom(List.of(new CustomProvider("my-vllm", "http://127.0.0.1:8000/v1", null, null, List.of())));
         assertThat(StreamOptions.applies(registry.require("openai"), "/v1/chat/completions")).isTrue();
         assertThat(StreamOptions.applies(registry.require("mistral"), "/v1/chat/completions")).isFalse();
         assertThat(StreamOptions.applies(registry.require("my-vllm"), "/v1/chat/completions")).isTrue();
