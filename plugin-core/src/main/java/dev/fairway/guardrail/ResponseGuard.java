@@ -12,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * while the head is unsent, into the gateway's log after.
  */
 final class ResponseGuard implements ResponseFilter {
+    private static final Pattern LINE_END = Pattern.compile("\r?\n");
     private static final Logger LOG = LoggerFactory.getLogger(ResponseGuard.class);
     /** The largest non-streamed answer held for checking; the largest single stream event. */
     static final int MAX_HELD = 16 * 1024 * 1024;
@@ -135,7 +137,7 @@ final class ResponseGuard implements ResponseFilter {
 
     private StringBuilder sseText(int from, int to) {
         StringBuilder text = new StringBuilder();
-        for (String line : new String(held, from, to - from, StandardCharsets.UTF_8).split("\r?\n")) {
+        for (String line : LINE_END.split(new String(held, from, to - from, StandardCharsets.UTF_8))) {
             if (line.startsWith("data:")) {
                 String data = line.substring(line.startsWith("data: ") ? 6 : 5);
                 if (!data.equals("[DONE]")) {

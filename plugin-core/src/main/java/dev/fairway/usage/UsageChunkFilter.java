@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 /**
  * Removes the usage-only chunk ({@code "choices": []} with {@code usage}) from an OpenAI-style
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
  * tail of the current event is held until its blank line arrives.
  */
 final class UsageChunkFilter implements ResponseTransform {
+    private static final Pattern LINE_END = Pattern.compile("\r\n|\r|\n");
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final byte[] USAGE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
 
@@ -74,7 +76,7 @@ final class UsageChunkFilter implements ResponseTransform {
             return false;
         }
         StringBuilder data = new StringBuilder();
-        for (String line : new String(event, StandardCharsets.UTF_8).split("\r\n|\r|\n")) {
+        for (String line : LINE_END.split(new String(event, StandardCharsets.UTF_8))) {
             if (line.startsWith("data:")) {
                 data.append(line, line.startsWith("data: ") ? 6 : 5, line.length()).append('\n');
             }
