@@ -1,6 +1,7 @@
 package dev.fairway.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fairway.body.RequestBody;
 import dev.fairway.error.ErrorType;
@@ -24,6 +25,8 @@ final class UniversalRequest {
     private static final Set<String> STEP_FIELDS = Set.of("provider", "endpoint", "headers", "query", "config");
     private static final Set<String> CONFIG_FIELDS = Set.of("requestTimeout", "maxAttempts", "retryDelay", "backoff", "fallbackOn");
     static final int MAX_STEPS = 10;
+    /** Writes each step's {@code query}, the body that goes upstream for it. */
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private UniversalRequest() {}
 
@@ -36,7 +39,7 @@ final class UniversalRequest {
         }
         if (root != null && root.isObject()) {
             // Cloudflare accepts a single step as a bare object.
-            root = ModelRewrite.MAPPER.createArrayNode().add(root);
+            root = MAPPER.createArrayNode().add(root);
         }
         if (root == null || !root.isArray() || root.isEmpty()) {
             throw GatewayError.of(ErrorType.INVALID_REQUEST,
@@ -99,7 +102,7 @@ final class UniversalRequest {
             }
         }
         try {
-            return new UniversalStep(i, provider, endpoint, headers, ModelRewrite.MAPPER.writeValueAsBytes(query), (ObjectNode) query,
+            return new UniversalStep(i, provider, endpoint, headers, MAPPER.writeValueAsBytes(query), (ObjectNode) query,
                     number(i, c, "requestTimeout", 1, CfAigHeaderParser.MAX_REQUEST_TIMEOUT_MS),
                     number(i, c, "maxAttempts", 1, CfAigHeaderParser.MAX_ATTEMPTS),
                     number(i, c, "retryDelay", 0, CfAigHeaderParser.MAX_RETRY_DELAY_MS),
