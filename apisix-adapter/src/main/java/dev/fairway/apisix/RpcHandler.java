@@ -19,11 +19,11 @@ import dev.fairway.config.RouteConfig;
 import dev.fairway.dispatch.TicketBook;
 import dev.fairway.error.ErrorType;
 import dev.fairway.error.GatewayError;
+import dev.fairway.host.HostBridge;
+import dev.fairway.host.HostResult;
 import dev.fairway.http.Headers;
-import dev.fairway.pipeline.Completion;
 import dev.fairway.pipeline.Decision;
 import dev.fairway.pipeline.GatewayRequest;
-import dev.fairway.pipeline.Ids;
 import java.io.IOException;
 import java.net.ProtocolException;
 import java.nio.ByteBuffer;
@@ -31,10 +31,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,13 +52,17 @@ final class RpcHandler {
      */
     static final int MAX_BODY_BYTES = FrameChannel.MAX_PAYLOAD - 64;
 
-    private final Fairway fairway;
+    private final HostBridge bridge;
     private final ConfTokens tokens;
     private final ConfigLoader loader;
     private final long decideTimeoutMillis;
 
     RpcHandler(Fairway fairway, ConfTokens tokens, ConfigLoader loader, Duration decideTimeout) {
-        this.fairway = requireNonNull(fairway, "fairway");
+        // Right after an APISIX reload the runner being replaced may still hold the dispatcher port for
+        // a moment (until its tickets are redeemed): a ticket is handed out only once this process's
+        // dispatcher listens, so nginx never brings it to the other one.
+        requireNonNull(fairway, "fairway");
+        this.bridge = new HostBridge(fairway.gateway(), fairway.dispatcher()).awaitingDispatcher(fairway.dispatcherReady());
         this.tokens = requireNonNull(tokens, "tokens");
         this.loader = requireNonNull(loader, "loader");
         this.decideTimeoutMillis = requireNonNull(decideTimeout, "decideTimeout").toMillis();
@@ -131,20 +131,11 @@ final class RpcHandler {
         }
         GatewayRequest request = new GatewayRequest(call.method(), RequestTarget.of(call.path(), call.args()),
                 headers, extra.body, extra.consumer);
-        Decision decision = decide(request, route);
-        if (decision instanceof Decision.Answer answer) {
-            stop(channel, call.id(), answer);
-        } else if (decision instanceof Decision.Forward forward) {
-            GatewayError notReady = awaitDispatcher();
-            if (notReady != null) {
-                forward.exchange().complete(new Completion(notReady.status(), false, false, 0, 0, -1,
-                        forward.exchange().elapsedNanos(), 0, null, null, notReady.type().wireName()));
-                stop(channel, call.id(), local(notReady));
-                return;
-            }
-            String ticket = fairway.dispatcher().tickets().issue(forward.exchange());
-            channel.write(RpcType.HTTP_REQ_CALL, Codec.rewrite(call.id(), null,
-                    List.of(new TextEntry(TicketBook.HEADER, ticket)), List.of()));
+        switch (bridge.handle(request, route, decideTimeoutMillis).await()) {
+            case HostResult.Answer a -> stop(channel, call.id(), a.answer());
+            case HostResult.ForwardByTicket f -> channel.write(RpcType.HTTP_REQ_CALL, Codec.rewrite(call.id(), null,
+                    List.of(new TextEntry(TicketBook.HEADER, f.ticket())), List.of()));
+            case HostResult.Direct d -> throw new IllegalStateException("APISIX forwards by ticket only");
         }
     }
 
@@ -171,48 +162,6 @@ final class RpcHandler {
             throw new ProtocolException("APISIX answered RPC_EXTRA_INFO with " + RpcType.name(answer.type()));
         }
         return Codec.readExtraInfoResult(answer.payload());
-    }
-
-    /**
-     * Right after an APISIX reload the runner being replaced may still hold the dispatcher port for
-     * a moment (until its tickets are redeemed): a ticket is handed out only once this process's
-     * dispatcher listens, so nginx never brings it to the other one. Null when ready.
-     */
-    private GatewayError awaitDispatcher() {
-        try {
-            fairway.dispatcherReady().get(decideTimeoutMillis, TimeUnit.MILLISECONDS);
-            return null;
-        } catch (TimeoutException | ExecutionException e) {
-            return GatewayError.of(ErrorType.SERVICE_UNAVAILABLE, "the dispatcher endpoint is not listening (port %d held by another process)",
-                    fairway.config().dispatch().loopbackPort());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return GatewayError.of(ErrorType.SERVICE_UNAVAILABLE, "the gateway is shutting down");
-        }
-    }
-
-    private Decision decide(GatewayRequest request, RouteConfig route) {
-        CompletableFuture<Decision> decision = fairway.gateway().decide(request, route);
-        try {
-            return decision.get(decideTimeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            GatewayError error = GatewayError.of(ErrorType.SERVICE_UNAVAILABLE,
-                    "the gateway did not decide within %d ms", decideTimeoutMillis);
-            // A forward decided too late is never dispatched; end it so its steps settle (quotas, logs).
-            decision.thenAccept(late -> {
-                if (late instanceof Decision.Forward f) {
-                    f.exchange().complete(new Completion(error.status(), false, false, 0, 0, -1,
-                            f.exchange().elapsedNanos(), 0, null, null, error.type().wireName()));
-                }
-            });
-            return local(error);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return local(GatewayError.of(ErrorType.SERVICE_UNAVAILABLE, "the gateway is shutting down"));
-        } catch (ExecutionException e) {
-            LOG.error("deciding a request failed", e.getCause());
-            return local(GatewayError.of(ErrorType.INTERNAL, "the gateway failed to process the request"));
-        }
     }
 
     private void respCall(FrameChannel channel, ByteBuffer payload) throws IOException {
@@ -244,16 +193,8 @@ final class RpcHandler {
     }
 
     private static Decision.Answer tooLarge(long length) {
-        GatewayError e = GatewayError.of(ErrorType.PAYLOAD_TOO_LARGE, "request body: %d bytes (expected: at most %d)",
-                length, MAX_BODY_BYTES).with("limit", MAX_BODY_BYTES);
-        return local(e);
-    }
-
-    /** An error the runner answers itself, with a log id like every other answer. */
-    private static Decision.Answer local(GatewayError e) {
-        Decision.Answer answer = Decision.Answer.error(e);
-        answer.headers().set("cf-aig-log-id", Ids.logId());
-        return answer;
+        return Decision.Answer.loggedError(GatewayError.of(ErrorType.PAYLOAD_TOO_LARGE, "request body: %d bytes (expected: at most %d)",
+                length, MAX_BODY_BYTES).with("limit", MAX_BODY_BYTES));
     }
 
     private static List<TextEntry> entries(Headers headers) {

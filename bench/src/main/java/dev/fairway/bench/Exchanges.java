@@ -37,12 +37,12 @@ public final class Exchanges {
         observer.onHeaders(200, Headers.of("content-type", "application/json", "content-length", Integer.toString(json.length)));
         observer.onChunk(ByteBuffer.wrap(json));
         observer.onEnd(true);
-        exchange.complete(new Completion(200, false, false, 0, 1, 1_000_000, 2_000_000, json.length, null, null, null));
+        exchange.complete(Completion.relayed(200, 0, 1, 1_000_000, 2_000_000, json.length));
     }
 
     /** Completes an exchange as an upstream failure: nothing is cached, single-flight waiters are released. */
     public static void failed(Exchange exchange) {
-        exchange.complete(new Completion(503, false, false, 0, 1, 1_000_000, 1_000_000, 0, null, null, "upstream_error"));
+        exchange.complete(Completion.relayed(503, 0, 1, 1_000_000, 1_000_000, 0).withError("upstream_error"));
     }
 
     public static byte[] chatAnswer() {

@@ -69,8 +69,7 @@ public class LogRecordBenchmark {
         request.headers().add("cf-aig-metadata", "{\"user\":\"u-42\",\"team\":\"search\"}");
         exchange = ((dev.fairway.pipeline.Decision.Forward) parser.decide(request).join()).exchange();
         settings = exchange.route().logging();
-        completion = new Completion(200, false, false, 0, 1, 180_000_000L, 950_000_000L, 1_432,
-                new Usage(412, 96, 0), 0.000_123, null);
+        completion = Completion.relayed(200, 0, 1, 180_000_000L, 950_000_000L, 1_432).withUsage(new Usage(412, 96, 0), 0.000_123);
         spool = Spool.open(dir.resolve("spool"), 64L << 20, TimeUnit.HOURS.toMillis(1), Clock.systemUTC());
     }
 

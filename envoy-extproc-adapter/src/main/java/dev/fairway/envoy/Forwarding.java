@@ -23,11 +23,9 @@ import java.util.Set;
  */
 final class Forwarding {
     private final EnvoySettings settings;
-    private final TicketBook tickets;
 
-    Forwarding(EnvoySettings settings, TicketBook tickets) {
+    Forwarding(EnvoySettings settings) {
         this.settings = settings;
-        this.tickets = tickets;
     }
 
     /**
@@ -49,8 +47,11 @@ final class Forwarding {
         return common.setHeaderMutation(m).build();
     }
 
-    String issue(Exchange exchange) {
-        return tickets.issue(exchange);
+    /** Fail open: Envoy continues on the route it matched, minus any routing header a client forged. */
+    CommonResponse passThrough() {
+        return CommonResponse.newBuilder().setHeaderMutation(HeaderMutation.newBuilder()
+                .addRemoveHeaders(settings.upstreamHeader())
+                .addRemoveHeaders(TicketBook.HEADER)).build();
     }
 
     /**

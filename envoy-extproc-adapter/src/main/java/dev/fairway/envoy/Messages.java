@@ -1,6 +1,7 @@
 package dev.fairway.envoy;
 
 import com.google.protobuf.ByteString;
+import dev.fairway.host.HostResult;
 import dev.fairway.http.Headers;
 import dev.fairway.pipeline.Decision;
 import io.envoyproxy.envoy.config.core.v3.HeaderMap;
@@ -127,6 +128,21 @@ final class Messages {
 
     static ProcessingResponse requestHeaders(CommonResponse common) {
         return ProcessingResponse.newBuilder().setRequestHeaders(HeadersResponse.newBuilder().setResponse(common)).build();
+    }
+
+    /** The answer to the request message the decision waited for: its headers, or its body. */
+    static ProcessingResponse request(CommonResponse common, boolean bodyPhase) {
+        return bodyPhase ? requestBody(common) : requestHeaders(common);
+    }
+
+    /** An immediate response's details, which Envoy shows in its access log as %RESPONSE_CODE_DETAILS%. */
+    static String details(HostResult.Why why) {
+        return switch (why) {
+            case DECIDED -> "fairway_answer";
+            case DEADLINE -> "fairway_decision_timeout";
+            case FAILED -> "fairway_internal_error";
+            case REFUSED -> "fairway_direct_refused";
+        };
     }
 
     static ProcessingResponse requestBody(CommonResponse common) {

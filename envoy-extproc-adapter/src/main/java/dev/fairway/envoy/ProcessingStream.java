@@ -1,24 +1,23 @@
 package dev.fairway.envoy;
 
-import com.google.protobuf.ByteString;
 import dev.fairway.error.ErrorType;
 import dev.fairway.error.GatewayError;
+import dev.fairway.host.HostBridge;
+import dev.fairway.host.HostCall;
+import dev.fairway.host.HostResult;
+import dev.fairway.host.Via;
 import dev.fairway.http.Headers;
 import dev.fairway.pipeline.Completion;
 import dev.fairway.pipeline.Decision;
 import dev.fairway.pipeline.GatewayRequest;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
 import io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse;
-import io.envoyproxy.envoy.service.ext_proc.v3.HeaderMutation;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +49,7 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
 
     // Shared with decision callbacks.
     private boolean gone;
+    private HostCall call;
     private ResponseTap tap;
 
     ProcessingStream(Processor processor, String routeName, ReplyQueue replies) {
@@ -133,94 +133,59 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
     }
 
     private void refuse(GatewayError e, String details) {
-        replies.now(Messages.immediate(Processor.error(e), details));
+        replies.now(Messages.immediate(Decision.Answer.loggedError(e), details));
     }
 
     /** The core's decision as the answer to the last request message, within the decision deadline. */
     private CompletableFuture<ProcessingResponse> decide(byte[] body, boolean bodyPhase) {
-        CompletableFuture<Decision> decision;
-        int timeoutMs = processor.settings().decisionTimeoutMs();
-        try {
-            // The deadline bounds waits inside the decision too (an identical request already upstream).
-            decision = processor.gateway().decide(new GatewayRequest(method, path, headers, body, null), route.config(), timeoutMs);
-        } catch (RuntimeException e) {
-            decision = CompletableFuture.failedFuture(e);
+        Via via = route.envoy().mode() == ForwardMode.DIRECT ? Via.direct(ResponseTap.rewritable(responseBodyMode)) : Via.TICKET;
+        HostCall decided = processor.bridge().handle(new GatewayRequest(method, path, headers, body, null), route.config(),
+                processor.settings().decisionTimeoutMs(), via);
+        synchronized (this) {
+            call = decided;
         }
         CompletableFuture<ProcessingResponse> reply = new CompletableFuture<>();
-        ScheduledFuture<?> deadline = processor.timer().schedule(() -> timedOut(reply, bodyPhase, timeoutMs),
-                timeoutMs, TimeUnit.MILLISECONDS);
-        decision.whenComplete((d, t) -> {
-            deadline.cancel(false);
-            decided(reply, d, t, bodyPhase);
+        decided.within(processor.timer()).whenComplete((r, cancelled) -> {
+            if (r == null) {
+                return; // Envoy is gone (onError): nobody waits for this reply.
+            }
+            try {
+                ProcessingResponse p = reply(r, bodyPhase);
+                if (p != null) {
+                    reply.complete(p);
+                }
+            } catch (RuntimeException e) {
+                reply.completeExceptionally(e);
+            }
         });
         return reply;
     }
 
-    private synchronized void timedOut(CompletableFuture<ProcessingResponse> reply, boolean bodyPhase, int timeoutMs) {
-        if (reply.isDone()) {
-            return;
-        }
-        LOG.warn("route {}: the core did not decide within {} ms; answering per on_timeout={}", routeName, timeoutMs,
-                processor.settings().onTimeout());
-        if (processor.settings().onTimeout() == TimeoutPolicy.CONTINUE) {
-            reply.complete(passThrough(bodyPhase));
-            return;
-        }
-        GatewayError e = GatewayError.of(ErrorType.SERVICE_UNAVAILABLE, "the gateway did not decide within %d ms", timeoutMs)
-                .with("timeout_ms", timeoutMs);
-        reply.complete(Messages.immediate(Processor.error(e), "fairway_decision_timeout"));
+    private synchronized ProcessingResponse reply(HostResult result, boolean bodyPhase) {
+        return switch (result) {
+            case HostResult.Answer a when a.why() == HostResult.Why.DEADLINE && processor.settings().onTimeout() == TimeoutPolicy.CONTINUE ->
+                    Messages.request(processor.forwarding().passThrough(), bodyPhase);
+            case HostResult.Answer a -> Messages.immediate(a.answer(), Messages.details(a.why()));
+            case HostResult.ForwardByTicket f -> Messages.request(processor.forwarding().toDispatcher(f.ticket(), bodyPhase), bodyPhase);
+            case HostResult.Direct d -> direct(d, bodyPhase);
+        };
     }
 
-    private synchronized void decided(CompletableFuture<ProcessingResponse> reply, Decision d, Throwable t, boolean bodyPhase) {
-        if (reply.isDone() || gone) {
-            // Too late: Envoy has its answer (or is gone); an exchange nobody will forward ends here.
-            if (d instanceof Decision.Forward f) {
-                // 0: on_timeout continue let Envoy's own route answer, with a status we never see.
-                int status = gone ? 499 : processor.settings().onTimeout() == TimeoutPolicy.REJECT ? 503 : 0;
-                f.exchange().complete(new Completion(status, false, false, 0, 0, -1, f.exchange().elapsedNanos(), 0,
-                        null, null, gone ? "client_closed" : "decision_timeout"));
-            }
-            return;
+    private ProcessingResponse direct(HostResult.Direct d, boolean bodyPhase) {
+        if (gone) {
+            // Envoy reset the stream before the tap was in place: nothing will be sent.
+            d.tap().abandon(499, Completion.CLIENT_CLOSED);
+            return null;
         }
-        if (t != null) {
-            Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-            LOG.error("route {}: the core failed to decide", routeName, cause);
-            reply.complete(Messages.immediate(Processor.error(GatewayError.of(ErrorType.INTERNAL,
-                    "the gateway failed to process the request")), "fairway_internal_error"));
-            return;
-        }
-        if (d instanceof Decision.Answer a) {
-            reply.complete(Messages.immediate(a, "fairway_answer"));
-            return;
-        }
-        Decision.Forward f = (Decision.Forward) d;
         CommonResponse common;
-        if (route.envoy().mode() == ForwardMode.DISPATCHER) {
-            common = processor.forwarding().toDispatcher(processor.forwarding().issue(f.exchange()), bodyPhase);
-        } else {
-            ResponseTap opened;
-            try {
-                opened = ResponseTap.open(processor.dispatcher(), f.exchange(), routeName, responseBodyMode);
-                common = processor.forwarding().direct(f.exchange(), opened.request(), route.envoy(), bodyPhase);
-            } catch (GatewayError e) {
-                Decision.Answer a = Decision.Answer.error(e);
-                a.headers().setAll(f.exchange().responseHeaders());
-                f.exchange().complete(new Completion(a.status(), false, false, 0, 0, -1, f.exchange().elapsedNanos(),
-                        a.body().length, null, null, e.type().wireName()));
-                reply.complete(Messages.immediate(a, "fairway_direct_refused"));
-                return;
-            }
-            tap = opened;
+        try {
+            ResponseTap.check(d.exchange(), routeName, responseBodyMode);
+            common = processor.forwarding().direct(d.exchange(), d.request(), route.envoy(), bodyPhase);
+        } catch (GatewayError e) {
+            return Messages.immediate(HostBridge.refuse(d.exchange(), e).answer(), Messages.details(HostResult.Why.REFUSED));
         }
-        reply.complete(bodyPhase ? Messages.requestBody(common) : Messages.requestHeaders(common));
-    }
-
-    /** Fail open: Envoy continues on the route it matched, minus any routing header a client forged. */
-    private ProcessingResponse passThrough(boolean bodyPhase) {
-        CommonResponse common = CommonResponse.newBuilder().setHeaderMutation(HeaderMutation.newBuilder()
-                .addRemoveHeaders(processor.settings().upstreamHeader())
-                .addRemoveHeaders(dev.fairway.dispatch.TicketBook.HEADER)).build();
-        return bodyPhase ? Messages.requestBody(common) : Messages.requestHeaders(common);
+        tap = new ResponseTap(d.tap(), responseBodyMode);
+        return Messages.request(common, bodyPhase);
     }
 
     private void onResponseHeaders(HttpHeaders message) {
@@ -270,9 +235,14 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
     @Override
     public void onError(Throwable t) {
         ResponseTap cut;
+        HostCall pending;
         synchronized (this) {
             gone = true;
             cut = tap;
+            pending = call;
+        }
+        if (pending != null) {
+            pending.clientGone();
         }
         replies.abandon();
         if (cut != null) {

@@ -7,7 +7,7 @@ import dev.fairway.config.RouteConfig;
 import dev.fairway.dispatch.Dispatcher;
 import dev.fairway.error.ErrorType;
 import dev.fairway.error.GatewayError;
-import dev.fairway.pipeline.Decision;
+import dev.fairway.host.HostBridge;
 import dev.fairway.pipeline.Gateway;
 import java.util.HashMap;
 import java.util.List;
@@ -16,10 +16,11 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * What every ext_proc stream of the process shares: the core, the routes resolved once at start
- * (never per request), the forwarding rules and the deadline timer.
+ * (never per request), the host bridge, the forwarding rules and the deadline timer.
  */
 final class Processor {
     private final Gateway gateway;
+    private final HostBridge bridge;
     private final EnvoySettings settings;
     private final Forwarding forwarding;
     private final Dispatcher dispatcher;
@@ -44,13 +45,16 @@ final class Processor {
         this.gateway = requireNonNull(gateway, "gateway");
         this.dispatcher = requireNonNull(dispatcher, "dispatcher");
         this.settings = config.envoy();
-        this.forwarding = new Forwarding(settings, dispatcher.tickets());
+        this.forwarding = new Forwarding(settings);
+        HostBridge b = new HostBridge(gateway, dispatcher);
+        this.bridge = settings.onTimeout() == TimeoutPolicy.CONTINUE ? b.passingOnDeadline() : b;
         this.timer = requireNonNull(timer, "timer");
         this.routes = Routes.of(gateway.config(), settings);
     }
 
-    Gateway gateway() {
-        return gateway;
+    /** Decides each stream's request within the decision deadline, and ends what is decided too late. */
+    HostBridge bridge() {
+        return bridge;
     }
 
     /** The core's dispatcher: tickets in dispatcher mode, the relay rules (metering, translation) in direct mode. */
@@ -102,9 +106,4 @@ final class Processor {
         return r;
     }
 
-    static Decision.Answer error(GatewayError e) {
-        Decision.Answer a = Decision.Answer.error(e);
-        a.headers().set("cf-aig-log-id", dev.fairway.pipeline.Ids.logId());
-        return a;
-    }
 }

@@ -1,13 +1,11 @@
 package dev.fairway.envoy;
 
 import com.google.protobuf.ByteString;
-import dev.fairway.dispatch.Dispatcher;
 import dev.fairway.dispatch.HostRelay;
 import dev.fairway.error.ErrorType;
 import dev.fairway.error.GatewayError;
 import dev.fairway.http.Headers;
 import dev.fairway.pipeline.Exchange;
-import dev.fairway.pipeline.UpstreamRequest;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
 import io.envoyproxy.envoy.service.ext_proc.v3.BodyMutation;
 import io.envoyproxy.envoy.service.ext_proc.v3.BodyResponse;
@@ -35,21 +33,21 @@ final class ResponseTap {
     private final BodySendMode bodyMode;
     private boolean rewritesBody;
 
-    private ResponseTap(HostRelay relay, BodySendMode bodyMode) {
+    ResponseTap(HostRelay relay, BodySendMode bodyMode) {
         this.relay = relay;
         this.bodyMode = bodyMode;
     }
 
     /**
-     * The tap of a direct-mode answer. A {@code /compat} answer from a provider that does not speak
-     * OpenAI must be translated on its way back, which needs every byte of the body: on a route
-     * whose response body mode does not send it, the request is refused before it goes anywhere.
+     * Checks that a direct-mode answer can pass through this stream. A {@code /compat} answer from a
+     * provider that does not speak OpenAI must be translated on its way back, which needs every byte
+     * of the body: on a route whose response body mode does not send it, the request is refused
+     * before it goes anywhere.
      *
      * @throws GatewayError 400 naming the route, its mode and the response body mode
      */
-    static ResponseTap open(Dispatcher dispatcher, Exchange exchange, String routeName, BodySendMode bodyMode) {
-        boolean rewritable = rewritable(bodyMode);
-        if (!rewritable && HostRelay.translates(exchange)) {
+    static void check(Exchange exchange, String routeName, BodySendMode bodyMode) {
+        if (!rewritable(bodyMode) && HostRelay.translates(exchange)) {
             String mode = bodyMode == null ? "unknown (Envoy sent no protocol_config)" : bodyMode.name();
             throw GatewayError.of(ErrorType.INVALID_REQUEST,
                     "route %s forwards in direct mode with response_body_mode %s, where the %s answer cannot be translated for /compat"
@@ -58,12 +56,6 @@ final class ResponseTap {
                     .with("route", routeName).with("mode", "direct")
                     .with("response_body_mode", bodyMode == null ? "unknown" : bodyMode.name());
         }
-        return new ResponseTap(HostRelay.open(dispatcher, exchange, rewritable), bodyMode);
-    }
-
-    /** The request to send upstream, as the relay's meter may have adjusted it. */
-    UpstreamRequest request() {
-        return relay.request();
     }
 
     /**

@@ -170,7 +170,7 @@ final class WarmUp {
                 String ticket = setValue(decided.getRequestBody().getResponse().getHeaderMutation(), TicketBook.HEADER);
                 Exchange e = ticket == null ? null : tickets.redeem(ticket);
                 if (e != null) {
-                    e.complete(new Completion(200, false, false, 0, 0, -1, e.elapsedNanos(), 0, null, null, null));
+                    e.complete(Completion.unsent(200, null, e.elapsedNanos()));
                 }
                 return Outcome.FORWARDED;
             }

@@ -1,25 +1,23 @@
 package dev.fairway.kong;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.fairway.Fairway;
 import dev.fairway.config.RouteConfig;
 import dev.fairway.dispatch.TicketBook;
 import dev.fairway.error.ErrorType;
 import dev.fairway.error.GatewayError;
+import dev.fairway.host.HostBridge;
+import dev.fairway.host.HostResult;
 import dev.fairway.http.Headers;
 import dev.fairway.kong.pdk.Kong;
-import dev.fairway.pipeline.Completion;
 import dev.fairway.pipeline.Decision;
 import dev.fairway.pipeline.GatewayRequest;
-import dev.fairway.pipeline.Ids;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,11 +32,14 @@ final class Access {
     private static final int MAX_HEADERS = 1000;
 
     private final Fairway fairway;
+    private final HostBridge bridge;
     private final Duration decideTimeout;
 
     Access(Fairway fairway, Duration decideTimeout) {
-        this.fairway = fairway;
-        this.decideTimeout = decideTimeout;
+        this.fairway = requireNonNull(fairway, "fairway");
+        // A ticket is handed out once the dispatcher listens: before that Kong would have no port to send it to.
+        this.bridge = new HostBridge(fairway.gateway(), fairway.dispatcher()).awaitingDispatcher(fairway.dispatcherReady());
+        this.decideTimeout = requireNonNull(decideTimeout, "decideTimeout");
     }
 
     /**
@@ -58,7 +59,7 @@ final class Access {
         if (hasBody(method, headers)) {
             long length = contentLength(headers);
             if (length > route.maxBodyBytes()) {
-                exit(kong, answer(tooLarge(route)));
+                exit(kong, Decision.Answer.loggedError(tooLarge(route)));
                 return;
             }
             // A body within the limit is returned even when nginx spilled it to a file.
@@ -67,7 +68,7 @@ final class Access {
                 // A body of unknown length (chunked) over the limit, or a temporary file nginx could not read back.
                 LOG.warn("Kong could not read the request body (larger than {} bytes, or its temporary file unreadable)",
                         route.maxBodyBytes());
-                exit(kong, answer(tooLarge(route)));
+                exit(kong, Decision.Answer.loggedError(tooLarge(route)));
                 return;
             }
         }
@@ -75,33 +76,10 @@ final class Access {
         String consumerName = consumer == null ? null
                 : consumerName(textOrNull(consumer.get("username")), textOrNull(consumer.get("custom_id")));
         GatewayRequest request = new GatewayRequest(method, target, headers, body, consumerName);
-        CompletableFuture<Decision> deciding = fairway.gateway().decide(request, route);
-        Decision decision;
-        try {
-            decision = deciding.get(decideTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            GatewayError late = GatewayError.of(ErrorType.SERVICE_UNAVAILABLE, "the gateway did not decide within %d ms",
-                    decideTimeout.toMillis());
-            // A forward decided too late is never dispatched: end it, so that its steps settle (quotas, logs).
-            deciding.thenAccept(d -> {
-                if (d instanceof Decision.Forward f) {
-                    f.exchange().complete(new Completion(late.status(), false, false, 0, 0, -1,
-                            f.exchange().elapsedNanos(), 0, null, null, late.type().wireName()));
-                }
-            });
-            exit(kong, answer(late));
-            return;
-        } catch (ExecutionException e) {
-            LOG.error("deciding a Kong request failed", e.getCause());
-            exit(kong, answer(GatewayError.of(ErrorType.INTERNAL, "the gateway failed to process the request")));
-            return;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while deciding", e);
-        }
-        switch (decision) {
-            case Decision.Answer a -> exit(kong, a);
-            case Decision.Forward f -> forward(kong, f, body.length > 0);
+        switch (bridge.handle(request, route, decideTimeout.toMillis()).await()) {
+            case HostResult.Answer a -> exit(kong, a.answer());
+            case HostResult.ForwardByTicket f -> forward(kong, f.ticket(), body.length > 0);
+            case HostResult.Direct d -> throw new IllegalStateException("Kong forwards by ticket only");
         }
     }
 
@@ -110,8 +88,7 @@ final class Access {
      * the body is dropped here: a 10 MiB prompt then crosses loopback once instead of twice.
      * {@code set_raw_body("")} also sets Content-Length: 0, which keeps the hop well-formed.
      */
-    private void forward(Kong kong, Decision.Forward f, boolean hadBody) {
-        String ticket = fairway.dispatcher().tickets().issue(f.exchange());
+    private void forward(Kong kong, String ticket, boolean hadBody) {
         kong.service().setTarget("127.0.0.1", fairway.dispatcherPort());
         kong.service().request().setScheme("http");
         kong.service().request().setHeader(TicketBook.HEADER, ticket);
@@ -133,12 +110,6 @@ final class Access {
             });
         });
         kong.response().exit(a.status(), a.body(), headers);
-    }
-
-    private static Decision.Answer answer(GatewayError e) {
-        Decision.Answer a = Decision.Answer.error(e);
-        a.headers().set("cf-aig-log-id", Ids.logId());
-        return a;
     }
 
     private static GatewayError tooLarge(RouteConfig route) {

@@ -54,6 +54,7 @@ class FairwayKongPluginTest {
     static final ConcurrentLinkedQueue<String> consumers = new ConcurrentLinkedQueue<>();
     static final ConcurrentLinkedQueue<dev.fairway.pipeline.Exchange> slowExchanges = new ConcurrentLinkedQueue<>();
     static volatile CompletableFuture<Verdict> slowVerdict = new CompletableFuture<>();
+    static final ConcurrentLinkedQueue<Long> waitBudgets = new ConcurrentLinkedQueue<>();
     static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @TempDir
@@ -77,6 +78,7 @@ class FairwayKongPluginTest {
         @Override
         public Step open(dev.fairway.pipeline.Exchange exchange) {
             consumers.add(String.valueOf(exchange.hostConsumer()));
+            waitBudgets.add(exchange.waitBudgetMillis());
             boolean hit = "hit".equals(exchange.clientHeaders().get("x-test-cache"));
             boolean slow = exchange.clientHeaders().contains("x-test-slow");
             if (slow) {
@@ -437,6 +439,19 @@ class FairwayKongPluginTest {
             assertThat(slowExchanges.peek().isCompleted()).as("the late forward is ended, not left open").isTrue();
             assertThat(fairway.dispatcher().tickets().outstanding()).isZero();
         }
+    }
+
+    /**
+     * Waits inside the decision (for an identical request already upstream) end before the decide
+     * timeout, so that the request goes on as a miss instead of being answered 503; on main the
+     * plugin gave the core no deadline and such a wait had no bound.
+     */
+    @Test
+    void theDecideTimeoutBoundsWaitsInsideTheDecision() throws Exception {
+        waitBudgets.clear();
+        kong.handle(conf, "access", chat(CHAT).header("x-test-cache", "hit"));
+
+        assertThat(waitBudgets).singleElement().satisfies(b -> assertThat(b).isLessThanOrEqualTo(10_000L));
     }
 
     @Test

@@ -133,7 +133,7 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private static void abandon(Exchange exchange) {
-        exchange.complete(new Completion(499, false, false, 0, 0, -1, exchange.elapsedNanos(), 0, null, null, "abandoned"));
+        exchange.complete(Completion.abandoned(exchange.elapsedNanos()));
     }
 
     @Override

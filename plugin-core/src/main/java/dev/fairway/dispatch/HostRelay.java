@@ -172,7 +172,7 @@ public final class HostRelay {
             return;
         }
         ended = true;
-        exchange.complete(new Completion(status, false, false, 0, 0, -1, exchange.elapsedNanos(), 0, null, null, errorType));
+        exchange.complete(Completion.unsent(status, errorType, exchange.elapsedNanos()));
     }
 
     private void deliver(ByteBuffer out) {

@@ -37,6 +37,16 @@ public sealed interface Decision {
             return new Answer(error.status(), Headers.of("content-type", "application/json"), error.toJson(), error.type().wireName(), error);
         }
 
+        /**
+         * An error answered before or outside any exchange (no route, a deadline, a body too large):
+         * it still carries a fresh {@code cf-aig-log-id}, like every answer, so a client can report it.
+         */
+        public static Answer loggedError(GatewayError error) {
+            Answer a = error(error);
+            a.headers().set("cf-aig-log-id", Ids.logId());
+            return a;
+        }
+
         /** This answer with a gateway error's body in {@code format}; anything else as it is. */
         public Answer in(ErrorFormat format) {
             if (gatewayError == null || format == ErrorFormat.FAIRWAY) {

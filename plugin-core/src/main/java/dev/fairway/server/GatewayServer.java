@@ -109,8 +109,7 @@ public final class GatewayServer implements AutoCloseable {
                 } else if (decision instanceof Decision.Forward f) {
                     if (request.response().closed()) {
                         // The client left while a stage was deciding (a single-flight wait, a remote quota): call nobody.
-                        f.exchange().complete(new Completion(499, false, false, 0, 0, -1, f.exchange().elapsedNanos(), 0,
-                                null, null, "client_closed"));
+                        f.exchange().complete(Completion.clientClosed(f.exchange().elapsedNanos()));
                     } else {
                         dispatcher.relay(f.exchange(), request.response());
                     }

@@ -2,7 +2,6 @@ package dev.fairway.server;
 
 import dev.fairway.error.GatewayError;
 import dev.fairway.pipeline.Decision;
-import dev.fairway.pipeline.Ids;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -22,9 +21,7 @@ final class Responses {
     }
 
     static void error(HttpServerResponse response, GatewayError error) {
-        Decision.Answer a = Decision.Answer.error(error);
-        a.headers().set("cf-aig-log-id", Ids.logId());
-        answer(response, a);
+        answer(response, Decision.Answer.loggedError(error));
     }
 
     /**
@@ -42,8 +39,7 @@ final class Responses {
         if (response.ended() || response.closed()) {
             return;
         }
-        Decision.Answer a = Decision.Answer.error(error);
-        a.headers().set("cf-aig-log-id", Ids.logId());
+        Decision.Answer a = Decision.Answer.loggedError(error);
         a.headers().set("connection", "close");
         response.setStatusCode(a.status());
         a.headers().forEach((n, v) -> response.headers().add(n, v));
