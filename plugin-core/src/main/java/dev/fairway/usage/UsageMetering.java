@@ -27,8 +27,8 @@ public final class UsageMetering implements Metering {
         UpstreamRequest request = attempt.request();
         ResponseTransform transform = ResponseTransform.IDENTITY;
         if (provider.format() == WireFormat.OPENAI && attempt.stream()
-                && StreamOptions.applies(provider.slug(), provider.custom(), request.uri().getRawPath())) {
-            byte[] rewritten = StreamOptions.withIncludeUsage(request.body());
+                && StreamOptions.applies(provider, request.uri().getRawPath())) {
+            byte[] rewritten = StreamOptions.withIncludeUsage(exchange.body(), request.body());
             if (rewritten != null) {
                 request = new UpstreamRequest(request.method(), request.uri(), request.headers(), rewritten);
                 transform = new UsageChunkFilter();
