@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.regex.Pattern;
 
 /**
  * Who may read the admin endpoints. Open when the listener binds a loopback address and no token
@@ -14,6 +15,7 @@ import java.security.MessageDigest;
  * where it would end up in access logs and browser history.
  */
 final class AdminAuth {
+    private static final Pattern LOOPBACK_V4 = Pattern.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     private final byte[] tokenDigest;
     private final String listenerHost;
 
@@ -75,7 +77,7 @@ final class AdminAuth {
             return true;
         }
         // Only literal loopback addresses: resolving the name would ask DNS, which is what the attacker controls.
-        return name.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+        return LOOPBACK_V4.matcher(name).matches();
     }
 
     private static String hostName(String host) {

@@ -54,7 +54,7 @@ final class CacheKey {
             return raw;
         }
         try {
-            return CanonicalJson.of(raw);
+            return CanonicalJson.of(exchange.body().node(), raw.length);
         } catch (IOException | RuntimeException e) {
             // The body was parsed once already; should it still not canonicalise, its exact bytes key it safely.
             return raw;

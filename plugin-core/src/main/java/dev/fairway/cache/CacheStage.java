@@ -27,8 +27,6 @@ import java.util.concurrent.TimeUnit;
 public final class CacheStage implements Stage, AutoCloseable {
     /** Cloudflare caches a request carrying cf-aig-cache-key for 5 minutes even where caching is off. */
     static final int KEY_ONLY_TTL_SECONDS = 300;
-    /** Bodies up to this size are keyed on the calling thread, larger ones on the cache's pool. */
-    static final int INLINE_KEY_BYTES = 128 * 1024;
 
     private final ResponseStore store;
     private final SingleFlight flights;
@@ -75,11 +73,10 @@ public final class CacheStage implements Stage, AutoCloseable {
                 : settings.enabled() ? settings.defaultTtlSeconds() : KEY_ONLY_TTL_SECONDS;
         if (callerKey) {
             String key = CacheKey.custom(exchange, headers.cacheKey());
-            return new CacheStep(this, exchange, () -> key, false, ttl, settings.maxEntryBytes(), settings.singleFlightWaitMs());
+            return new CacheStep(this, exchange, () -> key, ttl, settings.maxEntryBytes(), settings.singleFlightWaitMs());
         }
-        // Canonicalising a large body takes long enough to matter on an event loop.
-        boolean large = exchange.body().size() > INLINE_KEY_BYTES;
-        return new CacheStep(this, exchange, () -> CacheKey.of(exchange), large, ttl, settings.maxEntryBytes(), settings.singleFlightWaitMs());
+        // A large body is keyed off the event loop by the gateway's one rule for large bodies (body.Offload).
+        return new CacheStep(this, exchange, () -> CacheKey.of(exchange), ttl, settings.maxEntryBytes(), settings.singleFlightWaitMs());
     }
 
     ResponseStore store() {

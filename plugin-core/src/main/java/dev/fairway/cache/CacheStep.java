@@ -22,7 +22,6 @@ final class CacheStep implements Step, ResponseCapture.Sink {
     private final CacheStage stage;
     private final Exchange exchange;
     private final Supplier<String> keySource;
-    private final boolean keyOnPool;
     private final int ttlSeconds;
     private final int maxEntryBytes;
     private final int waitMs;
@@ -32,12 +31,11 @@ final class CacheStep implements Step, ResponseCapture.Sink {
     private volatile SingleFlight.Flight flight;
     private volatile ResponseCapture capture;
 
-    CacheStep(CacheStage stage, Exchange exchange, Supplier<String> keySource, boolean keyOnPool, int ttlSeconds,
+    CacheStep(CacheStage stage, Exchange exchange, Supplier<String> keySource, int ttlSeconds,
               int maxEntryBytes, int waitMs) {
         this.stage = stage;
         this.exchange = exchange;
         this.keySource = keySource;
-        this.keyOnPool = keyOnPool;
         this.ttlSeconds = ttlSeconds;
         this.maxEntryBytes = maxEntryBytes;
         this.waitMs = waitMs;
@@ -45,7 +43,7 @@ final class CacheStep implements Step, ResponseCapture.Sink {
 
     @Override
     public CompletableFuture<Verdict> beforeDispatch() {
-        return keyOnPool ? stage.store().compute(keySource).thenCompose(this::lookUp) : lookUp(keySource.get());
+        return lookUp(keySource.get());
     }
 
     private CompletableFuture<Verdict> lookUp(String computed) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -34,16 +35,30 @@ final class CanonicalJson {
 
     /** The canonical bytes of {@code json}; throws IOException when it is not one JSON value. */
     static byte[] of(byte[] json) throws IOException {
-        CanonicalJson c = new CanonicalJson(json.length);
         try (JsonParser p = JSON.createParser(json)) {
-            JsonToken first = p.nextToken();
-            if (first == null) {
-                throw new IOException("empty document");
-            }
-            c.value(p, first);
-            if (p.nextToken() != null) {
-                throw new IOException("content after the JSON value");
-            }
+            return of(p, json.length);
+        }
+    }
+
+    /**
+     * The canonical bytes of a parsed request body, walked rather than parsed again; numbers are
+     * written as the tree holds them (decimals with the scale they were written with).
+     */
+    static byte[] of(JsonNode tree, int sizeHint) throws IOException {
+        try (JsonParser p = tree.traverse()) {
+            return of(p, sizeHint);
+        }
+    }
+
+    private static byte[] of(JsonParser p, int sizeHint) throws IOException {
+        CanonicalJson c = new CanonicalJson(sizeHint);
+        JsonToken first = p.nextToken();
+        if (first == null) {
+            throw new IOException("empty document");
+        }
+        c.value(p, first);
+        if (p.nextToken() != null) {
+            throw new IOException("content after the JSON value");
         }
         return Arrays.copyOf(c.out, c.size);
     }

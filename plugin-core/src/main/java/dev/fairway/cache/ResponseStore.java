@@ -128,15 +128,6 @@ final class ResponseStore implements AutoCloseable {
         return index;
     }
 
-    /** Runs CPU-heavy work (the key of a large body) on the pool; inline when the pool is saturated. */
-    <T> CompletableFuture<T> compute(Supplier<T> work) {
-        try {
-            return CompletableFuture.supplyAsync(work, io);
-        } catch (RejectedExecutionException e) {
-            return CompletableFuture.completedFuture(work.get());
-        }
-    }
-
     /** Opens the Ehcache manager on the store's pool, ahead of the first request. */
     void open() {
         try {

@@ -38,6 +38,9 @@ public final class ConfigLoader {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                // An enum value is named, never numbered: unit: 1 is a mistake, not the second unit.
+                .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+                .addHandler(new EnumProblems())
                 .registerModule(secrets);
     }
 
@@ -63,8 +66,8 @@ public final class ConfigLoader {
     }
 
     public GatewayConfig parse(String yamlOrJson) {
-        GatewayConfig config = read(yamlOrJson, GatewayConfig.class);
         Problems problems = new Problems();
+        GatewayConfig config = read(yamlOrJson, GatewayConfig.class, problems);
         Constraints.check(config, problems);
         config.validate(problems);
         problems.throwIfAny();
@@ -73,8 +76,8 @@ public final class ConfigLoader {
 
     /** One route's settings, as a host hands them over; paths in problems are relative to the route. */
     public RouteConfig parseRoute(String yamlOrJson) {
-        RouteConfig route = read(yamlOrJson == null || yamlOrJson.isBlank() ? "{}" : yamlOrJson, RouteConfig.class);
         Problems problems = new Problems();
+        RouteConfig route = read(yamlOrJson == null || yamlOrJson.isBlank() ? "{}" : yamlOrJson, RouteConfig.class, problems);
         Constraints.check(route, problems);
         route.validate(problems);
         problems.throwIfAny();
@@ -83,16 +86,17 @@ public final class ConfigLoader {
 
     /** Every field at its default. Built by reading an empty document, so it never lags the records. */
     public static GatewayConfig defaults() {
-        return DEFAULTS.read("{}", GatewayConfig.class);
+        return DEFAULTS.read("{}", GatewayConfig.class, new Problems());
     }
 
     static RouteConfig defaultRoute() {
-        return DEFAULTS.read("{}", RouteConfig.class);
+        return DEFAULTS.read("{}", RouteConfig.class, new Problems());
     }
 
-    private <T> T read(String text, Class<T> type) {
+    /** Reads {@code text}; an enum value outside its set goes to {@code problems} (see {@link EnumProblems}). */
+    private <T> T read(String text, Class<T> type, Problems problems) {
         try {
-            T value = mapper.readValue(text, type);
+            T value = mapper.readerFor(type).withAttribute(EnumProblems.class, problems).readValue(text);
             if (value == null) {
                 return mapper.readValue("{}", type);
             }
@@ -170,7 +174,7 @@ public final class ConfigLoader {
             return "object";
         }
         if (type.isEnum()) {
-            return "one of " + java.util.Arrays.toString(type.getEnumConstants());
+            return "one of " + EnumProblems.allowed(type);
         }
         return type.getSimpleName();
     }

@@ -12,7 +12,7 @@ public record ExportSettings(
         @Doc("Access key id; the AWS default credential chain when left out.") Secret accessKeyId,
         @Doc("Secret access key; required with access_key_id.") Secret secretAccessKey,
         @Doc(value = "Address buckets in the path (https://host/bucket/key), as most S3-compatible stores need.", defaultValue = "true with an endpoint, else false") Boolean pathStyle,
-        @Doc("Object Lock mode set on every object: GOVERNANCE or COMPLIANCE; none when left out (the bucket must have Object Lock enabled).") String objectLockMode,
+        @Doc("Object Lock mode set on every object: GOVERNANCE or COMPLIANCE; none when left out (the bucket must have Object Lock enabled).") ObjectLockMode objectLockMode,
         @Doc("Days each object is retained under Object Lock; required with object_lock_mode.") Integer objectLockRetentionDays,
         @Doc(value = "Milliseconds before the first retry of a failed upload; doubled on each failure.", defaultValue = "500") Integer retryInitialMs,
         @Doc(value = "Longest wait between retries, in milliseconds.", defaultValue = "60000") Integer retryMaxMs)
@@ -54,8 +54,6 @@ public record ExportSettings(
         problems.require((accessKeyId == null) == (secretAccessKey == null), "secret_access_key",
                 "access_key_id and secret_access_key go together");
         if (objectLockMode != null) {
-            problems.require(objectLockMode.equals("GOVERNANCE") || objectLockMode.equals("COMPLIANCE"),
-                    "object_lock_mode", "%s (expected: GOVERNANCE or COMPLIANCE)", objectLockMode);
             problems.require(objectLockRetentionDays != null && objectLockRetentionDays > 0,
                     "object_lock_retention_days", "%s (expected: > 0 with object_lock_mode)", objectLockRetentionDays);
         } else {
@@ -64,4 +62,7 @@ public record ExportSettings(
         problems.require(retryInitialMs > 0, "retry_initial_ms", "%s (expected: > 0)", retryInitialMs);
         problems.require(retryMaxMs >= retryInitialMs, "retry_max_ms", "%s (expected: >= retry_initial_ms)", retryMaxMs);
     }
+
+    /** S3 Object Lock's retention modes, written as S3 writes them. */
+    public enum ObjectLockMode { GOVERNANCE, COMPLIANCE }
 }

@@ -1,12 +1,13 @@
 package dev.fairway.config;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
 
 @Doc("Where request log records are kept and exported.")
 public record LogsSettings(
         @Doc(value = "Directory of the append-only local spool; records stay here until exported.", defaultValue = ".fairway/spool") String spoolDir,
-        @Doc(value = "When spool writes are forced to disk: always (after every batch of records), interval (at most every fsync_interval_ms) or never (left to the OS).", defaultValue = "interval") String fsync,
+        @Doc(value = "When spool writes are forced to disk: always (after every batch of records), interval (at most every fsync_interval_ms) or never (left to the OS).", defaultValue = "interval") Fsync fsync,
         @Doc(value = "Milliseconds between forced writes with fsync: interval.", defaultValue = "1000") Integer fsyncIntervalMs,
         @Doc(value = "Records waiting for the spool writer; when full, records are counted as dropped and the next record says how many.", defaultValue = "65536") Integer queueCapacity,
         @Doc(value = "A spool segment is closed, and exported as one object, when it reaches this many bytes.", defaultValue = "8388608") Long segmentMaxBytes,
@@ -14,11 +15,20 @@ public record LogsSettings(
         @Doc("Export of closed segments to S3-compatible storage; records stay in the spool when left out.") ExportSettings export)
         implements Validatable {
 
-    public static final Set<String> FSYNC = Set.of("always", "interval", "never");
+    /** When spool writes are forced to disk. */
+    public enum Fsync {
+        ALWAYS, INTERVAL, NEVER;
+
+        @JsonValue
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     public LogsSettings {
         spoolDir = Objects.requireNonNullElse(spoolDir, ".fairway/spool");
-        fsync = Objects.requireNonNullElse(fsync, "interval");
+        fsync = Objects.requireNonNullElse(fsync, Fsync.INTERVAL);
         fsyncIntervalMs = Objects.requireNonNullElse(fsyncIntervalMs, 1000);
         queueCapacity = Objects.requireNonNullElse(queueCapacity, 65536);
         segmentMaxBytes = Objects.requireNonNullElse(segmentMaxBytes, 8L * 1024 * 1024);
@@ -32,7 +42,6 @@ public record LogsSettings(
     @Override
     public void validate(Problems problems) {
         problems.require(!spoolDir.isBlank(), "spool_dir", "must not be blank");
-        problems.require(FSYNC.contains(fsync), "fsync", "%s (expected: always, interval or never)", fsync);
         problems.require(fsyncIntervalMs > 0, "fsync_interval_ms", "%s (expected: > 0)", fsyncIntervalMs);
         problems.require(queueCapacity >= 16, "queue_capacity", "%s (expected: >= 16)", queueCapacity);
         problems.require(segmentMaxBytes >= 1024, "segment_max_bytes", "%s (expected: >= 1024)", segmentMaxBytes);

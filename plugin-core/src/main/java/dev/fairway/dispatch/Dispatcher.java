@@ -94,7 +94,7 @@ public final class Dispatcher implements AutoCloseable {
         }
         Headers headers = Headers.copyOf(request.headers());
         String region = target.settings().params().getOrDefault("region", regionOf(target.uri().getHost()));
-        SigV4.sign(request.method(), request.uri(), headers, request.body(), aws, "bedrock", region, ZonedDateTime.now());
+        SigV4.sign(request.method(), request.uri(), headers, request.body(), aws, target.provider().sigv4Service(), region, ZonedDateTime.now());
         return new UpstreamRequest(request.method(), request.uri(), headers, request.body());
     }
 

@@ -1,18 +1,13 @@
 package dev.fairway.dispatch;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairway.http.Headers;
 import dev.fairway.pipeline.Exchange;
 import dev.fairway.plan.PlannedTarget;
 import dev.fairway.translate.Translators;
-import java.io.IOException;
 import java.util.Optional;
 
 /** How a translated target's answer reaches an OpenAI client: event by event for streams, whole for JSON. */
 final class Translation {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     private Translation() {}
 
     static ResponseTransform transform(PlannedTarget target, Exchange exchange, int status, Headers headers, ResponseTransform metered) {
@@ -42,11 +37,6 @@ final class Translation {
     }
 
     private static boolean includeUsage(Exchange exchange) {
-        try {
-            JsonNode chat = MAPPER.readTree(exchange.body().bytes());
-            return chat != null && chat.path("stream_options").path("include_usage").asBoolean(false);
-        } catch (IOException e) {
-            return false;
-        }
+        return exchange.body().json() && exchange.body().includeUsage();
     }
 }

@@ -24,7 +24,17 @@ final class BodyText {
      * Hands each piece of text to {@code visitor} until it returns false.
      */
     static void visit(RequestBody body, Predicate<CharSequence> visitor) {
-        visit(body.bytes(), body.json(), visitor);
+        if (!body.json() || body.size() == 0) {
+            visit(body.bytes(), body.json(), visitor);
+            return;
+        }
+        // The request's tree, walked: the body was parsed once for the whole request.
+        try (JsonParser p = body.node().traverse()) {
+            visit(p, visitor);
+        } catch (IOException | RuntimeException e) {
+            // Should the walk still fail, scan the body whole rather than let unparsed text through unchecked.
+            visitor.test(new String(body.bytes(), StandardCharsets.UTF_8));
+        }
     }
 
     /** As {@link #visit(RequestBody, Predicate)}, for any body: an answer, say. */
@@ -37,20 +47,24 @@ final class BodyText {
             return;
         }
         try (JsonParser p = JSON.createParser(bytes)) {
-            JsonToken t;
-            while ((t = p.nextToken()) != null) {
-                if (t == JsonToken.VALUE_STRING) {
-                    String s = p.getText();
-                    // Inline images and audio (data: URLs) are base64, not text a person wrote.
-                    if (!s.startsWith("data:") && !visitor.test(s)) {
-                        return;
-                    }
-                }
-            }
+            visit(p, visitor);
         } catch (IOException e) {
             // The body was parsed once already (RequestBody.scan); should this pass still fail, scan
             // it whole rather than let unparsed text through unchecked.
             visitor.test(new String(bytes, StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void visit(JsonParser p, Predicate<CharSequence> visitor) throws IOException {
+        JsonToken t;
+        while ((t = p.nextToken()) != null) {
+            if (t == JsonToken.VALUE_STRING) {
+                String s = p.getText();
+                // Inline images and audio (data: URLs) are base64, not text a person wrote.
+                if (!s.startsWith("data:") && !visitor.test(s)) {
+                    return;
+                }
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.fairway.log;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fairway.body.RequestBody;
 import dev.fairway.http.Headers;
 import java.io.IOException;
 import java.util.Iterator;
@@ -63,6 +64,22 @@ final class HeaderFilter {
         } catch (IOException e) {
             return null;
         }
+        return stepHeadersFiltered(root, removed);
+    }
+
+    /** As {@link #withLoggableStepHeaders(byte[], Set)}, from the request's parsed body (a copy of it is changed). */
+    static byte[] withLoggableStepHeaders(RequestBody body, Set<String> removed) {
+        JsonNode root;
+        try {
+            root = body.node();
+        } catch (RuntimeException e) {
+            // Not JSON after all: nothing of it is logged rather than credentials.
+            return null;
+        }
+        return root == null ? null : stepHeadersFiltered(root.deepCopy(), removed);
+    }
+
+    private static byte[] stepHeadersFiltered(JsonNode root, Set<String> removed) {
         if (root == null || !(root.isArray() || root.isObject())) {
             return null;
         }

@@ -15,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -66,7 +65,7 @@ public final class LogStage implements Stage, AutoCloseable {
         S3Exporter exporter = settings.export() == null ? null
                 : S3Exporter.start(spool, settings.export(), clock, sleeper);
         SpoolWriter writer = new SpoolWriter(spool, settings.queueCapacity(),
-                SpoolWriter.Fsync.valueOf(settings.fsync().toUpperCase(Locale.ROOT)), settings.fsyncIntervalMs(), clock,
+                SpoolWriter.Fsync.valueOf(settings.fsync().name()), settings.fsyncIntervalMs(), clock,
                 exporter == null ? () -> { } : exporter::wake);
         return new LogStage(spool, writer, exporter);
     }

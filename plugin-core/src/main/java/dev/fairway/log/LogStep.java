@@ -49,7 +49,7 @@ final class LogStep implements Step {
             byte[] body = exchange.body().bytes();
             if (exchange.match().isRouteRoot()) {
                 // A Universal request: its steps' headers hold provider credentials.
-                body = HeaderFilter.withLoggableStepHeaders(body, removed);
+                body = HeaderFilter.withLoggableStepHeaders(exchange.body(), removed);
                 body = body == null ? new byte[0] : body;
             }
             int max = settings.maxPayloadBytes();

@@ -3,6 +3,7 @@ package dev.fairway.pipeline;
 import static java.util.Objects.requireNonNull;
 
 import dev.fairway.auth.Authenticator;
+import dev.fairway.body.Offload;
 import dev.fairway.body.RequestBody;
 import dev.fairway.config.GatewayConfig;
 import dev.fairway.config.Problems;
@@ -161,6 +162,10 @@ public final class Gateway {
     }
 
     private CompletableFuture<Decision> decide(GatewayRequest request, RouteMatch match, long waitsEndBy) {
+        return Offload.bySize(request.body().length, () -> decideHere(request, match, waitsEndBy));
+    }
+
+    private CompletableFuture<Decision> decideHere(GatewayRequest request, RouteMatch match, long waitsEndBy) {
         Routing routing = this.routing;
         Exchange exchange = null;
         try {
@@ -236,7 +241,7 @@ public final class Gateway {
                     request.body().length, route.maxBodyBytes()).with("limit", route.maxBodyBytes());
         }
         // Unread until planned: an unauthenticated request's body is never parsed.
-        RequestBody raw = new RequestBody(request.body(), false, null, false);
+        RequestBody raw = RequestBody.of(request.body(), request.headers().get("content-type"));
         Exchange exchange = new Exchange(request.method(), match, cfAig, request.headers(), raw, request.hostConsumer());
         inFlight.enter();
         exchange.onCompleted(inFlight::leave);

@@ -82,7 +82,7 @@ public final class Planner {
         if (!rest.equals("chat/completions")) {
             throw GatewayError.of(ErrorType.NOT_FOUND, "the compat endpoint is /compat/chat/completions").with("path", "compat/" + rest);
         }
-        ObjectNode chat = body.json() ? ModelRewrite.object(body.bytes()) : null;
+        ObjectNode chat = body.tree();
         if (chat == null) {
             throw GatewayError.invalidField("body", "compat: expected an OpenAI chat-completions JSON body");
         }
@@ -117,7 +117,7 @@ public final class Planner {
      * moves on to the next; a step's {@code config.fallbackOn} narrows which statuses do.
      */
     public DispatchPlan forUniversal(RouteConfig route, RequestBody body, CfAigHeaders cfAig, Map<String, String> extraVars) {
-        List<UniversalStep> steps = UniversalRequest.parse(body.bytes());
+        List<UniversalStep> steps = UniversalRequest.parse(body);
         RetryPolicy base = RetryPolicy.of(route.retry(), cfAig, random);
         List<PlannedTarget> targets = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
@@ -135,8 +135,7 @@ public final class Planner {
                 String endpoint = q < 0 ? s.endpoint() : s.endpoint().substring(0, q);
                 target = registry.target(provider, endpoint, q < 0 ? null : s.endpoint().substring(q + 1),
                         route.providerSettings(provider.slug(), processProviders), extraVars);
-                RequestBody query = RequestBody.scan(s.query(), "application/json");
-                model = served(target, query.model());
+                model = served(target, body.part(s.query(), s.queryTree()).model());
             }
             RetryPolicy retry = base;
             if (s.maxAttempts() != null) {
@@ -155,7 +154,7 @@ public final class Planner {
                         Headers.copyOf(t.headers()).setAll(s.headers()), t.timeoutMs(), t.retry(), t.breakerKey()));
                 continue;
             }
-            boolean stream = RequestBody.scan(s.query(), "application/json").stream() || target.pathStreams();
+            boolean stream = body.part(s.query(), s.queryTree()).stream() || target.pathStreams();
             targets.add(new PlannedTarget(s.index(), target, model, stream, null, LazyBody.built(s.query()),
                     s.headers(), s.requestTimeout(), retry, breakerKey(target, model)));
         }
@@ -169,7 +168,7 @@ public final class Planner {
         if (!s.endpoint().equals("chat/completions")) {
             throw UniversalRequest.bad(s.index(), "endpoint", s.endpoint() + " (expected: chat/completions for provider compat)");
         }
-        ObjectNode chat = ModelRewrite.object(s.query());
+        ObjectNode chat = s.queryTree();
         String named = chat == null || !chat.path("model").isTextual() ? null : chat.get("model").textValue();
         int slash = named == null ? -1 : named.indexOf('/');
         if (slash <= 0 || slash == named.length() - 1) {
@@ -188,14 +187,9 @@ public final class Planner {
         ObjectNode get();
     }
 
+    /** The body's chat, shared: the view parses it once, if a translated fallback ever asks. */
     private static ChatSource lazyChat(RequestBody body) {
-        ObjectNode[] parsed = new ObjectNode[1];
-        return () -> {
-            if (parsed[0] == null && body.json()) {
-                parsed[0] = ModelRewrite.object(body.bytes());
-            }
-            return parsed[0];
-        };
+        return body::tree;
     }
 
     private void addFallbacks(RouteConfig route, List<PlannedTarget> targets, List<String> skipped, UpstreamTarget requested,
@@ -223,7 +217,7 @@ public final class Planner {
             if (!translatedRequest && provider.format() == requested.provider().format()) {
                 UpstreamTarget t = registry.targetForApiPath(provider, requested.apiPath(), requested.uri().getRawQuery(), settings, extraVars);
                 LazyBody renamed = ft.model() != null && body.json() && !ft.model().equals(requestedModel)
-                        ? LazyBody.of(() -> ModelRewrite.withModel(body.bytes(), ft.model())) : null;
+                        ? LazyBody.of(() -> body.withModel(ft.model()).bytes()) : null;
                 String served = served(t, model);
                 targets.add(new PlannedTarget(step, t, served, stream, null, renamed, new Headers(), ft.timeoutMs(), retry, breakerKey(t, served)));
                 continue;

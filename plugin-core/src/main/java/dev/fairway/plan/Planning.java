@@ -57,7 +57,7 @@ public final class Planning {
         DispatchPlan plan;
         RequestBody body;
         if (match.isRouteRoot()) {
-            body = new RequestBody(bytes, true, null, false);
+            body = RequestBody.universal(bytes);
             plan = planner.forUniversal(route, body, cfAig, extra);
         } else if (match.restApi()) {
             RestApi.Planned planned = restApi.plan(route, match.rest(), match.rawQuery(), RequestBody.scan(bytes, contentType), cfAig, extra);

@@ -21,11 +21,6 @@ import java.util.Map;
  * others to the provider's own path with the model renamed to the provider's name for it.
  */
 public final class RestApi {
-    /** Cloudflare's model authors that are not provider slugs; any slug the registry knows is an author too. */
-    private static final Map<String, String> AUTHORS = Map.of(
-            "google", "google-ai-studio",
-            "@cf", "workers-ai");
-
     private final ProviderRegistry registry;
     private final Planner planner;
     private final Map<String, ProviderSettings> processProviders;
@@ -58,7 +53,7 @@ public final class RestApi {
         }
         Provider provider = provider(named.substring(0, slash));
         // Workers AI's own model names keep their @cf/ author; other providers know the model without it.
-        String model = provider.slug().equals("workers-ai") ? named : named.substring(slash + 1);
+        String model = provider.modelKeepsAuthor() ? named : named.substring(slash + 1);
         if (api.equals("chat/completions")) {
             RequestBody compat = rename(body, provider.slug() + "/" + model);
             return new Planned(compat, planner.forCompat(route, "chat/completions", compat, cfAig, extraVars));
@@ -86,7 +81,7 @@ public final class RestApi {
     }
 
     private Provider provider(String author) {
-        Provider p = registry.get(AUTHORS.getOrDefault(author, author));
+        Provider p = registry.forAuthor(author);
         if (p == null) {
             throw GatewayError.of(ErrorType.UNKNOWN_PROVIDER, "model author %s names no provider (expected: openai, anthropic, google, @cf "
                     + "or a provider slug)", shorten(author)).with("provider", shorten(author)).with("known_providers", registry.slugs());
@@ -103,7 +98,7 @@ public final class RestApi {
     }
 
     private static RequestBody rename(RequestBody body, String model) {
-        return RequestBody.scan(ModelRewrite.withModel(body.bytes(), model), "application/json");
+        return body.withModel(model);
     }
 
     private static String shorten(String s) {

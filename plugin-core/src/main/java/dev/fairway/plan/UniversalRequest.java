@@ -1,6 +1,9 @@
 package dev.fairway.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fairway.body.RequestBody;
 import dev.fairway.error.ErrorType;
 import dev.fairway.error.GatewayError;
 import dev.fairway.headers.Backoff;
@@ -22,19 +25,21 @@ final class UniversalRequest {
     private static final Set<String> STEP_FIELDS = Set.of("provider", "endpoint", "headers", "query", "config");
     private static final Set<String> CONFIG_FIELDS = Set.of("requestTimeout", "maxAttempts", "retryDelay", "backoff", "fallbackOn");
     static final int MAX_STEPS = 10;
+    /** Writes each step's {@code query}, the body that goes upstream for it. */
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private UniversalRequest() {}
 
-    static List<UniversalStep> parse(byte[] body) {
+    static List<UniversalStep> parse(RequestBody body) {
         JsonNode root;
         try {
-            root = ModelRewrite.MAPPER.readTree(body);
-        } catch (IOException e) {
+            root = body.node();
+        } catch (GatewayError e) {
             throw GatewayError.of(ErrorType.INVALID_REQUEST, "universal request: not valid JSON").with("field", "body");
         }
         if (root != null && root.isObject()) {
             // Cloudflare accepts a single step as a bare object.
-            root = ModelRewrite.MAPPER.createArrayNode().add(root);
+            root = MAPPER.createArrayNode().add(root);
         }
         if (root == null || !root.isArray() || root.isEmpty()) {
             throw GatewayError.of(ErrorType.INVALID_REQUEST,
@@ -97,7 +102,7 @@ final class UniversalRequest {
             }
         }
         try {
-            return new UniversalStep(i, provider, endpoint, headers, ModelRewrite.MAPPER.writeValueAsBytes(query),
+            return new UniversalStep(i, provider, endpoint, headers, MAPPER.writeValueAsBytes(query), (ObjectNode) query,
                     number(i, c, "requestTimeout", 1, CfAigHeaderParser.MAX_REQUEST_TIMEOUT_MS),
                     number(i, c, "maxAttempts", 1, CfAigHeaderParser.MAX_ATTEMPTS),
                     number(i, c, "retryDelay", 0, CfAigHeaderParser.MAX_RETRY_DELAY_MS),

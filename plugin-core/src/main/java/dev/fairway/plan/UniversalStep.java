@@ -2,6 +2,7 @@ package dev.fairway.plan;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fairway.headers.Backoff;
 import dev.fairway.http.Headers;
 import java.util.Set;
@@ -17,6 +18,7 @@ record UniversalStep(
         String endpoint,
         Headers headers,
         byte[] query,
+        ObjectNode queryTree,
         Integer requestTimeout,
         Integer maxAttempts,
         Integer retryDelay,
@@ -28,5 +30,6 @@ record UniversalStep(
         requireNonNull(endpoint, "endpoint");
         requireNonNull(headers, "headers");
         requireNonNull(query, "query");
+        requireNonNull(queryTree, "queryTree");
     }
 }

@@ -1,5 +1,6 @@
 package dev.fairway.provider;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import dev.fairway.http.Headers;
 import java.util.List;
 
@@ -27,6 +28,7 @@ public enum AuthStyle {
         this.valuePrefix = valuePrefix;
     }
 
+    @JsonCreator
     public static AuthStyle fromConfig(String name) {
         for (AuthStyle s : values()) {
             if (s.configName.equals(name)) {

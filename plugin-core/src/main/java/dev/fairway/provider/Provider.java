@@ -28,6 +28,12 @@ import java.util.Map;
  * @param modelPath where a translated request's model goes ({@code {publisher}} and {@code {model}} filled from
  *     {@code publisher/model}), or null for the translator's own path
  * @param keyOperations what a gateway-held key may be used for ({@code key_operations}); other operations need the client's own key
+ * @param acceptsStreamOptions whether its OpenAI-compatible chat endpoint takes {@code stream_options} (Mistral refuses
+ *     unknown fields), so the gateway may ask it for a stream's usage
+ * @param sigv4Service the AWS service name requests are signed for, for {@code sigv4} rows ({@code bedrock})
+ * @param modelAuthors the model authors of the REST API ({@code /ai/v1/...}, {@code "model": "author/name"}) that
+ *     name this provider besides its slug ({@code @cf} for Workers AI)
+ * @param modelKeepsAuthor whether the provider's own model names keep that author ({@code @cf/meta/llama-3.1-8b-instruct})
  */
 public record Provider(
         String slug,
@@ -46,8 +52,11 @@ public record Provider(
         Map<String, String> baseUrlWhen,
         Map<String, String> paramDefaults,
         String modelPath,
-
-        KeyOperations keyOperations) {
+        KeyOperations keyOperations,
+        boolean acceptsStreamOptions,
+        String sigv4Service,
+        List<String> modelAuthors,
+        boolean modelKeepsAuthor) {
 
     public Provider {
         requireNonNull(slug, "slug");
@@ -60,6 +69,10 @@ public record Provider(
         baseUrlWhen = Map.copyOf(baseUrlWhen == null ? Map.of() : baseUrlWhen);
         paramDefaults = Map.copyOf(paramDefaults == null ? Map.of() : paramDefaults);
         keyOperations = keyOperations == null ? KeyOperations.NONE : keyOperations;
+        modelAuthors = List.copyOf(modelAuthors == null ? List.of() : modelAuthors);
+        if (auth == AuthStyle.SIGV4 && sigv4Service == null) {
+            throw new IllegalArgumentException(slug + ": sigv4_service is required for auth sigv4");
+        }
     }
 
     /** Whether the path alone says the answer is streamed (Google's {@code :streamGenerateContent}). */

@@ -2,15 +2,10 @@ package dev.fairway.provider;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairway.config.CustomProvider;
 import dev.fairway.config.ProviderSettings;
 import dev.fairway.error.ErrorType;
 import dev.fairway.error.GatewayError;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -27,9 +22,13 @@ public final class ProviderRegistry {
     /** Other names Cloudflare accepts for a provider ({@code perplexity} for {@code perplexity-ai}). */
     private final Map<String, Provider> byAlias;
 
-    private ProviderRegistry(Map<String, Provider> bySlug, Map<String, Provider> byAlias) {
+    /** REST API model authors that are not slugs ({@code google}, {@code @cf}), from the rows' {@code model_authors}. */
+    private final Map<String, Provider> byAuthor;
+
+    private ProviderRegistry(Map<String, Provider> bySlug, Map<String, Provider> byAlias, Map<String, Provider> byAuthor) {
         this.bySlug = Collections.unmodifiableMap(bySlug);
         this.byAlias = Collections.unmodifiableMap(byAlias);
+        this.byAuthor = Map.copyOf(byAuthor);
     }
 
     public static ProviderRegistry builtIn() {
@@ -39,9 +38,12 @@ public final class ProviderRegistry {
     public static ProviderRegistry withCustom(List<CustomProvider> custom) {
         Map<String, Provider> rows = new LinkedHashMap<>();
         Map<String, Provider> aliases = new HashMap<>();
-        for (Row r : loadBuiltIn()) {
-            rows.put(r.provider().slug(), r.provider());
-            r.aliases().forEach(a -> aliases.put(a, r.provider()));
+        Map<String, Provider> authors = new HashMap<>();
+        for (ProviderRow r : ProviderRow.builtIn()) {
+            Provider p = r.provider();
+            rows.put(p.slug(), p);
+            r.aliases().forEach(a -> aliases.put(a, p));
+            p.modelAuthors().forEach(a -> authors.put(a, p));
         }
         // A custom provider's gateway-held key serves what the first built-in row of its wire format allows
         // (OpenAI's for OpenAI-compatible servers), with or without the v1/ its base URL may leave to the path.
@@ -52,20 +54,29 @@ public final class ProviderRegistry {
                 throw new IllegalArgumentException("custom provider " + c.slug() + " would shadow the built-in one");
             }
             // The path after the slug is appended to base_url as given: no optional prefix is stripped, since
-            // the operator's base URL says exactly where the API lives.
-            Provider p = new Provider(c.slug(), stripSlash(c.baseUrl()), AuthStyle.fromConfig(c.auth()),
-                    WireFormat.fromConfig(c.format()), c.regions(), List.of(), null, false, null, null, List.of(), true,
-                    null, Map.of(), Map.of(), null, byFormat.getOrDefault(WireFormat.fromConfig(c.format()), KeyOperations.NONE));
+            // the operator's base URL says exactly where the API lives. Self-hosted OpenAI-compatible servers
+            // (vLLM, Ollama) take stream_options.
+            AuthStyle auth = AuthStyle.fromConfig(c.auth().toString());
+            WireFormat format = WireFormat.fromConfig(c.format().toString());
+            Provider p = new Provider(c.slug(), stripSlash(c.baseUrl()), auth, format, c.regions(), List.of(), null, false,
+                    null, null, List.of(), true, null, Map.of(), Map.of(), null, byFormat.getOrDefault(format, KeyOperations.NONE),
+                    true, null, List.of(), false);
             rows.put(c.slug(), p);
             // Cloudflare names custom providers custom-{slug} in paths and in /compat models.
             aliases.putIfAbsent("custom-" + c.slug(), p);
         }
-        return new ProviderRegistry(rows, aliases);
+        return new ProviderRegistry(rows, aliases, authors);
     }
 
     public Provider get(String slug) {
         Provider p = bySlug.get(slug);
         return p != null ? p : byAlias.get(slug);
+    }
+
+    /** The provider a REST API model author names ({@code openai}, {@code google}, {@code @cf}), or null. */
+    public Provider forAuthor(String author) {
+        Provider p = byAuthor.get(author);
+        return p != null ? p : get(author);
     }
 
     /** Every slug, in registry order: the list a 404 for an unknown provider shows. */
@@ -250,56 +261,5 @@ public final class ProviderRegistry {
 
     private static String stripSlash(String url) {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-    }
-
-    private record Row(Provider provider, List<String> aliases) {}
-
-    private static List<Row> loadBuiltIn() {
-        try (InputStream in = ProviderRegistry.class.getResourceAsStream("providers.json")) {
-            JsonNode rows = new ObjectMapper().readTree(requireNonNull(in, "providers.json"));
-            List<Row> out = new ArrayList<>();
-            for (JsonNode r : rows) {
-                out.add(new Row(new Provider(
-                        r.path("slug").asText(),
-                        r.path("base_url").asText(),
-                        AuthStyle.fromConfig(r.path("auth").asText()),
-                        WireFormat.fromConfig(r.path("format").asText()),
-                        strings(r.path("regions")),
-                        strings(r.path("optional_prefixes")),
-                        r.hasNonNull("path_template") ? r.get("path_template").asText() : null,
-                        r.path("consume_template").asBoolean(false),
-                        r.hasNonNull("model_in_path") ? r.get("model_in_path").asText() : null,
-                        r.hasNonNull("model_from_var") ? r.get("model_from_var").asText() : null,
-                        strings(r.path("stream_markers")),
-                        false,
-                        r.hasNonNull("other_paths_base_url") ? r.get("other_paths_base_url").asText() : null,
-                        texts(r.path("base_url_when")),
-                        texts(r.path("param_defaults")),
-                        r.hasNonNull("model_path") ? r.get("model_path").asText() : null,
-                        keyOperations(r.path("key_operations"))),
-                        strings(r.path("aliases"))));
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException("providers.json is unreadable", e);
-        }
-    }
-
-    private static KeyOperations keyOperations(JsonNode groups) {
-        Map<String, List<String>> spec = new LinkedHashMap<>();
-        groups.fields().forEachRemaining(e -> spec.put(e.getKey(), strings(e.getValue())));
-        return KeyOperations.of(spec);
-    }
-
-    private static List<String> strings(JsonNode array) {
-        List<String> out = new ArrayList<>();
-        array.forEach(n -> out.add(n.asText()));
-        return out;
-    }
-
-    private static Map<String, String> texts(JsonNode object) {
-        Map<String, String> out = new LinkedHashMap<>();
-        object.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
-        return out;
     }
 }

@@ -3,9 +3,11 @@ package dev.fairway.translate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fairway.error.GatewayError;
+import java.util.Set;
 
 /** Reading an OpenAI chat-completions request, with 400s that name the field. */
 final class ChatRequest {
+    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
     private ChatRequest() {}
 
     static JsonNode messages(ObjectNode chat) {
@@ -16,7 +18,7 @@ final class ChatRequest {
         for (int i = 0; i < messages.size(); i++) {
             JsonNode m = messages.get(i);
             String role = m.path("role").asText("");
-            if (!role.matches("system|developer|user|assistant|tool")) {
+            if (!ROLES.contains(role)) {
                 throw GatewayError.invalidField("messages[" + i + "].role",
                         "messages[" + i + "].role: '" + role + "' (expected: system, developer, user, assistant or tool)");
             }

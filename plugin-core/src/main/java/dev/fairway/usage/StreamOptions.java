@@ -5,9 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fairway.body.RequestBody;
+import dev.fairway.provider.Provider;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
 
 /**
  * OpenAI-style streams report usage only when asked ({@code stream_options.include_usage}). When
@@ -20,19 +21,41 @@ final class StreamOptions {
             .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
     private static final byte[] OPTION = ",\"stream_options\":{\"include_usage\":true}".getBytes(StandardCharsets.US_ASCII);
 
-    /**
-     * Providers known to accept the option on their OpenAI-compatible endpoint; others (Mistral
-     * rejects unknown fields) report usage unasked or not at all. Custom providers (vLLM, Ollama)
-     * accept it.
-     */
-    private static final Set<String> ACCEPTING = Set.of("openai", "azure-openai", "groq", "deepseek", "openrouter",
-            "grok", "cerebras", "huggingface");
-
     private StreamOptions() {}
 
-    static boolean applies(String providerSlug, boolean customProvider, String upstreamPath) {
-        return (customProvider || ACCEPTING.contains(providerSlug))
+    /**
+     * Whether to ask {@code provider} for a stream's usage: its row says it accepts
+     * {@code stream_options} (providers.json {@code accepts_stream_options}; custom providers do), and
+     * the call is a chat or text completion.
+     */
+    static boolean applies(Provider provider, String upstreamPath) {
+        return provider.acceptsStreamOptions()
                 && (upstreamPath.endsWith("/chat/completions") || upstreamPath.endsWith("/completions"));
+    }
+
+    /**
+     * As {@link #withIncludeUsage(byte[])}, reading the client's parsed body when {@code body} is the
+     * client's own bytes, so they are not parsed a second time.
+     */
+    static byte[] withIncludeUsage(RequestBody client, byte[] body) {
+        if (body != client.bytes() || !client.json()) {
+            return withIncludeUsage(body);
+        }
+        ObjectNode object = client.tree();
+        if (object == null || client.statesIncludeUsage()) {
+            return null;
+        }
+        if (!client.hasStreamOptions() && !object.isEmpty()) {
+            return appended(body);
+        }
+        ObjectNode copy = object.deepCopy();
+        JsonNode options = copy.get("stream_options");
+        (options instanceof ObjectNode o ? o : copy.putObject("stream_options")).put("include_usage", true);
+        try {
+            return MAPPER.writeValueAsBytes(copy);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /**

@@ -64,8 +64,8 @@ public final class UsageMetering implements Stage {
         UpstreamRequest request = planned;
         UsageChunkFilter hiding = null;
         if (provider.format() == WireFormat.OPENAI && target.stream()
-                && StreamOptions.applies(provider.slug(), provider.custom(), request.uri().getRawPath())) {
-            byte[] rewritten = StreamOptions.withIncludeUsage(request.body());
+                && StreamOptions.applies(provider, request.uri().getRawPath())) {
+            byte[] rewritten = StreamOptions.withIncludeUsage(exchange.body(), request.body());
             if (rewritten != null) {
                 request = new UpstreamRequest(request.method(), request.uri(), request.headers(), rewritten);
                 hiding = new UsageChunkFilter();

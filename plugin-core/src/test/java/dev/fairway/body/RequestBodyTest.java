@@ -57,4 +57,45 @@ class RequestBodyTest {
         assertThat(catchThrowableOfType(GatewayError.class, () -> scan("[1,2]")).getMessage()).contains("expected a JSON object");
         assertThat(catchThrowableOfType(GatewayError.class, () -> scan("{} {}")).getMessage()).contains("after the JSON object");
     }
+
+    @Test
+    void theTypedFactsComeFromOneParse() {
+        RequestBody b = RequestBody.of(("{\"model\":\"gpt-4o\",\"n\":2,\"tools\":[{\"type\":\"function\"}],"
+                + "\"stream_options\":{\"include_usage\":true},\"temperature\":0.70}").getBytes(StandardCharsets.UTF_8), "application/json");
+        assertThat(b.parses()).isZero();
+        assertThat(b.model()).isEqualTo("gpt-4o");
+        assertThat(b.n()).isEqualTo(2);
+        assertThat(b.hasTools()).isTrue();
+        assertThat(b.hasStreamOptions()).isTrue();
+        assertThat(b.includeUsage()).isTrue();
+        assertThat(b.statesIncludeUsage()).isTrue();
+        assertThat(b.tree().get("temperature").toString()).isEqualTo("0.70");
+        assertThat(b.parses()).isEqualTo(1);
+
+        RequestBody plain = scan("{\"model\":\"m\",\"stream_options\":{}}");
+        assertThat(plain.n()).isEqualTo(1);
+        assertThat(plain.hasTools()).isFalse();
+        assertThat(plain.includeUsage()).isFalse();
+        assertThat(plain.statesIncludeUsage()).isFalse();
+    }
+
+    @Test
+    void aRenamedBodyIsACopyThatIsNotParsedAgain() {
+        RequestBody b = scan("{\"model\":\"a\",\"top_p\":1.50,\"messages\":[]}");
+        RequestBody renamed = b.withModel("b");
+        assertThat(renamed.model()).isEqualTo("b");
+        assertThat(new String(renamed.bytes(), StandardCharsets.UTF_8)).isEqualTo("{\"model\":\"b\",\"top_p\":1.50,\"messages\":[]}");
+        assertThat(b.model()).isEqualTo("a");
+        assertThat(renamed.parses()).isEqualTo(1);
+        assertThat(RequestBody.of(new byte[] {1, 2}, "multipart/form-data").withModel("b").bytes()).containsExactly(1, 2);
+    }
+
+    @Test
+    void aUniversalBodyIsAnyJsonValue() {
+        RequestBody steps = RequestBody.universal("[{\"provider\":\"openai\"}]".getBytes(StandardCharsets.UTF_8));
+        assertThat(steps.node().isArray()).isTrue();
+        assertThat(steps.tree()).isNull();
+        assertThat(steps.model()).isNull();
+        assertThat(RequestBody.universal(new byte[0]).node().isMissingNode()).isTrue();
+    }
 }

@@ -210,7 +210,7 @@ class CacheStageTest {
 
     @Test
     void aLargeBodyIsKeyedCanonicallyToo() {
-        String text = "x".repeat(CacheStage.INLINE_KEY_BYTES);
+        String text = "x".repeat(dev.fairway.body.Offload.BYTES);
         store(CHAT, "{\"model\":\"gpt-4o-mini\",\"input\":\"" + text + "\"}");
         assertHit(CHAT, "{ \"input\": \"" + text + "\", \"model\": \"gpt-4o-mini\" }");
         assertMiss(CHAT, "{\"model\":\"gpt-4o-mini\",\"input\":\"" + text + "y\"}");

@@ -88,11 +88,14 @@ class QuotaConfigTest {
     @Test
     void anUnknownUnitOrTechniqueIsRefusedListingTheChoices() {
         assertThat(problem("      - {name: a, limit: 1, window: 60s}\n      - {name: b, unit: bytes, limit: 1, window: 60s}\n"))
-                .isEqualTo("routes[0].quotas[1].unit: bytes is not a valid one of [requests, upstream_attempts, input_tokens, output_tokens, total_tokens, cost_usd]");
+                .isEqualTo("routes[0].quotas[1].unit: bytes (expected: requests, upstream_attempts, input_tokens, output_tokens, total_tokens or cost_usd)");
         assertThat(problem("      - {name: a, limit: 1, window: 60s, technique: leaky}\n"))
-                .isEqualTo("routes[0].quotas[0].technique: leaky is not a valid one of [fixed, sliding]");
+                .isEqualTo("routes[0].quotas[0].technique: leaky (expected: fixed or sliding)");
         assertThat(problem("      - {name: a, limit: 1, window: 60s, on_store_failure: retry}\n"))
-                .isEqualTo("routes[0].quotas[0].on_store_failure: retry is not a valid one of [fail_open, fail_closed]");
+                .isEqualTo("routes[0].quotas[0].on_store_failure: retry (expected: fail_open or fail_closed)");
+        // A number is not an enum's position: unit 5 was read as cost_usd.
+        assertThat(problem("      - {name: a, unit: 5, limit: 1, window: 60s}\n"))
+                .isEqualTo("routes[0].quotas[0].unit: 5 (expected: requests, upstream_attempts, input_tokens, output_tokens, total_tokens or cost_usd)");
     }
 
     @Test

@@ -2,10 +2,14 @@ package dev.fairway.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fairway.body.RequestBody;
+import dev.fairway.config.CustomProvider;
+import dev.fairway.provider.ProviderRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class UsageChunkFilterTest {
@@ -77,19 +81,36 @@ class UsageChunkFilterTest {
 
     @Test
     void injectsIncludeUsageOnlyWhenTheClientDidNotAsk() {
-        assertThat(new String(StreamOptions.withIncludeUsage("{\"model\":\"gpt-4o\",\"stream\":true,\"temperature\":0.70}".getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8))
+        assertThat(withUsage("{\"model\":\"gpt-4o\",\"stream\":true,\"temperature\":0.70}"))
                 .isEqualTo("{\"model\":\"gpt-4o\",\"stream\":true,\"temperature\":0.70,\"stream_options\":{\"include_usage\":true}}");
-        assertThat(new String(StreamOptions.withIncludeUsage("{\"stream\":true,\"top_p\":1.50,\"stream_options\":{}}".getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8))
+        assertThat(withUsage("{\"stream\":true,\"top_p\":1.50,\"stream_options\":{}}"))
                 .isEqualTo("{\"stream\":true,\"top_p\":1.50,\"stream_options\":{\"include_usage\":true}}");
-        assertThat(new String(StreamOptions.withIncludeUsage("{ \"stream\" : true }\n".getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8))
-                .isEqualTo("{ \"stream\" : true ,\"stream_options\":{\"include_usage\":true}}");
-        assertThat(StreamOptions.withIncludeUsage("{\"stream\":true,\"stream_options\":{\"include_usage\":false}}".getBytes(StandardCharsets.UTF_8))).isNull();
-        assertThat(StreamOptions.withIncludeUsage("{\"stream\":true,\"stream_options\":{\"include_usage\":true}}".getBytes(StandardCharsets.UTF_8))).isNull();
+        assertThat(withUsage("{ \"stream\" : true }\n")).isEqualTo("{ \"stream\" : true ,\"stream_options\":{\"include_usage\":true}}");
+        assertThat(withUsage("{\"stream\":true,\"stream_options\":{\"include_usage\":false}}")).isNull();
+        assertThat(withUsage("{\"stream\":true,\"stream_options\":{\"include_usage\":true}}")).isNull();
         assertThat(StreamOptions.withIncludeUsage("[1]".getBytes(StandardCharsets.UTF_8))).isNull();
-        assertThat(StreamOptions.applies("openai", false, "/v1/chat/completions")).isTrue();
-        assertThat(StreamOptions.applies("mistral", false, "/v1/chat/completions")).isFalse();
-        assertThat(StreamOptions.applies("my-vllm", true, "/v1/chat/completions")).isTrue();
-        assertThat(StreamOptions.applies("openai", false, "/v1/responses")).isFalse();
+    }
+
+    /** The rewrite from the bytes and from the client's parsed body agree, and the latter parses nothing again. */
+    private static String withUsage(String json) {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        byte[] fromBytes = StreamOptions.withIncludeUsage(bytes);
+        RequestBody view = RequestBody.scan(bytes, "application/json");
+        byte[] fromView = StreamOptions.withIncludeUsage(view, view.bytes());
+        assertThat(view.parses()).isEqualTo(1);
+        assertThat(fromView).isEqualTo(fromBytes);
+        return fromBytes == null ? null : new String(fromBytes, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void whoIsAskedForUsageIsTheProviderRowsFact() {
+        ProviderRegistry registry = ProviderRegistry.withCustom(List.of(new CustomProvider("my-vllm", "http://127.0.0.1:8000/v1", null, null, List.of())));
+        assertThat(StreamOptions.applies(registry.require("openai"), "/v1/chat/completions")).isTrue();
+        assertThat(StreamOptions.applies(registry.require("mistral"), "/v1/chat/completions")).isFalse();
+        assertThat(StreamOptions.applies(registry.require("my-vllm"), "/v1/chat/completions")).isTrue();
+        assertThat(StreamOptions.applies(registry.require("openai"), "/v1/responses")).isFalse();
+        assertThat(registry.slugs().stream().filter(s -> registry.require(s).acceptsStreamOptions()))
+                .containsExactlyInAnyOrder("openai", "azure-openai", "groq", "deepseek", "openrouter", "grok", "cerebras", "huggingface", "my-vllm");
     }
 
     @Test

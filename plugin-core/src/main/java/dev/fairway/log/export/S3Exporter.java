@@ -188,7 +188,7 @@ public final class S3Exporter implements AutoCloseable {
                         "last-seq", Long.toString(content.lastSeq())));
         if (settings.objectLockMode() != null) {
             // S3 requires an integrity check on Object Lock PUTs; Content-MD5 is the one every store understands.
-            put.objectLockMode(ObjectLockMode.fromValue(settings.objectLockMode()))
+            put.objectLockMode(ObjectLockMode.fromValue(settings.objectLockMode().name()))
                     .objectLockRetainUntilDate(clock.instant().plus(Duration.ofDays(settings.objectLockRetentionDays())))
                     .contentMD5(md5(body));
         }
