@@ -11,7 +11,6 @@ import dev.fairway.plan.DispatchPlan;
 import dev.fairway.plan.PlannedTarget;
 import dev.fairway.provider.UpstreamTarget;
 import dev.fairway.routing.RouteMatch;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,7 +22,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link Gateway#decide}, finished exactly once through {@link #complete}.
  */
 public final class Exchange {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Exchange.class);
     private final String logId = Ids.logId();
     private final long startNanos = System.nanoTime();
     private final long startEpochMillis = System.currentTimeMillis();
@@ -38,14 +36,11 @@ public final class Exchange {
     /** Null until the request is authenticated and planned; a refused request may end without one. */
     private volatile DispatchPlan plan;
     private final Headers responseHeaders = new Headers();
-    /** The deciding stages' steps, then the recording stages' (analytics, logs), which observe the end last. */
-    private final List<Step> steps = new ArrayList<>(6);
-    private int listeners;
+    private final Steps steps = new Steps();
     private final List<HeaderNote> headerNotes;
     private final AtomicBoolean completed = new AtomicBoolean();
     private final Metered metered = new Metered();
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
-    private static final long HOLD_LIMIT_SECONDS = 10;
     private volatile byte[] upstreamBody;
     /** System.nanoTime() by which a wait inside the decision must end; 0 when the host sets no deadline. */
     private volatile long waitsEndByNanos;
@@ -210,27 +205,22 @@ public final class Exchange {
     }
 
     public List<Step> steps() {
-        return steps;
+        return steps.list();
     }
 
     /** A deciding stage's step, placed before every recorder. */
     void addStep(Step step) {
-        if (step != Step.NONE) {
-            steps.add(steps.size() - listeners, step);
-        }
+        steps.add(step);
     }
 
     /** Attaches a recording stage's step as the exchange opens, before anything can end it: it sees every ending. */
     void listen(Step step) {
-        if (step != Step.NONE) {
-            steps.add(step);
-            listeners++;
-        }
+        steps.listen(step);
     }
 
     /** One observer that fans out to every step's observer; never null. */
     public ResponseObserver observer() {
-        return FanOut.of(steps);
+        return steps.observer();
     }
 
     /**
@@ -239,14 +229,7 @@ public final class Exchange {
      * (the dispatcher, a host) sends {@code request(planned)} and feeds it the raw answer.
      */
     public UpstreamObserver upstreamObserver(PlannedTarget target, UpstreamRequest planned) {
-        List<UpstreamObserver> observers = new ArrayList<>(1);
-        for (Step s : steps) {
-            UpstreamObserver o = s.upstreamObserver(target, planned);
-            if (o != null) {
-                observers.add(o);
-            }
-        }
-        return UpstreamFanOut.of(observers);
+        return steps.upstreamObserver(target, planned);
     }
 
     /** Usage and cost of the answer relayed to the client, as the metering step read them. */
@@ -256,13 +239,7 @@ public final class Exchange {
 
     /** The filter of the (at most one) step that filters answers, or null when the answer goes as it is. */
     public ResponseFilter responseFilter(int status, String contentType) {
-        for (Step s : steps) {
-            ResponseFilter f = s.responseFilter(status, contentType);
-            if (f != null) {
-                return f;
-            }
-        }
-        return null;
+        return steps.responseFilter(status, contentType);
     }
 
     /**
@@ -277,31 +254,14 @@ public final class Exchange {
             return DONE;
         }
         // Usage and cost come from the metering step, not from whichever relay carried the answer.
-        completion = metered.onto(completion);
-        CompletableFuture<Void> held = DONE;
-        for (Step s : steps) {
-            try {
-                s.afterCompletion(completion);
-                if (s.holdsAnswerEnd()) {
-                    held = held == DONE ? s.durable() : CompletableFuture.allOf(held, s.durable());
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("completion step {} of request {} failed: {}", s.getClass().getSimpleName(), logId, e.toString());
-            }
-        }
+        CompletableFuture<Void> held = steps.complete(metered.onto(completion), logId);
         onCompleted.run();
-        // A stalled disk must not hold answers forever: after this the answer ends regardless.
-        return held.isDone() ? held : held.completeOnTimeout(null, HOLD_LIMIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        return held;
     }
 
     /** Whether some step holds the end of this exchange's answer until its work is durable. */
     public boolean holdsAnswerEnd() {
-        for (Step s : steps) {
-            if (s.holdsAnswerEnd()) {
-                return true;
-            }
-        }
-        return false;
+        return steps.holdAnswerEnd();
     }
 
     /** Set once by {@link Gateway} as the exchange opens, before anyone can complete it. */

@@ -16,7 +16,6 @@ import dev.fairway.translate.ChatTranslator;
  * @param lazyBody the body for this target, built when an attempt first asks ({@link #body()}), or null for the client's own body
  * @param headers headers set on this target's request (a Universal step's, a translator's)
  * @param timeoutMs time allowed for the first byte, or null for the request's
- * @param breakerKey the circuit this target belongs to
  */
 public record PlannedTarget(
         int step,
@@ -27,14 +26,12 @@ public record PlannedTarget(
         LazyBody lazyBody,
         Headers headers,
         Integer timeoutMs,
-        RetryPolicy retry,
-        String breakerKey) {
+        RetryPolicy retry) {
 
     public PlannedTarget {
         requireNonNull(target, "target");
         requireNonNull(headers, "headers");
         requireNonNull(retry, "retry");
-        requireNonNull(breakerKey, "breakerKey");
     }
 
     /**

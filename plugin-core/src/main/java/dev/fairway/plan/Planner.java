@@ -70,7 +70,7 @@ public final class Planner {
         boolean stream = body.stream() || requested.pathStreams();
         RetryPolicy retry = RetryPolicy.of(route.retry(), cfAig, random);
         List<PlannedTarget> targets = new ArrayList<>();
-        targets.add(new PlannedTarget(0, requested, model, stream, null, null, new Headers(), null, retry, breakerKey(requested, model)));
+        targets.add(new PlannedTarget(0, requested, model, stream, null, null, new Headers(), null, retry));
         List<String> skipped = new ArrayList<>();
         boolean openAiChat = requested.provider().format() == WireFormat.OPENAI && requested.apiPath().endsWith("chat/completions");
         addFallbacks(route, targets, skipped, requested, model, stream, body, openAiChat ? lazyChat(body) : null, retry, extraVars);
@@ -151,12 +151,12 @@ public final class Planner {
                 PlannedTarget t = translated(s.index(), provider, model, route.providerSettings(provider.slug(), processProviders),
                         compat.translator(), compat.chat(), s.requestTimeout(), retry, extraVars);
                 targets.add(new PlannedTarget(t.step(), t.target(), t.model(), t.stream(), t.translator(), t.lazyBody(),
-                        Headers.copyOf(t.headers()).setAll(s.headers()), t.timeoutMs(), t.retry(), t.breakerKey()));
+                        Headers.copyOf(t.headers()).setAll(s.headers()), t.timeoutMs(), t.retry()));
                 continue;
             }
             boolean stream = body.part(s.query(), s.queryTree()).stream() || target.pathStreams();
             targets.add(new PlannedTarget(s.index(), target, model, stream, null, LazyBody.built(s.query()),
-                    s.headers(), s.requestTimeout(), retry, breakerKey(target, model)));
+                    s.headers(), s.requestTimeout(), retry));
         }
         return judged(route, targets, skipped, ANY_ERROR, narrowed);
     }
@@ -219,7 +219,7 @@ public final class Planner {
                 LazyBody renamed = ft.model() != null && body.json() && !ft.model().equals(requestedModel)
                         ? LazyBody.of(() -> body.withModel(ft.model()).bytes()) : null;
                 String served = served(t, model);
-                targets.add(new PlannedTarget(step, t, served, stream, null, renamed, new Headers(), ft.timeoutMs(), retry, breakerKey(t, served)));
+                targets.add(new PlannedTarget(step, t, served, stream, null, renamed, new Headers(), ft.timeoutMs(), retry));
                 continue;
             }
             ChatTranslator translator = Translators.fromOpenAiChat(provider.format());
@@ -253,7 +253,7 @@ public final class Planner {
         Headers headers = Headers.fromMap(call.headers());
         String served = served(t, model);
         LazyBody body = LazyBody.of(() -> translator.request(chat, model).body());
-        return new PlannedTarget(step, t, served, call.stream(), translator, body, headers, timeoutMs, retry, breakerKey(t, served));
+        return new PlannedTarget(step, t, served, call.stream(), translator, body, headers, timeoutMs, retry);
     }
 
     private static DispatchPlan plan(RouteConfig route, List<PlannedTarget> targets, List<String> skipped) {
@@ -286,9 +286,5 @@ public final class Planner {
             throw firstRefusal.toError();
         }
         return new DispatchPlan(allowed, fallbackOn, route.circuitBreaker(), skipped, stepFallbackOn);
-    }
-
-    private static String breakerKey(UpstreamTarget t, String model) {
-        return t.provider().slug() + "|" + t.uri().getHost() + "|" + model;
     }
 }

@@ -37,7 +37,7 @@ final class Fakes {
         ProviderRegistry registry = ProviderRegistry.builtIn();
         UpstreamTarget t = new UpstreamTarget(registry.require(provider), URI.create("https://" + provider + ".example/v1/chat/completions"),
                 ProviderSettings.none(), "chat/completions", null, false);
-        return new PlannedTarget(step, t, "model-" + step, false, null, null, new Headers(), null, policy(maxAttempts), "unused");
+        return new PlannedTarget(step, t, "model-" + step, false, null, null, new Headers(), null, policy(maxAttempts));
     }
 
     static CircuitBreaker circuit(AtomicLong now) {

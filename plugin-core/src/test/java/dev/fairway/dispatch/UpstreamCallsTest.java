@@ -15,7 +15,7 @@ class UpstreamCallsTest {
     }
 
     private static PlannedTarget withModel(PlannedTarget t, String model) {
-        return new PlannedTarget(t.step(), t.target(), model, t.stream(), t.translator(), t.lazyBody(), t.headers(), t.timeoutMs(), t.retry(), t.breakerKey());
+        return new PlannedTarget(t.step(), t.target(), model, t.stream(), t.translator(), t.lazyBody(), t.headers(), t.timeoutMs(), t.retry());
     }
 
     @Test
@@ -40,7 +40,7 @@ class UpstreamCallsTest {
     @Test
     void theFirstByteTimeIsTheTargetsThenTheRequestsThenTheRoutes() {
         PlannedTarget t = Fakes.target(0, "openai", 1);
-        PlannedTarget own = new PlannedTarget(0, t.target(), t.model(), false, null, null, t.headers(), 250, t.retry(), "k");
+        PlannedTarget own = new PlannedTarget(0, t.target(), t.model(), false, null, null, t.headers(), 250, t.retry());
         assertThat(own.timeoutMs()).isEqualTo(250);
         assertThat(UpstreamCalls.timeoutMs(null, own)).isEqualTo(250);
     }
