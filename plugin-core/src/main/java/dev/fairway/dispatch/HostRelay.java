@@ -203,7 +203,6 @@ public final class HostRelay {
 
     /** Usage and cost: the exchange adds what its metering step read ({@link Exchange#metered()}). */
     private void complete(boolean truncated, String errorType) {
-        exchange.complete(new Completion(status, false, truncated, target.step(), 1, ttfb, exchange.elapsedNanos(), bytes,
-                null, null, errorType));
+        exchange.complete(Completion.relayed(status, truncated, target.step(), 1, ttfb, exchange.elapsedNanos(), bytes, errorType));
     }
 }

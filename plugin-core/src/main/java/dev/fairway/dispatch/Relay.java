@@ -287,8 +287,8 @@ final class Relay {
     private CompletableFuture<Void> complete(boolean truncated, String errorType) {
         // Usage and cost: the exchange adds what its metering step read (Exchange#metered).
         PlannedTarget current = trip.current();
-        return exchange.complete(new Completion(status, false, truncated, current == null ? 0 : current.step(), trip.made(), ttfb,
-                exchange.elapsedNanos(), bytes, null, null, errorType));
+        return exchange.complete(Completion.relayed(status, truncated, current == null ? 0 : current.step(), trip.made(), ttfb,
+                exchange.elapsedNanos(), bytes, errorType));
     }
 
     private static Buffer buffer(ByteBuffer out) {

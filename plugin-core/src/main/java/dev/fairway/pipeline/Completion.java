@@ -66,7 +66,16 @@ public record Completion(
      * error type with {@link #withError}.
      */
     public static Completion relayed(int status, int step, int attempts, long ttfbNanos, long durationNanos, long responseBytes) {
-        return new Completion(status, false, false, step, attempts, ttfbNanos, durationNanos, responseBytes, null, null, null);
+        return relayed(status, false, step, attempts, ttfbNanos, durationNanos, responseBytes, null);
+    }
+
+    /**
+     * An answer relayed from upstream, {@code truncated} when it was cut after its first byte; usage
+     * is the exchange's to add (its metering step read it).
+     */
+    public static Completion relayed(int status, boolean truncated, int step, int attempts, long ttfbNanos, long durationNanos,
+                                     long responseBytes, String errorType) {
+        return new Completion(status, false, truncated, step, attempts, ttfbNanos, durationNanos, responseBytes, null, null, errorType);
     }
 
     /** This completion with the tokens and cost the answer reported. */
