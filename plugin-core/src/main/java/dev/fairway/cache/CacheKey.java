@@ -26,7 +26,7 @@ final class CacheKey {
         part(sha, exchange.method());
         part(sha, exchange.model() == null ? "" : exchange.model());
         part(sha, exchange.credentialFingerprint());
-        part(sha, body(exchange));
+        body(sha, exchange);
         return HexFormat.of().formatHex(sha.digest());
     }
 
@@ -48,27 +48,32 @@ final class CacheKey {
         return HexFormat.of().formatHex(sha.digest());
     }
 
-    private static byte[] body(Exchange exchange) {
+    /** The body as a part: its canonical form when it is JSON, hashed where it was written. */
+    private static void body(MessageDigest sha, Exchange exchange) {
         byte[] raw = exchange.body().bytes();
-        if (!exchange.body().json()) {
-            return raw;
+        if (exchange.body().json()) {
+            try {
+                CanonicalJson.of(exchange.body().node(), raw.length, (b, off, len) -> part(sha, b, off, len));
+                return;
+            } catch (IOException | RuntimeException e) {
+                // The body was parsed once already; should it still not canonicalise, its exact bytes key it safely.
+            }
         }
-        try {
-            return CanonicalJson.of(exchange.body().node(), raw.length);
-        } catch (IOException | RuntimeException e) {
-            // The body was parsed once already; should it still not canonicalise, its exact bytes key it safely.
-            return raw;
-        }
+        part(sha, raw, 0, raw.length);
     }
 
     private static void part(MessageDigest sha, String s) {
-        part(sha, s.getBytes(StandardCharsets.UTF_8));
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        part(sha, b, 0, b.length);
     }
 
-    private static void part(MessageDigest sha, byte[] bytes) {
-        int n = bytes.length;
-        sha.update(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
-        sha.update(bytes);
+    private static void part(MessageDigest sha, byte[] bytes, int off, int n) {
+        // The length prefix one byte at a time: no array per part.
+        sha.update((byte) (n >>> 24));
+        sha.update((byte) (n >>> 16));
+        sha.update((byte) (n >>> 8));
+        sha.update((byte) n);
+        sha.update(bytes, off, n);
     }
 
     private static MessageDigest sha256() {
