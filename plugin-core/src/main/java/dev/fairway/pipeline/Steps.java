@@ -20,15 +20,19 @@ final class Steps {
     private static final long HOLD_LIMIT_SECONDS = 10;
 
     private final List<Step> steps = new ArrayList<>(6);
+    /** The deciding steps' stage names, in step order; recorders have none. */
+    private final List<String> names = new ArrayList<>(4);
     private int listeners;
+    private StageWatch watch;
 
     List<Step> list() {
         return steps;
     }
 
     /** A deciding stage's step, placed before every recorder. */
-    void add(Step step) {
+    void add(String stage, Step step) {
         if (step != Step.NONE) {
+            names.add(stage);
             steps.add(steps.size() - listeners, step);
         }
     }
@@ -38,7 +42,21 @@ final class Steps {
         if (step != Step.NONE) {
             steps.add(step);
             listeners++;
+            StageWatch w = step.stageWatch();
+            if (w != null) {
+                watch = w;
+            }
         }
+    }
+
+    /** The stage name of step {@code index} when it is a deciding stage's, else null (a recorder). */
+    String name(int index) {
+        return index < names.size() ? names.get(index) : null;
+    }
+
+    /** The recording step's watch over deciding stages, or null when no recorder watches (tracing off). */
+    StageWatch watch() {
+        return watch;
     }
 
     ResponseObserver observer() {
