@@ -20,8 +20,8 @@ final class Steps {
     private static final long HOLD_LIMIT_SECONDS = 10;
 
     private final List<Step> steps = new ArrayList<>(6);
-    /** The deciding steps' stage names, in step order; recorders have none. */
-    private final List<String> names = new ArrayList<>(4);
+    /** The deciding steps' stage names, in step order, kept only while a recorder watches (tracing on). */
+    private List<String> names;
     private int listeners;
     private StageWatch watch;
 
@@ -32,7 +32,13 @@ final class Steps {
     /** A deciding stage's step, placed before every recorder. */
     void add(String stage, Step step) {
         if (step != Step.NONE) {
-            names.add(stage);
+            // Recorders are attached before any deciding step, so the watch is known here.
+            if (watch != null) {
+                if (names == null) {
+                    names = new ArrayList<>(4);
+                }
+                names.add(stage);
+            }
             steps.add(steps.size() - listeners, step);
         }
     }
@@ -51,7 +57,7 @@ final class Steps {
 
     /** The stage name of step {@code index} when it is a deciding stage's, else null (a recorder). */
     String name(int index) {
-        return index < names.size() ? names.get(index) : null;
+        return names != null && index < names.size() ? names.get(index) : null;
     }
 
     /** The recording step's watch over deciding stages, or null when no recorder watches (tracing off). */
