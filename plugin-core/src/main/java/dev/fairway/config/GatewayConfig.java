@@ -76,5 +76,8 @@ public record GatewayConfig(
                 problems.at("routes", i).add("gateway_id", "%s is served by another route", r.gatewayId());
             }
         }
+        for (String route : tracing.captureContentRoutes()) {
+            problems.at("tracing").require(names.contains(route), "capture_content_routes", "%s (expected: a route name)", route);
+        }
     }
 }
