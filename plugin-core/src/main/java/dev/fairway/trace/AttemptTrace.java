@@ -58,6 +58,9 @@ final class AttemptTrace implements UpstreamObserver {
 
     @Override
     public synchronized void onAttemptEnd(int status, String errorType, String next) {
+        if (ended) {
+            return; // a later attempt failed before its own observer was opened (its request could not be built)
+        }
         span.setAttribute(GenAi.ATTEMPT_NEXT, next.toLowerCase(Locale.ROOT));
         if (status > 0) {
             span.setAttribute(GenAi.HTTP_STATUS, status);
