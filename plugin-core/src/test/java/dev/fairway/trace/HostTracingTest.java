@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 26: a trace continues through a host adapter. The host's headers (Envoy's, Kong's, with the
  * traceparent its own tracing set) reach the core through {@link HostBridge}; in Envoy's direct mode
- * the request the host sends upstream carries Fairway's attempt span as parent.
+ * the request the host sends upstream carries Fairway's attempt span as parent. With
+ * {@code tracing.export_metrics} the GenAI metrics are exported over OTLP as well.
  */
 class HostTracingTest {
     private static final String HOST_TRACE = "0af7651916cd43dd8448eb211c80319c";
@@ -30,7 +31,7 @@ class HostTracingTest {
     void aDirectForwardCarriesTheAttemptSpanUnderTheHostsTrace() throws Exception {
         try (OtlpReceiver receiver = new OtlpReceiver();
              Fairway fairway = Fairway.builder(ConfigLoader.withEnv(Map.of()).parse("""
-                     tracing: {enabled: true, protocol: http/protobuf, endpoint: %s}
+                     tracing: {enabled: true, protocol: http/protobuf, endpoint: %s, export_metrics: true}
                      logs: {spool_dir: '%s'}
                      """.formatted(receiver.endpoint(), dev.fairway.testing.GatewayHarness.tempDir("fairway-spool")))).start()) {
             HostBridge bridge = new HostBridge(fairway.gateway(), fairway.dispatcher());
@@ -57,6 +58,10 @@ class HostTracingTest {
             assertThat(sent).isEqualTo("00-" + HOST_TRACE + "-" + HexFormat.of().formatHex(attempt.getSpanId().toByteArray()) + "-01");
             assertThat(root.getAttributesList()).anySatisfy(kv -> assertThat(kv.getKey() + "=" + kv.getValue().getStringValue())
                     .isEqualTo("fairway.route=envoy-route"));
+            // tracing.export_metrics: the GenAI metrics go over OTLP too, under the conventions' dotted names.
+            flush.run();
+            assertThat(receiver.metricNames()).contains("gen_ai.client.token.usage", "gen_ai.client.operation.duration",
+                    "gen_ai.server.time_to_first_token");
             assertThat(fairway.gateway().stages()).hasAtLeastOneElementOfType(TracingStage.class);
             assertThat(fairway.gateway().stages().stream().map(Stage::name)).contains("tracing");
         }

@@ -1,6 +1,8 @@
 package dev.fairway.trace;
 
 import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
@@ -21,6 +23,7 @@ final class OtlpReceiver implements AutoCloseable {
     private final List<Span> spans = new CopyOnWriteArrayList<>();
     private final List<ResourceSpans> resources = new CopyOnWriteArrayList<>();
     private final List<String> authorization = new CopyOnWriteArrayList<>();
+    private final List<String> metricNames = new CopyOnWriteArrayList<>();
 
     OtlpReceiver() {
         try {
@@ -49,6 +52,19 @@ final class OtlpReceiver implements AutoCloseable {
                 exchange.close();
             }
         });
+        server.createContext("/v1/metrics", exchange -> {
+            try (InputStream in = exchange.getRequestBody()) {
+                ExportMetricsServiceRequest request = ExportMetricsServiceRequest.parseFrom(in.readAllBytes());
+                request.getResourceMetricsList().forEach(rm -> rm.getScopeMetricsList().forEach(sm ->
+                        sm.getMetricsList().forEach(m -> metricNames.add(m.getName()))));
+                byte[] answer = ExportMetricsServiceResponse.getDefaultInstance().toByteArray();
+                exchange.getResponseHeaders().set("content-type", "application/x-protobuf");
+                exchange.sendResponseHeaders(200, answer.length);
+                exchange.getResponseBody().write(answer);
+            } finally {
+                exchange.close();
+            }
+        });
         server.start();
     }
 
@@ -58,6 +74,11 @@ final class OtlpReceiver implements AutoCloseable {
 
     List<Span> spans() {
         return new ArrayList<>(spans);
+    }
+
+    /** Names of the metrics exported so far. */
+    List<String> metricNames() {
+        return new ArrayList<>(metricNames);
     }
 
     List<ResourceSpans> resources() {
