@@ -19,14 +19,14 @@ public final class GenAiMetrics {
 
     private final Histogram tokens = Histogram.builder().name(TOKENS).help("Number of input and output tokens used.")
             .labelNames("gen_ai_operation_name", "gen_ai_provider_name", "gen_ai_request_model", "gen_ai_token_type", "route")
-            .classicUpperBounds(bounds(GenAiNames.TOKEN_BOUNDS)).classicOnly().build();
+            .classicUpperBounds(bounds(GenAiNames.TOKEN_BOUNDS)).classicOnly().withoutExemplars().build();
     private final Histogram duration = Histogram.builder().name(DURATION).help("GenAI operation duration.")
             .labelNames("gen_ai_operation_name", "gen_ai_provider_name", "gen_ai_request_model", "error_type", "route")
-            .classicUpperBounds(bounds(GenAiNames.DURATION_BOUNDS)).classicOnly().build();
+            .classicUpperBounds(bounds(GenAiNames.DURATION_BOUNDS)).classicOnly().withoutExemplars().build();
     private final Histogram firstToken = Histogram.builder().name(FIRST_TOKEN)
             .help("Time to the first byte of a successful answer not served from the cache.")
             .labelNames("gen_ai_operation_name", "gen_ai_provider_name", "gen_ai_request_model", "route")
-            .classicUpperBounds(bounds(GenAiNames.TTFT_BOUNDS)).classicOnly().build();
+            .classicUpperBounds(bounds(GenAiNames.TTFT_BOUNDS)).classicOnly().withoutExemplars().build();
 
     Set<String> names() {
         return Set.of(TOKENS, DURATION, FIRST_TOKEN);

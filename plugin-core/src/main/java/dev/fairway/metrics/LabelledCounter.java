@@ -41,7 +41,7 @@ public final class LabelledCounter {
             c.add(new LabelCap(MAX_VALUES));
         }
         this.caps = List.copyOf(c);
-        this.counter = Counter.builder().name(name).help(help).labelNames(labels).build();
+        this.counter = Counter.builder().name(name).help(help).labelNames(labels).withoutExemplars().build();
     }
 
     /** Counts one event; {@code values} are the labels' values in the order the labels were named. */

@@ -24,19 +24,19 @@ public final class RequestMetrics {
     static final double[] SECONDS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300};
 
     private final Counter requests = Counter.builder().name(REQUESTS).help("Completed requests.")
-            .labelNames("route", "provider", "model", "status", "cached").build();
+            .labelNames("route", "provider", "model", "status", "cached").withoutExemplars().build();
     private final Counter errors = Counter.builder().name(ERRORS).help("Requests that did not succeed, by error type.")
-            .labelNames("route", "provider", "type").build();
+            .labelNames("route", "provider", "type").withoutExemplars().build();
     private final Counter cacheHits = Counter.builder().name(CACHE_HITS).help("Requests answered from the gateway's cache.")
-            .labelNames("route", "provider").build();
+            .labelNames("route", "provider").withoutExemplars().build();
     private final Counter tokens = Counter.builder().name(TOKENS).help("Tokens reported by providers.")
-            .labelNames("route", "provider", "model", "direction").build();
+            .labelNames("route", "provider", "model", "direction").withoutExemplars().build();
     private final Counter cost = Counter.builder().name(COST).help("Cost of requests whose cost is known, in US dollars.")
-            .labelNames("route", "provider", "model").build();
+            .labelNames("route", "provider", "model").withoutExemplars().build();
     private final Histogram duration = Histogram.builder().name(DURATION).help("Time from request to the end of the response.")
-            .labelNames("route", "provider").classicUpperBounds(SECONDS).classicOnly().build();
+            .labelNames("route", "provider").classicUpperBounds(SECONDS).classicOnly().withoutExemplars().build();
     private final Histogram ttfb = Histogram.builder().name(TTFB).help("Time from request to the first response byte.")
-            .labelNames("route", "provider").classicUpperBounds(SECONDS).classicOnly().build();
+            .labelNames("route", "provider").classicUpperBounds(SECONDS).classicOnly().withoutExemplars().build();
     private final GenAiMetrics genAi = new GenAiMetrics();
 
     Set<String> names() {
