@@ -47,6 +47,9 @@ public final class GenAiNames {
         }
         UpstreamTarget t = target.target();
         String path = t.apiPath() == null ? "" : t.apiPath();
+        if (path.endsWith("chat/completions")) {
+            return "chat"; // the common case, decided without matching the key operations' patterns
+        }
         String op = t.provider().keyOperations().match(method, path);
         if ("embeddings".equals(op) || path.endsWith("embeddings")) {
             return "embeddings";
