@@ -174,8 +174,9 @@ public final class Fairway implements AutoCloseable {
         noteRestart(restart, "logs", now.logs(), next.logs());
         noteRestart(restart, "cache_storage", now.cacheStorage(), next.cacheStorage());
         noteRestart(restart, "pricing", now.pricing(), next.pricing());
+        noteRestart(restart, "tracing", now.tracing(), next.tracing());
         GatewayConfig effective = new GatewayConfig(now.server(), now.dispatch(), next.providers(), next.customProviders(),
-                next.routes(), now.redis(), now.pricing(), now.logs(), now.cacheStorage());
+                next.routes(), now.redis(), now.pricing(), now.logs(), now.cacheStorage(), now.tracing());
         // Checks the routes against the providers (policy slugs included) and keeps the running ones when that fails.
         gateway.reload(effective);
         Logger log = LoggerFactory.getLogger(Fairway.class);
@@ -449,6 +450,7 @@ public final class Fairway implements AutoCloseable {
             if (analytics == null) {
                 return null;
             }
+            analytics.metrics().registerJvmMetrics();
             publishStageMetrics(analytics.metrics(), stages);
             AnalyticsStage a = analytics;
             return lateOrNow(LateBind.bind("admin listener", () -> AdminServer.start(vertx, a, server.adminHost(), port,

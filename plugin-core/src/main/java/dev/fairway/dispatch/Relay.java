@@ -74,6 +74,7 @@ final class Relay {
     private UpstreamRequest prepare(PlannedTarget target) {
         UpstreamRequest planned = exchange.upstreamRequest(target);
         upstreamObserver = exchange.upstreamObserver(target, planned);
+        trip.observing(upstreamObserver);
         return upstreamObserver.request(planned);
     }
 

@@ -212,7 +212,7 @@ public final class Gateway {
             if (step instanceof Refusal refusal) {
                 return answered(exchange, refusal.answer());
             }
-            exchange.addStep(step);
+            exchange.addStep(stage.name(), step);
         }
         return runSteps(exchange, 0).exceptionallyCompose(t -> internalError(exchange,
                 t instanceof CompletionException && t.getCause() != null ? t.getCause() : t));
@@ -261,7 +261,17 @@ public final class Gateway {
         if (index == steps.size()) {
             return CompletableFuture.completedFuture(new Decision.Forward(exchange));
         }
-        return steps.get(index).beforeDispatch().thenCompose(verdict -> verdict instanceof Verdict.Answer a
+        StageWatch watch = exchange.stageWatch();
+        String stage = watch == null ? null : exchange.stageName(index);
+        CompletableFuture<Verdict> verdict;
+        if (stage == null) {
+            verdict = steps.get(index).beforeDispatch();
+        } else {
+            // Only when a recorder watches (tracing on): otherwise nothing is allocated here.
+            StageWatch.Decided decided = watch.begin(stage);
+            verdict = steps.get(index).beforeDispatch().whenComplete((v, t) -> decided.end(v instanceof Verdict.Answer, t));
+        }
+        return verdict.thenCompose(v -> v instanceof Verdict.Answer a
                 ? answered(exchange, a.answer())
                 : runSteps(exchange, index + 1));
     }
