@@ -42,6 +42,9 @@ public record GatewayConfig(
         pricing.validate(problems.at("pricing"));
         logs.validate(problems.at("logs"));
         cacheStorage.validate(problems.at("cache_storage"));
+        if (cacheStorage.shared().enabled() && redis == null) {
+            problems.at("cache_storage").at("shared").add("enabled", "true needs the top-level redis setting (expected: redis.uri)");
+        }
         providers.forEach((slug, settings) -> {
             if (settings != null) {
                 settings.validate(problems.atKey("providers", slug));
