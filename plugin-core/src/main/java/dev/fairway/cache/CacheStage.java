@@ -220,8 +220,14 @@ public final class CacheStage implements Stage, AutoCloseable {
                 };
             }
             ResponseStore store = new ResponseStore(storage, clock);
-            RedisTier shared = storage.shared().enabled() && redis != null
-                    ? new RedisTier(new RedisConnector(redis), storage.shared(), clock, store.executor()) : null;
+            RedisTier shared = null;
+            if (storage.shared().enabled() && redis != null) {
+                RedisConnector connector = new RedisConnector(redis);
+                // Connects now, in the background, so the first request does not pay for it; a
+                // Redis that is not up yet is retried by the requests that follow.
+                connector.connection();
+                shared = new RedisTier(connector, storage.shared(), clock, store.executor());
+            }
             return new CacheStage(store, t, clock, timers, shared, storage.shared().pollMs());
         }
     }

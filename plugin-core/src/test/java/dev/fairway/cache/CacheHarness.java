@@ -53,7 +53,7 @@ final class CacheHarness implements AutoCloseable {
      */
     static CacheHarness shared(Path dir, String redisUri, String routesYaml) {
         return new CacheHarness(ConfigLoader.withEnv(Map.of()).parse("""
-                redis: {uri: "%s", command_timeout_ms: 300, connect_timeout_ms: 300}
+                redis: {uri: "%s", command_timeout_ms: 2000, connect_timeout_ms: 2000}
                 cache_storage: {directory: "%s", heap_entries: 100, off_heap_mb: 4, disk_mb: 0, shared: {enabled: true, poll_ms: 10}}
                 routes:
                 %s
