@@ -48,7 +48,7 @@ class ClusterTest {
     private static final String CONFIG = """
             server: {host: 127.0.0.1, port: 0, admin_port: 0}
             providers: {openai: {base_url: "%s/v1", api_key: "cluster-test-key"}}
-            redis: {uri: "%s", command_timeout_ms: 2000, connect_timeout_ms: 2000}
+            redis: {uri: "%s", command_timeout_ms: 5000, connect_timeout_ms: 2000}
             cache_storage: {directory: "%s", disk_mb: 0, off_heap_mb: 4, shared: {enabled: true, poll_ms: 20}}
             logs: {spool_dir: "%s", fsync: always}
             routes:
