@@ -10,6 +10,7 @@ import dev.fairway.config.ServerSettings;
 import dev.fairway.dispatch.Dispatcher;
 import dev.fairway.dispatch.RetryScheduler;
 import dev.fairway.log.LogStage;
+import dev.fairway.cache.CacheStage;
 import dev.fairway.metrics.MetricsRegistry;
 import dev.fairway.pipeline.Gateway;
 import dev.fairway.pipeline.Stage;
@@ -461,6 +462,12 @@ public final class Fairway implements AutoCloseable {
         /** Stages that keep their own health figures publish them next to the request metrics. */
         private static void publishStageMetrics(MetricsRegistry registry, List<Stage> stages) {
             for (Stage s : stages) {
+                if (s instanceof CacheStage cache) {
+                    registry.counter("fairway_cache_shared_failures_total", "Shared cache (Redis) operations that failed; each answered as a miss.",
+                            cache::sharedFailures);
+                    registry.gauge("fairway_cache_shared_available", "1 when the last shared cache operation succeeded (or there is no shared tier), else 0.",
+                            () -> cache.sharedAvailable() ? 1 : 0);
+                }
                 if (s instanceof QuotaStage quota) {
                     registry.counter("fairway_quota_store_failures_total", "Quota store operations that failed (timeouts, refused connections).",
                             quota::storeFailures);

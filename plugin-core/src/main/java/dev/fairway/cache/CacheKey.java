@@ -9,7 +9,8 @@ import java.util.HexFormat;
 
 /**
  * Cache keys: SHA-256 over length-prefixed parts, so no two different part lists can give the same
- * input bytes. The computed key covers everything that changes an answer (provider, upstream URI,
+ * input bytes. The computed key covers the route (whose TTL, size limit and stream rule made the
+ * entry) and everything that changes an answer (provider, upstream URI,
  * model, the credential's fingerprint, the body in canonical form); a caller's own key replaces
  * only the body and model: it stays namespaced by route, authenticated client, credential,
  * provider and upstream path, so two tenants can never share an entry. Neither includes
@@ -21,6 +22,7 @@ final class CacheKey {
     static String of(Exchange exchange) {
         MessageDigest sha = sha256();
         part(sha, "computed");
+        part(sha, exchange.route().name());
         part(sha, exchange.target().provider().slug());
         part(sha, exchange.target().uri().toString());
         part(sha, exchange.method());

@@ -45,6 +45,9 @@ public record GatewayConfig(
         logs.validate(problems.at("logs"));
         cacheStorage.validate(problems.at("cache_storage"));
         tracing.validate(problems.at("tracing"));
+        if (cacheStorage.shared().enabled() && redis == null) {
+            problems.at("cache_storage").at("shared").add("enabled", "true needs the top-level redis setting (expected: redis.uri)");
+        }
         providers.forEach((slug, settings) -> {
             if (settings != null) {
                 settings.validate(problems.atKey("providers", slug));
