@@ -33,6 +33,7 @@ final class Stages {
         stages.add(new GuardrailStage());
         stages.add(QuotaStage.forConfig(config));
         stages.add(CacheStage.create(config));
+        stages.add(new dev.fairway.flow.FlowStage());
         stages.add(new UsageMetering(PriceTable.of(config.pricing())));
         stages.add(AnalyticsStage.create());
         // Keep last: its record shows what every stage before it did.

@@ -18,7 +18,8 @@ public record GatewayConfig(
         @Doc("Redis shared by several gateway processes; when set, quota buckets live there instead of in this process's memory.") RedisSettings redis,
         @Doc("Model prices for cost estimates, over the shipped price table.") PricingSettings pricing,
         @Doc("The request log spool and its export to S3-compatible storage.") LogsSettings logs,
-        @Doc("Storage of the exact response cache (tiers, sizes, disk directory), shared by every route.") CacheStorageSettings cacheStorage)
+        @Doc("Storage of the exact response cache (tiers, sizes, disk directory), shared by every route.") CacheStorageSettings cacheStorage,
+        @Doc(value = "Routing flows (Cloudflare Dynamic Routing) every route can call with model \"dynamic/<name>\", keyed by name (letters, digits, - and _); each value is Cloudflare's route JSON, {\"elements\": [...]}, as exported. PUT /flows/{name} on the admin listener adds versions; see README, Routing flows.", defaultValue = "{}") Map<String, com.fasterxml.jackson.databind.JsonNode> flows)
         implements Validatable {
 
     public GatewayConfig {
@@ -30,6 +31,7 @@ public record GatewayConfig(
         pricing = Objects.requireNonNullElseGet(pricing, PricingSettings::defaults);
         logs = Objects.requireNonNullElseGet(logs, LogsSettings::defaults);
         cacheStorage = Objects.requireNonNullElseGet(cacheStorage, CacheStorageSettings::defaults);
+        flows = Map.copyOf(Objects.requireNonNullElse(flows, Map.of()));
     }
 
     @Override
@@ -55,6 +57,7 @@ public record GatewayConfig(
                 problems.at("custom_providers", i).add("slug", "%s is declared twice", p.slug());
             }
         }
+        dev.fairway.flow.FlowConfig.check(flows, problems);
         Set<String> names = new HashSet<>();
         List<String> prefixes = new ArrayList<>();
         Set<String> gatewayIds = new HashSet<>();

@@ -112,6 +112,42 @@ public final class Planner {
     }
 
     /**
+     * A routing flow's choice ({@code model: "dynamic/<flow>"}, OpenAI chat in): each model the flow
+     * reached is a target, in order, with its element's timeout and retries; as with a model
+     * element's {@code fallback} output on Cloudflare, any error moves on to the next. A model this
+     * request cannot be translated for is skipped and named in the plan's skipped list.
+     */
+    public DispatchPlan forFlow(RouteConfig route, String rest, RequestBody body, CfAigHeaders cfAig, Map<String, String> extraVars,
+                                FlowRoute flow) {
+        if (!rest.equals("chat/completions")) {
+            throw GatewayError.of(ErrorType.NOT_FOUND, "a flow serves chat completions: /compat/chat/completions").with("path", "compat/" + rest);
+        }
+        ObjectNode chat = body.tree();
+        if (chat == null) {
+            throw GatewayError.invalidField("body", "compat: expected an OpenAI chat-completions JSON body");
+        }
+        RetryPolicy base = RetryPolicy.of(route.retry(), cfAig, random);
+        List<PlannedTarget> targets = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (int i = 0; i < flow.hops().size(); i++) {
+            ModelHop hop = flow.hops().get(i);
+            Provider provider = registry.get(hop.provider());
+            ChatTranslator translator = provider == null ? null : Translators.fromOpenAiChat(provider.format());
+            if (translator == null || (PathModel.inPath(provider) && !PathModel.isSafe(provider, hop.model()))) {
+                skipped.add("step " + i + " (" + hop.provider() + "/" + hop.model() + ", element " + hop.node() + "): not a provider and model this gateway can call");
+                continue;
+            }
+            RetryPolicy retry = hop.retries() == null ? base : base.withMaxAttempts(hop.retries() + 1);
+            targets.add(translated(i, provider, hop.model(), route.providerSettings(provider.slug(), processProviders), translator, chat,
+                    hop.timeoutMs(), retry, extraVars));
+        }
+        if (targets.isEmpty()) {
+            throw GatewayError.invalidField("model", "model: flow " + flow.flow() + " reached no model this gateway can call: " + String.join("; ", skipped));
+        }
+        return judged(route, targets, skipped, ANY_ERROR, Map.of());
+    }
+
+    /**
      * The Universal endpoint: POST to the route root with a JSON array of steps (or one step), tried in
      * order. As on Cloudflare, any error of a step (a 4xx or 5xx, a timeout, a connection failure)
      * moves on to the next; a step's {@code config.fallbackOn} narrows which statuses do.

@@ -14,6 +14,8 @@ import dev.fairway.provider.ProviderRegistry;
 import dev.fairway.provider.UpstreamTarget;
 import dev.fairway.routing.RouteMatch;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The one planning call of an authenticated request: picks the shape the path asks for (a provider
@@ -29,8 +31,15 @@ public final class Planning {
     private final Map<String, ProviderSettings> processProviders;
     private final Planner planner;
     private final RestApi restApi;
+    private final Flows flows;
 
     public Planning(ProviderRegistry registry, Map<String, ProviderSettings> processProviders, Planner planner) {
+        this(registry, processProviders, planner, Flows.NONE);
+    }
+
+    /** @param flows the routing flows {@code model: "dynamic/<flow>"} names */
+    public Planning(ProviderRegistry registry, Map<String, ProviderSettings> processProviders, Planner planner, Flows flows) {
+        this.flows = requireNonNull(flows, "flows");
         this.registry = requireNonNull(registry, "registry");
         this.processProviders = requireNonNull(processProviders, "processProviders");
         this.planner = requireNonNull(planner, "planner");
@@ -48,6 +57,45 @@ public final class Planning {
         } catch (GatewayError e) {
             return new PlanDecision.Refused(e);
         }
+    }
+
+    /**
+     * As {@link #plan}, first letting a routing flow choose the models when the request names one
+     * ({@code model: "dynamic/<flow>"} on {@code /compat} or the REST API's chat completions): the
+     * flow's limits may wait on the quota store, so the decision is a future. It never fails: what
+     * the flow refuses (an unknown flow, a limit exceeded with no fallback) is a {@link PlanDecision.Refused}.
+     */
+    public CompletableFuture<PlanDecision> decide(String method, RouteMatch match, CfAigHeaders cfAig, Headers clientHeaders, byte[] body) {
+        boolean chat = !match.isRouteRoot() && (match.restApi() ? match.rest().equals("v1/chat/completions")
+                : COMPAT.equals(match.provider()) && registry.get(COMPAT) == null);
+        RequestBody scanned;
+        try {
+            scanned = chat ? RequestBody.scan(body, clientHeaders.get("content-type")) : null;
+        } catch (GatewayError e) {
+            return CompletableFuture.completedFuture(new PlanDecision.Refused(e));
+        }
+        String ref = scanned == null ? null : Flows.ref(scanned.model());
+        if (ref == null) {
+            return CompletableFuture.completedFuture(plan(method, match, cfAig, clientHeaders, body));
+        }
+        return flows.route(match.route(), ref, cfAig.metadata(), clientHeaders, scanned.tree()).handle((flow, t) -> {
+            if (t != null) {
+                Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+                if (cause instanceof GatewayError e) {
+                    return new PlanDecision.Refused(e);
+                }
+                throw new CompletionException(cause);
+            }
+            try {
+                DispatchPlan plan = planner.forFlow(match.route(), match.restApi() ? "chat/completions" : match.rest(), scanned, cfAig,
+                        match.accountId() == null ? Map.of() : Map.of("account_id", match.accountId()), flow);
+                checkAlias(cfAig.byokAlias(), plan);
+                plan.first().body();
+                return new PlanDecision.Planned(KeyScope.apply(plan, method, clientHeaders), scanned, flow);
+            } catch (GatewayError e) {
+                return new PlanDecision.Refused(e);
+            }
+        });
     }
 
     private PlanDecision planOrThrow(String method, RouteMatch match, CfAigHeaders cfAig, Headers clientHeaders, byte[] bytes) {
