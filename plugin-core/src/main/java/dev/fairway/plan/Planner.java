@@ -153,13 +153,24 @@ public final class Planner {
      * moves on to the next; a step's {@code config.fallbackOn} narrows which statuses do.
      */
     public DispatchPlan forUniversal(RouteConfig route, RequestBody body, CfAigHeaders cfAig, Map<String, String> extraVars) {
+        return forUniversal(route, body, cfAig, extraVars, Map.of());
+    }
+
+    /**
+     * As above, with the routing flows' choices for the compat steps whose model is {@code dynamic/<flow>}
+     * (by step index): such a step is served by the first model its flow reached, with that element's
+     * timeout and retries unless the step sets its own. The Universal steps stay the fallback chain.
+     */
+    public DispatchPlan forUniversal(RouteConfig route, RequestBody body, CfAigHeaders cfAig, Map<String, String> extraVars,
+                                     Map<Integer, FlowRoute> flows) {
         List<UniversalStep> steps = UniversalRequest.parse(body);
         RetryPolicy base = RetryPolicy.of(route.retry(), cfAig, random);
         List<PlannedTarget> targets = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         Map<Integer, Set<Integer>> narrowed = new HashMap<>();
         for (UniversalStep s : steps) {
-            Compat compat = s.provider().equals(COMPAT) && registry.get(COMPAT) == null ? compat(s) : null;
+            ModelHop hop = flows.containsKey(s.index()) ? flows.get(s.index()).hops().get(0) : null;
+            Compat compat = s.provider().equals(COMPAT) && registry.get(COMPAT) == null ? compat(s, hop) : null;
             Provider provider = compat != null ? compat.provider() : registry.get(s.provider());
             if (provider == null) {
                 throw UniversalRequest.bad(s.index(), "provider", "unknown provider " + s.provider() + " (known: " + String.join(", ", registry.slugs()) + ", compat)");
@@ -176,7 +187,10 @@ public final class Planner {
             RetryPolicy retry = base;
             if (s.maxAttempts() != null) {
                 retry = retry.withMaxAttempts(s.maxAttempts());
+            } else if (hop != null && hop.retries() != null) {
+                retry = retry.withMaxAttempts(hop.retries() + 1);
             }
+            Integer timeout = s.requestTimeout() != null || hop == null ? s.requestTimeout() : hop.timeoutMs();
             if (s.retryDelay() != null || s.backoff() != null) {
                 retry = retry.withDelay(s.retryDelay() != null ? s.retryDelay() : route.retry().retryDelayMs(), s.backoff());
             }
@@ -185,7 +199,7 @@ public final class Planner {
             }
             if (compat != null) {
                 PlannedTarget t = translated(s.index(), provider, model, route.providerSettings(provider.slug(), processProviders),
-                        compat.translator(), compat.chat(), s.requestTimeout(), retry, extraVars);
+                        compat.translator(), compat.chat(), timeout, retry, extraVars);
                 targets.add(new PlannedTarget(t.step(), t.target(), t.model(), t.stream(), t.translator(), t.lazyBody(),
                         Headers.copyOf(t.headers()).setAll(s.headers()), t.timeoutMs(), t.retry()));
                 continue;
@@ -200,12 +214,13 @@ public final class Planner {
     /** A Universal step with {@code provider: "compat"}: OpenAI chat in {@code query}, {@code model: "provider/model"}. */
     private record Compat(Provider provider, String model, ChatTranslator translator, ObjectNode chat) {}
 
-    private Compat compat(UniversalStep s) {
+    private Compat compat(UniversalStep s, ModelHop hop) {
         if (!s.endpoint().equals("chat/completions")) {
             throw UniversalRequest.bad(s.index(), "endpoint", s.endpoint() + " (expected: chat/completions for provider compat)");
         }
         ObjectNode chat = s.queryTree();
-        String named = chat == null || !chat.path("model").isTextual() ? null : chat.get("model").textValue();
+        String named = hop != null ? hop.provider() + "/" + hop.model()
+                : chat == null || !chat.path("model").isTextual() ? null : chat.get("model").textValue();
         int slash = named == null ? -1 : named.indexOf('/');
         if (slash <= 0 || slash == named.length() - 1) {
             throw UniversalRequest.bad(s.index(), "query.model", "expected provider/model, such as anthropic/claude-sonnet-4-5");

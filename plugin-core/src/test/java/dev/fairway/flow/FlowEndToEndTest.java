@@ -186,6 +186,16 @@ class FlowEndToEndTest {
     }
 
     @Test
+    void universalCompatStepsTakeFlows() {
+        String steps = "[{\"provider\":\"compat\",\"endpoint\":\"chat/completions\",\"headers\":{},\"query\":"
+                + body("tiers", "") + "},{\"provider\":\"compat\",\"endpoint\":\"chat/completions\",\"headers\":{},\"query\":"
+                + "{\"model\":\"openai/gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello flow\"}]}}]";
+        assertServed(harness.post("/", steps, "cf-aig-metadata", "{\"plan\":\"paid\"}"), "anthropic", "claude-sonnet-4-5", "tiers@1; branch=paid");
+        HttpResponse<String> unknown = harness.post("/", steps.replace("dynamic/tiers", "dynamic/none"));
+        assertThat(unknown.statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void adminApiVersionsAndRollsBack() throws Exception {
         String flow = """
                 {"name": "canary", "elements": [
