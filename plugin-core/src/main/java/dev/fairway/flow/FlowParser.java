@@ -190,7 +190,7 @@ public final class FlowParser {
             at.add("else", "missing: the shares sum to %s%% (expected: an else output for the remaining %s%%)", total / 100.0, (10_000 - total) / 100.0);
             ok = false;
         }
-        return ok ? new Node.Percentage(id, shares, total < 10_000 ? otherwise : null) : null;
+        return ok ? new Node.Percentage(id, shares, otherwise) : null;
     }
 
     private static Node limit(String id, Properties p, Outputs out) {

@@ -34,7 +34,7 @@ sealed interface Node {
         }
     }
 
-    /** @param otherwise the {@code else} output, taking what the shares leave below 100%; null when they sum to 100% */
+    /** @param otherwise the {@code else} output, taking what the shares leave below 100%; null when there is none (they sum to 100%) */
     record Percentage(String id, List<Share> shares, String otherwise) implements Node {
         public List<String> outputs() {
             List<String> out = new java.util.ArrayList<>(shares.stream().map(Share::next).toList());
