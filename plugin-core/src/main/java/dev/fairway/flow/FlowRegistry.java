@@ -77,7 +77,10 @@ public final class FlowRegistry implements Flows {
 
     /** The structural checks of a flow, without a provider registry (every provider passes). */
     public static void check(JsonNode json, Problems problems) {
-        new FlowParser(p -> true).parse(json, problems);
+        JsonNode tree = FlowJson.tree(json, problems);
+        if (tree != null) {
+            new FlowParser(p -> true).parse(tree, problems);
+        }
     }
 
     /**
@@ -91,10 +94,13 @@ public final class FlowRegistry implements Flows {
         Problems problems = new Problems();
         FlowParser parser = parser(registry);
         Map<String, FlowGraph> parsed = new LinkedHashMap<>();
-        config.flows().forEach((name, json) -> parsed.put(name, parser.parse(json, problems.atKey("flows", name))));
+        config.flows().forEach((name, json) -> {
+            Problems at = problems.atKey("flows", name);
+            parsed.put(name, parser.parse(FlowJson.tree(json, at), at));
+        });
         for (int i = 0; i < config.routes().size(); i++) {
-            int at = i;
-            config.routes().get(i).flows().forEach((name, json) -> parser.parse(json, problems.at("routes", at).atKey("flows", name)));
+            Problems route = problems.at("routes", i);
+            config.routes().get(i).flows().forEach((name, json) -> parser.parse(FlowJson.tree(json, route.atKey("flows", name)), route.atKey("flows", name)));
         }
         problems.throwIfAny();
         synchronized (lock) {
@@ -208,12 +214,13 @@ public final class FlowRegistry implements Flows {
     private FlowVersion routeFlow(String name, JsonNode json) {
         return routeFlows.get(json, j -> {
             Problems problems = new Problems();
-            FlowGraph g = parser(providers).parse(j, problems.atKey("flows", name));
+            JsonNode tree = FlowJson.tree(j, problems.atKey("flows", name));
+            FlowGraph g = tree == null ? null : parser(providers).parse(tree, problems.atKey("flows", name));
             if (g == null) {
                 // A host's route is checked when the host hands it over; a flow failing here names why.
                 throw GatewayError.of(ErrorType.INVALID_REQUEST, "flow %s: %s", name, String.join("; ", problems.messages()));
             }
-            int version = j.path("version").canConvertToInt() && j.path("version").intValue() > 0 ? j.path("version").intValue() : 1;
+            int version = tree.path("version").canConvertToInt() && tree.path("version").intValue() > 0 ? tree.path("version").intValue() : 1;
             return new FlowVersion(name, version, g, "config", clock.instant());
         });
     }

@@ -87,6 +87,18 @@ class FlowRegistryTest {
     }
 
     @Test
+    void aFlowHeldAsJsonTextLoadsAsKongRoutesHoldIt() {
+        String text = "{\\\"elements\\\": [{\\\"id\\\": \\\"s\\\", \\\"type\\\": \\\"start\\\", \\\"outputs\\\": {\\\"next\\\": {\\\"elementId\\\": \\\"m\\\"}}},"
+                + " {\\\"id\\\": \\\"m\\\", \\\"type\\\": \\\"model\\\", \\\"properties\\\": {\\\"provider\\\": \\\"openai\\\", \\\"model\\\": \\\"gpt-4o\\\"},"
+                + " \\\"outputs\\\": {\\\"success\\\": {\\\"elementId\\\": \\\"e\\\"}}}, {\\\"id\\\": \\\"e\\\", \\\"type\\\": \\\"end\\\"}], \\\"version\\\": 4}";
+        RouteConfig route = ConfigLoader.withEnv(Map.of()).parseRoute("{\"name\": \"kong\", \"flows\": {\"text\": \"" + text + "\"}}");
+        FlowRoute chosen = registry().route(route, "text", Map.of(), new Headers(), null).join();
+        assertThat(chosen.header()).isEqualTo("text@4; branch=m");
+        assertThatThrownBy(() -> ConfigLoader.withEnv(Map.of()).parseRoute("{\"flows\": {\"x\": \"{not json\"}}"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("flows.x: not JSON");
+    }
+
+    @Test
     void versionsAndFlowsAreBounded() {
         FlowRegistry r = registry();
         com.fasterxml.jackson.databind.JsonNode one = json(flow("gpt-4o"));
