@@ -3,14 +3,14 @@ package dev.fairway;
 import static java.util.Objects.requireNonNull;
 
 import dev.fairway.admin.AdminServer;
-import dev.fairway.flow.FlowAdmin;
-import dev.fairway.flow.FlowRegistry;
 import dev.fairway.admin.Readiness;
 import dev.fairway.analytics.AnalyticsStage;
 import dev.fairway.config.GatewayConfig;
 import dev.fairway.config.ServerSettings;
 import dev.fairway.dispatch.Dispatcher;
 import dev.fairway.dispatch.RetryScheduler;
+import dev.fairway.flow.FlowAdmin;
+import dev.fairway.flow.FlowRegistry;
 import dev.fairway.log.LogStage;
 import dev.fairway.metrics.MetricsRegistry;
 import dev.fairway.pipeline.Gateway;
