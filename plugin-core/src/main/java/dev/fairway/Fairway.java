@@ -9,6 +9,8 @@ import dev.fairway.config.GatewayConfig;
 import dev.fairway.config.ServerSettings;
 import dev.fairway.dispatch.Dispatcher;
 import dev.fairway.dispatch.RetryScheduler;
+import dev.fairway.flow.FlowAdmin;
+import dev.fairway.flow.FlowRegistry;
 import dev.fairway.log.LogStage;
 import dev.fairway.cache.CacheStage;
 import dev.fairway.metrics.MetricsRegistry;
@@ -177,7 +179,7 @@ public final class Fairway implements AutoCloseable {
         noteRestart(restart, "pricing", now.pricing(), next.pricing());
         noteRestart(restart, "tracing", now.tracing(), next.tracing());
         GatewayConfig effective = new GatewayConfig(now.server(), now.dispatch(), next.providers(), next.customProviders(),
-                next.routes(), now.redis(), now.pricing(), now.logs(), now.cacheStorage(), now.tracing());
+                next.routes(), now.redis(), now.pricing(), now.logs(), now.cacheStorage(), now.tracing(), next.flows());
         // Checks the routes against the providers (policy slugs included) and keeps the running ones when that fails.
         gateway.reload(effective);
         Logger log = LoggerFactory.getLogger(Fairway.class);
@@ -403,7 +405,8 @@ public final class Fairway implements AutoCloseable {
                 Duration spoolLockWait = handOver ? Duration.ofSeconds(config.server().drainSeconds() + 10L) : Duration.ZERO;
                 List<Stage> stages = new ArrayList<>(Stages.standard(config, spoolLockWait));
                 stages.addAll(extraStages);
-                Gateway gateway = new Gateway(config, registry, stages);
+                FlowRegistry flows = FlowRegistry.forStages(stages);
+                Gateway gateway = new Gateway(config, registry, stages, flows);
                 Dispatcher dispatcher = new Dispatcher(vertx, config.dispatch(), retryScheduler, CircuitBreakers.systemClock());
                 GatewayServer front = standalone
                         ? join(GatewayServer.start(vertx, gateway, dispatcher, GatewayServer.Mode.STANDALONE,
@@ -420,6 +423,9 @@ public final class Fairway implements AutoCloseable {
                         : null;
                 AtomicBoolean stopping = new AtomicBoolean();
                 CompletableFuture<AdminServer> admin = startAdmin(vertx, stages, portWait, ReadinessChecks.of(gateway, stages, stopping));
+                if (admin != null) {
+                    admin.thenAccept(a -> a.serveFlows(new FlowAdmin(flows)));
+                }
                 return new Fairway(vertx, gateway, dispatcher, front, back, admin, List.copyOf(closeAfter), stopping);
             } catch (RuntimeException e) {
                 vertx.close();

@@ -35,6 +35,7 @@ final class Stages {
         stages.add(new GuardrailStage());
         stages.add(QuotaStage.forConfig(config));
         stages.add(CacheStage.create(config));
+        stages.add(new dev.fairway.flow.FlowStage());
         stages.add(new UsageMetering(PriceTable.of(config.pricing())));
         // Tracing only when on (null otherwise: nothing per request); first recorder, so its root span opens first.
         TracingStage tracing = TracingStage.forConfig(config);

@@ -19,7 +19,8 @@ public record GatewayConfig(
         @Doc("Model prices for cost estimates, over the shipped price table.") PricingSettings pricing,
         @Doc("The request log spool and its export to S3-compatible storage.") LogsSettings logs,
         @Doc("Storage of the exact response cache (tiers, sizes, disk directory), shared by every route.") CacheStorageSettings cacheStorage,
-        @Doc(value = "OpenTelemetry traces (and optionally metrics) over OTLP; off unless enabled.", defaultValue = "{enabled: false}") TracingSettings tracing)
+        @Doc(value = "OpenTelemetry traces (and optionally metrics) over OTLP; off unless enabled.", defaultValue = "{enabled: false}") TracingSettings tracing,
+        @Doc(value = "Routing flows (Cloudflare Dynamic Routing) every route can call with model \"dynamic/<name>\", keyed by name (letters, digits, - and _); each value is Cloudflare's route JSON, {\"elements\": [...]}, as exported. PUT /flows/{name} on the admin listener adds versions; see README, Routing flows.", defaultValue = "{}") Map<String, com.fasterxml.jackson.databind.JsonNode> flows)
         implements Validatable {
 
     public GatewayConfig {
@@ -32,6 +33,7 @@ public record GatewayConfig(
         logs = Objects.requireNonNullElseGet(logs, LogsSettings::defaults);
         cacheStorage = Objects.requireNonNullElseGet(cacheStorage, CacheStorageSettings::defaults);
         tracing = Objects.requireNonNullElseGet(tracing, TracingSettings::defaults);
+        flows = Map.copyOf(Objects.requireNonNullElse(flows, Map.of()));
     }
 
     @Override
@@ -61,6 +63,7 @@ public record GatewayConfig(
                 problems.at("custom_providers", i).add("slug", "%s is declared twice", p.slug());
             }
         }
+        dev.fairway.flow.FlowConfig.check(flows, problems);
         Set<String> names = new HashSet<>();
         List<String> prefixes = new ArrayList<>();
         Set<String> gatewayIds = new HashSet<>();
