@@ -3,6 +3,7 @@ package dev.fairway;
 import static java.util.Objects.requireNonNull;
 
 import dev.fairway.admin.AdminServer;
+import dev.fairway.balance.Balancing;
 import dev.fairway.admin.Readiness;
 import dev.fairway.analytics.AnalyticsStage;
 import dev.fairway.config.GatewayConfig;
@@ -175,7 +176,7 @@ public final class Fairway implements AutoCloseable {
         noteRestart(restart, "cache_storage", now.cacheStorage(), next.cacheStorage());
         noteRestart(restart, "pricing", now.pricing(), next.pricing());
         GatewayConfig effective = new GatewayConfig(now.server(), now.dispatch(), next.providers(), next.customProviders(),
-                next.routes(), now.redis(), now.pricing(), now.logs(), now.cacheStorage());
+                next.routes(), now.redis(), now.pricing(), now.logs(), now.cacheStorage(), next.prompts());
         // Checks the routes against the providers (policy slugs included) and keeps the running ones when that fails.
         gateway.reload(effective);
         Logger log = LoggerFactory.getLogger(Fairway.class);
@@ -401,7 +402,7 @@ public final class Fairway implements AutoCloseable {
                 Duration spoolLockWait = handOver ? Duration.ofSeconds(config.server().drainSeconds() + 10L) : Duration.ZERO;
                 List<Stage> stages = new ArrayList<>(Stages.standard(config, spoolLockWait));
                 stages.addAll(extraStages);
-                Gateway gateway = new Gateway(config, registry, stages);
+                Gateway gateway = Balancing.gateway(config, registry, stages);
                 Dispatcher dispatcher = new Dispatcher(vertx, config.dispatch(), retryScheduler, CircuitBreakers.systemClock());
                 GatewayServer front = standalone
                         ? join(GatewayServer.start(vertx, gateway, dispatcher, GatewayServer.Mode.STANDALONE,

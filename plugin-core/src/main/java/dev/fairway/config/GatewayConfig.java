@@ -1,5 +1,6 @@
 package dev.fairway.config;
 
+import dev.fairway.prompt.PromptSettings;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,7 +19,8 @@ public record GatewayConfig(
         @Doc("Redis shared by several gateway processes; when set, quota buckets live there instead of in this process's memory.") RedisSettings redis,
         @Doc("Model prices for cost estimates, over the shipped price table.") PricingSettings pricing,
         @Doc("The request log spool and its export to S3-compatible storage.") LogsSettings logs,
-        @Doc("Storage of the exact response cache (tiers, sizes, disk directory), shared by every route.") CacheStorageSettings cacheStorage)
+        @Doc("Storage of the exact response cache (tiers, sizes, disk directory), shared by every route.") CacheStorageSettings cacheStorage,
+        @Doc(value = "The prompt repository: versioned templates a request names with fairway-prompt; the admin API (PUT /prompts/{name}) adds versions at run time.", defaultValue = "[]") List<PromptSettings> prompts)
         implements Validatable {
 
     public GatewayConfig {
@@ -30,6 +32,7 @@ public record GatewayConfig(
         pricing = Objects.requireNonNullElseGet(pricing, PricingSettings::defaults);
         logs = Objects.requireNonNullElseGet(logs, LogsSettings::defaults);
         cacheStorage = Objects.requireNonNullElseGet(cacheStorage, CacheStorageSettings::defaults);
+        prompts = List.copyOf(Objects.requireNonNullElse(prompts, List.of()));
     }
 
     @Override
@@ -42,6 +45,7 @@ public record GatewayConfig(
         pricing.validate(problems.at("pricing"));
         logs.validate(problems.at("logs"));
         cacheStorage.validate(problems.at("cache_storage"));
+        PromptSettings.validateAll(prompts, problems);
         providers.forEach((slug, settings) -> {
             if (settings != null) {
                 settings.validate(problems.atKey("providers", slug));

@@ -2,6 +2,7 @@ package dev.fairway.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.fairway.plan.Choices;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -15,6 +16,7 @@ public final class Facts {
     private volatile boolean cached;
     private volatile boolean waitCutShort;
     private volatile String errorType;
+    private volatile Choices choices = Choices.NONE;
     private final List<GuardrailFinding> findings = new CopyOnWriteArrayList<>();
 
     /** The authenticated gateway client's name, once authentication has run; else null. */
@@ -52,6 +54,15 @@ public final class Facts {
 
     void errorType(String wireName) {
         this.errorType = wireName;
+    }
+
+    /** The prompt the request was rendered from and the experiment arm it fell in; {@link Choices#NONE} when neither. */
+    public Choices choices() {
+        return choices;
+    }
+
+    public void choices(Choices chosen) {
+        this.choices = requireNonNull(chosen, "chosen");
     }
 
     /** Every guardrail that fired on the request or the answer, in the order they fired. */

@@ -17,6 +17,8 @@ import dev.fairway.http.Headers;
 import dev.fairway.plan.PlanDecision;
 import dev.fairway.plan.Planner;
 import dev.fairway.plan.Planning;
+import dev.fairway.plan.RequestShaper;
+import dev.fairway.plan.TargetPools;
 import dev.fairway.policy.PolicyCheck;
 import dev.fairway.provider.ProviderRegistry;
 import dev.fairway.routing.RouteMatch;
@@ -47,28 +49,40 @@ public final class Gateway {
     private final List<Stage> recorders;
     private final Authenticator authenticator = new Authenticator();
     private final InFlight inFlight = new InFlight();
+    private final TargetPools pools;
+    private final RequestShaper shaper;
     /** Routes, providers and planners as last loaded; swapped whole by {@link #reload}, read once per request. */
     private volatile Routing routing;
 
     /** What a configuration reload replaces: everything a request reads from the process's configuration. */
     private record Routing(GatewayConfig config, ProviderRegistry registry, RouteTable routes, Planning planning) {
-        static Routing of(GatewayConfig config, ProviderRegistry registry) {
+        static Routing of(GatewayConfig config, ProviderRegistry registry, TargetPools pools, RequestShaper shaper) {
             Problems problems = new Problems();
             for (int i = 0; i < config.routes().size(); i++) {
                 Planner.checkRoute(config.routes().get(i), registry, problems.at("routes", i));
                 PolicyCheck.checkProviders(config.routes().get(i), registry, problems.at("routes", i));
             }
             problems.throwIfAny();
-            Planner planner = new Planner(registry, config.providers(), () -> ThreadLocalRandom.current().nextDouble());
-            return new Routing(config, registry, new RouteTable(config.routes()), new Planning(registry, config.providers(), planner));
+            Planner planner = new Planner(registry, config.providers(), () -> ThreadLocalRandom.current().nextDouble(), pools);
+            return new Routing(config, registry, new RouteTable(config.routes()), new Planning(registry, config.providers(), planner, shaper));
         }
     }
 
     public Gateway(GatewayConfig config, ProviderRegistry registry, List<Stage> stages) {
+        this(config, registry, stages, TargetPools.NONE, RequestShaper.NONE);
+    }
+
+    /**
+     * @param pools the routes' pools of members, whose figures outlive reloads
+     * @param shaper renders named prompts and applies experiments before planning
+     */
+    public Gateway(GatewayConfig config, ProviderRegistry registry, List<Stage> stages, TargetPools pools, RequestShaper shaper) {
         this.stages = List.copyOf(requireNonNull(stages, "stages"));
         this.deciders = this.stages.stream().filter(s -> !s.recordsOnly()).toList();
         this.recorders = this.stages.stream().filter(Stage::recordsOnly).toList();
-        this.routing = Routing.of(requireNonNull(config, "config"), requireNonNull(registry, "registry"));
+        this.pools = requireNonNull(pools, "pools");
+        this.shaper = requireNonNull(shaper, "shaper");
+        this.routing = Routing.of(requireNonNull(config, "config"), requireNonNull(registry, "registry"), pools, shaper);
     }
 
     public GatewayConfig config() {
@@ -98,7 +112,8 @@ public final class Gateway {
      */
     public void reload(GatewayConfig config) {
         requireNonNull(config, "config");
-        routing = Routing.of(config, ProviderRegistry.withCustom(config.customProviders()));
+        routing = Routing.of(config, ProviderRegistry.withCustom(config.customProviders()), pools, shaper);
+        shaper.reloaded(config);
     }
 
     /**
@@ -207,6 +222,7 @@ public final class Gateway {
         }
         PlanDecision.Planned planned = (PlanDecision.Planned) decision;
         exchange.planned(planned.plan(), planned.body());
+        exchange.facts().choices(planned.choices());
         for (Stage stage : deciders) {
             Step step = stage.open(exchange);
             if (step instanceof Refusal refusal) {

@@ -10,11 +10,20 @@ import dev.fairway.error.GatewayError;
  * carries it), or the refusal (a 403 of the route's policy, a 400 or 404 of a request it cannot plan).
  */
 public sealed interface PlanDecision {
-    /** The request goes on: {@code plan}'s targets, every one allowed by the route's policy. */
-    record Planned(DispatchPlan plan, RequestBody body) implements PlanDecision {
+    /**
+     * The request goes on: {@code plan}'s targets, every one allowed by the route's policy.
+     *
+     * @param choices the prompt and experiment arm the body was shaped by
+     */
+    record Planned(DispatchPlan plan, RequestBody body, Choices choices) implements PlanDecision {
         public Planned {
             requireNonNull(plan, "plan");
             requireNonNull(body, "body");
+            requireNonNull(choices, "choices");
+        }
+
+        public Planned(DispatchPlan plan, RequestBody body) {
+            this(plan, body, Choices.NONE);
         }
     }
 
