@@ -2,6 +2,8 @@ package dev.fairway.balance;
 
 import dev.fairway.config.Doc;
 import dev.fairway.config.GreaterThan;
+import dev.fairway.config.Length;
+import dev.fairway.config.Match;
 import dev.fairway.config.Problems;
 import dev.fairway.config.QuotaRule;
 import dev.fairway.config.Required;
@@ -15,6 +17,8 @@ public record MemberLimit(
         @GreaterThan(0)
         @Doc("Requests the member may take per window; a whole number > 0.") Double limit,
         @Required(message = "missing (expected: e.g. 60s, 1h, 1d)")
+        @Match(value = "[0-9]+[smhd]", expected = "a whole number with s, m, h or d, from 1s to 366d, e.g. 60s, 1h, 1d")
+        @Length(max = 10, expected = "a whole number with s, m, h or d, from 1s to 366d, e.g. 60s, 1h, 1d")
         @Doc("Window length: a whole number followed by s, m, h or d (60s, 1m, 1h).") String window,
         @Doc(value = "fixed or sliding, as for quotas.", defaultValue = "sliding") QuotaRule.Technique technique)
         implements Validatable {
@@ -30,7 +34,7 @@ public record MemberLimit(
 
     @Override
     public void validate(Problems problems) {
-        // The window and the limit are checked as a quota rule's are, with the same messages.
+        // What spans fields (a limit that fits its window) is checked as a quota rule's is, with the same messages.
         asRule("member").validate(problems);
     }
 }

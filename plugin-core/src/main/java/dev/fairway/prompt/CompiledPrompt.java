@@ -13,7 +13,7 @@ record CompiledPrompt(String name, int version, PromptVersion source, List<Templ
         requireNonNull(name, "name");
         requireNonNull(source, "source");
         contents = List.copyOf(contents);
-        variables = Set.copyOf(variables);
+        variables = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(variables));
     }
 
     /** @throws IllegalArgumentException when a message is no template (checked by {@link PromptVersion#validate} first) */

@@ -24,7 +24,7 @@ final class Template {
 
     private Template(List<Part> parts, Set<String> names) {
         this.parts = List.copyOf(parts);
-        this.names = Set.copyOf(names);
+        this.names = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(names));
     }
 
     /** Why {@code text} is no template (an unclosed or empty placeholder), or null. */
