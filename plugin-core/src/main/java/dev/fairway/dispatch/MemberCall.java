@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.fairway.plan.Member;
 import dev.fairway.retry.RetryRule;
 import io.vertx.core.Future;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -16,10 +17,13 @@ import java.util.function.LongSupplier;
 final class MemberCall implements UpstreamCall {
     private final UpstreamCall inner;
     private final LongSupplier nanos;
+    private final Consumer<String> tried;
 
-    MemberCall(UpstreamCall inner, LongSupplier nanos) {
+    /** @param tried told the member of each attempt as it starts (the exchange's facts, for its record) */
+    MemberCall(UpstreamCall inner, LongSupplier nanos, Consumer<String> tried) {
         this.inner = requireNonNull(inner, "inner");
         this.nanos = requireNonNull(nanos, "nanos");
+        this.tried = requireNonNull(tried, "tried");
     }
 
     @Override
@@ -29,6 +33,7 @@ final class MemberCall implements UpstreamCall {
             return inner.call(attempt);
         }
         long start = nanos.getAsLong();
+        tried.accept(member.name());
         member.started();
         return inner.call(attempt).andThen(ar -> {
             RetryRule.Result result = ar.succeeded() ? Results.of(ar.result()) : Results.of(ar.cause());

@@ -24,7 +24,7 @@ final class UpstreamCalls {
         UpstreamCall http = new HttpCall(dispatcher);
         UpstreamCall timed = new TimeoutCall(http, dispatcher.timers(), target -> timeoutMs(exchange, target));
         UpstreamCall prepared = new PreparingCall(timed, dispatcher, prepare);
-        UpstreamCall reported = new CircuitBreakerCall(new MemberCall(prepared, System::nanoTime));
+        UpstreamCall reported = new CircuitBreakerCall(new MemberCall(prepared, System::nanoTime, exchange.facts()::member));
         UpstreamCall retrying = new RetryingCall(reported, dispatcher.scheduler(), trip);
         return new FallbackCall(retrying, plan, target -> dispatcher.breakers().circuit(breakerKey(route, target), plan.breaker()),
                 route.retry().maxTotalAttempts(), dispatcher.scheduler(), exchange.logId());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.fairway.log.spool.SpoolRecord;
 import dev.fairway.pipeline.GuardrailFinding;
+import dev.fairway.plan.Choices;
 import dev.fairway.pipeline.Usage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -50,7 +51,9 @@ record LogEntry(
         Redactor redactor,
         boolean waitCutShort,
         List<String> headerNotes,
-        List<GuardrailFinding> findings) implements SpoolRecord {
+        List<GuardrailFinding> findings,
+        Choices choices,
+        String member) implements SpoolRecord {
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -64,7 +67,7 @@ record LogEntry(
         this(logId, eventId, startEpochMillis, durationNanos, ttfbNanos, route, provider, model, method, path, status,
                 success, cached, step, attempts, errorType, usage, costUsd, customCost, metadata, requestBytes,
                 responseBytes, truncated, clientHash, requestHeaders, requestPayload, responsePayload, payloadTruncated,
-                redactor, false, List.of(), List.of());
+                redactor, false, List.of(), List.of(), Choices.NONE, null);
     }
 
     @Override
@@ -145,6 +148,7 @@ record LogEntry(
                 }
                 g.writeEndArray();
             }
+            writeChoices(g);
             if (requestPayload != null || responsePayload != null) {
                 g.writeStringField("request_body", payload(requestPayload));
                 g.writeStringField("response_body", payload(responsePayload));
@@ -163,6 +167,21 @@ record LogEntry(
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /** The prompt, experiment arm and pool member of the request, when it had them: what per-arm reports group by. */
+    private void writeChoices(JsonGenerator g) throws IOException {
+        if (choices.prompt() != null) {
+            g.writeStringField("prompt", choices.prompt());
+            g.writeNumberField("prompt_version", choices.promptVersion());
+        }
+        if (choices.experiment() != null) {
+            g.writeStringField("experiment", choices.experiment());
+            g.writeStringField("arm", choices.arm());
+        }
+        if (member != null) {
+            g.writeStringField("member", member);
+        }
     }
 
     private String payload(byte[] bytes) {

@@ -17,6 +17,7 @@ public final class Facts {
     private volatile boolean waitCutShort;
     private volatile String errorType;
     private volatile Choices choices = Choices.NONE;
+    private volatile String member;
     private final List<GuardrailFinding> findings = new CopyOnWriteArrayList<>();
 
     /** The authenticated gateway client's name, once authentication has run; else null. */
@@ -63,6 +64,15 @@ public final class Facts {
 
     public void choices(Choices chosen) {
         this.choices = requireNonNull(chosen, "chosen");
+    }
+
+    /** The pool member of the latest upstream attempt (the one that answered, or failed last), or null outside pools. */
+    public String member() {
+        return member;
+    }
+
+    public void member(String name) {
+        this.member = requireNonNull(name, "name");
     }
 
     /** Every guardrail that fired on the request or the answer, in the order they fired. */
