@@ -418,7 +418,8 @@ public final class Fairway implements AutoCloseable {
                                 "dispatch.loopback_port")
                         : null;
                 AtomicBoolean stopping = new AtomicBoolean();
-                CompletableFuture<AdminServer> admin = startAdmin(vertx, stages, portWait, ReadinessChecks.of(gateway, stages, stopping));
+                CompletableFuture<AdminServer> admin = startAdmin(vertx, stages, portWait, ReadinessChecks.of(gateway, stages, stopping),
+                        Balancing.promptAdmin(gateway));
                 return new Fairway(vertx, gateway, dispatcher, front, back, admin, List.copyOf(closeAfter), stopping);
             } catch (RuntimeException e) {
                 vertx.close();
@@ -434,7 +435,8 @@ public final class Fairway implements AutoCloseable {
             return listener;
         }
 
-        private CompletableFuture<AdminServer> startAdmin(Vertx vertx, List<Stage> stages, Duration portWait, Readiness readiness) {
+        private CompletableFuture<AdminServer> startAdmin(Vertx vertx, List<Stage> stages, Duration portWait, Readiness readiness,
+                                                         dev.fairway.prompt.PromptAdmin prompts) {
             ServerSettings server = config.server();
             boolean on = admin != null ? admin : standalone;
             int port = adminPort != null ? adminPort : server.adminPort();
@@ -453,7 +455,7 @@ public final class Fairway implements AutoCloseable {
             publishStageMetrics(analytics.metrics(), stages);
             AnalyticsStage a = analytics;
             return lateOrNow(LateBind.bind("admin listener", () -> AdminServer.start(vertx, a, server.adminHost(), port,
-                    server.adminToken(), readiness).toCompletionStage().toCompletableFuture(), portWait),
+                    server.adminToken(), readiness, prompts).toCompletionStage().toCompletableFuture(), portWait),
                     server.adminHost(), port, "server.admin_port");
         }
 

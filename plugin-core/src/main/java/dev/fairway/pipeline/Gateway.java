@@ -93,6 +93,11 @@ public final class Gateway {
         return routing.registry();
     }
 
+    /** What renders named prompts and applies experiments before planning. */
+    public RequestShaper shaper() {
+        return shaper;
+    }
+
     public List<Stage> stages() {
         return stages;
     }
