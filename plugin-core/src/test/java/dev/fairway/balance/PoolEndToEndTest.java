@@ -115,9 +115,9 @@ class PoolEndToEndTest {
                           - {name: a, api_key: sk-a}
                           - {name: b, api_key: sk-b}
                 """), MockOptions.defaults());
-        for (int round = 0; round < 4; round++) {
+        for (int round = 0; round < 3; round++) {
             gw.mock().reset();
-            CompletableFuture<HttpResponse<String>> slow = postAsync("x-mock-delay-ms", "1500");
+            CompletableFuture<HttpResponse<String>> slow = postAsync("x-mock-delay-ms", "1000");
             awaitRequests(1);
             String busy = members().get(0);
             assertThat(gw.post(CHAT, ASK).statusCode()).isEqualTo(200);
