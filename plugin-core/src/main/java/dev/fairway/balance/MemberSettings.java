@@ -2,6 +2,7 @@ package dev.fairway.balance;
 
 import dev.fairway.config.Between;
 import dev.fairway.config.Doc;
+import dev.fairway.config.Length;
 import dev.fairway.config.Match;
 import dev.fairway.config.Problems;
 import dev.fairway.config.Required;
@@ -13,7 +14,8 @@ import java.util.Objects;
 @Doc("One member of a pool: a deployment, a key or a replica of the pool's provider.")
 public record MemberSettings(
         @Required(message = "null (expected: 1 to 64 letters, digits, '_', '-' or '.')")
-        @Match(value = "[A-Za-z0-9_.-]{1,64}", expected = "1 to 64 letters, digits, '_', '-' or '.'")
+        @Match(value = "[A-Za-z0-9_.-]+", expected = "1 to 64 letters, digits, '_', '-' or '.'")
+        @Length(min = 1, max = 64, expected = "1 to 64 letters, digits, '_', '-' or '.'")
         @Doc("Member name, unique within the pool; logs and circuits name it, never its key.") String name,
         @Doc("The member's base URL (an absolute https URL; http only for loopback or private hosts); when left out, the provider's for this route.") String baseUrl,
         @Doc("The member's provider key; a literal, ${env:NAME} or ${file:/path}. When left out, the route's key for the provider.") Secret apiKey,

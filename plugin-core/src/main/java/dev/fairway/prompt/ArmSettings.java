@@ -3,6 +3,7 @@ package dev.fairway.prompt;
 import dev.fairway.config.Between;
 import dev.fairway.config.Doc;
 import dev.fairway.config.GreaterThan;
+import dev.fairway.config.Length;
 import dev.fairway.config.Match;
 import dev.fairway.config.Required;
 import dev.fairway.config.Validatable;
@@ -11,7 +12,8 @@ import dev.fairway.config.Problems;
 @Doc("One arm of an experiment: its share of the traffic and what it changes.")
 public record ArmSettings(
         @Required(message = "null (expected: 1 to 64 letters, digits, '_', '-' or '.')")
-        @Match(value = "[A-Za-z0-9_.-]{1,64}", expected = "1 to 64 letters, digits, '_', '-' or '.'")
+        @Match(value = "[A-Za-z0-9_.-]+", expected = "1 to 64 letters, digits, '_', '-' or '.'")
+        @Length(min = 1, max = 64, expected = "1 to 64 letters, digits, '_', '-' or '.'")
         @Doc("Arm name, unique in the experiment; logs and analytics report it.") String name,
         @Required(message = "missing (expected: > 0 and at most 100)")
         @GreaterThan(0)

@@ -1,6 +1,7 @@
 package dev.fairway.prompt;
 
 import dev.fairway.config.Doc;
+import dev.fairway.config.Length;
 import dev.fairway.config.Match;
 import dev.fairway.config.Problems;
 import dev.fairway.config.Required;
@@ -13,11 +14,13 @@ import java.util.Set;
 @Doc("An experiment: splits a route's requests for one prompt (or one model) between arms by percentage; sticky per metadata key when key is set.")
 public record ExperimentSettings(
         @Required(message = "null (expected: 1 to 64 letters, digits, '_', '-' or '.')")
-        @Match(value = "[A-Za-z0-9_.-]{1,64}", expected = "1 to 64 letters, digits, '_', '-' or '.'")
+        @Match(value = "[A-Za-z0-9_.-]+", expected = "1 to 64 letters, digits, '_', '-' or '.'")
+        @Length(min = 1, max = 64, expected = "1 to 64 letters, digits, '_', '-' or '.'")
         @Doc("Experiment name, unique within the route; logs and analytics report it.") String name,
         @Doc("The prompt whose requests take part (fairway-prompt naming it without a version, or @latest); set this or model.") String prompt,
         @Doc("The model whose requests take part (as the body names it); set this or prompt.") String model,
-        @Match(value = "metadata\\.[A-Za-z0-9_.-]{1,64}", expected = "metadata.<key>, such as metadata.user_id")
+        @Match(value = "metadata\\.[A-Za-z0-9_.-]+", expected = "metadata.<key>, such as metadata.user_id")
+        @Length(max = 73, expected = "metadata.<key> with a key of at most 64 characters")
         @Doc("metadata.<key>: requests with the same cf-aig-metadata value for the key always get the same arm; without it (or without the value) each request is drawn anew.") String key,
         @Doc("The arms; at least two, names unique, percentages summing to 100.") List<ArmSettings> arms)
         implements Validatable {

@@ -1,6 +1,7 @@
 package dev.fairway.prompt;
 
 import dev.fairway.config.Doc;
+import dev.fairway.config.Length;
 import dev.fairway.config.Match;
 import dev.fairway.config.Problems;
 import dev.fairway.config.Required;
@@ -13,7 +14,8 @@ import java.util.Set;
 @Doc("A prompt of the repository: versioned templates a request names with fairway-prompt: <name>@<version> (or @latest).")
 public record PromptSettings(
         @Required(message = "null (expected: 1 to 64 letters, digits, '_', '-' or '.')")
-        @Match(value = "[A-Za-z0-9_.-]{1,64}", expected = "1 to 64 letters, digits, '_', '-' or '.'")
+        @Match(value = "[A-Za-z0-9_.-]+", expected = "1 to 64 letters, digits, '_', '-' or '.'")
+        @Length(min = 1, max = 64, expected = "1 to 64 letters, digits, '_', '-' or '.'")
         @Doc("Prompt name, unique.") String name,
         @Doc("Its versions, oldest first: the first is version 1; at least one. PUT /prompts/{name} on the admin listener adds more.") List<PromptVersion> versions)
         implements Validatable {
