@@ -150,6 +150,16 @@ class PromptEndToEndTest {
         }
         Set<String> arms = new HashSet<>(armOf.values());
         assertThat(arms).as("12 users over a 50/50 split").containsExactlyInAnyOrder("control", "brief");
+        // Analytics groups by arm through the metadata dimension: requests per arm add up to the 36 sent.
+        JsonNode groups = JSON.readTree(admin("GET", "/analytics?group_by=metadata.fairway.experiment.tone", null).body()).get("groups");
+        long control = armOf.values().stream().filter("control"::equals).count() * 3;
+        assertThat(groups.toString()).contains("control", "brief");
+        int total = 0;
+        for (JsonNode g : groups) {
+            total += g.at("/totals/requests").asInt();
+        }
+        assertThat(total).isEqualTo(36);
+        assertThat(control).isBetween(3L, 33L);
     }
 
     private HttpResponse<String> admin(String method, String path, String body) {
