@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -157,9 +156,5 @@ class PoolEndToEndTest {
             }
             Thread.onSpinWait();
         }
-    }
-
-    static List<String> list(String... s) {
-        return new ArrayList<>(List.of(s));
     }
 }
