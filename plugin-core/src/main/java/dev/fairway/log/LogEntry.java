@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.fairway.log.spool.SpoolRecord;
 import dev.fairway.pipeline.GuardrailFinding;
+import dev.fairway.plan.Choices;
 import dev.fairway.pipeline.Usage;
 import dev.fairway.plan.FlowRoute;
 import java.io.ByteArrayOutputStream;
@@ -52,7 +53,9 @@ record LogEntry(
         boolean waitCutShort,
         List<String> headerNotes,
         List<GuardrailFinding> findings,
-        FlowRoute flow) implements SpoolRecord {
+        FlowRoute flow,
+        Choices choices,
+        String member) implements SpoolRecord {
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -66,7 +69,7 @@ record LogEntry(
         this(logId, eventId, startEpochMillis, durationNanos, ttfbNanos, route, provider, model, method, path, status,
                 success, cached, step, attempts, errorType, usage, costUsd, customCost, metadata, requestBytes,
                 responseBytes, truncated, clientHash, requestHeaders, requestPayload, responsePayload, payloadTruncated,
-                redactor, false, List.of(), List.of(), null);
+                redactor, false, List.of(), List.of(), null, Choices.NONE, null);
     }
 
     /** A record with everything but a routing flow. */
@@ -79,7 +82,7 @@ record LogEntry(
         this(logId, eventId, startEpochMillis, durationNanos, ttfbNanos, route, provider, model, method, path, status,
                 success, cached, step, attempts, errorType, usage, costUsd, customCost, metadata, requestBytes,
                 responseBytes, truncated, clientHash, requestHeaders, requestPayload, responsePayload, payloadTruncated,
-                redactor, waitCutShort, headerNotes, findings, null);
+                redactor, waitCutShort, headerNotes, findings, null, Choices.NONE, null);
     }
 
     @Override
@@ -166,6 +169,7 @@ record LogEntry(
                 }
                 g.writeEndArray();
             }
+            writeChoices(g);
             if (requestPayload != null || responsePayload != null) {
                 g.writeStringField("request_body", payload(requestPayload));
                 g.writeStringField("response_body", payload(responsePayload));
@@ -184,6 +188,21 @@ record LogEntry(
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /** The prompt, experiment arm and pool member of the request, when it had them: what per-arm reports group by. */
+    private void writeChoices(JsonGenerator g) throws IOException {
+        if (choices.prompt() != null) {
+            g.writeStringField("prompt", choices.prompt());
+            g.writeNumberField("prompt_version", choices.promptVersion());
+        }
+        if (choices.experiment() != null) {
+            g.writeStringField("experiment", choices.experiment());
+            g.writeStringField("arm", choices.arm());
+        }
+        if (member != null) {
+            g.writeStringField("member", member);
+        }
     }
 
     private String payload(byte[] bytes) {

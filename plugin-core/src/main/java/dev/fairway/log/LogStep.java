@@ -92,7 +92,9 @@ final class LogStep implements Step {
                 exchange.facts().waitCutShort(),
                 exchange.headerNotes().stream().map(HeaderNote::detail).toList(),
                 exchange.facts().findings(),
-                exchange.facts().flow());
+                exchange.facts().flow(),
+                exchange.facts().choices(),
+                exchange.facts().member());
         if (settings.recordBeforeAnswer()) {
             durable = writer.submitDurable(entry);
         } else {
