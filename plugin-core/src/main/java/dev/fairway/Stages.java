@@ -36,7 +36,12 @@ final class Stages {
         stages.add(new UsageMetering(PriceTable.of(config.pricing())));
         stages.add(AnalyticsStage.create());
         // Keep last: its record shows what every stage before it did.
-        stages.add(LogStage.start(config.logs(), spoolLockWait));
+        LogStage logs = LogStage.start(config.logs(), spoolLockWait);
+        stages.add(logs);
+        dev.fairway.logstore.LogStoreStage store = dev.fairway.logstore.LogStoreStage.start(config, logs);
+        if (store != null) {
+            stages.add(store);
+        }
         return stages;
     }
 }
