@@ -17,8 +17,9 @@ public enum Dialect {
                         + " ttfb_bucket INTEGER NOT NULL, route VARCHAR(256), provider VARCHAR(256), model VARCHAR(512),"
                         + " status INTEGER NOT NULL, success BOOLEAN NOT NULL, cached BOOLEAN NOT NULL,"
                         + " error_type VARCHAR(256), tokens_in BIGINT, tokens_out BIGINT, tokens_cached BIGINT,"
-                        + " cost_usd " + real + ", metadata " + text + " NOT NULL, feedback INTEGER, score INTEGER,"
-                        + " record " + text + " NOT NULL)",
+                        + " cost_usd " + real + ", metadata " + text + " NOT NULL, feedback INTEGER, score INTEGER)",
+                // The whole line apart, so that list and analytics scans read narrow rows only.
+                "CREATE TABLE IF NOT EXISTS fairway_log_records (log_id VARCHAR(128) PRIMARY KEY, record " + text + " NOT NULL)",
                 "CREATE INDEX IF NOT EXISTS fairway_logs_time ON fairway_logs (created_at)",
                 "CREATE INDEX IF NOT EXISTS fairway_logs_route_time ON fairway_logs (route, created_at)",
                 "CREATE INDEX IF NOT EXISTS fairway_logs_event ON fairway_logs (event_id)",

@@ -21,9 +21,11 @@ public final class JdbcLogStore implements LogStore {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JdbcLogStore.class);
     private static final String COLUMNS = "log_id, event_id, node, seq, created_at, duration_ms, ttfb_ms, latency_bucket,"
             + " ttfb_bucket, route, provider, model, status, success, cached, error_type, tokens_in, tokens_out,"
-            + " tokens_cached, cost_usd, metadata, feedback, score, record";
+            + " tokens_cached, cost_usd, metadata, feedback, score";
     private static final String INSERT = "INSERT INTO fairway_logs (" + COLUMNS + ") SELECT "
-            + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+            + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+            + " WHERE NOT EXISTS (SELECT 1 FROM fairway_log_erased WHERE log_id = ?) ON CONFLICT (log_id) DO NOTHING";
+    private static final String INSERT_RECORD = "INSERT INTO fairway_log_records (log_id, record) SELECT ?, ?"
             + " WHERE NOT EXISTS (SELECT 1 FROM fairway_log_erased WHERE log_id = ?) ON CONFLICT (log_id) DO NOTHING";
 
     private final DataSource db;
@@ -78,14 +80,18 @@ public final class JdbcLogStore implements LogStore {
         return tx(c -> {
             int added = 0;
             if (!records.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                try (PreparedStatement ps = c.prepareStatement(INSERT);
+                     PreparedStatement line = c.prepareStatement(INSERT_RECORD)) {
                     for (StoredLog r : records) {
                         Rows.bind(ps, r);
                         ps.addBatch();
+                        Rows.bindRecord(line, r);
+                        line.addBatch();
                     }
                     for (int n : ps.executeBatch()) {
                         added += Math.max(n, 0);
                     }
+                    line.executeBatch();
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(dialect.upsertPosition())) {
@@ -137,7 +143,7 @@ public final class JdbcLogStore implements LogStore {
                             more = true;
                             break;
                         }
-                        out.add(Rows.read(rs));
+                        out.add(Rows.read(rs, false));
                         lastKey = rs.getDouble("sort_key");
                     }
                 }
@@ -150,10 +156,11 @@ public final class JdbcLogStore implements LogStore {
     @Override
     public Optional<StoredLog> get(String logId) {
         return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM fairway_logs WHERE log_id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT l.*, r.record FROM fairway_logs l"
+                    + " LEFT JOIN fairway_log_records r ON r.log_id = l.log_id WHERE l.log_id = ?")) {
                 ps.setString(1, logId);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(Rows.read(rs)) : Optional.<StoredLog>empty();
+                    return rs.next() ? Optional.of(Rows.read(rs, true)) : Optional.<StoredLog>empty();
                 }
             }
         });
@@ -195,17 +202,21 @@ public final class JdbcLogStore implements LogStore {
         long now = System.currentTimeMillis();
         try (PreparedStatement mark = c.prepareStatement(
                 "INSERT INTO fairway_log_erased (log_id, erased_at) VALUES (?, ?) ON CONFLICT (log_id) DO NOTHING");
-             PreparedStatement del = c.prepareStatement("DELETE FROM fairway_logs WHERE log_id = ?")) {
+             PreparedStatement del = c.prepareStatement("DELETE FROM fairway_logs WHERE log_id = ?");
+             PreparedStatement delLine = c.prepareStatement("DELETE FROM fairway_log_records WHERE log_id = ?")) {
             for (String id : ids) {
                 mark.setString(1, id);
                 mark.setLong(2, now);
                 mark.addBatch();
                 del.setString(1, id);
                 del.addBatch();
+                delLine.setString(1, id);
+                delLine.addBatch();
             }
             if (!ids.isEmpty()) {
                 mark.executeBatch();
                 del.executeBatch();
+                delLine.executeBatch();
             }
         }
     }

@@ -47,7 +47,7 @@ public interface LogStore extends AutoCloseable {
      */
     List<String> delete(LogFilter filter);
 
-    /** Aggregates for analytics, grouped by time bucket, group value and latency buckets. */
+    /** Aggregates for analytics over [filter.from, filter.to) in buckets of {@code intervalMillis} (see {@link AggregateRow}). */
     List<AggregateRow> aggregate(LogFilter filter, long intervalMillis, String groupBy);
 
     /** Records stored for {@code route}. */
@@ -65,7 +65,9 @@ public interface LogStore extends AutoCloseable {
     void close();
 
     /**
-     * Totals of one (bucket, group, latency bucket, ttfb bucket) cell.
+     * Totals of one cell: either counters of (bucket, group, latency bucket), with {@code ttfbBucket}
+     * -2; or the request count of (bucket, group, ttfb bucket), with {@code latencyBucket} -2 and the
+     * other counters 0. Every record is counted once in each kind.
      *
      * @param group the group value, null when not grouped
      */

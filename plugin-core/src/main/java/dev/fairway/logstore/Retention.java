@@ -7,15 +7,25 @@ import java.sql.ResultSet;
 final class Retention {
     private Retention() {}
 
+    /** Deletes the selected records and their lines; returns how many records. */
+    private static int delete(java.sql.Connection c, String where, Object... params) throws java.sql.SQLException {
+        try (PreparedStatement lines = c.prepareStatement("DELETE FROM fairway_log_records WHERE log_id IN"
+                + " (SELECT log_id FROM fairway_logs WHERE " + where + ")");
+             PreparedStatement rows = c.prepareStatement("DELETE FROM fairway_logs WHERE " + where)) {
+            for (int i = 0; i < params.length; i++) {
+                lines.setObject(i + 1, params[i]);
+                rows.setObject(i + 1, params[i]);
+            }
+            lines.executeUpdate();
+            return rows.executeUpdate();
+        }
+    }
+
     static int apply(JdbcLogStore store, String route, Long olderThan, Long keepNewest) {
         return store.tx(c -> {
             int deleted = 0;
             if (olderThan != null) {
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM fairway_logs WHERE route = ? AND created_at < ?")) {
-                    ps.setString(1, route);
-                    ps.setLong(2, olderThan);
-                    deleted += ps.executeUpdate();
-                }
+                deleted += delete(c, "route = ? AND created_at < ?", route, olderThan);
             }
             if (keepNewest != null) {
                 Long boundary = null;
@@ -32,14 +42,8 @@ final class Retention {
                     }
                 }
                 if (boundary != null) {
-                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM fairway_logs WHERE route = ? AND"
-                            + " (created_at < ? OR (created_at = ? AND log_id < ?))")) {
-                        ps.setString(1, route);
-                        ps.setLong(2, boundary);
-                        ps.setLong(3, boundary);
-                        ps.setString(4, boundaryId);
-                        deleted += ps.executeUpdate();
-                    }
+                    deleted += delete(c, "route = ? AND (created_at < ? OR (created_at = ? AND log_id < ?))",
+                            route, boundary, boundary, boundaryId);
                 }
             }
             return deleted;

@@ -33,18 +33,23 @@ final class Rows {
         ps.setString(21, r.metadata());
         ps.setObject(22, r.feedback(), Types.INTEGER);
         ps.setObject(23, r.score(), Types.INTEGER);
-        ps.setString(24, r.record());
-        ps.setString(25, r.logId());
+        ps.setString(24, r.logId());
     }
 
-    static StoredLog read(ResultSet rs) throws SQLException {
+    static void bindRecord(PreparedStatement ps, StoredLog r) throws SQLException {
+        ps.setString(1, r.logId());
+        ps.setString(2, r.record());
+        ps.setString(3, r.logId());
+    }
+
+    static StoredLog read(ResultSet rs, boolean withRecord) throws SQLException {
         return new StoredLog(rs.getString("log_id"), rs.getString("event_id"), rs.getString("node"), rs.getLong("seq"),
                 rs.getLong("created_at"), rs.getDouble("duration_ms"), nullableDouble(rs, "ttfb_ms"),
                 rs.getInt("latency_bucket"), rs.getInt("ttfb_bucket"), rs.getString("route"), rs.getString("provider"),
                 rs.getString("model"), rs.getInt("status"), rs.getBoolean("success"), rs.getBoolean("cached"),
                 rs.getString("error_type"), nullableLong(rs, "tokens_in"), nullableLong(rs, "tokens_out"),
                 nullableLong(rs, "tokens_cached"), nullableDouble(rs, "cost_usd"), rs.getString("metadata"),
-                nullableInt(rs, "feedback"), nullableInt(rs, "score"), rs.getString("record"));
+                nullableInt(rs, "feedback"), nullableInt(rs, "score"), withRecord ? rs.getString("record") : null);
     }
 
     private static Double nullableDouble(ResultSet rs, String column) throws SQLException {

@@ -14,6 +14,7 @@ import static java.util.Objects.requireNonNull;
  * @param feedback -1 (thumbs down), 0 or 1 (thumbs up); null when none was given
  * @param score 0..100, null when none was given
  * @param metadata a JSON object (text)
+ * @param record the spool line; null in lists (only {@link LogStore#get} reads it)
  */
 public record StoredLog(
         String logId,
@@ -45,7 +46,6 @@ public record StoredLog(
         requireNonNull(logId, "logId");
         requireNonNull(node, "node");
         requireNonNull(metadata, "metadata");
-        requireNonNull(record, "record");
     }
 
     @Override
