@@ -451,8 +451,10 @@ public final class Fairway implements AutoCloseable {
             }
             publishStageMetrics(analytics.metrics(), stages);
             AnalyticsStage a = analytics;
+            dev.fairway.logstore.LogStoreStage logStore = stages.stream().filter(dev.fairway.logstore.LogStoreStage.class::isInstance)
+                    .map(dev.fairway.logstore.LogStoreStage.class::cast).findFirst().orElse(null);
             return lateOrNow(LateBind.bind("admin listener", () -> AdminServer.start(vertx, a, server.adminHost(), port,
-                    server.adminToken(), readiness).toCompletionStage().toCompletableFuture(), portWait),
+                    server.adminToken(), readiness, logStore).toCompletionStage().toCompletableFuture(), portWait),
                     server.adminHost(), port, "server.admin_port");
         }
 

@@ -37,14 +37,17 @@ public final class AdminServer implements AutoCloseable {
     private final AnalyticsStage analytics;
     private final AdminAuth auth;
     private final Readiness readiness;
+    private final dev.fairway.logstore.LogsApi logs;
     private final Dashboard dashboard = Dashboard.load();
     private final HttpServer server;
 
-    private AdminServer(Vertx vertx, AnalyticsStage analytics, AdminAuth auth, Readiness readiness) {
+    private AdminServer(Vertx vertx, AnalyticsStage analytics, AdminAuth auth, Readiness readiness,
+                        dev.fairway.logstore.LogStoreStage logStore) {
         this.vertx = vertx;
         this.analytics = analytics;
         this.auth = auth;
         this.readiness = readiness;
+        this.logs = logStore == null ? null : new dev.fairway.logstore.LogsApi(logStore);
         this.server = vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true).setIdleTimeout(60))
                 .requestHandler(this::handle);
     }
@@ -62,11 +65,17 @@ public final class AdminServer implements AutoCloseable {
     /** As {@link #start(Vertx, AnalyticsStage, String, int, Secret)}, with the checks {@code /readyz} runs. */
     public static Future<AdminServer> start(Vertx vertx, AnalyticsStage analytics, String host, int port, Secret token,
                                             Readiness readiness) {
+        return start(vertx, analytics, host, port, token, readiness, null);
+    }
+
+    /** As above, with the log store behind {@code /logs} (null: no Logs API). */
+    public static Future<AdminServer> start(Vertx vertx, AnalyticsStage analytics, String host, int port, Secret token,
+                                            Readiness readiness, dev.fairway.logstore.LogStoreStage logStore) {
         requireNonNull(vertx, "vertx");
         requireNonNull(analytics, "analytics");
         requireNonNull(host, "host");
         requireNonNull(readiness, "readiness");
-        AdminServer s = new AdminServer(vertx, analytics, AdminAuth.forListener(host, token), readiness);
+        AdminServer s = new AdminServer(vertx, analytics, AdminAuth.forListener(host, token), readiness, logStore);
         return s.server.listen(port, host).map(bound -> {
             LOG.info("admin listening on {}:{} ({})", host, bound.actualPort(),
                     s.auth.required() ? "admin token required" : "loopback only, no token");
@@ -87,6 +96,10 @@ public final class AdminServer implements AutoCloseable {
             error(response, GatewayError.of(ErrorType.FORBIDDEN,
                     "Host: not a name of this admin listener (expected: localhost, a loopback address or server.admin_host)")
                     .with("header", "host"));
+            return;
+        }
+        if (logs != null && (path.equals("/logs") || path.startsWith("/logs/"))) {
+            LogsRoutes.handle(request, logs, this::guarded, AdminServer::error);
             return;
         }
         if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
@@ -114,14 +127,14 @@ public final class AdminServer implements AutoCloseable {
             });
             case "/analytics" -> guarded(request, () -> {
                 response.putHeader("content-type", "application/json");
-                return analytics.query(params(request));
+                return logs != null ? logs.analytics(analytics, params(request)) : analytics.query(params(request));
             });
             default -> error(response, GatewayError.of(ErrorType.NOT_FOUND, "%s (expected: /metrics, /analytics, /healthz, /readyz or /dashboard)", path));
         }
     }
 
     /** Checks the token, then builds the body off the event loop: a week of rollups takes a while to add up. */
-    private void guarded(HttpServerRequest request, Supplier<byte[]> body) {
+    void guarded(HttpServerRequest request, Supplier<byte[]> body) {
         HttpServerResponse response = request.response();
         AdminAuth.AuthDecision decision = auth.check(request.getHeader("authorization"));
         if (!decision.allowed()) {
@@ -154,13 +167,13 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    private static Map<String, List<String>> params(HttpServerRequest request) {
+    static Map<String, List<String>> params(HttpServerRequest request) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         request.params().forEach(e -> out.computeIfAbsent(e.getKey(), k -> new java.util.ArrayList<>()).add(e.getValue()));
         return out;
     }
 
-    private static void error(HttpServerResponse response, GatewayError e) {
+    static void error(HttpServerResponse response, GatewayError e) {
         json(response, e.status(), e.toJson());
     }
 

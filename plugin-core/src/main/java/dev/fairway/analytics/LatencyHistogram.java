@@ -32,6 +32,12 @@ public final class LatencyHistogram {
         total++;
     }
 
+    /** Adds {@code count} values known to fall in bucket {@code i} (the log store counts by bucket). */
+    void addBucket(int i, long count) {
+        counts[Math.max(0, Math.min(i, BUCKETS - 1))] += (int) count;
+        total += count;
+    }
+
     void addAll(LatencyHistogram other) {
         for (int i = 0; i < BUCKETS; i++) {
             counts[i] += other.counts[i];

@@ -23,6 +23,8 @@ public enum Dialect {
                 "CREATE INDEX IF NOT EXISTS fairway_logs_time ON fairway_logs (created_at)",
                 "CREATE INDEX IF NOT EXISTS fairway_logs_route_time ON fairway_logs (route, created_at)",
                 "CREATE INDEX IF NOT EXISTS fairway_logs_event ON fairway_logs (event_id)",
+                "CREATE INDEX IF NOT EXISTS fairway_logs_status_time ON fairway_logs (status, created_at)",
+                "CREATE INDEX IF NOT EXISTS fairway_logs_model_time ON fairway_logs (provider, model, created_at)",
                 "CREATE TABLE IF NOT EXISTS fairway_log_erased (log_id VARCHAR(128) PRIMARY KEY, erased_at BIGINT NOT NULL)",
                 "CREATE TABLE IF NOT EXISTS fairway_log_feed (node VARCHAR(1024) PRIMARY KEY, last_seq BIGINT NOT NULL)");
     }

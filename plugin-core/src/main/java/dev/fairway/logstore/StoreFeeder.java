@@ -93,7 +93,7 @@ public final class StoreFeeder implements AutoCloseable {
                 } catch (InterruptedException ie) {
                     return;
                 }
-                backoff = Math.min(backoff * 2, 30_000);
+                backoff = Math.min(backoff * 2, 5_000);
             }
         }
     }
