@@ -6,7 +6,7 @@ import java.util.Objects;
 public record LogStoreSettings(
         @OneOf({"sqlite", "postgres", "none"})
         @Doc(value = "sqlite (a file beside the spool), postgres (url, user, password) or none (no Logs API; analytics in memory).", defaultValue = "sqlite") String kind,
-        @Doc(value = "SQLite database file.", defaultValue = ".fairway/logs.db") String path,
+        @Doc(value = "SQLite database file.", defaultValue = "<spool_dir>.logs.db (.fairway/spool.logs.db)") String path,
         @Doc("PostgreSQL JDBC URL, e.g. jdbc:postgresql://db:5432/fairway; required with kind: postgres.") String url,
         @Doc("PostgreSQL user.") String user,
         @Doc("PostgreSQL password.") Secret password,
@@ -19,7 +19,6 @@ public record LogStoreSettings(
 
     public LogStoreSettings {
         kind = Objects.requireNonNullElse(kind, "sqlite");
-        path = Objects.requireNonNullElse(path, ".fairway/logs.db");
         poolSize = Objects.requireNonNullElse(poolSize, 4);
         batchSize = Objects.requireNonNullElse(batchSize, 500);
     }
@@ -34,6 +33,6 @@ public record LogStoreSettings(
             problems.require(url != null && url.startsWith("jdbc:postgresql:"), "url",
                     "%s (expected: jdbc:postgresql://host:port/database with kind: postgres)", url);
         }
-        problems.require(!path.isBlank(), "path", "must not be blank");
+        problems.require(path == null || !path.isBlank(), "path", "must not be blank");
     }
 }

@@ -106,6 +106,11 @@ public final class LogStage implements Stage, AutoCloseable {
         return writer.submitDurable(Tombstone.of(requireNonNull(erasedLogIds, "erasedLogIds"), requireNonNull(filter, "filter")));
     }
 
+    /** The sequence number of the last record appended to the spool. */
+    public long headSeq() {
+        return spool.head() == null ? 0 : spool.head().seq();
+    }
+
     /** The spool directory the log store is fed from. */
     public Path spoolDir() {
         return spool.dir();

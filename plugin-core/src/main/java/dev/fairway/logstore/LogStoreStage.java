@@ -50,7 +50,7 @@ public final class LogStoreStage implements Stage, AutoCloseable {
         requireNonNull(config, "config");
         requireNonNull(logs, "logs");
         LogStoreSettings settings = config.logs().store();
-        LogStore store = LogStores.open(settings);
+        LogStore store = LogStores.open(settings, logs.spoolDir());
         if (store == null) {
             return null;
         }
@@ -66,6 +66,25 @@ public final class LogStoreStage implements Stage, AutoCloseable {
             host = "localhost";
         }
         return host + ":" + logs.spoolDir().toAbsolutePath().normalize();
+    }
+
+    /**
+     * Waits (at most {@code max}) until what this node has written to the spool so far is in the
+     * store, so that the Logs API and analytics show a request the caller just saw answered.
+     */
+    public void catchUp(java.time.Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        try {
+            logs.flush(false).get(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            long target = logs.headSeq();
+            while (feeder.position() < target && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // Answer with what the store has: the rest shows up on the next query.
+        }
     }
 
     public LogStore store() {

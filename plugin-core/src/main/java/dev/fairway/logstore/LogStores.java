@@ -12,13 +12,20 @@ import java.nio.file.Path;
 public final class LogStores {
     private LogStores() {}
 
-    /** The configured store, or null for {@code kind: none}. */
-    public static JdbcLogStore open(LogStoreSettings settings) {
+    /** The default SQLite file: {@code <spool_dir>.logs.db}, one per spool (so one per node and test gateway). */
+    static Path besideSpool(Path spoolDir) {
+        Path abs = spoolDir.toAbsolutePath().normalize();
+        return abs.resolveSibling(abs.getFileName() + ".logs.db");
+    }
+
+    /** The configured store, or null for {@code kind: none}; SQLite's file defaults to {@link #besideSpool}. */
+    public static JdbcLogStore open(LogStoreSettings settings, Path spoolDir) {
         return switch (settings.kind()) {
             case "none" -> null;
             case "postgres" -> postgres(settings.url(), settings.user(),
                     settings.password() == null ? null : settings.password().reveal(), settings.poolSize());
-            default -> sqlite(Path.of(settings.path()), settings.poolSize());
+            default -> sqlite(settings.path() != null ? Path.of(settings.path())
+                    : besideSpool(spoolDir), settings.poolSize());
         };
     }
 

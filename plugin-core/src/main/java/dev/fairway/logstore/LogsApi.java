@@ -25,6 +25,7 @@ public final class LogsApi {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_METADATA = 5;
 
+    private static final java.time.Duration CATCH_UP = java.time.Duration.ofSeconds(2);
     private final LogStoreStage stage;
 
     public LogsApi(LogStoreStage stage) {
@@ -33,12 +34,14 @@ public final class LogsApi {
 
     /** {@code GET /analytics}, computed from the store. */
     public byte[] analytics(dev.fairway.analytics.AnalyticsStage analytics, Map<String, List<String>> params) {
+        stage.catchUp(CATCH_UP);
         return analytics.query(params, stage.store());
     }
 
     /** {@code GET /logs}. */
     public byte[] list(Map<String, List<String>> params) {
         LogQuery q = LogQuery.parse(params);
+        stage.catchUp(CATCH_UP);
         LogPage page = stage.store().list(q.filter(), q.sort(), q.ascending(), q.cursor(), q.limit());
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("count", page.logs().size());
@@ -49,6 +52,7 @@ public final class LogsApi {
 
     /** {@code GET /logs/{id}}: the record as written (bodies redacted), with feedback, score and current metadata. */
     public byte[] get(String logId) {
+        stage.catchUp(CATCH_UP);
         StoredLog log = stage.store().get(logId).orElseThrow(() -> notFound(logId));
         ObjectNode record;
         try {
@@ -117,6 +121,7 @@ public final class LogsApi {
             throw LogQuery.bad("filter", "DELETE /logs needs at least one filter (expected one of: from, to, route,"
                     + " provider, model, status, success, cached, metadata.<key>, log_id, event_id, min_cost, min_duration)");
         }
+        stage.catchUp(CATCH_UP);
         List<String> erased = stage.store().delete(q.filter());
         if (!erased.isEmpty()) {
             try {

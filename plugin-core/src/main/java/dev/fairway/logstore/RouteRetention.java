@@ -25,6 +25,7 @@ public final class RouteRetention {
     private final Function<String, RetentionSettings> settings;
     private final Clock clock;
     private final Map<String, Long> lastRun = new HashMap<>();
+    private final Map<String, Long> addedSince = new HashMap<>();
 
     /** @param settings a route's retention, null when it keeps everything (routes come from configuration) */
     public RouteRetention(Function<String, RetentionSettings> settings, Clock clock) {
@@ -59,17 +60,25 @@ public final class RouteRetention {
     void afterAppend(LogStore store, List<StoredLog> stored) {
         Set<String> routes = new LinkedHashSet<>();
         for (StoredLog r : stored) {
-            if (r.route() != null) {
+            if (r.route() != null && settings.apply(r.route()) != null) {
                 routes.add(r.route());
+                addedSince.merge(r.route(), 1L, Long::sum);
             }
         }
         long now = clock.millis();
         for (String route : routes) {
             RetentionSettings s = settings.apply(route);
-            if (s == null || now - lastRun.getOrDefault(route, Long.MIN_VALUE / 2) < EVERY_MILLIS) {
+            if (s == null) {
+                continue;
+            }
+            // Every 10 s, or sooner once a tenth of max_records arrived, so a count limit is never far exceeded.
+            long added = addedSince.getOrDefault(route, 0L);
+            boolean countDue = s.maxRecords() != null && added >= Math.max(1, s.maxRecords() / 10);
+            if ((!countDue && now - lastRun.getOrDefault(route, Long.MIN_VALUE / 2) < EVERY_MILLIS)) {
                 continue;
             }
             lastRun.put(route, now);
+            addedSince.remove(route);
             Long olderThan = s.maxAgeDays() == null ? null : now - s.maxAgeDays() * DAY;
             Long keep = "delete_oldest".equals(s.whenFull()) ? s.maxRecords() : null;
             if (olderThan != null || keep != null) {
