@@ -464,8 +464,10 @@ public final class Fairway implements AutoCloseable {
             analytics.metrics().registerJvmMetrics();
             publishStageMetrics(analytics.metrics(), stages);
             AnalyticsStage a = analytics;
+            dev.fairway.logstore.LogStoreStage logStore = stages.stream().filter(dev.fairway.logstore.LogStoreStage.class::isInstance)
+                    .map(dev.fairway.logstore.LogStoreStage.class::cast).findFirst().orElse(null);
             return lateOrNow(LateBind.bind("admin listener", () -> AdminServer.start(vertx, a, server.adminHost(), port,
-                    server.adminToken(), readiness, prompts).toCompletionStage().toCompletableFuture(), portWait),
+                    server.adminToken(), readiness, prompts, logStore).toCompletionStage().toCompletableFuture(), portWait),
                     server.adminHost(), port, "server.admin_port");
         }
 

@@ -38,6 +38,7 @@ public final class AdminServer implements AutoCloseable {
     private final AnalyticsStage analytics;
     private final AdminAuth auth;
     private final Readiness readiness;
+    private final dev.fairway.logstore.LogsApi logs;
     private final Dashboard dashboard = Dashboard.load();
     private final HttpServer server;
     /** The routing flows' admin API, once the process wires it; null serves none. */
@@ -45,12 +46,14 @@ public final class AdminServer implements AutoCloseable {
     /** The prompt repository's endpoints, or null when the process has none. */
     private final PromptAdmin prompts;
 
-    private AdminServer(Vertx vertx, AnalyticsStage analytics, AdminAuth auth, Readiness readiness, PromptAdmin prompts) {
+    private AdminServer(Vertx vertx, AnalyticsStage analytics, AdminAuth auth, Readiness readiness, PromptAdmin prompts,
+                        dev.fairway.logstore.LogStoreStage logStore) {
         this.prompts = prompts;
         this.vertx = vertx;
         this.analytics = analytics;
         this.auth = auth;
         this.readiness = readiness;
+        this.logs = logStore == null ? null : new dev.fairway.logstore.LogsApi(logStore);
         this.server = vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true).setIdleTimeout(60))
                 .requestHandler(this::handle);
     }
@@ -68,17 +71,17 @@ public final class AdminServer implements AutoCloseable {
     /** As {@link #start(Vertx, AnalyticsStage, String, int, Secret)}, with the checks {@code /readyz} runs. */
     public static Future<AdminServer> start(Vertx vertx, AnalyticsStage analytics, String host, int port, Secret token,
                                             Readiness readiness) {
-        return start(vertx, analytics, host, port, token, readiness, null);
+        return start(vertx, analytics, host, port, token, readiness, null, null);
     }
 
-    /** As {@link #start(Vertx, AnalyticsStage, String, int, Secret, Readiness)}, serving {@code /prompts} too (null: not). */
+    /** As above, serving {@code /prompts} and the Logs API ({@code /logs}, from the log store) too (null: not). */
     public static Future<AdminServer> start(Vertx vertx, AnalyticsStage analytics, String host, int port, Secret token,
-                                            Readiness readiness, PromptAdmin prompts) {
+                                            Readiness readiness, PromptAdmin prompts, dev.fairway.logstore.LogStoreStage logStore) {
         requireNonNull(vertx, "vertx");
         requireNonNull(analytics, "analytics");
         requireNonNull(host, "host");
         requireNonNull(readiness, "readiness");
-        AdminServer s = new AdminServer(vertx, analytics, AdminAuth.forListener(host, token), readiness, prompts);
+        AdminServer s = new AdminServer(vertx, analytics, AdminAuth.forListener(host, token), readiness, prompts, logStore);
         return s.server.listen(port, host).map(bound -> {
             LOG.info("admin listening on {}:{} ({})", host, bound.actualPort(),
                     s.auth.required() ? "admin token required" : "loopback only, no token");
@@ -99,6 +102,10 @@ public final class AdminServer implements AutoCloseable {
             error(response, GatewayError.of(ErrorType.FORBIDDEN,
                     "Host: not a name of this admin listener (expected: localhost, a loopback address or server.admin_host)")
                     .with("header", "host"));
+            return;
+        }
+        if (logs != null && (path.equals("/logs") || path.startsWith("/logs/"))) {
+            LogsRoutes.handle(request, logs, this::guarded, AdminServer::error);
             return;
         }
         if (flows != null && dev.fairway.flow.FlowAdmin.serves(path)) {
@@ -134,7 +141,7 @@ public final class AdminServer implements AutoCloseable {
             });
             case "/analytics" -> guarded(request, () -> {
                 response.putHeader("content-type", "application/json");
-                return analytics.query(params(request));
+                return logs != null ? logs.analytics(analytics, params(request)) : analytics.query(params(request));
             });
             default -> error(response, GatewayError.of(ErrorType.NOT_FOUND, "%s (expected: /metrics, /analytics, /healthz, /readyz or /dashboard)", path));
         }
@@ -213,7 +220,7 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /** Checks the token, then builds the body off the event loop: a week of rollups takes a while to add up. */
-    private void guarded(HttpServerRequest request, Supplier<byte[]> body) {
+    void guarded(HttpServerRequest request, Supplier<byte[]> body) {
         HttpServerResponse response = request.response();
         AdminAuth.AuthDecision decision = auth.check(request.getHeader("authorization"));
         if (!decision.allowed()) {
@@ -246,13 +253,13 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    private static Map<String, List<String>> params(HttpServerRequest request) {
+    static Map<String, List<String>> params(HttpServerRequest request) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         request.params().forEach(e -> out.computeIfAbsent(e.getKey(), k -> new java.util.ArrayList<>()).add(e.getValue()));
         return out;
     }
 
-    private static void error(HttpServerResponse response, GatewayError e) {
+    static void error(HttpServerResponse response, GatewayError e) {
         json(response, e.status(), e.toJson());
     }
 

@@ -99,6 +99,19 @@ public final class AnalyticsStage implements Stage {
         }
     }
 
+    /**
+     * As {@link #query(Map)}, computed from the log store (every node's records, across restarts);
+     * the default range ends at the store's clock, this process's.
+     */
+    public byte[] query(Map<String, List<String>> params, dev.fairway.logstore.LogStore logStore) {
+        Map<String, Object> answer = StoreAnalytics.query(logStore, AnalyticsQuery.parse(params, store.now()));
+        try {
+            return JSON.writeValueAsBytes(answer);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("analytics answer not serialisable", e);
+        }
+    }
+
     void record(Exchange exchange, Completion c) {
         // The target whose answer the client got (a fallback's, a Universal step's); none for a request
         // refused before planning, whose path names a provider the client chose: counted as unknown.
