@@ -16,6 +16,7 @@ public final class Facts {
     private volatile boolean waitCutShort;
     private volatile String errorType;
     private final List<GuardrailFinding> findings = new CopyOnWriteArrayList<>();
+    private volatile SessionEvents session;
 
     /** The authenticated gateway client's name, once authentication has run; else null. */
     public String clientIdentity() {
@@ -61,5 +62,14 @@ public final class Facts {
 
     public void addFinding(GuardrailFinding finding) {
         findings.add(requireNonNull(finding, "finding"));
+    }
+
+    /** For a WebSocket session, its event counts and how it closed; else null. */
+    public SessionEvents session() {
+        return session;
+    }
+
+    public void session(SessionEvents events) {
+        this.session = requireNonNull(events, "events");
     }
 }

@@ -53,6 +53,17 @@ public interface Step {
         return null;
     }
 
+    /**
+     * For a long-lived session (a realtime WebSocket): charges usage reported mid-session, as it
+     * arrives, and says whether the session may go on. A step that charges here charges only the rest
+     * in {@link #afterCompletion}, whose completion carries the session's total.
+     *
+     * @return completes with the error that ends the session (a quota now exhausted), or null to go on
+     */
+    default CompletableFuture<GatewayError> charge(Usage usage, Double costUsd) {
+        return CompletableFuture.completedFuture(null);
+    }
+
     /** Called once when the exchange has ended, whether it was answered locally or upstream. */
     default void afterCompletion(Completion completion) {}
 
