@@ -21,6 +21,10 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,14 +39,23 @@ public final class RealtimeGateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RealtimeGateway.class);
     /** Time allowed for the provider's handshake once connected. */
     private static final long HANDSHAKE_TIMEOUT_MS = 30_000;
+    /** Loopback connections the WebSockets API's requests share. */
+    private static final int MAX_LOOPBACK = 64;
 
     private final Gateway gateway;
     private final WebSocketClient client;
     private final PriceTable prices;
     private final long connectTimeoutMs;
+    private final HttpClient loopback;
+    private final IntSupplier ownPort;
 
-    public RealtimeGateway(Vertx vertx, Gateway gateway) {
+    /**
+     * @param ownPort the standalone listener's port: Cloudflare WebSockets API requests are sent there
+     */
+    public RealtimeGateway(Vertx vertx, Gateway gateway, IntSupplier ownPort) {
         this.gateway = requireNonNull(gateway, "gateway");
+        this.ownPort = requireNonNull(ownPort, "ownPort");
+        this.loopback = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(MAX_LOOPBACK));
         this.client = requireNonNull(vertx, "vertx").createWebSocketClient(new WebSocketClientOptions()
                 .setMaxFrameSize(1024 * 1024)
                 .setMaxMessageSize(16 * 1024 * 1024)
@@ -66,6 +79,10 @@ public final class RealtimeGateway implements AutoCloseable {
         request.pause();
         Headers headers = headers(request);
         GatewayRequest decided = RealtimeRequest.forDecision(request.uri(), headers, null, gateway.registry());
+        if (gateway.isRouteRoot(request.uri(), headers.get("cf-aig-gateway-id"))) {
+            openUniversal(request, decided, answer);
+            return;
+        }
         gateway.decide(decided).whenComplete((decision, t) -> context.runOnContext(v -> {
             if (t != null) {
                 LOG.error("realtime upgrade failed while deciding", t);
@@ -76,6 +93,26 @@ public final class RealtimeGateway implements AutoCloseable {
                 open(request, f.exchange(), headers, answer);
             }
         }));
+    }
+
+    /**
+     * Cloudflare's WebSockets API at a route root: the client is authenticated before the upgrade;
+     * each request it sends is then decided in full ({@link UniversalSocket}).
+     */
+    private void openUniversal(HttpServerRequest request, GatewayRequest decided, Consumer<Decision.Answer> answer) {
+        Decision.Answer refused = gateway.refuseConnection(decided);
+        if (refused != null) {
+            answer.accept(refused);
+            return;
+        }
+        Headers gatewayHeaders = new Headers();
+        decided.headers().forEach((n, v) -> {
+            if (n.toLowerCase(java.util.Locale.ROOT).startsWith("cf-aig-")) {
+                gatewayHeaders.add(n, v);
+            }
+        });
+        String root = request.path();
+        request.toWebSocket().onSuccess(ws -> new UniversalSocket(ws, loopback, ownPort.getAsInt(), root, gatewayHeaders).start());
     }
 
     /**
@@ -165,5 +202,6 @@ public final class RealtimeGateway implements AutoCloseable {
     @Override
     public void close() {
         client.close();
+        loopback.close();
     }
 }

@@ -49,7 +49,7 @@ public final class GatewayServer implements AutoCloseable {
         // The dispatcher endpoint serves the local host adapter's pooled connections: no client limits there.
         this.guard = mode == Mode.STANDALONE ? new ConnectionGuard(vertx, limits) : null;
         this.bodies = new BodyBudget(gateway.config().server().inflightBodyBudget());
-        this.realtime = new RealtimeGateway(vertx, gateway);
+        this.realtime = new RealtimeGateway(vertx, gateway, this::port);
         this.server = vertx.createHttpServer(new HttpServerOptions()
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
