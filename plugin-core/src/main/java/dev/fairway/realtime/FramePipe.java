@@ -51,6 +51,10 @@ final class FramePipe {
             pauses++;
             from.pause();
             to.drainHandler(v -> from.resume());
+            if (!to.writeQueueFull()) {
+                // Drained before the handler was in place: nobody else would resume the reader.
+                from.resume();
+            }
         }
     }
 
