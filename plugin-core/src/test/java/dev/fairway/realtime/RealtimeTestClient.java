@@ -44,16 +44,20 @@ final class RealtimeTestClient implements AutoCloseable {
         if (!protocols.isEmpty()) {
             o.setSubProtocols(protocols);
         }
-        ws = client.connect(o).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-        ws.textMessageHandler(text -> {
+        // Handlers go on as the socket opens, on its event loop: the provider speaks first (session.created).
+        ws = client.connect(o).onSuccess(this::attach).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        return this;
+    }
+
+    private void attach(WebSocket socket) {
+        socket.textMessageHandler(text -> {
             try {
                 events.add(JSON.readTree(text));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
-        ws.closeHandler(v -> closed.complete(ws.closeStatusCode() + " " + ws.closeReason()));
-        return this;
+        socket.closeHandler(v -> closed.complete(socket.closeStatusCode() + " " + socket.closeReason()));
     }
 
     void send(String json) throws Exception {
