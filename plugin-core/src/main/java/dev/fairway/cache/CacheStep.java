@@ -30,6 +30,8 @@ final class CacheStep implements Step, ResponseCapture.Sink {
     private volatile String key;
     private volatile SingleFlight.Flight flight;
     private volatile ResponseCapture capture;
+    /** Set when this exchange holds the cross-process lease on its key, given back once it lands. */
+    private volatile boolean leased;
 
     CacheStep(CacheStage stage, Exchange exchange, Supplier<String> keySource, int ttlSeconds,
               int maxEntryBytes, int waitMs) {
@@ -49,7 +51,7 @@ final class CacheStep implements Step, ResponseCapture.Sink {
     private CompletableFuture<Verdict> lookUp(String computed) {
         key = CacheRules.kindScoped(computed, exchange.stream());
         if (waitMs == 0) {
-            return stage.store().get(key).thenApply(this::hitOrMiss);
+            return stage.find(key, maxEntryBytes).thenApply(this::hitOrMiss);
         }
         flight = stage.flights().join(key);
         if (!flight.leader()) {
@@ -68,11 +70,40 @@ final class CacheStep implements Step, ResponseCapture.Sink {
                 return hitOrMiss(found);
             });
         }
-        return stage.store().get(key).thenApply(found -> {
+        return stage.find(key, maxEntryBytes).thenCompose(found -> {
+            if (found != null || !stage.sharesFlights()) {
+                return CompletableFuture.completedFuture(found);
+            }
+            return leadAcrossProcesses();
+        }).thenApply(found -> {
             if (found != null) {
                 flight.land(found);
             }
             return hitOrMiss(found);
+        });
+    }
+
+    /**
+     * This process's leader on a miss in every tier: it goes upstream when it takes the key's lease
+     * in Redis, else it waits, as a local follower does, for the process holding the lease.
+     */
+    private CompletableFuture<CachedResponse> leadAcrossProcesses() {
+        return stage.lease(key, waitMs).thenCompose(taken -> {
+            if (taken) {
+                leased = true;
+                return CompletableFuture.completedFuture(null);
+            }
+            long budget = exchange.waitBudgetMillis();
+            boolean deadlineFirst = budget < waitMs;
+            return stage.awaitLease(key, maxEntryBytes, deadlineFirst ? budget : waitMs).thenApply(o -> {
+                if (o.entry() == null && o.timedOut() && deadlineFirst) {
+                    exchange.facts().markWaitCutShort();
+                    LOG.info("request {}: an identical request is still upstream through another gateway process; stopped"
+                            + " waiting for it after {} ms, at the host's decision deadline, and forwarded this one as a miss",
+                            exchange.logId(), budget);
+                }
+                return o.entry();
+            });
         });
     }
 
@@ -97,7 +128,7 @@ final class CacheStep implements Step, ResponseCapture.Sink {
     @Override
     public void complete(int status, List<String> headers, String contentType, byte[] body) {
         handedOver.set(true);
-        stage.store().put(key, () -> {
+        stage.put(key, () -> {
             BodyCheck check = BodyCheck.of(contentType, body);
             if (!check.storable()) {
                 LOG.debug("request {}: not cached: {}", exchange.logId(), check.reason());
@@ -121,6 +152,12 @@ final class CacheStep implements Step, ResponseCapture.Sink {
     }
 
     private void land(CachedResponse stored) {
+        if (leased) {
+            // After the shared store (CacheStage#put completes once Redis answered): processes
+            // waiting on the lease then find the entry, or no lease and no entry, and go upstream.
+            leased = false;
+            stage.release(key);
+        }
         if (flight != null) {
             flight.land(stored);
         }
