@@ -3,6 +3,7 @@ package dev.fairway.admin;
 import static java.util.Objects.requireNonNull;
 
 import dev.fairway.analytics.AnalyticsStage;
+import dev.fairway.prompt.PromptAdmin;
 import dev.fairway.config.Secret;
 import dev.fairway.error.ErrorType;
 import dev.fairway.error.GatewayError;
@@ -41,8 +42,11 @@ public final class AdminServer implements AutoCloseable {
     private final HttpServer server;
     /** The routing flows' admin API, once the process wires it; null serves none. */
     private volatile dev.fairway.flow.FlowAdmin flows;
+    /** The prompt repository's endpoints, or null when the process has none. */
+    private final PromptAdmin prompts;
 
-    private AdminServer(Vertx vertx, AnalyticsStage analytics, AdminAuth auth, Readiness readiness) {
+    private AdminServer(Vertx vertx, AnalyticsStage analytics, AdminAuth auth, Readiness readiness, PromptAdmin prompts) {
+        this.prompts = prompts;
         this.vertx = vertx;
         this.analytics = analytics;
         this.auth = auth;
@@ -64,11 +68,17 @@ public final class AdminServer implements AutoCloseable {
     /** As {@link #start(Vertx, AnalyticsStage, String, int, Secret)}, with the checks {@code /readyz} runs. */
     public static Future<AdminServer> start(Vertx vertx, AnalyticsStage analytics, String host, int port, Secret token,
                                             Readiness readiness) {
+        return start(vertx, analytics, host, port, token, readiness, null);
+    }
+
+    /** As {@link #start(Vertx, AnalyticsStage, String, int, Secret, Readiness)}, serving {@code /prompts} too (null: not). */
+    public static Future<AdminServer> start(Vertx vertx, AnalyticsStage analytics, String host, int port, Secret token,
+                                            Readiness readiness, PromptAdmin prompts) {
         requireNonNull(vertx, "vertx");
         requireNonNull(analytics, "analytics");
         requireNonNull(host, "host");
         requireNonNull(readiness, "readiness");
-        AdminServer s = new AdminServer(vertx, analytics, AdminAuth.forListener(host, token), readiness);
+        AdminServer s = new AdminServer(vertx, analytics, AdminAuth.forListener(host, token), readiness, prompts);
         return s.server.listen(port, host).map(bound -> {
             LOG.info("admin listening on {}:{} ({})", host, bound.actualPort(),
                     s.auth.required() ? "admin token required" : "loopback only, no token");
@@ -93,6 +103,10 @@ public final class AdminServer implements AutoCloseable {
         }
         if (flows != null && dev.fairway.flow.FlowAdmin.serves(path)) {
             flows(request);
+            return;
+        }
+        if (prompts != null && PromptAdmin.handles(path)) {
+            prompts(request);
             return;
         }
         if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
@@ -163,6 +177,38 @@ public final class AdminServer implements AutoCloseable {
                     error(response, GatewayError.of(ErrorType.INTERNAL, "the admin endpoint failed"));
                 }
             });
+        });
+    }
+
+    /** The prompt repository's endpoints, behind the admin token like every data endpoint. */
+    private void prompts(HttpServerRequest request) {
+        AdminAuth.AuthDecision decision = auth.check(request.getHeader("authorization"));
+        if (!decision.allowed()) {
+            request.response().putHeader("www-authenticate", "Bearer realm=\"fairway-admin\"");
+            error(request.response(), GatewayError.of(ErrorType.UNAUTHORIZED, decision.reason()).with("header", "authorization"));
+            return;
+        }
+        Buffer body = Buffer.buffer();
+        request.handler(chunk -> {
+            if (body.length() + chunk.length() > PromptAdmin.MAX_BODY_BYTES) {
+                error(request.response(), GatewayError.of(ErrorType.PAYLOAD_TOO_LARGE, "body: over %d bytes", PromptAdmin.MAX_BODY_BYTES));
+                request.connection().close();
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.exceptionHandler(t -> error(request.response(), GatewayError.of(ErrorType.INVALID_REQUEST, "the request body could not be read")));
+        request.endHandler(v -> {
+            if (request.response().ended()) {
+                return;
+            }
+            try {
+                PromptAdmin.Reply reply = prompts.handle(request.method().name(), request.path(), body.getBytes());
+                request.response().putHeader("cache-control", "no-store");
+                json(request.response(), reply.status(), reply.body());
+            } catch (GatewayError e) {
+                error(request.response(), e);
+            }
         });
     }
 

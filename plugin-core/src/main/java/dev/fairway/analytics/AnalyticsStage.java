@@ -12,6 +12,7 @@ import dev.fairway.pipeline.Exchange;
 import dev.fairway.pipeline.Stage;
 import dev.fairway.pipeline.Step;
 import dev.fairway.pipeline.Usage;
+import dev.fairway.plan.Choices;
 import dev.fairway.plan.PlannedTarget;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -112,7 +113,8 @@ public final class AnalyticsStage implements Stage {
         store.record(new Observation(exchange.startEpochMillis(), route, provider, model, c.status(), c.cached(),
                 errorType, usage == null ? 0 : usage.inputTokens(), usage == null ? 0 : usage.outputTokens(),
                 usage == null ? 0 : usage.cachedInputTokens(), c.costUsd(), c.durationNanos(), c.ttfbNanos(),
-                metadata(exchange.cfAig().metadata()), exchange.logId(), flow(exchange.facts().flow())));
+                withChoices(metadata(exchange.cfAig().metadata()), exchange.facts().choices()), exchange.logId(),
+                flow(exchange.facts().flow())));
     }
 
     /** A routing flow's dimensions (names, versions and element ids are bounded by the flow's own validation). */
@@ -122,6 +124,26 @@ public final class AnalyticsStage implements Stage {
         }
         String version = flow.flow() + "@" + flow.version();
         return Map.of("flow", flow.flow(), "flow_version", version, "flow_branch", version + "/" + flow.branch());
+    }
+
+    /**
+     * The experiment arm and prompt version as two more metadata pairs, so the existing metadata
+     * group-by reports per arm: {@code group_by=metadata.fairway.experiment.<name>}, {@code group_by=metadata.fairway.prompt}.
+     */
+    private Map<String, String> withChoices(Map<String, String> metadata, Choices choices) {
+        if (choices.experiment() == null && choices.prompt() == null) {
+            return metadata;
+        }
+        Map<String, Object> more = new LinkedHashMap<>();
+        if (choices.experiment() != null) {
+            more.put("fairway.experiment." + choices.experiment(), choices.arm());
+        }
+        if (choices.prompt() != null) {
+            more.put("fairway.prompt", choices.prompt() + "@" + choices.promptVersion());
+        }
+        Map<String, String> out = new LinkedHashMap<>(metadata);
+        out.putAll(metadata(more));
+        return out;
     }
 
     /** The gateway's own error type when it answered with one, else what the status says. */

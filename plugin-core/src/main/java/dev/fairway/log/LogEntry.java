@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.fairway.log.spool.SpoolRecord;
 import dev.fairway.pipeline.GuardrailFinding;
 import dev.fairway.pipeline.SessionEvents;
+import dev.fairway.plan.Choices;
 import dev.fairway.pipeline.Usage;
 import dev.fairway.plan.FlowRoute;
 import java.io.ByteArrayOutputStream;
@@ -54,6 +55,8 @@ record LogEntry(
         List<String> headerNotes,
         List<GuardrailFinding> findings,
         FlowRoute flow,
+        Choices choices,
+        String member,
         SessionEvents session) implements SpoolRecord {
 
     private static final JsonFactory JSON = new JsonFactory();
@@ -68,7 +71,7 @@ record LogEntry(
         this(logId, eventId, startEpochMillis, durationNanos, ttfbNanos, route, provider, model, method, path, status,
                 success, cached, step, attempts, errorType, usage, costUsd, customCost, metadata, requestBytes,
                 responseBytes, truncated, clientHash, requestHeaders, requestPayload, responsePayload, payloadTruncated,
-                redactor, false, List.of(), List.of(), null, null);
+                redactor, false, List.of(), List.of(), null, Choices.NONE, null, null);
     }
 
     /** A record with everything but a routing flow. */
@@ -81,7 +84,7 @@ record LogEntry(
         this(logId, eventId, startEpochMillis, durationNanos, ttfbNanos, route, provider, model, method, path, status,
                 success, cached, step, attempts, errorType, usage, costUsd, customCost, metadata, requestBytes,
                 responseBytes, truncated, clientHash, requestHeaders, requestPayload, responsePayload, payloadTruncated,
-                redactor, waitCutShort, headerNotes, findings, null, null);
+                redactor, waitCutShort, headerNotes, findings, null, Choices.NONE, null, null);
     }
 
     /** A record without a WebSocket session (every HTTP request). */
@@ -90,11 +93,12 @@ record LogEntry(
              int step, int attempts, String errorType, Usage usage, Double costUsd, boolean customCost,
              Map<String, Object> metadata, long requestBytes, long responseBytes, boolean truncated, String clientHash,
              Map<String, String> requestHeaders, byte[] requestPayload, byte[] responsePayload, boolean payloadTruncated,
-             Redactor redactor, boolean waitCutShort, List<String> headerNotes, List<GuardrailFinding> findings, FlowRoute flow) {
+             Redactor redactor, boolean waitCutShort, List<String> headerNotes, List<GuardrailFinding> findings, FlowRoute flow,
+             Choices choices, String member) {
         this(logId, eventId, startEpochMillis, durationNanos, ttfbNanos, route, provider, model, method, path, status,
                 success, cached, step, attempts, errorType, usage, costUsd, customCost, metadata, requestBytes,
                 responseBytes, truncated, clientHash, requestHeaders, requestPayload, responsePayload, payloadTruncated,
-                redactor, waitCutShort, headerNotes, findings, flow, null);
+                redactor, waitCutShort, headerNotes, findings, flow, choices, member, null);
     }
 
     @Override
@@ -181,6 +185,7 @@ record LogEntry(
                 }
                 g.writeEndArray();
             }
+            writeChoices(g);
             if (requestPayload != null || responsePayload != null) {
                 g.writeStringField("request_body", payload(requestPayload));
                 g.writeStringField("response_body", payload(responsePayload));
@@ -208,6 +213,21 @@ record LogEntry(
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /** The prompt, experiment arm and pool member of the request, when it had them: what per-arm reports group by. */
+    private void writeChoices(JsonGenerator g) throws IOException {
+        if (choices.prompt() != null) {
+            g.writeStringField("prompt", choices.prompt());
+            g.writeNumberField("prompt_version", choices.promptVersion());
+        }
+        if (choices.experiment() != null) {
+            g.writeStringField("experiment", choices.experiment());
+            g.writeStringField("arm", choices.arm());
+        }
+        if (member != null) {
+            g.writeStringField("member", member);
+        }
     }
 
     private String payload(byte[] bytes) {

@@ -3,6 +3,7 @@ package dev.fairway.pipeline;
 import static java.util.Objects.requireNonNull;
 
 import dev.fairway.plan.FlowRoute;
+import dev.fairway.plan.Choices;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -16,6 +17,8 @@ public final class Facts {
     private volatile boolean cached;
     private volatile boolean waitCutShort;
     private volatile String errorType;
+    private volatile Choices choices = Choices.NONE;
+    private volatile String member;
     private final List<GuardrailFinding> findings = new CopyOnWriteArrayList<>();
     private volatile SessionEvents session;
     private volatile FlowRoute flow;
@@ -64,6 +67,24 @@ public final class Facts {
 
     void errorType(String wireName) {
         this.errorType = wireName;
+    }
+
+    /** The prompt the request was rendered from and the experiment arm it fell in; {@link Choices#NONE} when neither. */
+    public Choices choices() {
+        return choices;
+    }
+
+    public void choices(Choices chosen) {
+        this.choices = requireNonNull(chosen, "chosen");
+    }
+
+    /** The pool member of the latest upstream attempt (the one that answered, or failed last), or null outside pools. */
+    public String member() {
+        return member;
+    }
+
+    public void member(String name) {
+        this.member = requireNonNull(name, "name");
     }
 
     /** Every guardrail that fired on the request or the answer, in the order they fired. */
