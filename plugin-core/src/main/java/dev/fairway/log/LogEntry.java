@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.fairway.log.spool.SpoolRecord;
 import dev.fairway.pipeline.GuardrailFinding;
+import dev.fairway.pipeline.SessionEvents;
 import dev.fairway.plan.Choices;
 import dev.fairway.pipeline.Usage;
 import dev.fairway.plan.FlowRoute;
@@ -55,7 +56,8 @@ record LogEntry(
         List<GuardrailFinding> findings,
         FlowRoute flow,
         Choices choices,
-        String member) implements SpoolRecord {
+        String member,
+        SessionEvents session) implements SpoolRecord {
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -69,7 +71,7 @@ record LogEntry(
         this(logId, eventId, startEpochMillis, durationNanos, ttfbNanos, route, provider, model, method, path, status,
                 success, cached, step, attempts, errorType, usage, costUsd, customCost, metadata, requestBytes,
                 responseBytes, truncated, clientHash, requestHeaders, requestPayload, responsePayload, payloadTruncated,
-                redactor, false, List.of(), List.of(), null, Choices.NONE, null);
+                redactor, false, List.of(), List.of(), null, Choices.NONE, null, null);
     }
 
     /** A record with everything but a routing flow. */
@@ -82,7 +84,21 @@ record LogEntry(
         this(logId, eventId, startEpochMillis, durationNanos, ttfbNanos, route, provider, model, method, path, status,
                 success, cached, step, attempts, errorType, usage, costUsd, customCost, metadata, requestBytes,
                 responseBytes, truncated, clientHash, requestHeaders, requestPayload, responsePayload, payloadTruncated,
-                redactor, waitCutShort, headerNotes, findings, null, Choices.NONE, null);
+                redactor, waitCutShort, headerNotes, findings, null, Choices.NONE, null, null);
+    }
+
+    /** A record without a WebSocket session (every HTTP request). */
+    LogEntry(String logId, String eventId, long startEpochMillis, long durationNanos, long ttfbNanos, String route,
+             String provider, String model, String method, String path, int status, boolean success, boolean cached,
+             int step, int attempts, String errorType, Usage usage, Double costUsd, boolean customCost,
+             Map<String, Object> metadata, long requestBytes, long responseBytes, boolean truncated, String clientHash,
+             Map<String, String> requestHeaders, byte[] requestPayload, byte[] responsePayload, boolean payloadTruncated,
+             Redactor redactor, boolean waitCutShort, List<String> headerNotes, List<GuardrailFinding> findings, FlowRoute flow,
+             Choices choices, String member) {
+        this(logId, eventId, startEpochMillis, durationNanos, ttfbNanos, route, provider, model, method, path, status,
+                success, cached, step, attempts, errorType, usage, costUsd, customCost, metadata, requestBytes,
+                responseBytes, truncated, clientHash, requestHeaders, requestPayload, responsePayload, payloadTruncated,
+                redactor, waitCutShort, headerNotes, findings, flow, choices, member, null);
     }
 
     @Override
@@ -174,6 +190,15 @@ record LogEntry(
                 g.writeStringField("request_body", payload(requestPayload));
                 g.writeStringField("response_body", payload(responsePayload));
                 g.writeBooleanField("payload_truncated", payloadTruncated);
+            }
+            if (session != null) {
+                // A realtime session: one record for the whole conversation, its events counted per direction.
+                g.writeObjectFieldStart("session");
+                g.writeNumberField("events_from_client", session.fromClient());
+                g.writeNumberField("events_to_client", session.toClient());
+                g.writeNumberField("close_code", session.closeCode());
+                g.writeStringField("closed_by", session.closedBy());
+                g.writeEndObject();
             }
             if (waitCutShort) {
                 // An identical request was upstream; this one stopped waiting for it at the host's

@@ -94,7 +94,8 @@ final class LogStep implements Step {
                 exchange.facts().findings(),
                 exchange.facts().flow(),
                 exchange.facts().choices(),
-                exchange.facts().member());
+                exchange.facts().member(),
+                exchange.facts().session());
         if (settings.recordBeforeAnswer()) {
             durable = writer.submitDurable(entry);
         } else {

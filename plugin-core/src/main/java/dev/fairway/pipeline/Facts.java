@@ -20,6 +20,7 @@ public final class Facts {
     private volatile Choices choices = Choices.NONE;
     private volatile String member;
     private final List<GuardrailFinding> findings = new CopyOnWriteArrayList<>();
+    private volatile SessionEvents session;
     private volatile FlowRoute flow;
 
     /** What a routing flow decided for this request ({@code model: "dynamic/<flow>"}), or null. */
@@ -93,5 +94,14 @@ public final class Facts {
 
     public void addFinding(GuardrailFinding finding) {
         findings.add(requireNonNull(finding, "finding"));
+    }
+
+    /** For a WebSocket session, its event counts and how it closed; else null. */
+    public SessionEvents session() {
+        return session;
+    }
+
+    public void session(SessionEvents events) {
+        this.session = requireNonNull(events, "events");
     }
 }

@@ -154,6 +154,32 @@ public final class Gateway {
         }
     }
 
+    /** Whether {@code rawTarget} is the root of one of the process's routes (where Universal requests go). */
+    public boolean isRouteRoot(String rawTarget, String gatewayIdHeader) {
+        try {
+            return routing.routes().match(rawTarget, gatewayIdHeader).isRouteRoot();
+        } catch (GatewayError e) {
+            return false;
+        }
+    }
+
+    /**
+     * Authenticates a connection that will carry requests of its own (Cloudflare's WebSockets API at
+     * a route root), before it is opened: null when its client may connect, else the refusal (a
+     * 401, a bad header on a strict route), with a log id. Each request it carries is then decided
+     * in full, authentication included.
+     */
+    public Decision.Answer refuseConnection(GatewayRequest request) {
+        try {
+            RouteMatch match = routing.routes().match(request.target(), request.headers().get("cf-aig-gateway-id"));
+            CfAigHeaders cfAig = CfAigHeaderParser.parse(request.headers(), match.route().strictHeaders());
+            Authenticator.Outcome who = authenticator.authenticate(match.route(), cfAig, request.hostConsumer(), Ids.logId());
+            return who.refusal() == null ? null : (Decision.Answer) errorAnswer(who.refusal(), match.route().errors());
+        } catch (GatewayError e) {
+            return (Decision.Answer) errorAnswer(e, ErrorFormat.FAIRWAY);
+        }
+    }
+
     /** Decides a request on the process's own routes (the standalone gateway). */
     public CompletableFuture<Decision> decide(GatewayRequest request) {
         RouteMatch match;
