@@ -22,6 +22,7 @@ final class Dashboard {
         return new Dashboard(Map.of(
                 "/dashboard", new Asset("text/html; charset=utf-8", read("dashboard.html")),
                 "/dashboard/app.js", new Asset("text/javascript; charset=utf-8", read("dashboard.js")),
+                "/dashboard/logs.js", new Asset("text/javascript; charset=utf-8", read("logs.js")),
                 "/dashboard/app.css", new Asset("text/css; charset=utf-8", read("dashboard.css"))));
     }
 

@@ -164,14 +164,21 @@
   function renderTops() {
     const d = state.last;
     if (!d) { return; }
-    topTable('top-models', 'model', d.byModel.groups);
-    topTable('top-providers', 'provider', d.byProvider.groups);
-    topTable('top-routes', 'route', d.byRoute.groups);
+    topTable('top-models', 'model', d.byModel.groups, 'model');
+    topTable('top-providers', 'provider', d.byProvider.groups, 'provider');
+    topTable('top-routes', 'route', d.byRoute.groups, 'route');
     $('meta-key-label').textContent = d.metaKey ? '(' + d.metaKey + ')' : '(enter a metadata key)';
-    topTable('top-metadata', d.metaKey || 'value', d.byMeta ? d.byMeta.groups : []);
+    topTable('top-metadata', d.metaKey || 'value', d.byMeta ? d.byMeta.groups : [], d.metaKey ? 'metadata.' + d.metaKey : null);
   }
 
-  function topTable(id, name, groups) {
+  // The Logs view (logs.js) showing the records a row counts: same range and filters, plus the row's key.
+  function logsLink(param, key) {
+    const p = Object.assign({}, rangeParams() || {}, filterParams());
+    p[param] = key;
+    return '#/logs?' + new URLSearchParams(p).toString();
+  }
+
+  function topTable(id, name, groups, param) {
     const table = $(id);
     table.replaceChildren();
     row(table, [{ text: name }, { text: 'requests', num: true }, { text: 'errors', num: true }, { text: 'cost', num: true }], true);
@@ -189,6 +196,12 @@
       row(table, [{ text: g.key }, { text: fmt.int(g.totals.requests), num: true }, { text: fmt.int(g.totals.errors), num: true },
         { text: fmt.usd(g.totals.cost_usd), num: true }]);
       table.lastChild.dataset.key = g.key;
+      if (param) {
+        const a = el('a', g.key);
+        a.href = logsLink(param, g.key);
+        a.title = 'Open these logs';
+        table.lastChild.firstChild.replaceChildren(a);
+      }
       table.lastChild.dataset.requests = String(g.totals.requests);
       table.lastChild.dataset.cost = String(g.totals.cost_usd);
     });

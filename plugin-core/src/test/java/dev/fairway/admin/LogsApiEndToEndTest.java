@@ -76,29 +76,34 @@ class LogsApiEndToEndTest {
             assertThat(json(call(h, "GET", "/logs", null)).path("result")).hasSize(3);
             assertThat(ids(json(call(h, "GET", "/logs?metadata.team=a", null)))).isEmpty();
 
-            h.fairway().gateway().stages().stream().filter(dev.fairway.log.LogStage.class::isInstance)
-                    .map(dev.fairway.log.LogStage.class::cast).findFirst().orElseThrow().flush(false).join();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int status = LogVerifier.run(new String[] {"--spool", spool}, new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-            assertThat(status).as(out.toString(StandardCharsets.UTF_8)).isZero();
-            assertThat(java.nio.file.Files.readString(java.nio.file.Files.list(java.nio.file.Path.of(spool))
-                    .filter(p -> p.getFileName().toString().endsWith(".ndjson")).sorted().reduce((a, b) -> b).orElseThrow()))
-                    .contains("\"kind\":\"tombstone\"");
+            assertChainVerifiesWithTombstone(h, spool);
         }
     }
 
-    private static List<String> ids(JsonNode answer) {
+    /** Flushes the log writer, runs verify-logs over the spool (exit 0) and finds the erasure's tombstone. */
+    static void assertChainVerifiesWithTombstone(GatewayHarness h, String spool) throws Exception {
+        h.fairway().gateway().stages().stream().filter(dev.fairway.log.LogStage.class::isInstance)
+                .map(dev.fairway.log.LogStage.class::cast).findFirst().orElseThrow().flush(false).join();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = LogVerifier.run(new String[] {"--spool", spool}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertThat(status).as(out.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(java.nio.file.Files.readString(java.nio.file.Files.list(java.nio.file.Path.of(spool))
+                .filter(p -> p.getFileName().toString().endsWith(".ndjson")).sorted().reduce((a, b) -> b).orElseThrow()))
+                .contains("\"kind\":\"tombstone\"");
+    }
+
+    static List<String> ids(JsonNode answer) {
         List<String> out = new ArrayList<>();
         answer.path("result").forEach(r -> out.add(r.path("log_id").asText()));
         return out;
     }
 
-    private static JsonNode json(HttpResponse<String> r) throws java.io.IOException {
+    static JsonNode json(HttpResponse<String> r) throws java.io.IOException {
         return JSON.readTree(r.body());
     }
 
-    private static HttpResponse<String> call(GatewayHarness h, String method, String path, String body) throws Exception {
+    static HttpResponse<String> call(GatewayHarness h, String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(h.adminUrl() + path)).timeout(Duration.ofSeconds(20))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
