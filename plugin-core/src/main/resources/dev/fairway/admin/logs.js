@@ -25,7 +25,7 @@
     const json = await res.json().catch(() => ({}));
     if (!res.ok) {
       const err = (json.errors && json.errors[0]) || json.error || {};
-      throw new Error(res.status === 401 ? 'The admin token is missing or refused (enter it in the Analytics view).'
+      throw new Error(res.status === 401 ? 'The admin token is missing or refused (enter it above).'
         : (err.message || ('HTTP ' + res.status)));
     }
     return json;

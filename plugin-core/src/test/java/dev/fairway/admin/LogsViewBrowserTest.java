@@ -145,6 +145,8 @@ class LogsViewBrowserTest {
         awaitDetail(0, anthropicId);
         assertThat(byId("detail-feedback").getAttribute("data-feedback")).isEqualTo("1");
         assertThat(byId("detail-feedback").getAttribute("data-score")).isEqualTo("87");
+        assertThat(browser.findElement(By.cssSelector("#log-table tr[data-log-id='" + anthropicId + "']")).getText())
+                .contains("thumbs up 87");
         JsonNode patched = json(call(harness, "GET", "/logs/" + anthropicId, null)).path("result");
         assertThat(patched.path("feedback").asInt()).isEqualTo(1);
         assertThat(patched.path("score").asInt()).isEqualTo(87);
