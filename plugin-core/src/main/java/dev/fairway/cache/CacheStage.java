@@ -2,6 +2,7 @@ package dev.fairway.cache;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.fairway.cache.semantic.SemanticCache;
 import dev.fairway.config.CacheSettings;
 import dev.fairway.config.CacheStorageSettings;
 import dev.fairway.config.GatewayConfig;
@@ -32,9 +33,12 @@ public final class CacheStage implements Stage, AutoCloseable {
     private final SingleFlight flights;
     private final Clock clock;
     private final ScheduledThreadPoolExecutor timers;
+    private final SemanticCache semantic;
 
-    private CacheStage(ResponseStore store, SingleFlight flights, Clock clock, ScheduledThreadPoolExecutor timers) {
+    private CacheStage(ResponseStore store, SingleFlight flights, Clock clock, ScheduledThreadPoolExecutor timers,
+                       SemanticCache semantic) {
         this.store = store;
+        this.semantic = semantic;
         this.flights = flights;
         this.clock = clock;
         this.timers = timers;
@@ -52,6 +56,9 @@ public final class CacheStage implements Stage, AutoCloseable {
         CacheStage stage = builder(config.cacheStorage()).build();
         if (config.routes().stream().anyMatch(r -> r.cache().enabled())) {
             stage.store.open();
+        }
+        if (config.routes().stream().anyMatch(r -> r.cache().semantic().enabled())) {
+            stage.semantic.open();
         }
         return stage;
     }
@@ -73,10 +80,12 @@ public final class CacheStage implements Stage, AutoCloseable {
                 : settings.enabled() ? settings.defaultTtlSeconds() : KEY_ONLY_TTL_SECONDS;
         if (callerKey) {
             String key = CacheKey.custom(exchange, headers.cacheKey());
-            return new CacheStep(this, exchange, () -> key, ttl, settings.maxEntryBytes(), settings.singleFlightWaitMs());
+            // A caller's key names its entry: nothing is looked up by meaning.
+            return new CacheStep(this, exchange, () -> key, ttl, settings.maxEntryBytes(), settings.singleFlightWaitMs(), null);
         }
         // A large body is keyed off the event loop by the gateway's one rule for large bodies (body.Offload).
-        return new CacheStep(this, exchange, () -> CacheKey.of(exchange), ttl, settings.maxEntryBytes(), settings.singleFlightWaitMs());
+        return new CacheStep(this, exchange, () -> CacheKey.of(exchange), ttl, settings.maxEntryBytes(), settings.singleFlightWaitMs(),
+                SemanticLookup.of(semantic, exchange, settings.semantic()));
     }
 
     ResponseStore store() {
@@ -91,11 +100,17 @@ public final class CacheStage implements Stage, AutoCloseable {
         return clock;
     }
 
+    /** Requests answered through a semantic match, for the metrics. */
+    public long semanticHits() {
+        return semantic.hits();
+    }
+
     @Override
     public void close() {
         if (timers != null) {
             timers.shutdownNow();
         }
+        semantic.close();
         store.close();
     }
 
@@ -103,6 +118,7 @@ public final class CacheStage implements Stage, AutoCloseable {
         private final CacheStorageSettings storage;
         private Clock clock = Clock.systemUTC();
         private SingleFlight.Timer timer;
+        private SemanticCache semantic;
 
         private Builder(CacheStorageSettings storage) {
             this.storage = requireNonNull(storage, "storage");
@@ -111,6 +127,12 @@ public final class CacheStage implements Stage, AutoCloseable {
         /** The clock for stored-at times, Age and expiry. */
         public Builder clock(Clock clock) {
             this.clock = requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The semantic tier; by default MiniLM and a Lucene index beside the exact cache's directory. */
+        public Builder semantic(SemanticCache semantic) {
+            this.semantic = requireNonNull(semantic, "semantic");
             return this;
         }
 
@@ -135,7 +157,8 @@ public final class CacheStage implements Stage, AutoCloseable {
                     return () -> f.cancel(false);
                 };
             }
-            return new CacheStage(new ResponseStore(storage, clock), new SingleFlight(t), clock, timers);
+            SemanticCache s = semantic != null ? semantic : SemanticCache.create(storage, clock);
+            return new CacheStage(new ResponseStore(storage, clock), new SingleFlight(t), clock, timers, s);
         }
     }
 }

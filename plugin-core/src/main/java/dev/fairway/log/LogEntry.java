@@ -50,7 +50,8 @@ record LogEntry(
         Redactor redactor,
         boolean waitCutShort,
         List<String> headerNotes,
-        List<GuardrailFinding> findings) implements SpoolRecord {
+        List<GuardrailFinding> findings,
+        Double semanticSimilarity) implements SpoolRecord {
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -65,6 +66,19 @@ record LogEntry(
                 success, cached, step, attempts, errorType, usage, costUsd, customCost, metadata, requestBytes,
                 responseBytes, truncated, clientHash, requestHeaders, requestPayload, responsePayload, payloadTruncated,
                 redactor, false, List.of(), List.of());
+    }
+
+    /** A record of an answer that was not a semantic cache hit. */
+    LogEntry(String logId, String eventId, long startEpochMillis, long durationNanos, long ttfbNanos, String route,
+             String provider, String model, String method, String path, int status, boolean success, boolean cached,
+             int step, int attempts, String errorType, Usage usage, Double costUsd, boolean customCost,
+             Map<String, Object> metadata, long requestBytes, long responseBytes, boolean truncated, String clientHash,
+             Map<String, String> requestHeaders, byte[] requestPayload, byte[] responsePayload, boolean payloadTruncated,
+             Redactor redactor, boolean waitCutShort, List<String> headerNotes, List<GuardrailFinding> findings) {
+        this(logId, eventId, startEpochMillis, durationNanos, ttfbNanos, route, provider, model, method, path, status,
+                success, cached, step, attempts, errorType, usage, costUsd, customCost, metadata, requestBytes,
+                responseBytes, truncated, clientHash, requestHeaders, requestPayload, responsePayload, payloadTruncated,
+                redactor, waitCutShort, headerNotes, findings, null);
     }
 
     @Override
@@ -92,6 +106,11 @@ record LogEntry(
             g.writeNumberField("status", status);
             g.writeBooleanField("success", success);
             g.writeBooleanField("cached", cached);
+            if (semanticSimilarity != null) {
+                // Counted apart from exact hits: the answer was stored for a question of like meaning.
+                g.writeStringField("cache_match", "semantic");
+                g.writeNumberField("cache_similarity", Math.round(semanticSimilarity * 1000) / 1000.0);
+            }
             g.writeNumberField("step", step);
             g.writeNumberField("attempts", attempts);
             g.writeStringField("error_type", errorType);

@@ -91,7 +91,8 @@ final class LogStep implements Step {
                 Redactor.of(new HashSet<>(settings.redact())),
                 exchange.facts().waitCutShort(),
                 exchange.headerNotes().stream().map(HeaderNote::detail).toList(),
-                exchange.facts().findings());
+                exchange.facts().findings(),
+                exchange.facts().semanticSimilarity());
         if (settings.recordBeforeAnswer()) {
             durable = writer.submitDurable(entry);
         } else {
