@@ -100,6 +100,11 @@ public final class CacheStage implements Stage, AutoCloseable {
         return clock;
     }
 
+    /** Entries the semantic index took since start. */
+    long semanticStored() {
+        return semantic.stored();
+    }
+
     /** Requests answered through a semantic match, for the metrics. */
     public long semanticHits() {
         return semantic.hits();

@@ -14,7 +14,7 @@ public record CacheStorageSettings(
         @Doc(value = "Megabytes on disk, kept across restarts; must exceed off_heap_mb; 0 leaves this tier out and nothing survives a restart.", defaultValue = "512") Integer diskMb,
         @Doc(value = "Directory of the disk tier, relative to the working directory unless absolute. One process at a time may use it.", defaultValue = ".fairway/cache") String directory,
         @Doc(value = "Threads that read and write the cache off the request threads (disk reads block).", defaultValue = "2") Integer ioThreads,
-        @Doc(value = "Entries kept in the semantic cache's vector index (directory + \"-semantic\"), all routes together; the soonest to expire leave first.", defaultValue = "100000") Integer semanticEntries)
+        @Doc(value = "Entries kept in the semantic cache's vector index (kept in directory/semantic), all routes together; the soonest to expire leave first.", defaultValue = "100000") Integer semanticEntries)
         implements Validatable {
 
     public CacheStorageSettings {

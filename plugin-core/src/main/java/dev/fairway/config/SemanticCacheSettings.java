@@ -11,8 +11,8 @@ import java.util.Objects;
 @Doc("The semantic cache of one route: a request that misses the exact cache is looked up by the meaning of its last user message.")
 public record SemanticCacheSettings(
         @Doc(value = "Whether requests that miss the exact cache are looked up by meaning (needs cache.enabled or a request opting in).", defaultValue = "false") Boolean enabled,
-        @Doc(value = "Cosine similarity at or above which two last user messages count as the same question; between min_threshold and max_threshold.", defaultValue = "0.9") Double threshold,
-        @Doc(value = "Lowest threshold a request may choose with the fairway-cache-similarity header; a lower one is refused with a 400.", defaultValue = "0.85") Double minThreshold,
+        @Doc(value = "Cosine similarity at or above which two last user messages count as the same question; between min_threshold and max_threshold.", defaultValue = "0.85") Double threshold,
+        @Doc(value = "Lowest threshold a request may choose with the fairway-cache-similarity header; a lower one is refused with a 400.", defaultValue = "0.8") Double minThreshold,
         @Doc(value = "Highest threshold a request may choose with the fairway-cache-similarity header.", defaultValue = "1.0") Double maxThreshold,
         @Doc(value = "Whether requests that offer tools (tools, functions) are looked up by meaning; a tool call depends on more than the words.", defaultValue = "false") Boolean allowTools,
         @Doc(value = "Whether requests that carry images anywhere are looked up by meaning (the image is not compared, only matched exactly in earlier turns).", defaultValue = "false") Boolean allowImages,
@@ -21,8 +21,8 @@ public record SemanticCacheSettings(
 
     public SemanticCacheSettings {
         enabled = Objects.requireNonNullElse(enabled, false);
-        threshold = Objects.requireNonNullElse(threshold, 0.9);
-        minThreshold = Objects.requireNonNullElse(minThreshold, 0.85);
+        threshold = Objects.requireNonNullElse(threshold, 0.85);
+        minThreshold = Objects.requireNonNullElse(minThreshold, 0.8);
         maxThreshold = Objects.requireNonNullElse(maxThreshold, 1.0);
         allowTools = Objects.requireNonNullElse(allowTools, false);
         allowImages = Objects.requireNonNullElse(allowImages, false);

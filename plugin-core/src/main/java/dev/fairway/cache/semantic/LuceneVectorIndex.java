@@ -5,13 +5,17 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -31,6 +35,7 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
 
 /**
  * The vector index on Lucene: an HNSW graph ({@link KnnFloatVectorField}, dot product of unit
@@ -47,7 +52,7 @@ public final class LuceneVectorIndex implements VectorIndex {
     private static final String KEY = "k";
     private static final String VECTOR = "v";
     private static final String EXPIRES = "e";
-    private static final int CANDIDATES = 4;
+    private static final String WORDS = "w";
 
     private final Directory directory;
     private final IndexWriter writer;
@@ -82,13 +87,16 @@ public final class LuceneVectorIndex implements VectorIndex {
     }
 
     @Override
-    public void add(String partition, float[] vector, String entryKey, long expiresAtMillis) {
+    public void add(String partition, float[] vector, int[] words, String entryKey, long expiresAtMillis) {
         Document doc = new Document();
         doc.add(new StringField(PARTITION, partition, Field.Store.NO));
         doc.add(new StringField(KEY, entryKey, Field.Store.YES));
         doc.add(new KnnFloatVectorField(VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
         doc.add(new LongPoint(EXPIRES, expiresAtMillis));
         doc.add(new NumericDocValuesField(EXPIRES, expiresAtMillis));
+        ByteBuffer w = ByteBuffer.allocate(words.length * Integer.BYTES);
+        w.asIntBuffer().put(words);
+        doc.add(new StoredField(WORDS, new BytesRef(w.array())));
         try {
             writer.updateDocument(new Term(KEY, entryKey), doc);
             if (writer.getDocStats().numDocs > maxEntries) {
@@ -102,7 +110,7 @@ public final class LuceneVectorIndex implements VectorIndex {
     }
 
     @Override
-    public Nearest nearest(String partition, float[] vector, long nowMillis) {
+    public List<Nearest> nearest(String partition, float[] vector, int k, long nowMillis) {
         BooleanQuery filter = new BooleanQuery.Builder()
                 .add(new TermQuery(new Term(PARTITION, partition)), BooleanClause.Occur.FILTER)
                 .add(LongPoint.newRangeQuery(EXPIRES, nowMillis + 1, Long.MAX_VALUE), BooleanClause.Occur.FILTER)
@@ -110,14 +118,19 @@ public final class LuceneVectorIndex implements VectorIndex {
         try {
             IndexSearcher searcher = searchers.acquire();
             try {
-                TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, vector, CANDIDATES, filter), 1);
-                if (top.scoreDocs.length == 0) {
-                    return null;
+                TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, vector, k, filter), k);
+                List<Nearest> found = new ArrayList<>(top.scoreDocs.length);
+                for (ScoreDoc d : top.scoreDocs) {
+                    Document doc = searcher.storedFields().document(d.doc);
+                    BytesRef w = doc.getBinaryValue(WORDS);
+                    int[] words = new int[w == null ? 0 : w.length / Integer.BYTES];
+                    if (w != null) {
+                        ByteBuffer.wrap(w.bytes, w.offset, w.length).asIntBuffer().get(words);
+                    }
+                    // Lucene scores a dot product d of unit vectors as (1 + d) / 2.
+                    found.add(new Nearest(doc.get(KEY), 2.0 * d.score - 1.0, words));
                 }
-                ScoreDoc best = top.scoreDocs[0];
-                String key = searcher.storedFields().document(best.doc).get(KEY);
-                // Lucene scores a dot product d of unit vectors as (1 + d) / 2.
-                return new Nearest(key, 2.0 * best.score - 1.0);
+                return found;
             } finally {
                 searchers.release(searcher);
             }

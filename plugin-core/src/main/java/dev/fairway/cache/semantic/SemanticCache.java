@@ -29,12 +29,15 @@ import org.slf4j.LoggerFactory;
 public final class SemanticCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SemanticCache.class);
     private static final int QUEUE = 1024;
+    /** Candidates read per lookup: the nearest may be one slot apart ({@link Wording}) while the next one is a match. */
+    private static final int CANDIDATES = 4;
 
     private final Supplier<Embedder> embedders;
     private final Supplier<VectorIndex> indexes;
     private final Clock clock;
     private final ThreadPoolExecutor pool;
     private final LongAdder hits = new LongAdder();
+    private final LongAdder stored = new LongAdder();
     private volatile Embedder embedder;
     private volatile VectorIndex index;
     private boolean closed;
@@ -54,13 +57,13 @@ public final class SemanticCache implements AutoCloseable {
 
     /**
      * The process's semantic cache: MiniLM, and a Lucene index in the directory beside the exact
-     * cache's ({@code <directory>-semantic}), in memory only when the exact cache keeps nothing on
+     * cache's ({@code <directory>/semantic}, next to Ehcache's own files), in memory only when the exact cache keeps nothing on
      * disk or another process holds that directory.
      */
     public static SemanticCache create(CacheStorageSettings storage, Clock clock) {
         Supplier<VectorIndex> index = () -> {
             if (storage.diskMb() > 0) {
-                Path dir = Path.of(storage.directory() + "-semantic").toAbsolutePath();
+                Path dir = Path.of(storage.directory(), "semantic").toAbsolutePath();
                 try {
                     LuceneVectorIndex onDisk = LuceneVectorIndex.onDisk(dir, storage.semanticEntries(), clock);
                     LOG.info("semantic cache index on disk at {} ({} entries)", dir, onDisk.size());
@@ -104,9 +107,15 @@ public final class SemanticCache implements AutoCloseable {
                 }
                 String partition = Partition.of(exchange, question, Guard.signature(question.text()));
                 float[] vector = embedder().embed(question.text());
-                VectorIndex.Nearest nearest = index().nearest(partition, vector, clock.millis());
-                VectorIndex.Nearest hit = nearest != null && nearest.similarity() >= threshold ? nearest : null;
-                return new Lookup(partition, vector, hit);
+                int[] words = Wording.of(question.text());
+                VectorIndex.Nearest hit = null;
+                for (VectorIndex.Nearest c : index().nearest(partition, vector, CANDIDATES, clock.millis())) {
+                    if (c.similarity() >= threshold && !Wording.oneSlotApart(words, c.words())) {
+                        hit = c;
+                        break;
+                    }
+                }
+                return new Lookup(partition, vector, words, hit);
             }, pool).exceptionally(t -> {
                 LOG.warn("request {}: semantic lookup failed, answering as a miss: {}", exchange.logId(), t.toString());
                 return Lookup.NONE;
@@ -124,7 +133,8 @@ public final class SemanticCache implements AutoCloseable {
         try {
             pool.execute(() -> {
                 try {
-                    index().add(lookup.partition(), lookup.vector(), entryKey, expiresAtMillis);
+                    index().add(lookup.partition(), lookup.vector(), lookup.words(), entryKey, expiresAtMillis);
+                    stored.increment();
                 } catch (RuntimeException e) {
                     LOG.warn("semantic cache store failed: {}", e.toString());
                 }
@@ -144,6 +154,11 @@ public final class SemanticCache implements AutoCloseable {
         return hits.sum();
     }
 
+    /** Entries indexed since the process started. */
+    public long stored() {
+        return stored.sum();
+    }
+
     private Embedder embedder() {
         Embedder e = embedder;
         if (e == null) {
@@ -151,7 +166,7 @@ public final class SemanticCache implements AutoCloseable {
                 if (embedder == null) {
                     long start = System.nanoTime();
                     embedder = embedders.get();
-                    LOG.info("semantic cache model loaded in {} ms", (System.nanoTime() - start) / 1_000_000);
+                    LOG.debug("semantic cache model ready after {} ms", (System.nanoTime() - start) / 1_000_000);
                 }
                 e = embedder;
             }
@@ -197,9 +212,10 @@ public final class SemanticCache implements AutoCloseable {
      *
      * @param partition the exact part's hash, or null when the request is not looked up by meaning
      * @param vector the last user message's embedding, or null
-     * @param hit the nearest entry at or above the threshold, or null
+     * @param words its {@link Wording}, or null
+     * @param hit the nearest entry at or above the threshold that is not one slot apart, or null
      */
-    public record Lookup(String partition, float[] vector, VectorIndex.Nearest hit) {
-        public static final Lookup NONE = new Lookup(null, null, null);
+    public record Lookup(String partition, float[] vector, int[] words, VectorIndex.Nearest hit) {
+        public static final Lookup NONE = new Lookup(null, null, null, null);
     }
 }
