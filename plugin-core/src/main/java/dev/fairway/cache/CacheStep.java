@@ -30,6 +30,8 @@ final class CacheStep implements Step, ResponseCapture.Sink {
     /** The route's semantic lookup for a miss, or null when the route (or a caller's key) leaves it out. */
     private final SemanticLookup semantic;
     private volatile SemanticCache.Lookup lookup = SemanticCache.Lookup.NONE;
+    /** The answer served, for the leader of a flight to hand to its followers. */
+    private volatile CachedResponse hit;
     /** Set once the leader's flight is handed to a store, which then lands it. */
     private final AtomicBoolean handedOver = new AtomicBoolean();
     private volatile String key;
@@ -98,9 +100,6 @@ final class CacheStep implements Step, ResponseCapture.Sink {
             return stage.store().get(l.hit().entryKey()).thenApply(f -> hitOrMiss(f, f == null ? null : l.hit().similarity()));
         });
     }
-
-    /** The answer served, for the leader of a flight to hand to its followers. */
-    private volatile CachedResponse hit;
 
     private Verdict hitOrMiss(CachedResponse found, Double similarity) {
         if (found != null) {
