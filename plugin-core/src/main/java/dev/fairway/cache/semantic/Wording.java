@@ -70,7 +70,8 @@ public final class Wording {
                 if (FRAME.contains(w) || w.length() == 1) {
                     continue;
                 }
-            } else if (w.length() == 1) {
+            } else if (w.length() == 1 && !FRAME.contains(w)) {
+                // A lone letter that frames nothing ("size M") is content; "a" and "I" stay framing words.
                 words.add(w.hashCode());
                 continue;
             }

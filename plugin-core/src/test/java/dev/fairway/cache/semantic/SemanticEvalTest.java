@@ -29,7 +29,7 @@ class SemanticEvalTest {
     static final double MIN_PRECISION = 0.98;
     /**
      * The issue asks for recall 0.6 at precision 0.98; all-MiniLM-L6-v2 with these guards does not
-     * get there on this set (0.28 held out, 0.33 overall at precision 1.0; at precision 0.98 on the
+     * get there on this set (0.28 held out, 0.40 fresh, 0.345 overall at precision 1.0; at precision 0.98 on the
      * tune pairs recall is 0.57, and the held-out precision then falls to 0.87). This floor sits just
      * under what is reached, so a change that loses recall fails; docs/semantic-cache.md has the figures.
      */
@@ -89,6 +89,15 @@ class SemanticEvalTest {
         System.out.println("semantic eval, held-out pairs at " + defaultThreshold() + ": " + score);
         assertThat(score.precision()).as("held-out precision, %s", score).isGreaterThanOrEqualTo(MIN_PRECISION);
         assertThat(score.recall()).as("held-out recall, %s", score).isGreaterThanOrEqualTo(MIN_RECALL);
+    }
+
+    /** Pairs written after the rules and the threshold were fixed: the blind estimate. */
+    @Test
+    void freshPairsReachPrecisionAndRecallAtTheDefaultThreshold() {
+        Score score = score(s -> s.pair().split().equals("fresh"), defaultThreshold());
+        System.out.println("semantic eval, fresh pairs at " + defaultThreshold() + ": " + score);
+        assertThat(score.precision()).as("fresh precision, %s", score).isGreaterThanOrEqualTo(MIN_PRECISION);
+        assertThat(score.recall()).as("fresh recall, %s", score).isGreaterThanOrEqualTo(MIN_RECALL);
     }
 
     @Test

@@ -17,6 +17,8 @@ class WordingTest {
         assertThat(apart("What is the checked baggage allowance?", "What is the carry-on baggage allowance?")).isTrue();
         // A lone letter is a size, not the article of "l'hôtel".
         assertThat(apart("Is the jacket available in size M?", "Is the jacket available in size L?")).isTrue();
+        // "a" and "I" stay framing words, single letters or not.
+        assertThat(apart("How do I add a VAT number to my invoices?", "How do I remove the VAT number from my invoices?")).isTrue();
     }
 
     @Test
