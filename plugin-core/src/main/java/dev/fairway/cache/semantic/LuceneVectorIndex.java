@@ -61,6 +61,8 @@ public final class LuceneVectorIndex implements VectorIndex {
     private final Clock clock;
     private final AtomicLong lastCommit;
     private final Object maintenance = new Object();
+    /** Entries were added or removed since the searcher was last reopened. */
+    private final java.util.concurrent.atomic.AtomicBoolean dirty = new java.util.concurrent.atomic.AtomicBoolean();
 
     private LuceneVectorIndex(Directory directory, int maxEntries, Clock clock) throws IOException {
         this.directory = directory;
@@ -102,7 +104,8 @@ public final class LuceneVectorIndex implements VectorIndex {
             if (writer.getDocStats().numDocs > maxEntries) {
                 evict();
             }
-            searchers.maybeRefresh();
+            // Reopened by the next search, not here: a reopen per add would write a segment per entry.
+            dirty.set(true);
             maybeCommit();
         } catch (IOException e) {
             throw new UncheckedIOException("vector index: add", e);
@@ -116,6 +119,9 @@ public final class LuceneVectorIndex implements VectorIndex {
                 .add(LongPoint.newRangeQuery(EXPIRES, nowMillis + 1, Long.MAX_VALUE), BooleanClause.Occur.FILTER)
                 .build();
         try {
+            if (dirty.compareAndSet(true, false)) {
+                searchers.maybeRefreshBlocking();
+            }
             IndexSearcher searcher = searchers.acquire();
             try {
                 TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, vector, k, filter), k);
@@ -141,20 +147,33 @@ public final class LuceneVectorIndex implements VectorIndex {
 
     @Override
     public int size() {
-        return writer.getDocStats().numDocs;
+        try {
+            if (dirty.compareAndSet(true, false)) {
+                searchers.maybeRefreshBlocking();
+            }
+            IndexSearcher searcher = searchers.acquire();
+            try {
+                return searcher.getIndexReader().numDocs();
+            } finally {
+                searchers.release(searcher);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("vector index: size", e);
+        }
     }
 
     /** Drops the soonest-to-expire entries, down to 95% of the bound, so eviction runs once per many adds. */
     private void evict() throws IOException {
         synchronized (maintenance) {
-            int excess = writer.getDocStats().numDocs - maxEntries;
-            if (excess <= 0) {
-                return;
-            }
-            int drop = excess + maxEntries / 20;
+            // The writer's count includes replaced entries until their deletes apply: count on a fresh reader.
             searchers.maybeRefreshBlocking();
             IndexSearcher searcher = searchers.acquire();
             try {
+                int excess = searcher.getIndexReader().numDocs() - maxEntries;
+                if (excess <= 0) {
+                    return;
+                }
+                int drop = excess + maxEntries / 20;
                 TopDocs oldest = searcher.search(new MatchAllDocsQuery(), drop, new Sort(new SortField(EXPIRES, SortField.Type.LONG)));
                 Term[] keys = new Term[oldest.scoreDocs.length];
                 for (int i = 0; i < keys.length; i++) {
