@@ -207,7 +207,8 @@ routes:
       - {name: per-client, key: [client], limit: 1000000000, window: 60s}
 EOF
 log "starting the Fairway standalone gateway on 127.0.0.1:$FAIRWAY_PORT"
-"$JAVA" ${BENCH_FAIRWAY_JAVA_OPTS:-} -jar "$FAIRWAY_JAR" serve --config "$RESULTS/fairway.yaml" > "$RESULTS/fairway.log" 2>&1 &
+# Through bin/fairway, so that its memory flags are the ones measured (it execs java: the PID is the JVM's).
+FAIRWAY_SKIP_BUILD=1 FAIRWAY_JAVA_OPTS="${BENCH_FAIRWAY_JAVA_OPTS:-}" "$ROOT/bin/fairway" serve --config "$RESULTS/fairway.yaml" > "$RESULTS/fairway.log" 2>&1 &
 FAIRWAY_PID=$!; PIDS+=("$FAIRWAY_PID")
 wait_port "$FAIRWAY_PORT" 60
 
@@ -268,8 +269,12 @@ for t in direct fairway portkey; do
         --connections $(( HOLD + 64 )) --hold "$HOLD" --ready "$RESULTS/ready-$t" --hold-seconds 60 --out "$RESULTS/hold.jsonl" >/dev/null &
     HOLDER=$!
     for _ in $(seq 1 600); do [ -f "$RESULTS/ready-$t" ] && break; sleep 0.1; done
-    echo "$t streams $(rss_kb "${PID_OF[$t]}")" >> "$RESULTS/rss.txt"
+    # The highest resident memory (the whole process: heap, direct buffers, native) while they stay open.
+    sample_rss "${PID_OF[$t]}" "$RESULTS/rss-$t-streams.txt" &
+    SAMPLER=$!; PIDS+=("$SAMPLER")
     wait "$HOLDER" || log "$t hold failed"
+    kill "$SAMPLER" 2>/dev/null || true
+    echo "$t streams $(cat "$RESULTS/rss-$t-streams.txt" 2>/dev/null || rss_kb "${PID_OF[$t]}")" >> "$RESULTS/rss.txt"
   fi
 done
 echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$RESULTS/machine.txt"

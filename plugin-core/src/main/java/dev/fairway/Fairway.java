@@ -9,7 +9,10 @@ import dev.fairway.config.GatewayConfig;
 import dev.fairway.config.ServerSettings;
 import dev.fairway.dispatch.Dispatcher;
 import dev.fairway.dispatch.RetryScheduler;
+import dev.fairway.flow.FlowAdmin;
+import dev.fairway.flow.FlowRegistry;
 import dev.fairway.log.LogStage;
+import dev.fairway.cache.CacheStage;
 import dev.fairway.metrics.MetricsRegistry;
 import dev.fairway.pipeline.Gateway;
 import dev.fairway.pipeline.Stage;
@@ -174,8 +177,9 @@ public final class Fairway implements AutoCloseable {
         noteRestart(restart, "logs", now.logs(), next.logs());
         noteRestart(restart, "cache_storage", now.cacheStorage(), next.cacheStorage());
         noteRestart(restart, "pricing", now.pricing(), next.pricing());
+        noteRestart(restart, "tracing", now.tracing(), next.tracing());
         GatewayConfig effective = new GatewayConfig(now.server(), now.dispatch(), next.providers(), next.customProviders(),
-                next.routes(), now.redis(), now.pricing(), now.logs(), now.cacheStorage());
+                next.routes(), now.redis(), now.pricing(), now.logs(), now.cacheStorage(), now.tracing(), next.flows());
         // Checks the routes against the providers (policy slugs included) and keeps the running ones when that fails.
         gateway.reload(effective);
         Logger log = LoggerFactory.getLogger(Fairway.class);
@@ -401,7 +405,8 @@ public final class Fairway implements AutoCloseable {
                 Duration spoolLockWait = handOver ? Duration.ofSeconds(config.server().drainSeconds() + 10L) : Duration.ZERO;
                 List<Stage> stages = new ArrayList<>(Stages.standard(config, spoolLockWait));
                 stages.addAll(extraStages);
-                Gateway gateway = new Gateway(config, registry, stages);
+                FlowRegistry flows = FlowRegistry.forStages(stages);
+                Gateway gateway = new Gateway(config, registry, stages, flows);
                 Dispatcher dispatcher = new Dispatcher(vertx, config.dispatch(), retryScheduler, CircuitBreakers.systemClock());
                 GatewayServer front = standalone
                         ? join(GatewayServer.start(vertx, gateway, dispatcher, GatewayServer.Mode.STANDALONE,
@@ -418,6 +423,9 @@ public final class Fairway implements AutoCloseable {
                         : null;
                 AtomicBoolean stopping = new AtomicBoolean();
                 CompletableFuture<AdminServer> admin = startAdmin(vertx, stages, portWait, ReadinessChecks.of(gateway, stages, stopping));
+                if (admin != null) {
+                    admin.thenAccept(a -> a.serveFlows(new FlowAdmin(flows)));
+                }
                 return new Fairway(vertx, gateway, dispatcher, front, back, admin, List.copyOf(closeAfter), stopping);
             } catch (RuntimeException e) {
                 vertx.close();
@@ -449,6 +457,7 @@ public final class Fairway implements AutoCloseable {
             if (analytics == null) {
                 return null;
             }
+            analytics.metrics().registerJvmMetrics();
             publishStageMetrics(analytics.metrics(), stages);
             AnalyticsStage a = analytics;
             return lateOrNow(LateBind.bind("admin listener", () -> AdminServer.start(vertx, a, server.adminHost(), port,
@@ -459,6 +468,12 @@ public final class Fairway implements AutoCloseable {
         /** Stages that keep their own health figures publish them next to the request metrics. */
         private static void publishStageMetrics(MetricsRegistry registry, List<Stage> stages) {
             for (Stage s : stages) {
+                if (s instanceof CacheStage cache) {
+                    registry.counter("fairway_cache_shared_failures_total", "Shared cache (Redis) operations that failed; each answered as a miss.",
+                            cache::sharedFailures);
+                    registry.gauge("fairway_cache_shared_available", "1 when the last shared cache operation succeeded (or there is no shared tier), else 0.",
+                            () -> cache.sharedAvailable() ? 1 : 0);
+                }
                 if (s instanceof QuotaStage quota) {
                     registry.counter("fairway_quota_store_failures_total", "Quota store operations that failed (timeouts, refused connections).",
                             quota::storeFailures);

@@ -6,8 +6,10 @@ import dev.fairway.config.GatewayConfig;
 import dev.fairway.cost.PriceTable;
 import dev.fairway.guardrail.GuardrailStage;
 import dev.fairway.log.LogStage;
+import dev.fairway.metrics.GenAiMetricsStage;
 import dev.fairway.pipeline.Stage;
 import dev.fairway.quota.QuotaStage;
+import dev.fairway.trace.TracingStage;
 import dev.fairway.usage.UsageMetering;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,8 +35,16 @@ final class Stages {
         stages.add(new GuardrailStage());
         stages.add(QuotaStage.forConfig(config));
         stages.add(CacheStage.create(config));
+        stages.add(new dev.fairway.flow.FlowStage());
         stages.add(new UsageMetering(PriceTable.of(config.pricing())));
-        stages.add(AnalyticsStage.create());
+        // Tracing only when on (null otherwise: nothing per request); first recorder, so its root span opens first.
+        TracingStage tracing = TracingStage.forConfig(config);
+        if (tracing != null) {
+            stages.add(tracing);
+        }
+        AnalyticsStage analytics = AnalyticsStage.create();
+        stages.add(new GenAiMetricsStage(analytics.metrics()));
+        stages.add(analytics);
         // Keep last: its record shows what every stage before it did.
         stages.add(LogStage.start(config.logs(), spoolLockWait));
         return stages;

@@ -57,7 +57,7 @@ public class SseTeeBenchmark {
         dir = Files.createTempDirectory("fairway-bench-tee");
         fairway = Fairway.builder(ConfigLoader.withEnv(Map.of()).parse(BenchConfigs.decision(dir))).start();
         gateway = fairway.gateway();
-        chunks = SseChunks.openAi(CHUNKS);
+        chunks = SseChunks.openAiAskedForUsage(CHUNKS);
     }
 
     /** A fresh streamed miss per stream (a new prompt each time, so the cache captures every one). */

@@ -16,7 +16,8 @@ public record EnvoySettings(
         @Doc(value = "Value of the routing header that selects the dispatcher cluster.", defaultValue = "fairway-dispatcher") String dispatcherUpstream,
         @Doc(value = "Time the core has to decide a request, in milliseconds; keep it below Envoy's message_timeout.", defaultValue = "180") int decisionTimeoutMs,
         @Doc(value = "When the core has not decided in time: reject (503 JSON error) or continue (Envoy uses the route's own upstream, without the gateway).", defaultValue = "reject") TimeoutPolicy onTimeout,
-        @Doc("Forwarding per route name; a route left out is forwarded through the dispatcher.") Map<String, EnvoyRoute> routes) {
+        @Doc("Forwarding per route name; a route left out is forwarded through the dispatcher.") Map<String, EnvoyRoute> routes,
+        @Doc("Route for requests whose stream carries no route_metadata; for Envoy Gateway, whose EnvoyExtensionPolicy cannot set gRPC initial metadata. Only where this service serves that one route: a stream naming another route still gets that route.") String defaultRoute) {
 
     public EnvoySettings {
         requireNonNull(routeMetadata, "routeMetadata");
@@ -27,7 +28,7 @@ public record EnvoySettings(
     }
 
     static EnvoySettings defaults() {
-        return new EnvoySettings("x-fairway-route", "x-fairway-upstream", "fairway-dispatcher", 180, TimeoutPolicy.REJECT, Map.of());
+        return new EnvoySettings("x-fairway-route", "x-fairway-upstream", "fairway-dispatcher", 180, TimeoutPolicy.REJECT, Map.of(), null);
     }
 
     EnvoyRoute route(String name) {

@@ -109,7 +109,7 @@ public record ExtProcConfig(GatewayConfig gateway, EnvoySettings envoy) {
             return d;
         }
         Fields f = new Fields(node, problems, Set.of("route_metadata", "upstream_header", "dispatcher_upstream",
-                "decision_timeout_ms", "on_timeout", "routes"));
+                "decision_timeout_ms", "on_timeout", "routes", "default_route"));
         String routeMetadata = f.headerName("route_metadata", d.routeMetadata());
         String upstreamHeader = f.headerName("upstream_header", d.upstreamHeader());
         String dispatcherUpstream = f.text("dispatcher_upstream", d.dispatcherUpstream());
@@ -136,7 +136,11 @@ public record ExtProcConfig(GatewayConfig gateway, EnvoySettings envoy) {
                 });
             }
         }
-        return new EnvoySettings(routeMetadata, upstreamHeader, dispatcherUpstream, timeout, policy, routes);
+        String defaultRoute = f.text("default_route", null);
+        if (defaultRoute != null && !routeNames.contains(defaultRoute)) {
+            problems.add("default_route", "%s is no route in routes (known: %s)", defaultRoute, String.join(", ", routeNames));
+        }
+        return new EnvoySettings(routeMetadata, upstreamHeader, dispatcherUpstream, timeout, policy, routes, defaultRoute);
     }
 
     private static EnvoyRoute readRoute(JsonNode node, Problems problems) {

@@ -80,6 +80,9 @@ final class Processor {
      * passed through, since passing would skip every gateway check.
      */
     Route route(String name) {
+        if ((name == null || name.isEmpty()) && settings.defaultRoute() != null) {
+            name = settings.defaultRoute();
+        }
         if (name == null || name.isEmpty()) {
             throw GatewayError.of(ErrorType.INTERNAL,
                     "the Envoy route sends no %s gRPC metadata (set ExtProcPerRoute.overrides.grpc_initial_metadata)",

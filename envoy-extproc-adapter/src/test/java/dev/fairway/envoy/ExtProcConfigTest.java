@@ -55,6 +55,7 @@ class ExtProcConfigTest {
                   decision_timeout_ms: 0
                   on_timeout: maybe
                   colour: blue
+                  default_route: nowhere
                   routes:
                     chat: {mode: sideways, upstreams: {openai: 5}}
                     ghost: {}
@@ -64,7 +65,8 @@ class ExtProcConfigTest {
                         "envoy.route_metadata: X Route (expected: a lower-case header name such as x-fairway-route)",
                         "envoy.decision_timeout_ms: 0 (expected: 1..3600000)",
                         "envoy.on_timeout: maybe (expected: reject or continue)",
-                        "envoy.colour: unknown field (known: decision_timeout_ms, dispatcher_upstream, on_timeout, route_metadata, routes, upstream_header)",
+                        "envoy.colour: unknown field (known: decision_timeout_ms, default_route, dispatcher_upstream, on_timeout, route_metadata, routes, upstream_header)",
+                        "envoy.default_route: nowhere is no route in routes (known: chat)",
                         "envoy.routes.chat.mode: sideways (expected: dispatcher or direct)",
                         "envoy.routes.chat.upstreams.openai: expected a non-empty string",
                         "envoy.routes.ghost: no route of this name in routes (known: chat)"));

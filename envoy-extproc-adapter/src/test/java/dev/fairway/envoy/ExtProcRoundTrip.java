@@ -39,7 +39,9 @@ public final class ExtProcRoundTrip {
                 ConfigLoader.withEnv(Map.of()));
         try (Fairway fw = Fairway.builder(config.gateway()).dispatcherEndpoint(true).stage(new AnswerStage()).start();
              ExtProcServer server = ExtProcServer.builder(fw, config).port(0).start();
-             EnvoySide envoy = EnvoySide.connect(server.port())) {
+             // Envoy's own gRPC client hands replies over on its worker thread: no executor hop on this side either.
+             EnvoySide envoy = EnvoySide.over(io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                     .usePlaintext().directExecutor().maxInboundMessageSize(Integer.MAX_VALUE).build())) {
             byte[] body = utf8(chatBody(false));
             HeaderMap hit = request("POST", "/ai/openai/v1/chat/completions", "content-type", "application/json",
                     "authorization", "Bearer sk-client", "x-bench-answer", "1");

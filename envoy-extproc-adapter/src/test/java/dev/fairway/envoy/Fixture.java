@@ -46,8 +46,16 @@ final class Fixture implements AutoCloseable {
     final EnvoySide envoy;
 
     private Fixture(int decisionTimeoutMs, String onTimeout) throws Exception {
+        this(decisionTimeoutMs, onTimeout, null);
+    }
+
+    private Fixture(int decisionTimeoutMs, String onTimeout, String defaultRoute) throws Exception {
         upstream = new FakeUpstream();
-        config = ExtProcConfig.parse(CONFIG.formatted(upstream.port(), decisionTimeoutMs, onTimeout),
+        String text = CONFIG.formatted(upstream.port(), decisionTimeoutMs, onTimeout);
+        if (defaultRoute != null) {
+            text = text.replace("  on_timeout: " + onTimeout + "\n", "  on_timeout: " + onTimeout + "\n  default_route: " + defaultRoute + "\n");
+        }
+        config = ExtProcConfig.parse(text,
                 ConfigLoader.withEnv(Map.of("FAKE_KEY", GATEWAY_KEY)));
         fairway = Fairway.builder(config.gateway()).dispatcherEndpoint(true).stage(recorder).start();
         server = ExtProcServer.builder(fairway, config).port(0).start();
@@ -56,6 +64,11 @@ final class Fixture implements AutoCloseable {
 
     static Fixture start() throws Exception {
         return new Fixture(10_000, "reject");
+    }
+
+    /** With envoy.default_route set: streams without route metadata get {@code route}. */
+    static Fixture withDefaultRoute(String route) throws Exception {
+        return new Fixture(10_000, "reject", route);
     }
 
     static Fixture start(int decisionTimeoutMs, String onTimeout) throws Exception {

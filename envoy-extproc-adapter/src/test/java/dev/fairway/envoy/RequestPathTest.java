@@ -87,6 +87,21 @@ class RequestPathTest {
     }
 
     @Test
+    void withADefaultRouteAStreamWithoutRouteMetadataGetsThatRoute() throws Exception {
+        // Envoy Gateway's EnvoyExtensionPolicy sends no gRPC initial metadata (examples/kubernetes).
+        fx.close(); // one Fairway at a time: each needs the spool to itself
+        fx = Fixture.withDefaultRoute("ai");
+        EnvoySide.Stream s = fx.envoy.open(null);
+        s.requestHeaders(request("POST", "/ai/nosuch/v1/chat/completions", "content-type", "application/json"), false);
+        assertThat(s.reply()).isEqualTo(Messages.CONTINUE_REQUEST_HEADERS);
+        s.requestBody(utf8(chatBody(false)), true);
+
+        ProcessingResponse r = s.reply();
+        assertThat(r.getImmediateResponse().getStatus().getCodeValue()).isEqualTo(404);
+        assertThat(jsonError(r.getImmediateResponse()).get("type").asText()).isEqualTo("unknown_provider");
+    }
+
+    @Test
     void forwardToDispatcherSetsTicketAndRoutingHeaderAndClearsRouteCache() throws Exception {
         EnvoySide.Stream s = fx.envoy.open("ai");
         s.requestHeaders(request("POST", "/ai/fake/v1/chat/completions", "content-type", "application/json"), false);

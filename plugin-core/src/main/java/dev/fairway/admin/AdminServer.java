@@ -39,6 +39,8 @@ public final class AdminServer implements AutoCloseable {
     private final Readiness readiness;
     private final Dashboard dashboard = Dashboard.load();
     private final HttpServer server;
+    /** The routing flows' admin API, once the process wires it; null serves none. */
+    private volatile dev.fairway.flow.FlowAdmin flows;
 
     private AdminServer(Vertx vertx, AnalyticsStage analytics, AdminAuth auth, Readiness readiness) {
         this.vertx = vertx;
@@ -89,6 +91,10 @@ public final class AdminServer implements AutoCloseable {
                     .with("header", "host"));
             return;
         }
+        if (flows != null && dev.fairway.flow.FlowAdmin.serves(path)) {
+            flows(request);
+            return;
+        }
         if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
             response.putHeader("allow", "GET, HEAD");
             error(response, GatewayError.of(ErrorType.METHOD_NOT_ALLOWED, "%s %s (expected: GET)", request.method(), path));
@@ -118,6 +124,46 @@ public final class AdminServer implements AutoCloseable {
             });
             default -> error(response, GatewayError.of(ErrorType.NOT_FOUND, "%s (expected: /metrics, /analytics, /healthz, /readyz or /dashboard)", path));
         }
+    }
+
+    /** Serves the routing flows' admin API ({@code /flows/...}) from now on. */
+    public void serveFlows(dev.fairway.flow.FlowAdmin flows) {
+        this.flows = requireNonNull(flows, "flows");
+    }
+
+    /** {@code /flows/...}: the token, a bounded body, then the flow admin API off the event loop. */
+    private void flows(HttpServerRequest request) {
+        HttpServerResponse response = request.response();
+        AdminAuth.AuthDecision decision = auth.check(request.getHeader("authorization"));
+        if (!decision.allowed()) {
+            response.putHeader("www-authenticate", "Bearer realm=\"fairway-admin\"");
+            error(response, GatewayError.of(ErrorType.UNAUTHORIZED, decision.reason()).with("header", "authorization"));
+            return;
+        }
+        String length = request.getHeader("content-length");
+        if (length != null && (!length.chars().allMatch(Character::isDigit) || length.length() > 9
+                || Long.parseLong(length) > dev.fairway.flow.FlowAdmin.MAX_BODY_BYTES)) {
+            error(response, GatewayError.of(ErrorType.PAYLOAD_TOO_LARGE, "request body: %s bytes (expected: at most %d)", length,
+                    dev.fairway.flow.FlowAdmin.MAX_BODY_BYTES));
+            return;
+        }
+        response.putHeader("cache-control", "no-store");
+        dev.fairway.flow.FlowAdmin handler = flows;
+        request.body().onComplete(body -> {
+            if (body.failed() || body.result().length() > dev.fairway.flow.FlowAdmin.MAX_BODY_BYTES) {
+                error(response, GatewayError.of(ErrorType.INVALID_REQUEST, "request body: unreadable or over %d bytes", dev.fairway.flow.FlowAdmin.MAX_BODY_BYTES));
+                return;
+            }
+            byte[] bytes = body.result().getBytes();
+            vertx.executeBlocking(() -> handler.handle(request.method().name(), request.path(), bytes), false).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    json(response, ar.result().status(), ar.result().body());
+                } else {
+                    LOG.error("admin request {} failed", request.path(), ar.cause());
+                    error(response, GatewayError.of(ErrorType.INTERNAL, "the admin endpoint failed"));
+                }
+            });
+        });
     }
 
     /** Checks the token, then builds the body off the event loop: a week of rollups takes a while to add up. */

@@ -59,10 +59,14 @@ record AnalyticsQuery(long fromMillis, long toMillis, long intervalMillis, Strin
         }
         String groupBy = one(params, "group_by");
         if (groupBy != null) {
-            boolean plain = groupBy.equals("route") || groupBy.equals("provider") || groupBy.equals("model");
+            boolean plain = groupBy.equals("route") || groupBy.equals("provider") || groupBy.equals("model")
+                    || Observation.FLOW_DIMENSIONS.contains(groupBy);
             boolean meta = groupBy.startsWith(META) && groupBy.length() > META.length();
             if (!plain && !meta) {
-                throw bad("group_by", "group_by: %s (expected: route, provider, model or metadata.<key>)", groupBy);
+                throw bad("group_by", "group_by: %s (expected: route, provider, model, flow, flow_version, flow_branch or metadata.<key>)", groupBy);
+            }
+            if (Observation.FLOW_DIMENSIONS.contains(groupBy) && metaKey != null) {
+                throw bad("group_by", "group_by: %s cannot be combined with a filter on metadata.%s (expected: no metadata filter)", groupBy, metaKey);
             }
             if (meta && metaKey != null && !groupBy.substring(META.length()).equals(metaKey)) {
                 throw bad("group_by", "group_by: %s cannot be combined with a filter on metadata.%s (expected: the same key, or no metadata filter)", groupBy, metaKey);
@@ -76,6 +80,9 @@ record AnalyticsQuery(long fromMillis, long toMillis, long intervalMillis, Strin
     String rowMetaKey() {
         if (metaKey != null) {
             return metaKey;
+        }
+        if (groupBy != null && Observation.FLOW_DIMENSIONS.contains(groupBy)) {
+            return Observation.dimensionKey(groupBy);
         }
         return groupBy != null && groupBy.startsWith(META) ? groupBy.substring(META.length()) : null;
     }

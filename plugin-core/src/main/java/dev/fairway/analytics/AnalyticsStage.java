@@ -112,7 +112,16 @@ public final class AnalyticsStage implements Stage {
         store.record(new Observation(exchange.startEpochMillis(), route, provider, model, c.status(), c.cached(),
                 errorType, usage == null ? 0 : usage.inputTokens(), usage == null ? 0 : usage.outputTokens(),
                 usage == null ? 0 : usage.cachedInputTokens(), c.costUsd(), c.durationNanos(), c.ttfbNanos(),
-                metadata(exchange.cfAig().metadata()), exchange.logId()));
+                metadata(exchange.cfAig().metadata()), exchange.logId(), flow(exchange.facts().flow())));
+    }
+
+    /** A routing flow's dimensions (names, versions and element ids are bounded by the flow's own validation). */
+    private static Map<String, String> flow(dev.fairway.plan.FlowRoute flow) {
+        if (flow == null) {
+            return Map.of();
+        }
+        String version = flow.flow() + "@" + flow.version();
+        return Map.of("flow", flow.flow(), "flow_version", version, "flow_branch", version + "/" + flow.branch());
     }
 
     /** The gateway's own error type when it answered with one, else what the status says. */

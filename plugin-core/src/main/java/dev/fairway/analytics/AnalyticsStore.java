@@ -62,6 +62,9 @@ final class AnalyticsStore {
         for (Map.Entry<String, String> e : o.metadata().entrySet()) {
             add(slot, new RollupKey(o.route(), o.provider(), o.model(), e.getKey(), e.getValue()), o);
         }
+        for (Map.Entry<String, String> e : o.dimensions().entrySet()) {
+            add(slot, new RollupKey(o.route(), o.provider(), o.model(), Observation.dimensionKey(e.getKey()), e.getValue()), o);
+        }
         if (o.error()) {
             errors.add(o);
         }

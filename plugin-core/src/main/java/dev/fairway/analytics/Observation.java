@@ -9,6 +9,7 @@ import java.util.Map;
  * @param costUsd null when unknown
  * @param ttfbNanos -1 when no byte was sent
  * @param metadata {@code cf-aig-metadata} entries, values as text, pairs already bounded
+ * @param dimensions further group-by dimensions by name ({@link #FLOW_DIMENSIONS}), values already bounded
  */
 record Observation(
         long epochMillis,
@@ -25,7 +26,26 @@ record Observation(
         long durationNanos,
         long ttfbNanos,
         Map<String, String> metadata,
-        String logId) {
+        String logId,
+        Map<String, String> dimensions) {
+
+    /** What a routing flow adds: {@code group_by=flow}, {@code flow_version} ({@code name@version}), {@code flow_branch} ({@code name@version/branch}). */
+    static final java.util.Set<String> FLOW_DIMENSIONS = java.util.Set.of("flow", "flow_version", "flow_branch");
+
+    Observation(long epochMillis, String route, String provider, String model, int status, boolean cached, String errorType,
+                long tokensIn, long tokensOut, long tokensCachedIn, Double costUsd, long durationNanos, long ttfbNanos,
+                Map<String, String> metadata, String logId) {
+        this(epochMillis, route, provider, model, status, cached, errorType, tokensIn, tokensOut, tokensCachedIn, costUsd,
+                durationNanos, ttfbNanos, metadata, logId, Map.of());
+    }
+
+    /**
+     * The row key of dimension {@code name}: NUL cannot start a metadata key the label caps let
+     * through as itself, so these rows never mix with {@code metadata.<key>} rows.
+     */
+    static String dimensionKey(String name) {
+        return "\u0000" + name;
+    }
 
     boolean error() {
         return errorType != null;

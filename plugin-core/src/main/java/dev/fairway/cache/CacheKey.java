@@ -9,7 +9,8 @@ import java.util.HexFormat;
 
 /**
  * Cache keys: SHA-256 over length-prefixed parts, so no two different part lists can give the same
- * input bytes. The computed key covers everything that changes an answer (provider, upstream URI,
+ * input bytes. The computed key covers the route (whose TTL, size limit and stream rule made the
+ * entry) and everything that changes an answer (provider, upstream URI,
  * model, the credential's fingerprint, the body in canonical form); a caller's own key replaces
  * only the body and model: it stays namespaced by route, authenticated client, credential,
  * provider and upstream path, so two tenants can never share an entry. Neither includes
@@ -21,12 +22,13 @@ final class CacheKey {
     static String of(Exchange exchange) {
         MessageDigest sha = sha256();
         part(sha, "computed");
+        part(sha, exchange.route().name());
         part(sha, exchange.target().provider().slug());
         part(sha, exchange.target().uri().toString());
         part(sha, exchange.method());
         part(sha, exchange.model() == null ? "" : exchange.model());
         part(sha, exchange.credentialFingerprint());
-        part(sha, body(exchange));
+        body(sha, exchange);
         return HexFormat.of().formatHex(sha.digest());
     }
 
@@ -48,27 +50,32 @@ final class CacheKey {
         return HexFormat.of().formatHex(sha.digest());
     }
 
-    private static byte[] body(Exchange exchange) {
+    /** The body as a part: its canonical form when it is JSON, hashed where it was written. */
+    private static void body(MessageDigest sha, Exchange exchange) {
         byte[] raw = exchange.body().bytes();
-        if (!exchange.body().json()) {
-            return raw;
+        if (exchange.body().json()) {
+            try {
+                CanonicalJson.of(exchange.body().node(), raw.length, (b, off, len) -> part(sha, b, off, len));
+                return;
+            } catch (IOException | RuntimeException e) {
+                // The body was parsed once already; should it still not canonicalise, its exact bytes key it safely.
+            }
         }
-        try {
-            return CanonicalJson.of(exchange.body().node(), raw.length);
-        } catch (IOException | RuntimeException e) {
-            // The body was parsed once already; should it still not canonicalise, its exact bytes key it safely.
-            return raw;
-        }
+        part(sha, raw, 0, raw.length);
     }
 
     private static void part(MessageDigest sha, String s) {
-        part(sha, s.getBytes(StandardCharsets.UTF_8));
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        part(sha, b, 0, b.length);
     }
 
-    private static void part(MessageDigest sha, byte[] bytes) {
-        int n = bytes.length;
-        sha.update(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
-        sha.update(bytes);
+    private static void part(MessageDigest sha, byte[] bytes, int off, int n) {
+        // The length prefix one byte at a time: no array per part.
+        sha.update((byte) (n >>> 24));
+        sha.update((byte) (n >>> 16));
+        sha.update((byte) (n >>> 8));
+        sha.update((byte) n);
+        sha.update(bytes, off, n);
     }
 
     private static MessageDigest sha256() {

@@ -6,11 +6,15 @@ import dev.fairway.cache.semantic.SemanticCache;
 import dev.fairway.config.CacheSettings;
 import dev.fairway.config.CacheStorageSettings;
 import dev.fairway.config.GatewayConfig;
+import dev.fairway.config.RedisSettings;
 import dev.fairway.headers.CfAigHeaders;
 import dev.fairway.pipeline.Exchange;
 import dev.fairway.pipeline.Stage;
 import dev.fairway.pipeline.Step;
+import dev.fairway.redis.RedisConnector;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * The exact response cache (step 5 of docs/architecture.md, "One request"), the last stage before dispatch so that
  * authentication, policy and quotas still see every request, hits included. A hit is answered here;
  * a miss goes upstream and its answer is stored once complete. Identical misses in flight at the
- * same time are coalesced into one upstream call.
+ * same time are coalesced into one upstream call. With {@code cache_storage.shared} on, Redis is a
+ * second tier behind this process's ({@link RedisTier}) and the coalescing spans processes through a
+ * lease in Redis ({@link LeaseWait}).
  *
  * <pre>{@code
  * CacheStage cache = CacheStage.builder(config.cacheStorage()).build();
@@ -33,15 +39,22 @@ public final class CacheStage implements Stage, AutoCloseable {
     private final SingleFlight flights;
     private final Clock clock;
     private final ScheduledThreadPoolExecutor timers;
+    private final SingleFlight.Timer timer;
+    /** The shared tier, or null when this process caches alone. */
+    private final RedisTier shared;
+    private final int pollMs;
     private final SemanticCache semantic;
 
-    private CacheStage(ResponseStore store, SingleFlight flights, Clock clock, ScheduledThreadPoolExecutor timers,
-                       SemanticCache semantic) {
+    private CacheStage(ResponseStore store, SingleFlight.Timer timer, Clock clock, ScheduledThreadPoolExecutor timers,
+                       RedisTier shared, int pollMs, SemanticCache semantic) {
         this.store = store;
+        this.flights = new SingleFlight(timer);
+        this.timer = timer;
         this.semantic = semantic;
-        this.flights = flights;
         this.clock = clock;
         this.timers = timers;
+        this.shared = shared;
+        this.pollMs = pollMs;
     }
 
     public static Builder builder(CacheStorageSettings storage) {
@@ -53,7 +66,7 @@ public final class CacheStage implements Stage, AutoCloseable {
      * so the first request does not wait for the disk tier to load.
      */
     public static CacheStage create(GatewayConfig config) {
-        CacheStage stage = builder(config.cacheStorage()).build();
+        CacheStage stage = builder(config.cacheStorage()).redis(config.redis()).build();
         if (config.routes().stream().anyMatch(r -> r.cache().enabled())) {
             stage.store.open();
         }
@@ -92,6 +105,66 @@ public final class CacheStage implements Stage, AutoCloseable {
         return store;
     }
 
+    /** This process's tiers, then the shared one; a shared hit fills this process's tiers. */
+    CompletableFuture<CachedResponse> find(String key, int maxBodyBytes) {
+        CompletableFuture<CachedResponse> local = store.get(key);
+        if (shared == null) {
+            return local;
+        }
+        return local.thenCompose(found -> found != null ? CompletableFuture.completedFuture(found)
+                : shared.get(key, maxBodyBytes).thenApply(remote -> fillLocal(key, remote)));
+    }
+
+    /** Stores in this process's tiers, then in the shared one; gives the stored entry once both are done. */
+    CompletableFuture<CachedResponse> put(String key, Supplier<CachedResponse> value) {
+        CompletableFuture<CachedResponse> local = store.put(key, value);
+        if (shared == null) {
+            return local;
+        }
+        return local.thenCompose(stored -> stored == null ? local : shared.put(key, stored).thenApply(v -> stored));
+    }
+
+    /** Whether a lease in Redis coordinates identical requests across processes. */
+    boolean sharesFlights() {
+        return shared != null;
+    }
+
+    /** Takes the cross-process lease on {@code key}; true when this process should go upstream. */
+    CompletableFuture<Boolean> lease(String key, long millis) {
+        return shared == null ? CompletableFuture.completedFuture(true) : shared.lease(key, millis);
+    }
+
+    void release(String key) {
+        if (shared != null) {
+            shared.release(key);
+        }
+    }
+
+    /** Waits for the process holding {@code key}'s lease to store its answer (see {@link LeaseWait}). */
+    CompletableFuture<LeaseWait.Outcome> awaitLease(String key, int maxBodyBytes, long waitMillis) {
+        return LeaseWait.start(shared, timer, key, maxBodyBytes, pollMs, waitMillis).thenApply(o -> {
+            fillLocal(key, o.entry());
+            return o;
+        });
+    }
+
+    private CachedResponse fillLocal(String key, CachedResponse found) {
+        if (found != null) {
+            store.put(key, () -> found);
+        }
+        return found;
+    }
+
+    /** Operations on the shared tier that failed (for metrics); 0 when there is none. */
+    public long sharedFailures() {
+        return shared == null ? 0 : shared.health().failures();
+    }
+
+    /** Whether the shared tier answered last time; true when there is none. */
+    public boolean sharedAvailable() {
+        return shared == null || shared.health().available();
+    }
+
     SingleFlight flights() {
         return flights;
     }
@@ -117,12 +190,16 @@ public final class CacheStage implements Stage, AutoCloseable {
         }
         semantic.close();
         store.close();
+        if (shared != null) {
+            shared.close();
+        }
     }
 
     public static final class Builder {
         private final CacheStorageSettings storage;
         private Clock clock = Clock.systemUTC();
         private SingleFlight.Timer timer;
+        private RedisSettings redis;
         private SemanticCache semantic;
 
         private Builder(CacheStorageSettings storage) {
@@ -138,6 +215,12 @@ public final class CacheStage implements Stage, AutoCloseable {
         /** The semantic tier; by default MiniLM and a Lucene index beside the exact cache's directory. */
         public Builder semantic(SemanticCache semantic) {
             this.semantic = requireNonNull(semantic, "semantic");
+            return this;
+        }
+
+        /** The Redis of the shared tier; used when {@code cache_storage.shared.enabled}, else ignored. */
+        public Builder redis(RedisSettings redis) {
+            this.redis = redis;
             return this;
         }
 
@@ -162,8 +245,17 @@ public final class CacheStage implements Stage, AutoCloseable {
                     return () -> f.cancel(false);
                 };
             }
+            ResponseStore store = new ResponseStore(storage, clock);
+            RedisTier shared = null;
+            if (storage.shared().enabled() && redis != null) {
+                RedisConnector connector = new RedisConnector(redis);
+                // Connects now, in the background, so the first request does not pay for it; a
+                // Redis that is not up yet is retried by the requests that follow.
+                connector.connection();
+                shared = new RedisTier(connector, storage.shared(), clock, store.executor());
+            }
             SemanticCache s = semantic != null ? semantic : SemanticCache.create(storage, clock);
-            return new CacheStage(new ResponseStore(storage, clock), new SingleFlight(t), clock, timers, s);
+            return new CacheStage(store, t, clock, timers, shared, storage.shared().pollMs(), s);
         }
     }
 }

@@ -37,6 +37,8 @@ final class CacheStep implements Step, ResponseCapture.Sink {
     private volatile String key;
     private volatile SingleFlight.Flight flight;
     private volatile ResponseCapture capture;
+    /** Set when this exchange holds the cross-process lease on its key, given back once it lands. */
+    private volatile boolean leased;
 
     CacheStep(CacheStage stage, Exchange exchange, Supplier<String> keySource, int ttlSeconds,
               int maxEntryBytes, int waitMs, SemanticLookup semantic) {
@@ -60,7 +62,7 @@ final class CacheStep implements Step, ResponseCapture.Sink {
     private CompletableFuture<Verdict> lookUp(String computed) {
         key = CacheRules.kindScoped(computed, exchange.stream());
         if (waitMs == 0) {
-            return stage.store().get(key).thenCompose(this::exactThenSemantic);
+            return stage.find(key, maxEntryBytes).thenCompose(this::exactThenSemantic);
         }
         flight = stage.flights().join(key);
         if (!flight.leader()) {
@@ -79,15 +81,45 @@ final class CacheStep implements Step, ResponseCapture.Sink {
                 return found;
             }).thenCompose(this::exactThenSemantic);
         }
-        return stage.store().get(key).thenCompose(this::exactThenSemantic).thenApply(verdict -> {
+        return stage.find(key, maxEntryBytes).thenCompose(found -> {
+            if (found != null || !stage.sharesFlights()) {
+                return CompletableFuture.completedFuture(found);
+            }
+            return leadAcrossProcesses();
+        }).thenCompose(this::exactThenSemantic).thenApply(verdict -> {
             if (hit != null) {
-                flight.land(hit);
+                // Releases a lease taken before a semantic hit, too: nothing of this key goes upstream.
+                land(hit);
             }
             return verdict;
         });
     }
 
-    /** After an exact miss, the route's lookup by meaning; its match is read from the exact store. */
+    /**
+     * This process's leader on a miss in every tier: it goes upstream when it takes the key's lease
+     * in Redis, else it waits, as a local follower does, for the process holding the lease.
+     */
+    private CompletableFuture<CachedResponse> leadAcrossProcesses() {
+        return stage.lease(key, waitMs).thenCompose(taken -> {
+            if (taken) {
+                leased = true;
+                return CompletableFuture.completedFuture(null);
+            }
+            long budget = exchange.waitBudgetMillis();
+            boolean deadlineFirst = budget < waitMs;
+            return stage.awaitLease(key, maxEntryBytes, deadlineFirst ? budget : waitMs).thenApply(o -> {
+                if (o.entry() == null && o.timedOut() && deadlineFirst) {
+                    exchange.facts().markWaitCutShort();
+                    LOG.info("request {}: an identical request is still upstream through another gateway process; stopped"
+                            + " waiting for it after {} ms, at the host's decision deadline, and forwarded this one as a miss",
+                            exchange.logId(), budget);
+                }
+                return o.entry();
+            });
+        });
+    }
+
+    /** After an exact miss, the route's lookup by meaning; its match is read from the exact tiers. */
     private CompletableFuture<Verdict> exactThenSemantic(CachedResponse found) {
         if (found != null || semantic == null) {
             return CompletableFuture.completedFuture(hitOrMiss(found, null));
@@ -97,7 +129,7 @@ final class CacheStep implements Step, ResponseCapture.Sink {
             if (l.hit() == null) {
                 return CompletableFuture.completedFuture(hitOrMiss(null, null));
             }
-            return stage.store().get(l.hit().entryKey()).thenApply(f -> hitOrMiss(f, f == null ? null : l.hit().similarity()));
+            return stage.find(l.hit().entryKey(), maxEntryBytes).thenApply(f -> hitOrMiss(f, f == null ? null : l.hit().similarity()));
         });
     }
 
@@ -132,7 +164,7 @@ final class CacheStep implements Step, ResponseCapture.Sink {
     @Override
     public void complete(int status, List<String> headers, String contentType, byte[] body) {
         handedOver.set(true);
-        stage.store().put(key, () -> {
+        stage.put(key, () -> {
             BodyCheck check = BodyCheck.of(contentType, body);
             if (!check.storable()) {
                 LOG.debug("request {}: not cached: {}", exchange.logId(), check.reason());
@@ -161,6 +193,12 @@ final class CacheStep implements Step, ResponseCapture.Sink {
     }
 
     private void land(CachedResponse stored) {
+        if (leased) {
+            // After the shared store (CacheStage#put completes once Redis answered): processes
+            // waiting on the lease then find the entry, or no lease and no entry, and go upstream.
+            leased = false;
+            stage.release(key);
+        }
         if (flight != null) {
             flight.land(stored);
         }

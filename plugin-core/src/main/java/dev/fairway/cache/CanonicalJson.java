@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,7 +51,25 @@ public final class CanonicalJson {
         }
     }
 
+    /** Where canonical bytes go when they are not wanted as an array of their own: {@code b[off, off + len)}, valid during the call. */
+    interface Sink {
+        void accept(byte[] b, int off, int len);
+    }
+
+    /** As {@link #of(JsonNode, int)}, the bytes handed to {@code sink} once complete rather than copied out (a cache key only hashes them). */
+    static void of(JsonNode tree, int sizeHint, Sink sink) throws IOException {
+        try (JsonParser p = tree.traverse()) {
+            CanonicalJson c = write(p, sizeHint);
+            sink.accept(c.out, 0, c.size);
+        }
+    }
+
     private static byte[] of(JsonParser p, int sizeHint) throws IOException {
+        CanonicalJson c = write(p, sizeHint);
+        return Arrays.copyOf(c.out, c.size);
+    }
+
+    private static CanonicalJson write(JsonParser p, int sizeHint) throws IOException {
         CanonicalJson c = new CanonicalJson(sizeHint);
         JsonToken first = p.nextToken();
         if (first == null) {
@@ -60,15 +79,23 @@ public final class CanonicalJson {
         if (p.nextToken() != null) {
             throw new IOException("content after the JSON value");
         }
-        return Arrays.copyOf(c.out, c.size);
+        return c;
+    }
+
+    /**
+     * The current token's text without a copy: the parser's own buffer when it has one (parsing
+     * bytes), else the string it holds (walking a tree, whose getTextCharacters() would copy it).
+     */
+    private static CharSequence text(JsonParser p) throws IOException {
+        return p.hasTextCharacters() ? CharBuffer.wrap(p.getTextCharacters(), p.getTextOffset(), p.getTextLength()) : p.getText();
     }
 
     private void value(JsonParser p, JsonToken t) throws IOException {
         switch (t) {
             case START_OBJECT -> object(p);
             case START_ARRAY -> array(p);
-            case VALUE_STRING -> string(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> ascii(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+            case VALUE_STRING -> string(text(p));
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> ascii(text(p));
             case VALUE_TRUE -> raw("true");
             case VALUE_FALSE -> raw("false");
             case VALUE_NULL -> raw("null");
@@ -102,7 +129,7 @@ public final class CanonicalJson {
             String name = p.currentName();
             int from = size;
             put((byte) ',');
-            string(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+            string(name);
             put((byte) ':');
             value(p, p.nextToken());
             if (members == null) {
@@ -134,7 +161,9 @@ public final class CanonicalJson {
         }
     }
 
-    private void string(char[] chars, int offset, int length) {
+    private void string(CharSequence chars) {
+        int offset = 0;
+        int length = chars.length();
         // Room for plain ASCII first: reserving the worst case (6 bytes a character) for every string
         // grew the buffer far past the document's size and made a 2 KiB body allocate 15 KiB.
         ensure(length + 2L);
@@ -144,7 +173,7 @@ public final class CanonicalJson {
         int end = offset + length;
         int i = offset;
         for (; i < end; i++) {
-            char c = chars[i];
+            char c = chars.charAt(i);
             if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
                 break;
             }
@@ -158,7 +187,7 @@ public final class CanonicalJson {
             o = out;
         }
         for (; i < end; i++) {
-            char c = chars[i];
+            char c = chars.charAt(i);
             if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
                 o[at++] = (byte) c;
             } else if (c == '"' || c == '\\') {
@@ -174,8 +203,8 @@ public final class CanonicalJson {
             } else if (c < 0x800) {
                 o[at++] = (byte) (0xC0 | c >> 6);
                 o[at++] = (byte) (0x80 | c & 0x3F);
-            } else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(chars[i + 1])) {
-                int cp = Character.toCodePoint(c, chars[++i]);
+            } else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(chars.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, chars.charAt(++i));
                 o[at++] = (byte) (0xF0 | cp >> 18);
                 o[at++] = (byte) (0x80 | cp >> 12 & 0x3F);
                 o[at++] = (byte) (0x80 | cp >> 6 & 0x3F);
@@ -191,10 +220,11 @@ public final class CanonicalJson {
         size = at;
     }
 
-    private void ascii(char[] chars, int offset, int length) {
+    private void ascii(CharSequence chars) {
+        int length = chars.length();
         ensure(length);
         for (int i = 0; i < length; i++) {
-            out[size++] = (byte) chars[offset + i];
+            out[size++] = (byte) chars.charAt(i);
         }
     }
 

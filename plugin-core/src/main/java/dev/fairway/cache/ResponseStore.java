@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -121,6 +122,11 @@ final class ResponseStore implements AutoCloseable {
             }
             return cache;
         }
+    }
+
+    /** The store's bounded pool, for other work on entries that must stay off the callers' threads. */
+    Executor executor() {
+        return io;
     }
 
     /** The index of stored keys; for tests of its bound. */

@@ -113,7 +113,7 @@ public final class ConfigReference {
         if (c == Boolean.class || c == boolean.class) {
             return "boolean";
         }
-        if (isConfigRecord(c)) {
+        if (isConfigRecord(c) || com.fasterxml.jackson.databind.JsonNode.class.isAssignableFrom(c)) {
             return "object";
         }
         return "string"; // value types read from a string (patterns, durations)

@@ -18,7 +18,9 @@ public record GatewayConfig(
         @Doc("Redis shared by several gateway processes; when set, quota buckets live there instead of in this process's memory.") RedisSettings redis,
         @Doc("Model prices for cost estimates, over the shipped price table.") PricingSettings pricing,
         @Doc("The request log spool and its export to S3-compatible storage.") LogsSettings logs,
-        @Doc("Storage of the exact response cache (tiers, sizes, disk directory), shared by every route.") CacheStorageSettings cacheStorage)
+        @Doc("Storage of the exact response cache (tiers, sizes, disk directory), shared by every route.") CacheStorageSettings cacheStorage,
+        @Doc(value = "OpenTelemetry traces (and optionally metrics) over OTLP; off unless enabled.", defaultValue = "{enabled: false}") TracingSettings tracing,
+        @Doc(value = "Routing flows (Cloudflare Dynamic Routing) every route can call with model \"dynamic/<name>\", keyed by name (letters, digits, - and _); each value is Cloudflare's route JSON, {\"elements\": [...]}, as exported. PUT /flows/{name} on the admin listener adds versions; see README, Routing flows.", defaultValue = "{}") Map<String, com.fasterxml.jackson.databind.JsonNode> flows)
         implements Validatable {
 
     public GatewayConfig {
@@ -30,6 +32,8 @@ public record GatewayConfig(
         pricing = Objects.requireNonNullElseGet(pricing, PricingSettings::defaults);
         logs = Objects.requireNonNullElseGet(logs, LogsSettings::defaults);
         cacheStorage = Objects.requireNonNullElseGet(cacheStorage, CacheStorageSettings::defaults);
+        tracing = Objects.requireNonNullElseGet(tracing, TracingSettings::defaults);
+        flows = Map.copyOf(Objects.requireNonNullElse(flows, Map.of()));
     }
 
     @Override
@@ -42,6 +46,10 @@ public record GatewayConfig(
         pricing.validate(problems.at("pricing"));
         logs.validate(problems.at("logs"));
         cacheStorage.validate(problems.at("cache_storage"));
+        tracing.validate(problems.at("tracing"));
+        if (cacheStorage.shared().enabled() && redis == null) {
+            problems.at("cache_storage").at("shared").add("enabled", "true needs the top-level redis setting (expected: redis.uri)");
+        }
         providers.forEach((slug, settings) -> {
             if (settings != null) {
                 settings.validate(problems.atKey("providers", slug));
@@ -55,6 +63,7 @@ public record GatewayConfig(
                 problems.at("custom_providers", i).add("slug", "%s is declared twice", p.slug());
             }
         }
+        dev.fairway.flow.FlowConfig.check(flows, problems);
         Set<String> names = new HashSet<>();
         List<String> prefixes = new ArrayList<>();
         Set<String> gatewayIds = new HashSet<>();
@@ -72,6 +81,9 @@ public record GatewayConfig(
             if (r.gatewayId() != null && !gatewayIds.add(r.gatewayId())) {
                 problems.at("routes", i).add("gateway_id", "%s is served by another route", r.gatewayId());
             }
+        }
+        for (String route : tracing.captureContentRoutes()) {
+            problems.at("tracing").require(names.contains(route), "capture_content_routes", "%s (expected: a route name)", route);
         }
     }
 }

@@ -46,7 +46,8 @@ public record RouteConfig(
         @Doc(value = "Circuit breaker per target: a failing target is skipped for a cool-down, then probed.", defaultValue = "{enabled: true}") BreakerSettings circuitBreaker,
         @Doc("Exact response cache of this route; off unless enabled.") CacheSettings cache,
         @Doc(value = "How errors the gateway answers itself are worded: fairway ({\"error\":{\"type\":...,\"message\":...}}, naming the header or field at fault) or cloudflare (Cloudflare AI Gateway's {\"success\":false,\"result\":[],\"messages\":[],\"error\":[{\"code\":2009,\"message\":\"Unauthorized\"}]} with its codes). The status code is the same either way; provider errors pass through unchanged.", defaultValue = "fairway") ErrorFormat errors,
-        @Doc(value = "Answer 400 to any cf-aig-* header value the gateway cannot act on; when false, such values are ignored, clamped into range or cut (metadata beyond five entries), as Cloudflare does, and listed in the fairway-ignored-headers response header. cf-aig-authorization and cf-aig-byok-alias are refused when malformed either way.", defaultValue = "false") Boolean strictHeaders)
+        @Doc(value = "Answer 400 to any cf-aig-* header value the gateway cannot act on; when false, such values are ignored, clamped into range or cut (metadata beyond five entries), as Cloudflare does, and listed in the fairway-ignored-headers response header. cf-aig-authorization and cf-aig-byok-alias are refused when malformed either way.", defaultValue = "false") Boolean strictHeaders,
+        @Doc(value = "This route's own routing flows (Cloudflare Dynamic Routing JSON, {\"elements\": [...]}), keyed by name, called with model \"dynamic/<name>\" on this route only; they shadow a process-wide flow of the same name. Version 1, or the integer \"version\" the JSON carries. A value may also be the JSON as text (Kong's plugin schema holds it so).", defaultValue = "{}") Map<String, com.fasterxml.jackson.databind.JsonNode> flows)
         implements Validatable {
 
     public static final long DEFAULT_MAX_BODY = 10L * 1024 * 1024;
@@ -68,6 +69,7 @@ public record RouteConfig(
         cache = Objects.requireNonNullElseGet(cache, CacheSettings::defaults);
         errors = Objects.requireNonNullElse(errors, ErrorFormat.FAIRWAY);
         strictHeaders = Objects.requireNonNullElse(strictHeaders, false);
+        flows = Map.copyOf(Objects.requireNonNullElse(flows, Map.of()));
     }
 
     /** The provider settings this route uses for {@code slug}, layered over the process-wide ones. */
@@ -105,6 +107,7 @@ public record RouteConfig(
         fallback.validate(problems.at("fallback"));
         circuitBreaker.validate(problems.at("circuit_breaker"));
         cache.validate(problems.at("cache"));
+        dev.fairway.flow.FlowConfig.check(flows, problems);
     }
 
     private void validateQuotas(Problems problems) {

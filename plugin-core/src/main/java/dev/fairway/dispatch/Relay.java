@@ -74,6 +74,7 @@ final class Relay {
     private UpstreamRequest prepare(PlannedTarget target) {
         UpstreamRequest planned = exchange.upstreamRequest(target);
         upstreamObserver = exchange.upstreamObserver(target, planned);
+        trip.observing(upstreamObserver);
         return upstreamObserver.request(planned);
     }
 
@@ -291,9 +292,8 @@ final class Relay {
                 exchange.elapsedNanos(), bytes, errorType));
     }
 
+    /** The transform's output, copied once (Buffer.buffer(byte[]) would copy a second time): the transform may reuse its array. */
     private static Buffer buffer(ByteBuffer out) {
-        byte[] copy = new byte[out.remaining()];
-        out.get(copy);
-        return Buffer.buffer(copy);
+        return Buffer.buffer(out.remaining()).setBytes(0, out);
     }
 }

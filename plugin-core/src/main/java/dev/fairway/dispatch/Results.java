@@ -25,6 +25,14 @@ final class Results {
         return RetryRule.Result.of(Kind.UNREACHABLE);
     }
 
+    /** The wire name of the error {@code failure} stands for ({@code cancelled} when the client left); allocates nothing. */
+    static String errorType(Throwable failure) {
+        if (failure == Cancelled.INSTANCE) {
+            return "cancelled";
+        }
+        return failure instanceof GatewayError e ? e.type().wireName() : ErrorType.UPSTREAM_UNAVAILABLE.wireName();
+    }
+
     /** The error to answer when {@code failure} ends the request. */
     static GatewayError error(Throwable failure) {
         return failure instanceof GatewayError e ? e : Unreachable.error(failure);

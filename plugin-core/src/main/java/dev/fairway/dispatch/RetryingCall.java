@@ -40,6 +40,7 @@ final class RetryingCall implements UpstreamCall {
         inner.call(attempt).onComplete(ar -> {
             UpstreamHead head = ar.succeeded() ? ar.result() : null;
             RetryRule.Decision d = attempt.rule().decide(head != null ? Results.of(head) : Results.of(ar.cause()), attempt.number(), attempt.made());
+            trip.ended(head != null ? head.status() : 0, head != null ? null : Results.errorType(ar.cause()), d.action().name());
             switch (d.action()) {
                 // The rule stops only on failures and accepts only answers: either way, what came is what the relay gets.
                 case ACCEPT, STOP -> settle(answer, ar);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.fairway.log.spool.SpoolRecord;
 import dev.fairway.pipeline.GuardrailFinding;
 import dev.fairway.pipeline.Usage;
+import dev.fairway.plan.FlowRoute;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,6 +52,7 @@ record LogEntry(
         boolean waitCutShort,
         List<String> headerNotes,
         List<GuardrailFinding> findings,
+        FlowRoute flow,
         Double semanticSimilarity) implements SpoolRecord {
 
     private static final JsonFactory JSON = new JsonFactory();
@@ -65,10 +67,10 @@ record LogEntry(
         this(logId, eventId, startEpochMillis, durationNanos, ttfbNanos, route, provider, model, method, path, status,
                 success, cached, step, attempts, errorType, usage, costUsd, customCost, metadata, requestBytes,
                 responseBytes, truncated, clientHash, requestHeaders, requestPayload, responsePayload, payloadTruncated,
-                redactor, false, List.of(), List.of());
+                redactor, false, List.of(), List.of(), null, null);
     }
 
-    /** A record of an answer that was not a semantic cache hit. */
+    /** A record with everything but a routing flow. */
     LogEntry(String logId, String eventId, long startEpochMillis, long durationNanos, long ttfbNanos, String route,
              String provider, String model, String method, String path, int status, boolean success, boolean cached,
              int step, int attempts, String errorType, Usage usage, Double costUsd, boolean customCost,
@@ -78,7 +80,20 @@ record LogEntry(
         this(logId, eventId, startEpochMillis, durationNanos, ttfbNanos, route, provider, model, method, path, status,
                 success, cached, step, attempts, errorType, usage, costUsd, customCost, metadata, requestBytes,
                 responseBytes, truncated, clientHash, requestHeaders, requestPayload, responsePayload, payloadTruncated,
-                redactor, waitCutShort, headerNotes, findings, null);
+                redactor, waitCutShort, headerNotes, findings, null, null);
+    }
+
+    /** A record of an answer that was not a semantic cache hit. */
+    LogEntry(String logId, String eventId, long startEpochMillis, long durationNanos, long ttfbNanos, String route,
+             String provider, String model, String method, String path, int status, boolean success, boolean cached,
+             int step, int attempts, String errorType, Usage usage, Double costUsd, boolean customCost,
+             Map<String, Object> metadata, long requestBytes, long responseBytes, boolean truncated, String clientHash,
+             Map<String, String> requestHeaders, byte[] requestPayload, byte[] responsePayload, boolean payloadTruncated,
+             Redactor redactor, boolean waitCutShort, List<String> headerNotes, List<GuardrailFinding> findings, FlowRoute flow) {
+        this(logId, eventId, startEpochMillis, durationNanos, ttfbNanos, route, provider, model, method, path, status,
+                success, cached, step, attempts, errorType, usage, costUsd, customCost, metadata, requestBytes,
+                responseBytes, truncated, clientHash, requestHeaders, requestPayload, responsePayload, payloadTruncated,
+                redactor, waitCutShort, headerNotes, findings, flow, null);
     }
 
     @Override
@@ -144,6 +159,12 @@ record LogEntry(
                 g.writeStringField(e.getKey(), e.getValue());
             }
             g.writeEndObject();
+            if (flow != null) {
+                // Which routing flow chose the model, so logs and analytics group by flow, version and branch.
+                g.writeStringField("flow", flow.flow());
+                g.writeNumberField("flow_version", flow.version());
+                g.writeStringField("flow_branch", flow.branch());
+            }
             if (!headerNotes.isEmpty()) {
                 g.writeArrayFieldStart("header_notes");
                 for (String note : headerNotes) {

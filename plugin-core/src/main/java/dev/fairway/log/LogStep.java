@@ -92,6 +92,7 @@ final class LogStep implements Step {
                 exchange.facts().waitCutShort(),
                 exchange.headerNotes().stream().map(HeaderNote::detail).toList(),
                 exchange.facts().findings(),
+                exchange.facts().flow(),
                 exchange.facts().semanticSimilarity());
         if (settings.recordBeforeAnswer()) {
             durable = writer.submitDurable(entry);

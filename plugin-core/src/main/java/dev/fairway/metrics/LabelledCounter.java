@@ -2,12 +2,10 @@ package dev.fairway.metrics;
 
 import static java.util.Objects.requireNonNull;
 
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A counter with labels that a component keeps itself and {@linkplain MetricsRegistry#counter(LabelledCounter)
@@ -24,14 +22,13 @@ public final class LabelledCounter {
     private static final int MAX_VALUES = 200;
 
     private final String name;
-    private final String help;
     private final List<String> labels;
     private final List<LabelCap> caps;
-    private final Map<List<String>, LongAdder> series = new ConcurrentHashMap<>();
+    private final Counter counter;
 
     public LabelledCounter(String name, String help, String... labels) {
         this.name = requireNonNull(name, "name");
-        this.help = requireNonNull(help, "help");
+        requireNonNull(help, "help");
         if (!name.endsWith("_total")) {
             throw new IllegalArgumentException("name: " + name + " (expected: a counter name ending in _total)");
         }
@@ -44,6 +41,7 @@ public final class LabelledCounter {
             c.add(new LabelCap(MAX_VALUES));
         }
         this.caps = List.copyOf(c);
+        this.counter = Counter.builder().name(name).help(help).labelNames(labels).withoutExemplars().build();
     }
 
     /** Counts one event; {@code values} are the labels' values in the order the labels were named. */
@@ -51,34 +49,32 @@ public final class LabelledCounter {
         if (values.length != labels.size()) {
             throw new IllegalArgumentException("values: " + values.length + " (expected: " + labels.size() + ", one per label)");
         }
-        List<String> key = new ArrayList<>(values.length);
+        String[] capped = new String[values.length];
         for (int i = 0; i < values.length; i++) {
-            key.add(caps.get(i).apply(values[i]));
+            capped[i] = caps.get(i).apply(values[i]);
         }
-        series.computeIfAbsent(List.copyOf(key), k -> new LongAdder()).increment();
+        counter.labelValues(capped).inc();
     }
 
     /** The count of one label tuple; 0 when it never happened. */
     public long count(String... values) {
-        LongAdder a = series.get(List.of(values));
-        return a == null ? 0 : a.sum();
+        for (CounterSnapshot.CounterDataPointSnapshot p : counter.collect().getDataPoints()) {
+            boolean match = p.getLabels().size() == values.length;
+            for (int i = 0; match && i < values.length; i++) {
+                match = values[i].equals(p.getLabels().get(labels.get(i)));
+            }
+            if (match) {
+                return (long) p.getValue();
+            }
+        }
+        return 0;
     }
 
     public String name() {
         return name;
     }
 
-    void writeTo(PrometheusText text) {
-        text.header(name, "counter", help);
-        List<List<String>> keys = new ArrayList<>(series.keySet());
-        keys.sort(Comparator.comparing(Object::toString));
-        for (List<String> key : keys) {
-            List<String> named = new ArrayList<>(key.size() * 2);
-            for (int i = 0; i < key.size(); i++) {
-                named.add(labels.get(i));
-                named.add(key.get(i));
-            }
-            text.sample(name, named, series.get(key).sum());
-        }
+    Counter counter() {
+        return counter;
     }
 }

@@ -2,18 +2,26 @@ package dev.fairway.metrics;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleSupplier;
 import java.util.regex.Pattern;
 
 /**
- * The process's Prometheus metrics: the request metrics the analytics stage records, plus whatever
- * other components publish (the log exporter's backlog, the quota store's failures). Components
- * publish a value they already keep, read when {@code /metrics} is scraped, so publishing costs
- * nothing on the request path.
+ * The process's Prometheus metrics, kept by the official Prometheus Java client: the request
+ * metrics the analytics stage records, the GenAI client metrics, plus whatever other components
+ * publish (the log exporter's backlog, the quota store's failures) and, once asked, the JVM's and
+ * the process's. Components publish a value they already keep, read when {@code /metrics} is
+ * scraped, so publishing costs nothing on the request path.
  *
  * <pre>{@code
  * registry.counter("fairway_quota_store_failures_total", "Failed quota store operations.", quota::storeFailures);
@@ -21,13 +29,16 @@ import java.util.regex.Pattern;
  */
 public final class MetricsRegistry {
     private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+    private static final PrometheusTextFormatWriter TEXT = PrometheusTextFormatWriter.create();
 
     private final RequestMetrics requests;
-    private final Map<String, Published> published = new ConcurrentSkipListMap<>();
-    private final Map<String, LabelledCounter> labelled = new ConcurrentSkipListMap<>();
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Set<String> published = ConcurrentHashMap.newKeySet();
+    private volatile boolean jvm;
 
     public MetricsRegistry(RequestMetrics requests) {
         this.requests = requireNonNull(requests, "requests");
+        requests.registerIn(registry);
     }
 
     public RequestMetrics requests() {
@@ -36,7 +47,10 @@ public final class MetricsRegistry {
 
     /** Publishes a value that may go up and down (a backlog, a flag as 0/1). */
     public void gauge(String name, String help, DoubleSupplier value) {
-        publish(new Published(name, "gauge", help, value));
+        requireNonNull(help, "help");
+        requireNonNull(value, "value");
+        claim(name);
+        registry.register(GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(read(value))).build());
     }
 
     /** Publishes a value that only grows while the process runs; by convention its name ends in {@code _total}. */
@@ -44,63 +58,63 @@ public final class MetricsRegistry {
         if (!name.endsWith("_total")) {
             throw new IllegalArgumentException("name: " + name + " (expected: a counter name ending in _total)");
         }
-        publish(new Published(name, "counter", help, value));
+        requireNonNull(help, "help");
+        requireNonNull(value, "value");
+        claim(name);
+        registry.register(CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(read(value))).build());
     }
 
     /** Publishes a counter with labels that its component keeps and counts itself. */
     public void counter(LabelledCounter counter) {
-        check(counter.name());
-        if (published.containsKey(counter.name()) || labelled.putIfAbsent(counter.name(), counter) != null) {
-            throw new IllegalArgumentException("name: " + counter.name() + " is already published");
+        claim(counter.name());
+        registry.register(counter.counter());
+    }
+
+    /**
+     * Adds the JVM's metrics (memory, GC, threads, classes, buffer pools: {@code jvm_*}) and the
+     * process's ({@code process_*}: CPU, open files, resident memory), once; the gateway's admin
+     * listener asks for them.
+     */
+    public synchronized void registerJvmMetrics() {
+        if (!jvm) {
+            JvmMetrics.builder().register(registry);
+            jvm = true;
         }
     }
 
-    private void publish(Published p) {
-        check(p.name);
-        if (labelled.containsKey(p.name) || published.putIfAbsent(p.name, p) != null) {
-            throw new IllegalArgumentException("name: " + p.name + " is already published");
+    /** A failing publisher must not take the whole scrape down with it: its value shows as NaN. */
+    private static double read(DoubleSupplier value) {
+        try {
+            return value.getAsDouble();
+        } catch (RuntimeException e) {
+            return Double.NaN;
         }
     }
 
-    private void check(String name) {
+    private void claim(String name) {
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("name: " + name + " (expected: [a-zA-Z_:][a-zA-Z0-9_:]*)");
         }
-        if (name.startsWith("fairway_requests") || requests.names().contains(name)) {
+        if (name.startsWith("fairway_requests") || requests.allNames().contains(name)) {
             throw new IllegalArgumentException("name: " + name + " is a request metric");
+        }
+        if (!published.add(name)) {
+            throw new IllegalArgumentException("name: " + name + " is already published");
         }
     }
 
-    /** The whole exposition, request metrics first, then published values by name, then labelled counters by name. */
+    /** The whole exposition in the Prometheus text format, metric families by name. */
     public String scrape() {
-        PrometheusText text = new PrometheusText();
-        requests.writeTo(text);
-        for (Published p : new ArrayList<>(published.values())) {
-            double v;
-            try {
-                v = p.value.getAsDouble();
-            } catch (RuntimeException e) {
-                // A failing publisher must not take the whole scrape down with it.
-                v = Double.NaN;
-            }
-            text.header(p.name, p.type, p.help);
-            text.sample(p.name, List.of(), v);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        try {
+            TEXT.write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException("metrics exposition failed", e);
         }
-        for (LabelledCounter c : new ArrayList<>(labelled.values())) {
-            c.writeTo(text);
-        }
-        return text.toString();
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     public static String contentType() {
-        return PrometheusText.CONTENT_TYPE;
-    }
-
-    private record Published(String name, String type, String help, DoubleSupplier value) {
-        Published {
-            requireNonNull(name, "name");
-            requireNonNull(help, "help");
-            requireNonNull(value, "value");
-        }
+        return TEXT.getContentType();
     }
 }

@@ -1,19 +1,16 @@
 package dev.fairway.metrics;
 
 import dev.fairway.pipeline.Usage;
-import java.util.ArrayList;
-import java.util.Comparator;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.DoubleAdder;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The request metrics: counters keyed by a small label tuple, histograms by route and provider.
- * Label values arrive already bounded ({@link LabelCap}); recording allocates one small key per
- * series touched and never locks.
+ * The request metrics, on the official Prometheus client: counters keyed by a small label tuple,
+ * histograms by route and provider. Label values arrive already bounded ({@link LabelCap}).
+ * Names and labels are those the hand-written exposition had (docs/architecture.md, "Metrics").
  */
 public final class RequestMetrics {
     private static final String REQUESTS = "fairway_requests_total";
@@ -23,17 +20,50 @@ public final class RequestMetrics {
     private static final String COST = "fairway_cost_usd_total";
     private static final String DURATION = "fairway_request_duration_seconds";
     private static final String TTFB = "fairway_ttfb_seconds";
+    /** Bounds suited to LLM calls: tens of milliseconds for cache hits up to minutes for long generations. */
+    static final double[] SECONDS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300};
 
-    private final Map<Labels, LongAdder> requests = new ConcurrentHashMap<>();
-    private final Map<Labels, LongAdder> errors = new ConcurrentHashMap<>();
-    private final Map<Labels, LongAdder> cacheHits = new ConcurrentHashMap<>();
-    private final Map<Labels, LongAdder> tokens = new ConcurrentHashMap<>();
-    private final Map<Labels, DoubleAdder> cost = new ConcurrentHashMap<>();
-    private final Map<Labels, Buckets> duration = new ConcurrentHashMap<>();
-    private final Map<Labels, Buckets> ttfb = new ConcurrentHashMap<>();
+    private final Counter requests = Counter.builder().name(REQUESTS).help("Completed requests.")
+            .labelNames("route", "provider", "model", "status", "cached").withoutExemplars().build();
+    private final Counter errors = Counter.builder().name(ERRORS).help("Requests that did not succeed, by error type.")
+            .labelNames("route", "provider", "type").withoutExemplars().build();
+    private final Counter cacheHits = Counter.builder().name(CACHE_HITS).help("Requests answered from the gateway's cache.")
+            .labelNames("route", "provider").withoutExemplars().build();
+    private final Counter tokens = Counter.builder().name(TOKENS).help("Tokens reported by providers.")
+            .labelNames("route", "provider", "model", "direction").withoutExemplars().build();
+    private final Counter cost = Counter.builder().name(COST).help("Cost of requests whose cost is known, in US dollars.")
+            .labelNames("route", "provider", "model").withoutExemplars().build();
+    private final Histogram duration = Histogram.builder().name(DURATION).help("Time from request to the end of the response.")
+            .labelNames("route", "provider").classicUpperBounds(SECONDS).classicOnly().withoutExemplars().build();
+    private final Histogram ttfb = Histogram.builder().name(TTFB).help("Time from request to the first response byte.")
+            .labelNames("route", "provider").classicUpperBounds(SECONDS).classicOnly().withoutExemplars().build();
+    private final GenAiMetrics genAi = new GenAiMetrics();
 
     Set<String> names() {
         return Set.of(REQUESTS, ERRORS, CACHE_HITS, TOKENS, COST, DURATION, TTFB);
+    }
+
+    /** Every family this registers, GenAI included: published names may not reuse them. */
+    Set<String> allNames() {
+        return union(names(), genAi.names());
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        java.util.HashSet<String> u = new java.util.HashSet<>(a);
+        u.addAll(b);
+        return Set.copyOf(u);
+    }
+
+    void registerIn(PrometheusRegistry registry) {
+        for (var m : List.of(requests, errors, cacheHits, tokens, cost, duration, ttfb)) {
+            registry.register(m);
+        }
+        genAi.registerIn(registry);
+    }
+
+    /** The GenAI client metrics (conventions' names in Prometheus form), recorded by {@link GenAiMetricsStage}. */
+    public GenAiMetrics genAi() {
+        return genAi;
     }
 
     /**
@@ -46,13 +76,12 @@ public final class RequestMetrics {
      */
     public void record(String route, String provider, String model, int status, boolean cached, String errorType,
                        Usage usage, Double costUsd, long durationNanos, long ttfbNanos) {
-        requests.computeIfAbsent(new Labels(route, provider, model, Integer.toString(status), Boolean.toString(cached)),
-                k -> new LongAdder()).increment();
+        requests.labelValues(route, provider, model, Integer.toString(status), Boolean.toString(cached)).inc();
         if (errorType != null) {
-            errors.computeIfAbsent(new Labels(route, provider, errorType), k -> new LongAdder()).increment();
+            errors.labelValues(route, provider, errorType).inc();
         }
         if (cached) {
-            cacheHits.computeIfAbsent(new Labels(route, provider), k -> new LongAdder()).increment();
+            cacheHits.labelValues(route, provider).inc();
         }
         if (usage != null) {
             addTokens(route, provider, model, "in", usage.inputTokens());
@@ -60,88 +89,17 @@ public final class RequestMetrics {
             addTokens(route, provider, model, "cached_in", usage.cachedInputTokens());
         }
         if (costUsd != null && costUsd > 0) {
-            cost.computeIfAbsent(new Labels(route, provider, model), k -> new DoubleAdder()).add(costUsd);
+            cost.labelValues(route, provider, model).inc(costUsd);
         }
-        Labels rp = new Labels(route, provider);
-        duration.computeIfAbsent(rp, k -> new Buckets()).observe(durationNanos / 1e9);
+        duration.labelValues(route, provider).observe(durationNanos / 1e9);
         if (ttfbNanos >= 0) {
-            ttfb.computeIfAbsent(rp, k -> new Buckets()).observe(ttfbNanos / 1e9);
+            ttfb.labelValues(route, provider).observe(ttfbNanos / 1e9);
         }
     }
 
     private void addTokens(String route, String provider, String model, String direction, long n) {
         if (n > 0) {
-            tokens.computeIfAbsent(new Labels(route, provider, model, direction), k -> new LongAdder()).add(n);
-        }
-    }
-
-    void writeTo(PrometheusText text) {
-        counters(text, REQUESTS, "Completed requests.", requests, "route", "provider", "model", "status", "cached");
-        counters(text, ERRORS, "Requests that did not succeed, by error type.", errors, "route", "provider", "type");
-        counters(text, CACHE_HITS, "Requests answered from the gateway's cache.", cacheHits, "route", "provider");
-        counters(text, TOKENS, "Tokens reported by providers.", tokens, "route", "provider", "model", "direction");
-        text.header(COST, "counter", "Cost of requests whose cost is known, in US dollars.");
-        for (Labels l : sorted(cost.keySet())) {
-            text.sample(COST, l.named("route", "provider", "model"), cost.get(l).sum());
-        }
-        histograms(text, DURATION, "Time from request to the end of the response.", duration);
-        histograms(text, TTFB, "Time from request to the first response byte.", ttfb);
-    }
-
-    private static void counters(PrometheusText text, String name, String help, Map<Labels, LongAdder> series, String... names) {
-        text.header(name, "counter", help);
-        for (Labels l : sorted(series.keySet())) {
-            text.sample(name, l.named(names), series.get(l).sum());
-        }
-    }
-
-    private static void histograms(PrometheusText text, String name, String help, Map<Labels, Buckets> series) {
-        text.header(name, "histogram", help);
-        for (Labels l : sorted(series.keySet())) {
-            Buckets b = series.get(l);
-            long[] cumulative = b.cumulative();
-            List<String> base = l.named("route", "provider");
-            for (int i = 0; i < cumulative.length; i++) {
-                List<String> withLe = new ArrayList<>(base);
-                withLe.add("le");
-                withLe.add(i < Buckets.SECONDS.length ? PrometheusText.number(Buckets.SECONDS[i]) : "+Inf");
-                text.sample(name + "_bucket", withLe, cumulative[i]);
-            }
-            text.sample(name + "_sum", base, b.sum());
-            text.sample(name + "_count", base, cumulative[cumulative.length - 1]);
-        }
-    }
-
-    private static List<Labels> sorted(Set<Labels> keys) {
-        List<Labels> list = new ArrayList<>(keys);
-        list.sort(Comparator.naturalOrder());
-        return list;
-    }
-
-    /** A label tuple; values only, the names come from the metric. */
-    private record Labels(List<String> values) implements Comparable<Labels> {
-        Labels(String... values) {
-            this(List.of(values));
-        }
-
-        List<String> named(String... names) {
-            List<String> out = new ArrayList<>(names.length * 2);
-            for (int i = 0; i < names.length; i++) {
-                out.add(names[i]);
-                out.add(values.get(i));
-            }
-            return out;
-        }
-
-        @Override
-        public int compareTo(Labels o) {
-            for (int i = 0; i < Math.min(values.size(), o.values.size()); i++) {
-                int c = values.get(i).compareTo(o.values.get(i));
-                if (c != 0) {
-                    return c;
-                }
-            }
-            return Integer.compare(values.size(), o.values.size());
+            tokens.labelValues(route, provider, model, direction).inc(n);
         }
     }
 }

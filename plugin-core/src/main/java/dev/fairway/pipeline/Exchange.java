@@ -209,13 +209,23 @@ public final class Exchange {
     }
 
     /** A deciding stage's step, placed before every recorder. */
-    void addStep(Step step) {
-        steps.add(step);
+    void addStep(String stage, Step step) {
+        steps.add(stage, step);
     }
 
     /** Attaches a recording stage's step as the exchange opens, before anything can end it: it sees every ending. */
     void listen(Step step) {
         steps.listen(step);
+    }
+
+    /** The recording step's watch over the deciding stages, or null when none watches (tracing off). */
+    StageWatch stageWatch() {
+        return steps.watch();
+    }
+
+    /** The stage name of step {@code index}, or null for a recorder's step. */
+    String stageName(int index) {
+        return steps.name(index);
     }
 
     /** One observer that fans out to every step's observer; never null. */

@@ -2,6 +2,7 @@ package dev.fairway.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.fairway.plan.FlowRoute;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -17,6 +18,16 @@ public final class Facts {
     private volatile Double semanticSimilarity;
     private volatile String errorType;
     private final List<GuardrailFinding> findings = new CopyOnWriteArrayList<>();
+    private volatile FlowRoute flow;
+
+    /** What a routing flow decided for this request ({@code model: "dynamic/<flow>"}), or null. */
+    public FlowRoute flow() {
+        return flow;
+    }
+
+    public void flow(FlowRoute route) {
+        this.flow = requireNonNull(route, "route");
+    }
 
     /** The authenticated gateway client's name, once authentication has run; else null. */
     public String clientIdentity() {

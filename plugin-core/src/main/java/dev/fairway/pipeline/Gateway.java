@@ -14,6 +14,7 @@ import dev.fairway.error.GatewayError;
 import dev.fairway.headers.CfAigHeaderParser;
 import dev.fairway.headers.CfAigHeaders;
 import dev.fairway.http.Headers;
+import dev.fairway.plan.Flows;
 import dev.fairway.plan.PlanDecision;
 import dev.fairway.plan.Planner;
 import dev.fairway.plan.Planning;
@@ -39,6 +40,8 @@ public final class Gateway {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     /** The least part of a host's decision deadline kept free of waits (see {@link #decide(GatewayRequest, RouteConfig, long)}). */
     static final long DEADLINE_RESERVE_MS = 20;
+    /** Which routing flow, version and branch chose the model ({@code <flow>@<version>; branch=<element>}). */
+    public static final String FLOW_HEADER = "fairway-flow";
 
     private final List<Stage> stages;
     /** The stages that may answer or change a request, in order; opened once it is authenticated and planned. */
@@ -49,10 +52,12 @@ public final class Gateway {
     private final InFlight inFlight = new InFlight();
     /** Routes, providers and planners as last loaded; swapped whole by {@link #reload}, read once per request. */
     private volatile Routing routing;
+    /** The routing flows {@code model: "dynamic/<flow>"} names; they outlive reloads (admin-created versions). */
+    private final Flows flows;
 
     /** What a configuration reload replaces: everything a request reads from the process's configuration. */
     private record Routing(GatewayConfig config, ProviderRegistry registry, RouteTable routes, Planning planning) {
-        static Routing of(GatewayConfig config, ProviderRegistry registry) {
+        static Routing of(GatewayConfig config, ProviderRegistry registry, Flows flows) {
             Problems problems = new Problems();
             for (int i = 0; i < config.routes().size(); i++) {
                 Planner.checkRoute(config.routes().get(i), registry, problems.at("routes", i));
@@ -60,15 +65,22 @@ public final class Gateway {
             }
             problems.throwIfAny();
             Planner planner = new Planner(registry, config.providers(), () -> ThreadLocalRandom.current().nextDouble());
-            return new Routing(config, registry, new RouteTable(config.routes()), new Planning(registry, config.providers(), planner));
+            return new Routing(config, registry, new RouteTable(config.routes()), new Planning(registry, config.providers(), planner, flows));
         }
     }
 
     public Gateway(GatewayConfig config, ProviderRegistry registry, List<Stage> stages) {
+        this(config, registry, stages, Flows.NONE);
+    }
+
+    /** @param flows the routing flows; loaded from {@code config} now and on every {@link #reload} */
+    public Gateway(GatewayConfig config, ProviderRegistry registry, List<Stage> stages, Flows flows) {
+        this.flows = requireNonNull(flows, "flows");
         this.stages = List.copyOf(requireNonNull(stages, "stages"));
         this.deciders = this.stages.stream().filter(s -> !s.recordsOnly()).toList();
         this.recorders = this.stages.stream().filter(Stage::recordsOnly).toList();
-        this.routing = Routing.of(requireNonNull(config, "config"), requireNonNull(registry, "registry"));
+        this.routing = Routing.of(requireNonNull(config, "config"), requireNonNull(registry, "registry"), flows);
+        flows.load(config, registry);
     }
 
     public GatewayConfig config() {
@@ -98,7 +110,10 @@ public final class Gateway {
      */
     public void reload(GatewayConfig config) {
         requireNonNull(config, "config");
-        routing = Routing.of(config, ProviderRegistry.withCustom(config.customProviders()));
+        ProviderRegistry registry = ProviderRegistry.withCustom(config.customProviders());
+        Routing next = Routing.of(config, registry, flows);
+        flows.load(config, registry);
+        routing = next;
     }
 
     /**
@@ -199,7 +214,13 @@ public final class Gateway {
         if (who.identity() != null) {
             exchange.facts().clientIdentity(who.identity());
         }
-        PlanDecision decision = routing.planning().plan(request.method(), exchange.match(), exchange.cfAig(), request.headers(), request.body());
+        return routing.planning().decide(request.method(), exchange.match(), exchange.cfAig(), request.headers(), request.body())
+                .thenCompose(decision -> planned(exchange, decision))
+                .exceptionallyCompose(t -> internalError(exchange, t instanceof CompletionException && t.getCause() != null ? t.getCause() : t));
+    }
+
+    /** The stages, in order, once the request is planned (or its refusal, answered). */
+    private CompletableFuture<Decision> planned(Exchange exchange, PlanDecision decision) {
         if (decision instanceof PlanDecision.Refused r) {
             LOG.debug("request {} on route {} refused while planning: {} {}", exchange.logId(), exchange.route().name(), r.error().getMessage(),
                     r.error().details());
@@ -207,15 +228,18 @@ public final class Gateway {
         }
         PlanDecision.Planned planned = (PlanDecision.Planned) decision;
         exchange.planned(planned.plan(), planned.body());
+        if (planned.flow() != null) {
+            exchange.facts().flow(planned.flow());
+            exchange.responseHeaders().set(FLOW_HEADER, planned.flow().header());
+        }
         for (Stage stage : deciders) {
             Step step = stage.open(exchange);
             if (step instanceof Refusal refusal) {
                 return answered(exchange, refusal.answer());
             }
-            exchange.addStep(step);
+            exchange.addStep(stage.name(), step);
         }
-        return runSteps(exchange, 0).exceptionallyCompose(t -> internalError(exchange,
-                t instanceof CompletionException && t.getCause() != null ? t.getCause() : t));
+        return runSteps(exchange, 0);
     }
 
     private static CompletableFuture<Decision> internalError(Exchange exchange, Throwable cause) {
@@ -261,7 +285,17 @@ public final class Gateway {
         if (index == steps.size()) {
             return CompletableFuture.completedFuture(new Decision.Forward(exchange));
         }
-        return steps.get(index).beforeDispatch().thenCompose(verdict -> verdict instanceof Verdict.Answer a
+        StageWatch watch = exchange.stageWatch();
+        String stage = watch == null ? null : exchange.stageName(index);
+        CompletableFuture<Verdict> verdict;
+        if (stage == null) {
+            verdict = steps.get(index).beforeDispatch();
+        } else {
+            // Only when a recorder watches (tracing on): otherwise nothing is allocated here.
+            StageWatch.Decided decided = watch.begin(stage);
+            verdict = steps.get(index).beforeDispatch().whenComplete((v, t) -> decided.end(v instanceof Verdict.Answer, t));
+        }
+        return verdict.thenCompose(v -> v instanceof Verdict.Answer a
                 ? answered(exchange, a.answer())
                 : runSteps(exchange, index + 1));
     }

@@ -53,6 +53,14 @@ public interface Step {
         return null;
     }
 
+    /**
+     * For a recording step (see {@link Stage#recordsOnly}): what to tell as each deciding stage
+     * decides, or null (every step but tracing's).
+     */
+    default StageWatch stageWatch() {
+        return null;
+    }
+
     /** Called once when the exchange has ended, whether it was answered locally or upstream. */
     default void afterCompletion(Completion completion) {}
 

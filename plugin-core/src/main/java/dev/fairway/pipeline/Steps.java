@@ -20,15 +20,25 @@ final class Steps {
     private static final long HOLD_LIMIT_SECONDS = 10;
 
     private final List<Step> steps = new ArrayList<>(6);
+    /** The deciding steps' stage names, in step order, kept only while a recorder watches (tracing on). */
+    private List<String> names;
     private int listeners;
+    private StageWatch watch;
 
     List<Step> list() {
         return steps;
     }
 
     /** A deciding stage's step, placed before every recorder. */
-    void add(Step step) {
+    void add(String stage, Step step) {
         if (step != Step.NONE) {
+            // Recorders are attached before any deciding step, so the watch is known here.
+            if (watch != null) {
+                if (names == null) {
+                    names = new ArrayList<>(4);
+                }
+                names.add(stage);
+            }
             steps.add(steps.size() - listeners, step);
         }
     }
@@ -38,7 +48,21 @@ final class Steps {
         if (step != Step.NONE) {
             steps.add(step);
             listeners++;
+            StageWatch w = step.stageWatch();
+            if (w != null) {
+                watch = w;
+            }
         }
+    }
+
+    /** The stage name of step {@code index} when it is a deciding stage's, else null (a recorder). */
+    String name(int index) {
+        return names != null && index < names.size() ? names.get(index) : null;
+    }
+
+    /** The recording step's watch over deciding stages, or null when no recorder watches (tracing off). */
+    StageWatch watch() {
+        return watch;
     }
 
     ResponseObserver observer() {

@@ -52,6 +52,13 @@ record UpstreamFanOut(List<UpstreamObserver> observers) implements UpstreamObser
     }
 
     @Override
+    public void onAttemptEnd(int status, String errorType, String next) {
+        for (UpstreamObserver o : observers) {
+            o.onAttemptEnd(status, errorType, next);
+        }
+    }
+
+    @Override
     public void onEnd(boolean clean) {
         observers.forEach(o -> o.onEnd(clean));
     }

@@ -22,4 +22,15 @@ public interface UpstreamObserver extends ResponseObserver {
     default ResponseFilter hiding() {
         return null;
     }
+
+    /**
+     * The dispatcher decided what follows this attempt: {@code next} is {@code ACCEPT} (its answer is
+     * relayed, {@link #onHeaders} follows), {@code RETRY}, {@code NEXT} (the next target) or
+     * {@code STOP}. An answer that is not kept is never shown to the observer, so this is all it
+     * learns of it. Arguments are constants or primitives: the hook allocates nothing.
+     *
+     * @param status the answer's status, 0 when none came (a timeout, a refused connection)
+     * @param errorType the gateway error's wire name when none came, else null
+     */
+    default void onAttemptEnd(int status, String errorType, String next) {}
 }

@@ -10,11 +10,19 @@ import dev.fairway.error.GatewayError;
  * carries it), or the refusal (a 403 of the route's policy, a 400 or 404 of a request it cannot plan).
  */
 public sealed interface PlanDecision {
-    /** The request goes on: {@code plan}'s targets, every one allowed by the route's policy. */
-    record Planned(DispatchPlan plan, RequestBody body) implements PlanDecision {
+    /**
+     * The request goes on: {@code plan}'s targets, every one allowed by the route's policy.
+     *
+     * @param flow what a routing flow decided ({@code model: "dynamic/<flow>"}), or null
+     */
+    record Planned(DispatchPlan plan, RequestBody body, FlowRoute flow) implements PlanDecision {
         public Planned {
             requireNonNull(plan, "plan");
             requireNonNull(body, "body");
+        }
+
+        public Planned(DispatchPlan plan, RequestBody body) {
+            this(plan, body, null);
         }
     }
 

@@ -112,18 +112,65 @@ public final class Planner {
     }
 
     /**
+     * A routing flow's choice ({@code model: "dynamic/<flow>"}, OpenAI chat in): each model the flow
+     * reached is a target, in order, with its element's timeout and retries; as with a model
+     * element's {@code fallback} output on Cloudflare, any error moves on to the next. A model this
+     * request cannot be translated for is skipped and named in the plan's skipped list.
+     */
+    public DispatchPlan forFlow(RouteConfig route, String rest, RequestBody body, CfAigHeaders cfAig, Map<String, String> extraVars,
+                                FlowRoute flow) {
+        if (!rest.equals("chat/completions")) {
+            throw GatewayError.of(ErrorType.NOT_FOUND, "a flow serves chat completions: /compat/chat/completions").with("path", "compat/" + rest);
+        }
+        ObjectNode chat = body.tree();
+        if (chat == null) {
+            throw GatewayError.invalidField("body", "compat: expected an OpenAI chat-completions JSON body");
+        }
+        RetryPolicy base = RetryPolicy.of(route.retry(), cfAig, random);
+        List<PlannedTarget> targets = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (int i = 0; i < flow.hops().size(); i++) {
+            ModelHop hop = flow.hops().get(i);
+            Provider provider = registry.get(hop.provider());
+            ChatTranslator translator = provider == null ? null : Translators.fromOpenAiChat(provider.format());
+            if (translator == null || (PathModel.inPath(provider) && !PathModel.isSafe(provider, hop.model()))) {
+                skipped.add("step " + i + " (" + hop.provider() + "/" + hop.model() + ", element " + hop.node() + "): not a provider and model this gateway can call");
+                continue;
+            }
+            RetryPolicy retry = hop.retries() == null ? base : base.withMaxAttempts(hop.retries() + 1);
+            targets.add(translated(i, provider, hop.model(), route.providerSettings(provider.slug(), processProviders), translator, chat,
+                    hop.timeoutMs(), retry, extraVars));
+        }
+        if (targets.isEmpty()) {
+            throw GatewayError.invalidField("model", "model: flow " + flow.flow() + " reached no model this gateway can call: " + String.join("; ", skipped));
+        }
+        return judged(route, targets, skipped, ANY_ERROR, Map.of());
+    }
+
+    /**
      * The Universal endpoint: POST to the route root with a JSON array of steps (or one step), tried in
      * order. As on Cloudflare, any error of a step (a 4xx or 5xx, a timeout, a connection failure)
      * moves on to the next; a step's {@code config.fallbackOn} narrows which statuses do.
      */
     public DispatchPlan forUniversal(RouteConfig route, RequestBody body, CfAigHeaders cfAig, Map<String, String> extraVars) {
+        return forUniversal(route, body, cfAig, extraVars, Map.of());
+    }
+
+    /**
+     * As above, with the routing flows' choices for the compat steps whose model is {@code dynamic/<flow>}
+     * (by step index): such a step is served by the first model its flow reached, with that element's
+     * timeout and retries unless the step sets its own. The Universal steps stay the fallback chain.
+     */
+    public DispatchPlan forUniversal(RouteConfig route, RequestBody body, CfAigHeaders cfAig, Map<String, String> extraVars,
+                                     Map<Integer, FlowRoute> flows) {
         List<UniversalStep> steps = UniversalRequest.parse(body);
         RetryPolicy base = RetryPolicy.of(route.retry(), cfAig, random);
         List<PlannedTarget> targets = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         Map<Integer, Set<Integer>> narrowed = new HashMap<>();
         for (UniversalStep s : steps) {
-            Compat compat = s.provider().equals(COMPAT) && registry.get(COMPAT) == null ? compat(s) : null;
+            ModelHop hop = flows.containsKey(s.index()) ? flows.get(s.index()).hops().get(0) : null;
+            Compat compat = s.provider().equals(COMPAT) && registry.get(COMPAT) == null ? compat(s, hop) : null;
             Provider provider = compat != null ? compat.provider() : registry.get(s.provider());
             if (provider == null) {
                 throw UniversalRequest.bad(s.index(), "provider", "unknown provider " + s.provider() + " (known: " + String.join(", ", registry.slugs()) + ", compat)");
@@ -140,7 +187,10 @@ public final class Planner {
             RetryPolicy retry = base;
             if (s.maxAttempts() != null) {
                 retry = retry.withMaxAttempts(s.maxAttempts());
+            } else if (hop != null && hop.retries() != null) {
+                retry = retry.withMaxAttempts(hop.retries() + 1);
             }
+            Integer timeout = s.requestTimeout() != null || hop == null ? s.requestTimeout() : hop.timeoutMs();
             if (s.retryDelay() != null || s.backoff() != null) {
                 retry = retry.withDelay(s.retryDelay() != null ? s.retryDelay() : route.retry().retryDelayMs(), s.backoff());
             }
@@ -149,7 +199,7 @@ public final class Planner {
             }
             if (compat != null) {
                 PlannedTarget t = translated(s.index(), provider, model, route.providerSettings(provider.slug(), processProviders),
-                        compat.translator(), compat.chat(), s.requestTimeout(), retry, extraVars);
+                        compat.translator(), compat.chat(), timeout, retry, extraVars);
                 targets.add(new PlannedTarget(t.step(), t.target(), t.model(), t.stream(), t.translator(), t.lazyBody(),
                         Headers.copyOf(t.headers()).setAll(s.headers()), t.timeoutMs(), t.retry()));
                 continue;
@@ -164,12 +214,13 @@ public final class Planner {
     /** A Universal step with {@code provider: "compat"}: OpenAI chat in {@code query}, {@code model: "provider/model"}. */
     private record Compat(Provider provider, String model, ChatTranslator translator, ObjectNode chat) {}
 
-    private Compat compat(UniversalStep s) {
+    private Compat compat(UniversalStep s, ModelHop hop) {
         if (!s.endpoint().equals("chat/completions")) {
             throw UniversalRequest.bad(s.index(), "endpoint", s.endpoint() + " (expected: chat/completions for provider compat)");
         }
         ObjectNode chat = s.queryTree();
-        String named = chat == null || !chat.path("model").isTextual() ? null : chat.get("model").textValue();
+        String named = hop != null ? hop.provider() + "/" + hop.model()
+                : chat == null || !chat.path("model").isTextual() ? null : chat.get("model").textValue();
         int slash = named == null ? -1 : named.indexOf('/');
         if (slash <= 0 || slash == named.length() - 1) {
             throw UniversalRequest.bad(s.index(), "query.model", "expected provider/model, such as anthropic/claude-sonnet-4-5");

@@ -13,7 +13,11 @@ import dev.fairway.provider.Provider;
 import dev.fairway.provider.ProviderRegistry;
 import dev.fairway.provider.UpstreamTarget;
 import dev.fairway.routing.RouteMatch;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The one planning call of an authenticated request: picks the shape the path asks for (a provider
@@ -29,8 +33,15 @@ public final class Planning {
     private final Map<String, ProviderSettings> processProviders;
     private final Planner planner;
     private final RestApi restApi;
+    private final Flows flows;
 
     public Planning(ProviderRegistry registry, Map<String, ProviderSettings> processProviders, Planner planner) {
+        this(registry, processProviders, planner, Flows.NONE);
+    }
+
+    /** @param flows the routing flows {@code model: "dynamic/<flow>"} names */
+    public Planning(ProviderRegistry registry, Map<String, ProviderSettings> processProviders, Planner planner, Flows flows) {
+        this.flows = requireNonNull(flows, "flows");
         this.registry = requireNonNull(registry, "registry");
         this.processProviders = requireNonNull(processProviders, "processProviders");
         this.planner = requireNonNull(planner, "planner");
@@ -48,6 +59,105 @@ public final class Planning {
         } catch (GatewayError e) {
             return new PlanDecision.Refused(e);
         }
+    }
+
+    /**
+     * As {@link #plan}, first letting a routing flow choose the models when the request names one
+     * ({@code model: "dynamic/<flow>"} on {@code /compat} or the REST API's chat completions): the
+     * flow's limits may wait on the quota store, so the decision is a future. It never fails: what
+     * the flow refuses (an unknown flow, a limit exceeded with no fallback) is a {@link PlanDecision.Refused}.
+     */
+    public CompletableFuture<PlanDecision> decide(String method, RouteMatch match, CfAigHeaders cfAig, Headers clientHeaders, byte[] body) {
+        if (match.isRouteRoot()) {
+            return universal(method, match, cfAig, clientHeaders, body);
+        }
+        boolean chat = !match.isRouteRoot() && (match.restApi() ? match.rest().equals("v1/chat/completions")
+                : COMPAT.equals(match.provider()) && registry.get(COMPAT) == null);
+        RequestBody scanned;
+        try {
+            scanned = chat ? RequestBody.scan(body, clientHeaders.get("content-type")) : null;
+        } catch (GatewayError e) {
+            return CompletableFuture.completedFuture(new PlanDecision.Refused(e));
+        }
+        String ref = scanned == null ? null : Flows.ref(scanned.model());
+        if (ref == null) {
+            return CompletableFuture.completedFuture(plan(method, match, cfAig, clientHeaders, body));
+        }
+        return flows.route(match.route(), ref, cfAig.metadata(), clientHeaders, scanned.tree()).handle((flow, t) -> {
+            if (t != null) {
+                return refusal(t);
+            }
+            try {
+                DispatchPlan plan = planner.forFlow(match.route(), match.restApi() ? "chat/completions" : match.rest(), scanned, cfAig,
+                        match.accountId() == null ? Map.of() : Map.of("account_id", match.accountId()), flow);
+                checkAlias(cfAig.byokAlias(), plan);
+                plan.first().body();
+                return new PlanDecision.Planned(KeyScope.apply(plan, method, clientHeaders), scanned, flow);
+            } catch (GatewayError e) {
+                return new PlanDecision.Refused(e);
+            }
+        });
+    }
+
+    /** A Universal request whose compat steps may name flows: each is resolved, in step order, then the steps are planned. */
+    private CompletableFuture<PlanDecision> universal(String method, RouteMatch match, CfAigHeaders cfAig, Headers clientHeaders, byte[] bytes) {
+        RequestBody body = RequestBody.universal(bytes);
+        List<UniversalStep> steps;
+        try {
+            steps = UniversalRequest.parse(body);
+        } catch (GatewayError e) {
+            return CompletableFuture.completedFuture(new PlanDecision.Refused(e));
+        }
+        CompletableFuture<Map<Integer, FlowRoute>> chosen = CompletableFuture.completedFuture(new LinkedHashMap<>());
+        for (UniversalStep s : steps) {
+            String ref = s.provider().equals(COMPAT) && registry.get(COMPAT) == null && s.queryTree().path("model").isTextual()
+                    ? Flows.ref(s.queryTree().get("model").textValue()) : null;
+            if (ref != null) {
+                chosen = chosen.thenCompose(m -> flows.route(match.route(), ref, cfAig.metadata(), clientHeaders, s.queryTree())
+                        .thenApply(f -> {
+                            m.put(s.index(), f);
+                            return m;
+                        }));
+            }
+        }
+        return chosen.handle((byStep, t) -> {
+            if (t != null) {
+                return refusal(t);
+            }
+            try {
+                DispatchPlan plan = planner.forUniversal(match.route(), body, cfAig,
+                        match.accountId() == null ? Map.of() : Map.of("account_id", match.accountId()), byStep);
+                checkAlias(cfAig.byokAlias(), plan);
+                plan.first().body();
+                return new PlanDecision.Planned(KeyScope.apply(plan, method, clientHeaders), body, firstFlow(byStep));
+            } catch (GatewayError e) {
+                return new PlanDecision.Refused(e);
+            }
+        });
+    }
+
+    /** The flow the request's facts carry: the first step's that names one; its budgets are charged when that step answered. */
+    private static FlowRoute firstFlow(Map<Integer, FlowRoute> byStep) {
+        if (byStep.isEmpty()) {
+            return null;
+        }
+        Map.Entry<Integer, FlowRoute> first = byStep.entrySet().iterator().next();
+        FlowRoute f = first.getValue();
+        int step = first.getKey();
+        return new FlowRoute(f.flow(), f.version(), f.branch(), f.hops().subList(0, 1),
+                (answered, cost) -> {
+                    if (answered == step) {
+                        f.charges().charge(0, cost);
+                    }
+                });
+    }
+
+    private static PlanDecision refusal(Throwable t) {
+        Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (cause instanceof GatewayError e) {
+            return new PlanDecision.Refused(e);
+        }
+        throw new CompletionException(cause);
     }
 
     private PlanDecision planOrThrow(String method, RouteMatch match, CfAigHeaders cfAig, Headers clientHeaders, byte[] bytes) {

@@ -92,6 +92,13 @@ final class CompiledRule {
         return keyPrefix + v;
     }
 
+    /** The bucket key of a value computed by the caller (a flow's limit element keys on its own expression). */
+    String keyOf(String value) {
+        StringBuilder v = new StringBuilder(64);
+        escape(v, value == null || value.isEmpty() ? ANONYMOUS : value);
+        return keyPrefix + (v.length() > MAX_KEY_CHARS ? "#" + Secret.fingerprint(v.toString()) : v.toString());
+    }
+
     /** What this rule charges for a finished exchange: 0 for request rules and unknown usage. */
     long charge(Completion completion) {
         Usage usage = completion.usage();

@@ -21,11 +21,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class QuotaStage implements Stage, AutoCloseable {
     private final QuotaBackend backend;
     private final StoreHealth health;
+    private final LimitGate limits;
     private final ConcurrentHashMap<QuotaRule, CompiledRule> compiled = new ConcurrentHashMap<>();
 
     private QuotaStage(QuotaBackend backend) {
         this.backend = requireNonNull(backend, "backend");
         this.health = new StoreHealth(backend.describe());
+        this.limits = new LimitGate(backend, health);
     }
 
     /** The stage a process's configuration asks for: Redis-backed when {@code redis} is set, else in memory. */
@@ -57,6 +59,11 @@ public final class QuotaStage implements Stage, AutoCloseable {
             mine.add(compiled.computeIfAbsent(r, CompiledRule::new));
         }
         return new QuotaStep(exchange, backend, health, mine);
+    }
+
+    /** The same buckets for limits decided outside this stage (a routing flow's rate and budget limits). */
+    public LimitGate limits() {
+        return limits;
     }
 
     /** Quota store operations that failed since start (timeouts, refused connections); for metrics. */

@@ -24,6 +24,15 @@ public final class SseParser {
     public interface Handler {
         void event(SseEvent event);
 
+        /**
+         * The event as the parser holds it: {@code data[0, length)} is only valid during the call (the
+         * parser reuses the array). A consumer that reads each event and keeps nothing of it overrides
+         * this to spare one copy and one object per event; by default the event is copied out.
+         */
+        default void event(String name, byte[] data, int length, String id, long end) {
+            event(new SseEvent(name, Arrays.copyOf(data, length), id, end));
+        }
+
         /** A blank line that dispatched nothing (after comments, or an id or retry alone); {@code end} is the offset past it. */
         default void blank(long end) {
         }
@@ -61,11 +70,13 @@ public final class SseParser {
 
     /** Reads {@code chunk} (its position is left as it was), dispatching every event it completes. */
     public void feed(ByteBuffer chunk) {
-        ByteBuffer in = chunk.duplicate();
-        while (failure == null && in.hasRemaining()) {
+        // Absolute reads only: neither the chunk's position nor a duplicate of it is needed.
+        int pos = chunk.position();
+        int limit = chunk.limit();
+        while (failure == null && pos < limit) {
             if (bomSeen < BOM.length) {
-                if (in.get(in.position()) == BOM[bomSeen]) {
-                    in.get();
+                if (chunk.get(pos) == BOM[bomSeen]) {
+                    pos++;
                     offset++;
                     bomSeen++;
                     continue;
@@ -76,36 +87,34 @@ public final class SseParser {
                 appendLine(BOM, 0, held);
                 continue;
             }
-            byte b = in.get(in.position());
+            byte b = chunk.get(pos);
             if (afterCr) {
                 afterCr = false;
                 if (b == '\n') {
-                    in.get();
+                    pos++;
                     offset++;
                     continue;
                 }
             }
             if (b == '\r' || b == '\n') {
-                in.get();
+                pos++;
                 offset++;
                 afterCr = b == '\r';
                 endLine();
                 continue;
             }
             // Copy the run of line bytes up to the next line end (or the chunk's end) in one go.
-            int from = in.position();
-            int to = from + 1;
-            int limit = in.limit();
+            int to = pos + 1;
             while (to < limit) {
-                byte c = in.get(to);
+                byte c = chunk.get(to);
                 if (c == '\r' || c == '\n') {
                     break;
                 }
                 to++;
             }
-            appendLine(in, from, to - from);
-            in.position(to);
-            offset += to - from;
+            appendLine(chunk, pos, to - pos);
+            offset += to - pos;
+            pos = to;
         }
     }
 
@@ -247,11 +256,13 @@ public final class SseParser {
     }
 
     private void dispatch() {
-        SseEvent e = new SseEvent(name, Arrays.copyOf(data, dataLength), id, offset);
+        String eventName = name;
+        int length = dataLength;
         dataLength = 0;
         hasData = false;
         name = null;
-        handler.event(e);
+        // The data array is only appended to again after the handler returns.
+        handler.event(eventName, data, length, id, offset);
     }
 
     private void fail(String why) {

@@ -19,6 +19,9 @@ final class JsonUsageScanner {
     /** Object names under which providers report tokens. */
     static final Set<String> ROOTS = Set.of("usage", "usageMetadata", "billed_units", "amazon-bedrock-invocationMetrics", "metrics");
     private static final String ARRAY = "[]";
+    /** Each root name as it appears in JSON text when written without escapes: {@code "usage"}. */
+    private static final byte[][] QUOTED_ROOTS = ROOTS.stream()
+            .map(r -> ('"' + r + '"').getBytes(java.nio.charset.StandardCharsets.US_ASCII)).toArray(byte[][]::new);
 
     private final JsonParser parser;
     private final ByteArrayFeeder feeder;
@@ -85,6 +88,60 @@ final class JsonUsageScanner {
                 failed = true;
             }
         }
+    }
+
+    /**
+     * Whether {@code json[0, length)} may hold usage numbers, decided without parsing: numbers are
+     * read only inside an object that is the value of a root name, so the text must hold one of
+     * them, quoted, then {@code :} and <code>{</code> (JSON whitespace allowed between), or a
+     * backslash-u escape, with which a name can be spelled otherwise. False is exact; true means
+     * "parse it". This spares the parser the chunks that carry {@code "usage":null} or no usage
+     * at all: all but one of an OpenAI stream's.
+     */
+    static boolean mayHoldUsage(byte[] json, int length) {
+        for (int i = 0; i < length; i++) {
+            byte b = json[i];
+            if (b == '\\' && i + 1 < length && json[i + 1] == 'u') {
+                return true;
+            }
+            if (b == '"') {
+                for (byte[] root : QUOTED_ROOTS) {
+                    if (at(json, length, i, root) && opensObject(json, length, i + root.length)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean at(byte[] b, int length, int i, byte[] what) {
+        if (i + what.length > length) {
+            return false;
+        }
+        for (int j = 1; j < what.length; j++) {
+            if (b[i + j] != what[j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether whitespace, a colon, whitespace and an opening brace start at {@code i}. */
+    private static boolean opensObject(byte[] b, int length, int i) {
+        i = skipSpace(b, length, i);
+        if (i >= length || b[i] != ':') {
+            return false;
+        }
+        i = skipSpace(b, length, i + 1);
+        return i < length && b[i] == '{';
+    }
+
+    private static int skipSpace(byte[] b, int length, int i) {
+        while (i < length && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r')) {
+            i++;
+        }
+        return i;
     }
 
     private void drain() throws IOException {

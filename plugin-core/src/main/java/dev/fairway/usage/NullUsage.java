@@ -6,53 +6,73 @@ import java.nio.charset.StandardCharsets;
  * Removes the top-level {@code "usage": null} member OpenAI adds to every chunk of a stream that
  * asked for usage. When the gateway asked on the client's behalf, the client must get the chunks
  * it would have got without asking, which carry no {@code usage} field at all.
+ *
+ * <p>Works on the raw bytes: JSON's structural characters are ASCII and no byte of a multi-byte
+ * UTF-8 character equals one, so nothing is decoded, and every byte but the removed member passes
+ * on as it came.
  */
 final class NullUsage {
-    private static final String KEY = "\"usage\"";
+    private static final byte[] KEY = ascii("\"usage\"");
+    private static final byte[] DATA = ascii("data:");
+    private static final byte[] NULL = ascii("null");
 
     private NullUsage() {}
 
-    /** The event with {@code "usage":null} removed from each {@code data:} line's object; the same array when there is none. */
-    static byte[] strip(byte[] event) {
-        String text = new String(event, StandardCharsets.UTF_8);
-        if (!text.contains(KEY)) {
-            return event;
+    /**
+     * Copies the event {@code src[from, to)} to {@code dst} at {@code at}, without the
+     * {@code "usage":null} member of each {@code data:} line's object; {@code dst} has room for
+     * {@code to - from} bytes there (the copy is never longer). Returns the end of the copy in {@code dst}.
+     */
+    static int strip(byte[] src, int from, int to, byte[] dst, int at) {
+        if (indexOf(src, from, to, KEY) < 0) {
+            System.arraycopy(src, from, dst, at, to - from);
+            return at + to - from;
         }
-        StringBuilder out = new StringBuilder(text.length());
-        boolean changed = false;
-        int i = 0;
-        while (i < text.length()) {
-            int end = lineEnd(text, i);
-            String line = text.substring(i, end);
-            if (line.startsWith("data:")) {
-                String stripped = stripMember(line);
-                changed |= stripped != line;
-                line = stripped;
-            }
-            out.append(line);
-            i = end;
-            while (i < text.length() && (text.charAt(i) == '\r' || text.charAt(i) == '\n')) {
-                out.append(text.charAt(i++));
-            }
-        }
-        return changed ? out.toString().getBytes(StandardCharsets.UTF_8) : event;
-    }
-
-    private static int lineEnd(String s, int from) {
         int i = from;
-        while (i < s.length() && s.charAt(i) != '\r' && s.charAt(i) != '\n') {
-            i++;
+        while (i < to) {
+            int end = lineEnd(src, i, to);
+            long cut = startsWith(src, i, end, DATA) ? member(src, i, end) : -1;
+            if (cut < 0) {
+                System.arraycopy(src, i, dst, at, end - i);
+                at += end - i;
+            } else {
+                int a = (int) (cut >>> 32);
+                int b = (int) cut;
+                System.arraycopy(src, i, dst, at, a - i);
+                at += a - i;
+                System.arraycopy(src, b, dst, at, end - b);
+                at += end - b;
+            }
+            i = end;
+            while (i < to && (src[i] == '\r' || src[i] == '\n')) {
+                dst[at++] = src[i++];
+            }
         }
-        return i;
+        return at;
     }
 
     /** The line without its object's {@code "usage":null} member, or the same string when it has none at depth 1. */
     static String stripMember(String line) {
+        byte[] b = line.getBytes(StandardCharsets.UTF_8);
+        long cut = member(b, 0, b.length);
+        if (cut < 0) {
+            return line;
+        }
+        int from = (int) (cut >>> 32);
+        int to = (int) cut;
+        return new String(b, 0, from, StandardCharsets.UTF_8) + new String(b, to, b.length - to, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The bytes to remove from the line {@code s[from, to)} for its object's {@code "usage":null}
+     * member at depth 1, as (start << 32 | end), or -1 when there is none.
+     */
+    private static long member(byte[] s, int from, int to) {
         int depth = 0;
         boolean inString = false;
         int lastComma = -1;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
+        for (int i = from; i < to; i++) {
+            byte c = s[i];
             if (inString) {
                 if (c == '\\') {
                     i++;
@@ -70,10 +90,10 @@ final class NullUsage {
                     }
                 }
                 case '"' -> {
-                    if (depth == 1 && line.startsWith(KEY, i)) {
-                        int valueEnd = nullValueEnd(line, i + KEY.length());
-                        if (valueEnd > 0) {
-                            return remove(line, i, valueEnd, lastComma);
+                    if (depth == 1 && startsWith(s, i, to, KEY)) {
+                        int valueEnd = nullValueEnd(s, i + KEY.length, to);
+                        if (valueEnd >= 0) {
+                            return removal(s, i, valueEnd, lastComma, to);
                         }
                     }
                     inString = true;
@@ -81,37 +101,71 @@ final class NullUsage {
                 default -> { }
             }
         }
-        return line;
+        return -1;
     }
 
     /** After the key: optional space, ':', optional space, 'null', optional space, then ',' or '}'; the index of that ',' or '}', else -1. */
-    private static int nullValueEnd(String s, int i) {
-        i = skipSpace(s, i);
-        if (i >= s.length() || s.charAt(i) != ':') {
+    private static int nullValueEnd(byte[] s, int i, int to) {
+        i = skipSpace(s, i, to);
+        if (i >= to || s[i] != ':') {
             return -1;
         }
-        i = skipSpace(s, i + 1);
-        if (!s.startsWith("null", i)) {
+        i = skipSpace(s, i + 1, to);
+        if (!startsWith(s, i, to, NULL)) {
             return -1;
         }
-        i = skipSpace(s, i + 4);
-        return i < s.length() && (s.charAt(i) == ',' || s.charAt(i) == '}') ? i : -1;
+        i = skipSpace(s, i + NULL.length, to);
+        return i < to && (s[i] == ',' || s[i] == '}') ? i : -1;
     }
 
-    private static String remove(String s, int keyStart, int valueEnd, int commaBefore) {
+    private static long removal(byte[] s, int keyStart, int valueEnd, int commaBefore, int to) {
         if (commaBefore >= 0) {
             // ..., "usage": null}  or  ..., "usage": null, ...: drop from the comma before it.
-            return s.substring(0, commaBefore) + s.substring(valueEnd);
+            return (long) commaBefore << 32 | valueEnd;
         }
         // {"usage": null, ...}: drop through the comma after it; {"usage": null}: leave the braces.
-        int after = s.charAt(valueEnd) == ',' ? skipSpace(s, valueEnd + 1) : valueEnd;
-        return s.substring(0, keyStart) + s.substring(after);
+        int after = s[valueEnd] == ',' ? skipSpace(s, valueEnd + 1, to) : valueEnd;
+        return (long) keyStart << 32 | after;
     }
 
-    private static int skipSpace(String s, int i) {
-        while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
+    private static int lineEnd(byte[] s, int from, int to) {
+        int i = from;
+        while (i < to && s[i] != '\r' && s[i] != '\n') {
             i++;
         }
         return i;
+    }
+
+    private static int skipSpace(byte[] s, int i, int to) {
+        while (i < to && (s[i] == ' ' || s[i] == '\t')) {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean startsWith(byte[] s, int i, int to, byte[] prefix) {
+        if (i < 0 || i + prefix.length > to) {
+            return false;
+        }
+        for (int j = 0; j < prefix.length; j++) {
+            if (s[i + j] != prefix[j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The first index of {@code needle} in {@code s[from, to)}, or -1. */
+    static int indexOf(byte[] s, int from, int to, byte[] needle) {
+        for (int i = from; i + needle.length <= to; i++) {
+            if (startsWith(s, i, to, needle)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -8,8 +8,10 @@ import java.util.function.Predicate;
 /**
  * Reads usage from a server-sent event stream fed in pieces split anywhere (mid-line, mid-event,
  * mid-UTF-8), through the one {@link SseParser}. The data of an event that may carry usage goes to
- * a {@link JsonUsageScanner}; events whose name says they cannot (Anthropic's text deltas) are
- * passed over without being parsed.
+ * a {@link JsonUsageScanner}; events whose name says they cannot (Anthropic's text deltas), and
+ * events whose text cannot hold a usage object ({@link JsonUsageScanner#mayHoldUsage}: OpenAI's
+ * {@code "usage":null} chunks), are passed over without being parsed. Events are read where the
+ * parser holds them, never copied.
  */
 final class SseUsageScanner {
     /** The largest event read; the same bound the response guardrail holds an event to. */
@@ -17,7 +19,7 @@ final class SseUsageScanner {
 
     private final Predicate<String> mayCarryUsage;
     private final UsageNumbers total = new UsageNumbers();
-    private final SseParser parser = new SseParser(MAX_EVENT, this::event);
+    private final SseParser parser = new SseParser(MAX_EVENT, new Events());
 
     /** @param mayCarryUsage given the event's name (null when it has none), whether to read its data */
     SseUsageScanner(Predicate<String> mayCarryUsage) {
@@ -28,14 +30,26 @@ final class SseUsageScanner {
         parser.feed(chunk);
     }
 
-    private void event(SseEvent e) {
-        if (!mayCarryUsage.test(e.name())) {
+    private void read(String name, byte[] data, int length) {
+        if (!mayCarryUsage.test(name) || !JsonUsageScanner.mayHoldUsage(data, length)) {
             return;
         }
-        JsonUsageScanner data = new JsonUsageScanner();
-        data.feed(e.data(), 0, e.data().length);
-        data.end();
-        total.putAll(data.numbers());
+        JsonUsageScanner json = new JsonUsageScanner();
+        json.feed(data, 0, length);
+        json.end();
+        total.putAll(json.numbers());
+    }
+
+    private final class Events implements SseParser.Handler {
+        @Override
+        public void event(SseEvent e) {
+            read(e.name(), e.data(), e.data().length);
+        }
+
+        @Override
+        public void event(String name, byte[] data, int length, String id, long end) {
+            read(name, data, length);
+        }
     }
 
     /** Usage reported by the stream, an unterminated last event included: call once the stream has ended. */

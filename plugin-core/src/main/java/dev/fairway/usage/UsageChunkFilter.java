@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.fairway.pipeline.ResponseFilter;
 import dev.fairway.sse.SseEvent;
 import dev.fairway.sse.SseParser;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -17,47 +16,59 @@ import java.util.Arrays;
  * stream whose client did not ask for it, and the {@code "usage": null} member asking added to
  * every other chunk ({@link NullUsage}). The one {@link SseParser} says where each event's bytes
  * end; complete events pass on at once, and only the unfinished tail of the current event is held.
+ *
+ * <p>Per chunk, the bytes passed on are written once, into one array handed over with them; events
+ * are read where the parser holds them, and the JSON parser runs only for an event that can be the
+ * usage-only chunk ({@link #isUsageOnly}).
  */
 final class UsageChunkFilter implements ResponseFilter {
     private static final JsonFactory JSON = new JsonFactory();
     private static final byte[] USAGE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
     /** The largest event filtered: the bound every reader of a provider's stream holds an event to. */
     private static final int MAX_EVENT = 16 * 1024 * 1024;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final SseParser parser = new SseParser(MAX_EVENT, new Events());
     /** The raw bytes not passed on yet; they start at stream offset {@link #pendingStart}. */
     private byte[] pending = new byte[256];
     private int pendingLength;
     private long pendingStart;
-    private ByteArrayOutputStream out;
+    /** How many of the pending bytes this chunk's events have passed on or dropped so far. */
+    private int consumed;
+    /** What this chunk passes on: never longer than what is pending, so sized to it once per chunk. */
+    private byte[] out;
+    private int outLength;
     private int dropped;
 
     @Override
     public ByteBuffer apply(ByteBuffer chunk) {
-        out = new ByteArrayOutputStream(chunk.remaining());
+        int n = chunk.remaining();
         if (parser.failed()) {
-            // Past an event too large to read, the rest is passed on as it is.
-            out.writeBytes(take(pendingLength));
-            byte[] rest = new byte[chunk.remaining()];
-            chunk.duplicate().get(rest);
+            // Past an event too large to read, the rest is passed on as it is (nothing is pending then).
+            byte[] rest = new byte[n];
+            chunk.get(chunk.position(), rest);
             return ByteBuffer.wrap(rest);
         }
-        int n = chunk.remaining();
-        if (pending.length < pendingLength + n) {
-            pending = Arrays.copyOf(pending, Math.max(pendingLength + n, pending.length * 2));
-        }
-        chunk.duplicate().get(pending, pendingLength, n);
+        outLength = 0;
+        consumed = 0;
+        grow(n);
+        chunk.get(chunk.position(), pending, pendingLength, n);
         pendingLength += n;
+        out = null;
         parser.feed(chunk);
         if (parser.failed()) {
-            out.writeBytes(take(pendingLength));
+            pass(consumed, pendingLength);
+            consumed = pendingLength;
         }
-        return ByteBuffer.wrap(out.toByteArray());
+        return passOn();
     }
 
     @Override
     public ByteBuffer finish() {
-        return ByteBuffer.wrap(take(pendingLength));
+        byte[] rest = Arrays.copyOf(pending, pendingLength);
+        pendingStart += pendingLength;
+        pendingLength = 0;
+        return ByteBuffer.wrap(rest);
     }
 
     /** How many chunks were dropped. */
@@ -65,40 +76,84 @@ final class UsageChunkFilter implements ResponseFilter {
         return dropped;
     }
 
+    /** Room in the pending buffer for {@code n} more bytes. */
+    private void grow(int n) {
+        if (pending.length < pendingLength + n) {
+            pending = Arrays.copyOf(pending, Math.max(pendingLength + n, pending.length * 2));
+        }
+    }
+
+    /** The output array, made on the first byte passed on: as long as everything pending, which it never exceeds. */
+    private void room() {
+        if (out == null) {
+            out = new byte[pendingLength];
+        }
+    }
+
+    /** Pending bytes {@code [from, to)} pass on as they are. */
+    private void pass(int from, int to) {
+        room();
+        System.arraycopy(pending, from, out, outLength, to - from);
+        outLength += to - from;
+    }
+
+    /**
+     * This chunk's output, handed over (its array may be longer than what it holds: only its
+     * remaining bytes count); the consumed bytes are no longer pending.
+     */
+    private ByteBuffer passOn() {
+        System.arraycopy(pending, consumed, pending, 0, pendingLength - consumed);
+        pendingLength -= consumed;
+        pendingStart += consumed;
+        consumed = 0;
+        ByteBuffer passed = outLength == 0 ? EMPTY.duplicate() : ByteBuffer.wrap(out, 0, outLength);
+        out = null;
+        return passed;
+    }
+
     private final class Events implements SseParser.Handler {
         @Override
         public void event(SseEvent e) {
-            byte[] raw = take((int) (e.end() - pendingStart));
-            if (isUsageOnly(e.data())) {
+            event(e.name(), e.data(), e.data().length, e.id(), e.end());
+        }
+
+        @Override
+        public void event(String name, byte[] data, int length, String id, long end) {
+            int to = (int) (end - pendingStart);
+            if (isUsageOnly(data, length)) {
                 dropped++;
             } else {
-                out.writeBytes(NullUsage.strip(raw));
+                room();
+                outLength = NullUsage.strip(pending, consumed, to, out, outLength);
             }
+            consumed = to;
         }
 
         @Override
         public void blank(long end) {
-            out.writeBytes(take((int) (end - pendingStart)));
+            int to = (int) (end - pendingStart);
+            pass(consumed, to);
+            consumed = to;
         }
-    }
-
-    /** The first {@code n} pending bytes, no longer pending. */
-    private byte[] take(int n) {
-        byte[] taken = Arrays.copyOf(pending, n);
-        System.arraycopy(pending, n, pending, 0, pendingLength - n);
-        pendingLength -= n;
-        pendingStart += n;
-        return taken;
     }
 
     /** Whether an event's data is {@code {"choices": [], "usage": {...}}}, in any member order. */
     static boolean isUsageOnly(byte[] data) {
-        if (indexOf(data, USAGE) < 0) {
+        return isUsageOnly(data, data.length);
+    }
+
+    /**
+     * As {@link #isUsageOnly(byte[])} for {@code data[0, length)}. Without the key {@code "usage"} or
+     * an empty array ({@code [}, JSON whitespace, {@code ]}) in its text the answer is no without
+     * parsing; that is every chunk of a stream but its usage chunk.
+     */
+    static boolean isUsageOnly(byte[] data, int length) {
+        if (NullUsage.indexOf(data, 0, length, USAGE) < 0 || !hasEmptyArray(data, length)) {
             return false;
         }
         boolean emptyChoices = false;
         boolean usage = false;
-        try (JsonParser p = JSON.createParser(data)) {
+        try (JsonParser p = JSON.createParser(data, 0, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return false;
             }
@@ -118,16 +173,18 @@ final class UsageChunkFilter implements ResponseFilter {
         }
     }
 
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
+    private static boolean hasEmptyArray(byte[] data, int length) {
+        for (int i = 0; i < length; i++) {
+            if (data[i] == '[') {
+                int j = i + 1;
+                while (j < length && (data[j] == ' ' || data[j] == '\t' || data[j] == '\n' || data[j] == '\r')) {
+                    j++;
+                }
+                if (j < length && data[j] == ']') {
+                    return true;
                 }
             }
-            return i;
         }
-        return -1;
+        return false;
     }
 }

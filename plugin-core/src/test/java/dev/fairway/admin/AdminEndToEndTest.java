@@ -208,12 +208,12 @@ class AdminEndToEndTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("content-type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
         assertThat(r.body())
-                .contains("fairway_requests_total{route=\"default\",provider=\"openai\",model=\"gpt-4o-mini\",status=\"200\",cached=\"false\"} 3\n")
-                .contains("fairway_requests_total{route=\"default\",provider=\"openai\",model=\"gpt-4o-mini\",status=\"500\",cached=\"false\"} 1\n")
-                .contains("fairway_errors_total{route=\"default\",provider=\"openai\",type=\"http_500\"} 1\n")
-                .contains("fairway_request_duration_seconds_count{route=\"default\",provider=\"openai\"} 4\n")
-                .contains("fairway_quota_store_failures_total 0\n")
-                .contains("fairway_quota_store_available 1\n")
+                .contains("fairway_requests_total{cached=\"false\",model=\"gpt-4o-mini\",provider=\"openai\",route=\"default\",status=\"200\"} 3.0\n")
+                .contains("fairway_requests_total{cached=\"false\",model=\"gpt-4o-mini\",provider=\"openai\",route=\"default\",status=\"500\"} 1.0\n")
+                .contains("fairway_errors_total{provider=\"openai\",route=\"default\",type=\"http_500\"} 1.0\n")
+                .contains("fairway_request_duration_seconds_count{provider=\"openai\",route=\"default\"} 4\n")
+                .contains("fairway_quota_store_failures_total 0.0\n")
+                .contains("fairway_quota_store_available 1.0\n")
                 .doesNotContain("sk-test-openai").doesNotContain("sk-test-anthropic");
     }
 

@@ -81,14 +81,14 @@ class AnalyticsStageTest {
 
         String metrics = stage.metrics().scrape();
         assertThat(metrics)
-                .contains("fairway_tokens_total{route=\"chat\",provider=\"openai\",model=\"gpt-4o\",direction=\"in\"} 200\n")
-                .contains("fairway_tokens_total{route=\"chat\",provider=\"openai\",model=\"gpt-4o\",direction=\"cached_in\"} 20\n")
-                .contains("fairway_cost_usd_total{route=\"chat\",provider=\"openai\",model=\"gpt-4o\"} 0.0125\n")
-                .contains("fairway_cache_hits_total{route=\"chat\",provider=\"openai\"} 1\n")
-                .contains("fairway_errors_total{route=\"chat\",provider=\"anthropic\",type=\"upstream_timeout\"} 1\n")
-                .contains("fairway_errors_total{route=\"chat\",provider=\"openai\",type=\"truncated\"} 1\n")
-                .contains("fairway_ttfb_seconds_count{route=\"chat\",provider=\"anthropic\"} 1\n")
-                .contains("fairway_request_duration_seconds_count{route=\"chat\",provider=\"anthropic\"} 2\n");
+                .contains("fairway_tokens_total{direction=\"in\",model=\"gpt-4o\",provider=\"openai\",route=\"chat\"} 200.0\n")
+                .contains("fairway_tokens_total{direction=\"cached_in\",model=\"gpt-4o\",provider=\"openai\",route=\"chat\"} 20.0\n")
+                .contains("fairway_cost_usd_total{model=\"gpt-4o\",provider=\"openai\",route=\"chat\"} 0.0125\n")
+                .contains("fairway_cache_hits_total{provider=\"openai\",route=\"chat\"} 1.0\n")
+                .contains("fairway_errors_total{provider=\"anthropic\",route=\"chat\",type=\"upstream_timeout\"} 1.0\n")
+                .contains("fairway_errors_total{provider=\"openai\",route=\"chat\",type=\"truncated\"} 1.0\n")
+                .contains("fairway_ttfb_seconds_count{provider=\"anthropic\",route=\"chat\"} 1\n")
+                .contains("fairway_request_duration_seconds_count{provider=\"anthropic\",route=\"chat\"} 2\n");
     }
 
     @Test
@@ -115,7 +115,7 @@ class AnalyticsStageTest {
         }
         String metrics = stage.metrics().scrape();
         assertThat(metrics).contains("model=\"model-999\"").doesNotContain("model=\"model-1000\"")
-                .contains("fairway_requests_total{route=\"chat\",provider=\"openai\",model=\"other\",status=\"200\",cached=\"false\"} 1\n");
+                .contains("fairway_requests_total{cached=\"false\",model=\"other\",provider=\"openai\",route=\"chat\",status=\"200\"} 1.0\n");
     }
 
     @Test

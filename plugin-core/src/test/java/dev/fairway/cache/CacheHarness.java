@@ -40,12 +40,29 @@ final class CacheHarness implements AutoCloseable {
 
     /** {@code routesYaml}: the {@code routes:} list, indented as a top-level key's value. */
     CacheHarness(Path dir, String routesYaml) {
-        GatewayConfig config = ConfigLoader.withEnv(Map.of()).parse("""
+        this(ConfigLoader.withEnv(Map.of()).parse("""
                 cache_storage: {directory: "%s", heap_entries: 100, off_heap_mb: 4, disk_mb: 16}
                 routes:
                 %s
-                """.formatted(dir.toString().replace("\\", "/"), routesYaml));
-        stage = CacheStage.builder(config.cacheStorage()).clock(clock).timer(this::schedule).build();
+                """.formatted(dir.toString().replace("\\", "/"), routesYaml)), true);
+    }
+
+    /**
+     * One gateway process of several sharing the Redis at {@code redisUri} (cache_storage.shared);
+     * its single-flight waits run on real timers, since they poll Redis.
+     */
+    static CacheHarness shared(Path dir, String redisUri, String routesYaml) {
+        return new CacheHarness(ConfigLoader.withEnv(Map.of()).parse("""
+                redis: {uri: "%s", command_timeout_ms: 2000, connect_timeout_ms: 2000}
+                cache_storage: {directory: "%s", heap_entries: 100, off_heap_mb: 4, disk_mb: 0, shared: {enabled: true, poll_ms: 10}}
+                routes:
+                %s
+                """.formatted(redisUri, dir.toString().replace("\\", "/"), routesYaml)), false);
+    }
+
+    private CacheHarness(GatewayConfig config, boolean testTimers) {
+        CacheStage.Builder b = CacheStage.builder(config.cacheStorage()).redis(config.redis()).clock(clock);
+        stage = (testTimers ? b.timer(this::schedule) : b).build();
         gateway = new Gateway(config, ProviderRegistry.withCustom(config.customProviders()), List.of(stage));
     }
 

@@ -21,6 +21,9 @@ class CacheKeyTest {
               - name: cached
                 prefix: /
                 cache: {enabled: true}
+              - name: twin
+                prefix: /twin
+                cache: {enabled: true}
               - name: authed
                 prefix: /authed
                 cache: {enabled: true}
@@ -58,14 +61,20 @@ class CacheKeyTest {
 
     @Test
     void theComputedKeyIsPinned() {
-        assertThat(CacheKey.of(exchange(CHAT, ask("hi")))).isEqualTo("8b2f43398e1bfff6adfde0503ac2f197bb0d4d47ba28a5b0ff6216e8ed458471");
+        assertThat(CacheKey.of(exchange(CHAT, ask("hi")))).isEqualTo("7ecca9d3a7dc714b4e3a53e0dcf6bc26d5353622a422eaaceea4df84d5f437cb");
     }
 
     @Test
     void lengthsBeyondOneAndTwoBytesArePrefixedWhole() {
         // 300 and 70,000 bytes: the length prefix's second and third bytes are not zero.
-        assertThat(CacheKey.of(exchange(CHAT, ask("a".repeat(300))))).isEqualTo("2d6ca66ee5f0a3561ec00b42ce3d5656848a9616d15c57bb1642dab79689e10b");
-        assertThat(CacheKey.of(exchange(CHAT, ask("b".repeat(70_000))))).isEqualTo("b39581cb82009ece7aa65abc6a032aaa5987bc0f04fbfa43578fa7e3acbe4041");
+        assertThat(CacheKey.of(exchange(CHAT, ask("a".repeat(300))))).isEqualTo("ab9ca354a06ac87e90b1fa616a8fe4d0a13789813554f109f28ca9e26979a0f4");
+        assertThat(CacheKey.of(exchange(CHAT, ask("b".repeat(70_000))))).isEqualTo("6af81aee76f4b517210ade58b83130ceabe44e157c9546075581903f376e818e");
+    }
+
+    @Test
+    void theComputedKeyIsScopedByRoute() {
+        // Two routes may differ in TTL, entry size and streams: one route's entries never answer another's requests.
+        assertThat(CacheKey.of(exchange("/twin" + CHAT, ask("hi")))).isNotEqualTo(CacheKey.of(exchange(CHAT, ask("hi"))));
     }
 
     @Test

@@ -22,7 +22,7 @@ class CacheSettingsTest {
     @Test
     void storageDefaultsToAllThreeTiersUnderTheWorkingDirectory() {
         CacheStorageSettings s = ConfigLoader.defaults().cacheStorage();
-        assertThat(s).isEqualTo(new CacheStorageSettings(1000, 64, 512, ".fairway/cache", 2, 100_000));
+        assertThat(s).isEqualTo(new CacheStorageSettings(1000, 64, 512, ".fairway/cache", 2, SharedCacheSettings.defaults(), 100_000));
     }
 
     @Test
@@ -49,8 +49,20 @@ class CacheSettingsTest {
     }
 
     @Test
+    void theSharedTierNeedsRedisAndNamesItsFields() {
+        assertThatThrownBy(() -> loader.parse("cache_storage: {shared: {enabled: true}}"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cache_storage.shared.enabled: true needs the top-level redis setting");
+        assertThatThrownBy(() -> loader.parse("redis: {uri: 'redis://127.0.0.1:6379'}\ncache_storage: {shared: {enabled: true, poll_ms: 2, key_prefix: ' '}}"))
+                .hasMessageContaining("cache_storage.shared.poll_ms: 2 (expected: 5..1000)")
+                .hasMessageContaining("cache_storage.shared.key_prefix");
+        GatewayConfig ok = loader.parse("redis: {uri: 'redis://127.0.0.1:6379'}\ncache_storage: {shared: {enabled: true}}");
+        assertThat(ok.cacheStorage().shared()).isEqualTo(new SharedCacheSettings(true, "fairway:cache:", 50, 4096));
+    }
+
+    @Test
     void everyCacheSettingIsDocumented() {
-        for (Class<?> type : new Class<?>[] {CacheSettings.class, CacheStorageSettings.class}) {
+        for (Class<?> type : new Class<?>[] {CacheSettings.class, CacheStorageSettings.class, SharedCacheSettings.class}) {
             for (var component : type.getRecordComponents()) {
                 assertThat(component.getAnnotation(Doc.class)).as(type.getSimpleName() + "." + component.getName()).isNotNull();
             }

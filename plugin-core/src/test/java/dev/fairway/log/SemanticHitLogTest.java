@@ -17,7 +17,7 @@ class SemanticHitLogTest {
                 e.model(), e.method(), e.path(), e.status(), e.success(), true, e.step(), e.attempts(), e.errorType(), e.usage(),
                 e.costUsd(), e.customCost(), e.metadata(), e.requestBytes(), e.responseBytes(), e.truncated(), e.clientHash(),
                 e.requestHeaders(), e.requestPayload(), e.responsePayload(), e.payloadTruncated(), e.redactor(), e.waitCutShort(),
-                List.of(), List.of(), similarity);
+                List.of(), List.of(), null, similarity);
     }
 
     @Test

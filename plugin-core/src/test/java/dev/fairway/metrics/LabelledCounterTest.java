@@ -19,8 +19,8 @@ class LabelledCounterTest {
         assertThat(registry.scrape()).contains("""
                 # HELP fairway_x_total X.
                 # TYPE fairway_x_total counter
-                fairway_x_total{route="a",provider="openai"} 2
-                fairway_x_total{route="b",provider="openai"} 1
+                fairway_x_total{provider="openai",route="a"} 2.0
+                fairway_x_total{provider="openai",route="b"} 1.0
                 """);
     }
 

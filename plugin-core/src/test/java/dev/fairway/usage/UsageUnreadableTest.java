@@ -97,7 +97,7 @@ class UsageUnreadableTest {
         answer(exchange(), 200, "application/json; charset=utf-8", BROKEN, true);
         answer(exchange(), 200, "application/json", BROKEN, true);
         assertThat(registry.scrape()).contains("# TYPE fairway_usage_unreadable_total counter\n",
-                "fairway_usage_unreadable_total{route=\"chat\",provider=\"openai\"} 2\n");
+                "fairway_usage_unreadable_total{provider=\"openai\",route=\"chat\"} 2.0\n");
     }
 
     @Test

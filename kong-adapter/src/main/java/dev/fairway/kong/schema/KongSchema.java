@@ -117,6 +117,9 @@ public final class KongSchema {
             if (values != null) {
                 m.put("one_of", values);
             }
+        } else if (com.fasterxml.jackson.databind.JsonNode.class.isAssignableFrom(c)) {
+            // Free-form JSON (a routing flow's graph) has no Kong schema: Kong holds it as JSON text, which the core reads.
+            m.put("type", "string");
         } else if (c.isRecord()) {
             m.putAll(record(c, path));
         } else if (readFromString(c)) {

@@ -13,10 +13,20 @@ public final class Chain {
 
     /** SHA-256 over a record's line as written (without its newline), in lower-case hex. */
     public static String hash(byte[] line, int offset, int length) {
+        return hash(sha256(), line, offset, length);
+    }
+
+    /** As {@link #hash(byte[], int, int)} with a digest the caller reuses from record to record (it is reset). */
+    public static String hash(MessageDigest digest, byte[] line, int offset, int length) {
+        digest.reset();
+        digest.update(line, offset, length);
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** A SHA-256 digest for {@link #hash(MessageDigest, byte[], int, int)}; one thread's. */
+    public static MessageDigest sha256() {
         try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(line, offset, length);
-            return HexFormat.of().formatHex(digest.digest());
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -43,6 +43,11 @@ public final class Spool implements AutoCloseable {
     private long activeBytes;
     private long activeRecords;
     private long firstRecordAt;
+    /**
+     * The line being appended, reused: a direct buffer, which the channel writes as it is (a heap
+     * buffer would be copied into one first), so a record costs no buffer of its own.
+     */
+    private ByteBuffer lineBuffer = ByteBuffer.allocateDirect(4096);
 
     private Spool(Path dir, long maxBytes, long maxAgeMillis, Clock clock, long lockWaitMillis) throws IOException {
         this.dir = dir;
@@ -218,7 +223,10 @@ public final class Spool implements AutoCloseable {
         if (active == null) {
             throw new IllegalStateException("logs.spool_dir: " + dir + " is still held by the previous instance");
         }
-        ByteBuffer buf = ByteBuffer.allocate(line.length + 1).put(line).put((byte) '\n').flip();
+        if (lineBuffer.capacity() < line.length + 1) {
+            lineBuffer = ByteBuffer.allocateDirect(Math.max(line.length + 1, lineBuffer.capacity() * 2));
+        }
+        ByteBuffer buf = lineBuffer.clear().put(line).put((byte) '\n').flip();
         try {
             while (buf.hasRemaining()) {
                 active.write(buf);

@@ -2,6 +2,7 @@ package dev.fairway.log.spool;
 
 import static java.util.Objects.requireNonNull;
 
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,8 @@ public final class SpoolWriter implements AutoCloseable {
     private final Clock clock;
     private final Runnable onRoll;
     private final Thread thread;
+    /** The chain's digest, the writer thread's own: reused for every record. */
+    private final MessageDigest digest = Chain.sha256();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -175,7 +178,7 @@ public final class SpoolWriter implements AutoCloseable {
             long lost = dropped.get() - droppedReported;
             try {
                 byte[] line = record.render(new SpoolRecord.Link(head.seq() + 1, head.hash(), head.logId(), lost));
-                spool.append(line, new Chain.Head(head.seq() + 1, Chain.hash(line), record.logId()));
+                spool.append(line, new Chain.Head(head.seq() + 1, Chain.hash(digest, line, 0, line.length), record.logId()));
                 droppedReported += lost;
                 written.incrementAndGet();
                 if (spool.rollIfDue()) {

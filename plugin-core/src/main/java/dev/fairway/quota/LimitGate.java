@@ -1,0 +1,73 @@
+package dev.fairway.quota;
+
+import static java.util.Objects.requireNonNull;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.fairway.config.QuotaRule;
+import io.github.bucket4j.distributed.AsyncBucketProxy;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * Quota buckets for limits that are decided outside the quota stage: a routing flow's
+ * {@code rate_limit} elements (flow/) take, check and charge them here, on the same backend (memory,
+ * or Redis when configured) and with the same window semantics ({@link CompiledRule}) as route quotas.
+ * A store failure admits the request unless the rule is {@code fail_closed}, as in the quota stage.
+ */
+public final class LimitGate {
+    private final QuotaBackend backend;
+    private final StoreHealth health;
+    /** Compiled rules by definition: bounded, since flows come and go with admin API versions. */
+    private final Cache<QuotaRule, CompiledRule> compiled = Caffeine.newBuilder().maximumSize(4096).build();
+
+    LimitGate(QuotaBackend backend, StoreHealth health) {
+        this.backend = requireNonNull(backend, "backend");
+        this.health = requireNonNull(health, "health");
+    }
+
+    /** A gate on its own backend (tests inject clocks through it). */
+    public static LimitGate on(QuotaBackend backend) {
+        return new LimitGate(backend, new StoreHealth(backend.describe()));
+    }
+
+    /**
+     * Whether a request keyed {@code value} fits {@code rule}: a request rule takes one request when
+     * it does ({@code take}), a cost rule only checks that something is left (the cost is charged
+     * once known, {@link #charge}).
+     */
+    public CompletableFuture<Boolean> admit(QuotaRule rule, String value, boolean take) {
+        CompiledRule r = compiled.get(rule, CompiledRule::new);
+        boolean requests = r.countsRequests();
+        return onBucket(r, value, b -> take && requests
+                ? b.tryConsume(1)
+                : b.estimateAbilityToConsume(1).thenApply(p -> p.canBeConsumed()),
+                rule.onStoreFailure() != QuotaRule.StoreFailure.FAIL_CLOSED);
+    }
+
+    /** Charges {@code amount} units (micro-dollars for cost) to the bucket, overdrawing it if need be. */
+    public CompletableFuture<Void> charge(QuotaRule rule, String value, long amount) {
+        if (amount <= 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompiledRule r = compiled.get(rule, CompiledRule::new);
+        return onBucket(r, value, b -> b.consumeIgnoringRateLimits(amount).thenApply(x -> (Void) null), null);
+    }
+
+    private <T> CompletableFuture<T> onBucket(CompiledRule rule, String value, Function<AsyncBucketProxy, CompletableFuture<T>> op, T ifUnavailable) {
+        CompletableFuture<T> f;
+        try {
+            f = backend.bucket(rule.keyOf(value), rule.configuration()).thenCompose(op);
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        return f.handle((result, t) -> {
+            if (t != null) {
+                health.failed(t);
+                return ifUnavailable;
+            }
+            health.succeeded();
+            return result;
+        });
+    }
+}
