@@ -3,6 +3,7 @@ package dev.fairway;
 import static java.util.Objects.requireNonNull;
 
 import dev.fairway.admin.AdminServer;
+import dev.fairway.balance.Balancing;
 import dev.fairway.admin.Readiness;
 import dev.fairway.analytics.AnalyticsStage;
 import dev.fairway.config.GatewayConfig;
@@ -179,7 +180,8 @@ public final class Fairway implements AutoCloseable {
         noteRestart(restart, "pricing", now.pricing(), next.pricing());
         noteRestart(restart, "tracing", now.tracing(), next.tracing());
         GatewayConfig effective = new GatewayConfig(now.server(), now.dispatch(), next.providers(), next.customProviders(),
-                next.routes(), now.redis(), now.pricing(), now.logs(), now.cacheStorage(), now.tracing(), next.flows());
+                next.routes(), now.redis(), now.pricing(), now.logs(), now.cacheStorage(), now.tracing(), next.flows(),
+                next.prompts());
         // Checks the routes against the providers (policy slugs included) and keeps the running ones when that fails.
         gateway.reload(effective);
         Logger log = LoggerFactory.getLogger(Fairway.class);
@@ -406,7 +408,7 @@ public final class Fairway implements AutoCloseable {
                 List<Stage> stages = new ArrayList<>(Stages.standard(config, spoolLockWait));
                 stages.addAll(extraStages);
                 FlowRegistry flows = FlowRegistry.forStages(stages);
-                Gateway gateway = new Gateway(config, registry, stages, flows);
+                Gateway gateway = Balancing.gateway(config, registry, stages, flows);
                 Dispatcher dispatcher = new Dispatcher(vertx, config.dispatch(), retryScheduler, CircuitBreakers.systemClock());
                 GatewayServer front = standalone
                         ? join(GatewayServer.start(vertx, gateway, dispatcher, GatewayServer.Mode.STANDALONE,
@@ -422,7 +424,8 @@ public final class Fairway implements AutoCloseable {
                                 "dispatch.loopback_port")
                         : null;
                 AtomicBoolean stopping = new AtomicBoolean();
-                CompletableFuture<AdminServer> admin = startAdmin(vertx, stages, portWait, ReadinessChecks.of(gateway, stages, stopping));
+                CompletableFuture<AdminServer> admin = startAdmin(vertx, stages, portWait, ReadinessChecks.of(gateway, stages, stopping),
+                        Balancing.promptAdmin(gateway));
                 if (admin != null) {
                     admin.thenAccept(a -> a.serveFlows(new FlowAdmin(flows)));
                 }
@@ -441,7 +444,8 @@ public final class Fairway implements AutoCloseable {
             return listener;
         }
 
-        private CompletableFuture<AdminServer> startAdmin(Vertx vertx, List<Stage> stages, Duration portWait, Readiness readiness) {
+        private CompletableFuture<AdminServer> startAdmin(Vertx vertx, List<Stage> stages, Duration portWait, Readiness readiness,
+                                                         dev.fairway.prompt.PromptAdmin prompts) {
             ServerSettings server = config.server();
             boolean on = admin != null ? admin : standalone;
             int port = adminPort != null ? adminPort : server.adminPort();
@@ -460,8 +464,10 @@ public final class Fairway implements AutoCloseable {
             analytics.metrics().registerJvmMetrics();
             publishStageMetrics(analytics.metrics(), stages);
             AnalyticsStage a = analytics;
+            dev.fairway.logstore.LogStoreStage logStore = stages.stream().filter(dev.fairway.logstore.LogStoreStage.class::isInstance)
+                    .map(dev.fairway.logstore.LogStoreStage.class::cast).findFirst().orElse(null);
             return lateOrNow(LateBind.bind("admin listener", () -> AdminServer.start(vertx, a, server.adminHost(), port,
-                    server.adminToken(), readiness).toCompletionStage().toCompletableFuture(), portWait),
+                    server.adminToken(), readiness, prompts, logStore).toCompletionStage().toCompletableFuture(), portWait),
                     server.adminHost(), port, "server.admin_port");
         }
 

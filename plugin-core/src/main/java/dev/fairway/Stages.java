@@ -46,7 +46,12 @@ final class Stages {
         stages.add(new GenAiMetricsStage(analytics.metrics()));
         stages.add(analytics);
         // Keep last: its record shows what every stage before it did.
-        stages.add(LogStage.start(config.logs(), spoolLockWait));
+        LogStage logs = LogStage.start(config.logs(), spoolLockWait);
+        stages.add(logs);
+        dev.fairway.logstore.LogStoreStage store = dev.fairway.logstore.LogStoreStage.start(config, logs);
+        if (store != null) {
+            stages.add(store);
+        }
         return stages;
     }
 }

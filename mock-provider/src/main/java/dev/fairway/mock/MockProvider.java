@@ -64,8 +64,16 @@ public final class MockProvider implements AutoCloseable {
                 .setHttp2ClearTextEnabled(false)
                 // Clients that send Expect: 100-continue would otherwise wait for a 100 that never comes.
                 .setHandle100ContinueAutomatically(true);
-        HttpServer server = vertx.createHttpServer(serverOptions)
-                .requestHandler(new MockHandler(vertx, options.chunks(), recorder, faults));
+        MockHandler http = new MockHandler(vertx, options.chunks(), recorder, faults);
+        RealtimeMock realtime = new RealtimeMock(recorder, options.chunks());
+        HttpServer server = vertx.createHttpServer(serverOptions.setWebSocketSubProtocols(List.of("realtime")))
+                .requestHandler(request -> {
+                    if (RealtimeMock.accepts(request)) {
+                        realtime.handle(request);
+                    } else {
+                        http.handle(request);
+                    }
+                });
         try {
             await(server.listen());
         } catch (RuntimeException e) {

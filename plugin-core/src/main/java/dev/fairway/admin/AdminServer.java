@@ -3,6 +3,7 @@ package dev.fairway.admin;
 import static java.util.Objects.requireNonNull;
 
 import dev.fairway.analytics.AnalyticsStage;
+import dev.fairway.prompt.PromptAdmin;
 import dev.fairway.config.Secret;
 import dev.fairway.error.ErrorType;
 import dev.fairway.error.GatewayError;
@@ -37,16 +38,22 @@ public final class AdminServer implements AutoCloseable {
     private final AnalyticsStage analytics;
     private final AdminAuth auth;
     private final Readiness readiness;
+    private final dev.fairway.logstore.LogsApi logs;
     private final Dashboard dashboard = Dashboard.load();
     private final HttpServer server;
     /** The routing flows' admin API, once the process wires it; null serves none. */
     private volatile dev.fairway.flow.FlowAdmin flows;
+    /** The prompt repository's endpoints, or null when the process has none. */
+    private final PromptAdmin prompts;
 
-    private AdminServer(Vertx vertx, AnalyticsStage analytics, AdminAuth auth, Readiness readiness) {
+    private AdminServer(Vertx vertx, AnalyticsStage analytics, AdminAuth auth, Readiness readiness, PromptAdmin prompts,
+                        dev.fairway.logstore.LogStoreStage logStore) {
+        this.prompts = prompts;
         this.vertx = vertx;
         this.analytics = analytics;
         this.auth = auth;
         this.readiness = readiness;
+        this.logs = logStore == null ? null : new dev.fairway.logstore.LogsApi(logStore);
         this.server = vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true).setIdleTimeout(60))
                 .requestHandler(this::handle);
     }
@@ -64,11 +71,17 @@ public final class AdminServer implements AutoCloseable {
     /** As {@link #start(Vertx, AnalyticsStage, String, int, Secret)}, with the checks {@code /readyz} runs. */
     public static Future<AdminServer> start(Vertx vertx, AnalyticsStage analytics, String host, int port, Secret token,
                                             Readiness readiness) {
+        return start(vertx, analytics, host, port, token, readiness, null, null);
+    }
+
+    /** As above, serving {@code /prompts} and the Logs API ({@code /logs}, from the log store) too (null: not). */
+    public static Future<AdminServer> start(Vertx vertx, AnalyticsStage analytics, String host, int port, Secret token,
+                                            Readiness readiness, PromptAdmin prompts, dev.fairway.logstore.LogStoreStage logStore) {
         requireNonNull(vertx, "vertx");
         requireNonNull(analytics, "analytics");
         requireNonNull(host, "host");
         requireNonNull(readiness, "readiness");
-        AdminServer s = new AdminServer(vertx, analytics, AdminAuth.forListener(host, token), readiness);
+        AdminServer s = new AdminServer(vertx, analytics, AdminAuth.forListener(host, token), readiness, prompts, logStore);
         return s.server.listen(port, host).map(bound -> {
             LOG.info("admin listening on {}:{} ({})", host, bound.actualPort(),
                     s.auth.required() ? "admin token required" : "loopback only, no token");
@@ -91,8 +104,16 @@ public final class AdminServer implements AutoCloseable {
                     .with("header", "host"));
             return;
         }
+        if (logs != null && (path.equals("/logs") || path.startsWith("/logs/"))) {
+            LogsRoutes.handle(request, logs, this::guarded, AdminServer::error);
+            return;
+        }
         if (flows != null && dev.fairway.flow.FlowAdmin.serves(path)) {
             flows(request);
+            return;
+        }
+        if (prompts != null && PromptAdmin.handles(path)) {
+            prompts(request);
             return;
         }
         if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
@@ -120,7 +141,7 @@ public final class AdminServer implements AutoCloseable {
             });
             case "/analytics" -> guarded(request, () -> {
                 response.putHeader("content-type", "application/json");
-                return analytics.query(params(request));
+                return logs != null ? logs.analytics(analytics, params(request)) : analytics.query(params(request));
             });
             default -> error(response, GatewayError.of(ErrorType.NOT_FOUND, "%s (expected: /metrics, /analytics, /healthz, /readyz or /dashboard)", path));
         }
@@ -166,8 +187,40 @@ public final class AdminServer implements AutoCloseable {
         });
     }
 
+    /** The prompt repository's endpoints, behind the admin token like every data endpoint. */
+    private void prompts(HttpServerRequest request) {
+        AdminAuth.AuthDecision decision = auth.check(request.getHeader("authorization"));
+        if (!decision.allowed()) {
+            request.response().putHeader("www-authenticate", "Bearer realm=\"fairway-admin\"");
+            error(request.response(), GatewayError.of(ErrorType.UNAUTHORIZED, decision.reason()).with("header", "authorization"));
+            return;
+        }
+        Buffer body = Buffer.buffer();
+        request.handler(chunk -> {
+            if (body.length() + chunk.length() > PromptAdmin.MAX_BODY_BYTES) {
+                error(request.response(), GatewayError.of(ErrorType.PAYLOAD_TOO_LARGE, "body: over %d bytes", PromptAdmin.MAX_BODY_BYTES));
+                request.connection().close();
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.exceptionHandler(t -> error(request.response(), GatewayError.of(ErrorType.INVALID_REQUEST, "the request body could not be read")));
+        request.endHandler(v -> {
+            if (request.response().ended()) {
+                return;
+            }
+            try {
+                PromptAdmin.Reply reply = prompts.handle(request.method().name(), request.path(), body.getBytes());
+                request.response().putHeader("cache-control", "no-store");
+                json(request.response(), reply.status(), reply.body());
+            } catch (GatewayError e) {
+                error(request.response(), e);
+            }
+        });
+    }
+
     /** Checks the token, then builds the body off the event loop: a week of rollups takes a while to add up. */
-    private void guarded(HttpServerRequest request, Supplier<byte[]> body) {
+    void guarded(HttpServerRequest request, Supplier<byte[]> body) {
         HttpServerResponse response = request.response();
         AdminAuth.AuthDecision decision = auth.check(request.getHeader("authorization"));
         if (!decision.allowed()) {
@@ -200,13 +253,13 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    private static Map<String, List<String>> params(HttpServerRequest request) {
+    static Map<String, List<String>> params(HttpServerRequest request) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         request.params().forEach(e -> out.computeIfAbsent(e.getKey(), k -> new java.util.ArrayList<>()).add(e.getValue()));
         return out;
     }
 
-    private static void error(HttpServerResponse response, GatewayError e) {
+    static void error(HttpServerResponse response, GatewayError e) {
         json(response, e.status(), e.toJson());
     }
 

@@ -12,6 +12,7 @@ import dev.fairway.pipeline.Exchange;
 import dev.fairway.pipeline.Stage;
 import dev.fairway.pipeline.Step;
 import dev.fairway.pipeline.Usage;
+import dev.fairway.plan.Choices;
 import dev.fairway.plan.PlannedTarget;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -98,6 +99,19 @@ public final class AnalyticsStage implements Stage {
         }
     }
 
+    /**
+     * As {@link #query(Map)}, computed from the log store (every node's records, across restarts);
+     * the default range ends at the store's clock, this process's.
+     */
+    public byte[] query(Map<String, List<String>> params, dev.fairway.logstore.LogStore logStore) {
+        Map<String, Object> answer = StoreAnalytics.query(logStore, AnalyticsQuery.parse(params, store.now()));
+        try {
+            return JSON.writeValueAsBytes(answer);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("analytics answer not serialisable", e);
+        }
+    }
+
     void record(Exchange exchange, Completion c) {
         // The target whose answer the client got (a fallback's, a Universal step's); none for a request
         // refused before planning, whose path names a provider the client chose: counted as unknown.
@@ -112,7 +126,8 @@ public final class AnalyticsStage implements Stage {
         store.record(new Observation(exchange.startEpochMillis(), route, provider, model, c.status(), c.cached(),
                 errorType, usage == null ? 0 : usage.inputTokens(), usage == null ? 0 : usage.outputTokens(),
                 usage == null ? 0 : usage.cachedInputTokens(), c.costUsd(), c.durationNanos(), c.ttfbNanos(),
-                metadata(exchange.cfAig().metadata()), exchange.logId(), flow(exchange.facts().flow())));
+                withChoices(metadata(exchange.cfAig().metadata()), exchange.facts().choices()), exchange.logId(),
+                flow(exchange.facts().flow())));
     }
 
     /** A routing flow's dimensions (names, versions and element ids are bounded by the flow's own validation). */
@@ -122,6 +137,26 @@ public final class AnalyticsStage implements Stage {
         }
         String version = flow.flow() + "@" + flow.version();
         return Map.of("flow", flow.flow(), "flow_version", version, "flow_branch", version + "/" + flow.branch());
+    }
+
+    /**
+     * The experiment arm and prompt version as two more metadata pairs, so the existing metadata
+     * group-by reports per arm: {@code group_by=metadata.fairway.experiment.<name>}, {@code group_by=metadata.fairway.prompt}.
+     */
+    private Map<String, String> withChoices(Map<String, String> metadata, Choices choices) {
+        if (choices.experiment() == null && choices.prompt() == null) {
+            return metadata;
+        }
+        Map<String, Object> more = new LinkedHashMap<>();
+        if (choices.experiment() != null) {
+            more.put("fairway.experiment." + choices.experiment(), choices.arm());
+        }
+        if (choices.prompt() != null) {
+            more.put("fairway.prompt", choices.prompt() + "@" + choices.promptVersion());
+        }
+        Map<String, String> out = new LinkedHashMap<>(metadata);
+        out.putAll(metadata(more));
+        return out;
     }
 
     /** The gateway's own error type when it answered with one, else what the status says. */

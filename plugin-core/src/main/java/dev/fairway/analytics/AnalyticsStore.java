@@ -27,7 +27,7 @@ final class AnalyticsStore {
     static final Duration RETENTION = Duration.ofDays(7);
     static final int DEFAULT_MAX_ROLLUPS = 40_000;
     static final int DEFAULT_ERRORS = 200;
-    private static final int ERRORS_SHOWN = 50;
+    static final int ERRORS_SHOWN = 50;
     /** Groups listed by name; the rest are added up as one {@code other} group. */
     static final int MAX_GROUPS = 100;
     /** Above this many group points the groups carry totals only, which keeps an answer to a few MB. */
@@ -113,7 +113,6 @@ final class AnalyticsStore {
         // Grouping by a metadata key without filtering on it: groups come from that key's rows,
         // totals and series still from the base rows, so they cover requests without the key too.
         boolean totalsFromBase = metaKey != null && q.metaKey() == null;
-        long firstPoint = Math.floorDiv(q.fromMillis(), q.intervalMillis()) * q.intervalMillis();
         Map<Long, Rollup> series = new HashMap<>();
         Rollup totals = new Rollup();
         Map<String, Group> groups = new HashMap<>();
@@ -135,6 +134,13 @@ final class AnalyticsStore {
                 }
             }
         }
+        return answer(q, totals, series, groups, errors.newest(q::matches, ERRORS_SHOWN).stream().map(Json::error).toList());
+    }
+
+    /** The analytics answer from added-up rollups; shared with {@link StoreAnalytics}. */
+    static Map<String, Object> answer(AnalyticsQuery q, Rollup totals, Map<Long, Rollup> series, Map<String, Group> groups,
+                                      List<Map<String, Object>> recentErrors) {
+        long firstPoint = Math.floorDiv(q.fromMillis(), q.intervalMillis()) * q.intervalMillis();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("from", java.time.Instant.ofEpochMilli(q.fromMillis()).toString());
         out.put("to", java.time.Instant.ofEpochMilli(q.toMillis()).toString());
@@ -160,7 +166,7 @@ final class AnalyticsStore {
         if (!groupSeries) {
             out.put("group_series_omitted", "groups x points exceeds " + MAX_GROUP_POINTS + "; use interval=hour or a shorter range");
         }
-        out.put("recent_errors", errors.newest(q::matches, ERRORS_SHOWN).stream().map(Json::error).toList());
+        out.put("recent_errors", recentErrors);
         return out;
     }
 
@@ -215,7 +221,7 @@ final class AnalyticsStore {
         return f;
     }
 
-    private static final class Group {
+    static final class Group {
         final String key;
         final Rollup totals = new Rollup();
         final Map<Long, Rollup> series = new HashMap<>();

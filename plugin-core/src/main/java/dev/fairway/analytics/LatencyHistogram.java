@@ -7,7 +7,7 @@ package dev.fairway.analytics;
  * fixed-size so that the store's memory bound is a simple product; not thread-safe (its rollup
  * guards it).
  */
-final class LatencyHistogram {
+public final class LatencyHistogram {
     static final int BUCKETS = 64;
     private static final double STEPS_PER_DOUBLING = 3;
 
@@ -19,7 +19,7 @@ final class LatencyHistogram {
         return Math.pow(2, i / STEPS_PER_DOUBLING);
     }
 
-    static int bucketOf(double millis) {
+    public static int bucketOf(double millis) {
         if (millis <= 1) {
             return 0;
         }
@@ -30,6 +30,12 @@ final class LatencyHistogram {
     void add(long nanos) {
         counts[bucketOf(nanos / 1e6)]++;
         total++;
+    }
+
+    /** Adds {@code count} values known to fall in bucket {@code i} (the log store counts by bucket). */
+    void addBucket(int i, long count) {
+        counts[Math.max(0, Math.min(i, BUCKETS - 1))] += (int) count;
+        total += count;
     }
 
     void addAll(LatencyHistogram other) {

@@ -32,6 +32,22 @@ final class Rollup {
         }
     }
 
+    /** Adds one cell of the log store's aggregates ({@code logstore.LogStore.AggregateRow}). */
+    synchronized void add(dev.fairway.logstore.LogStore.AggregateRow r) {
+        if (r.latencyBucket() >= 0) {
+            requests += r.requests();
+            cached += r.cached();
+            errors += r.errors();
+            tokensIn += r.tokensIn();
+            tokensOut += r.tokensOut();
+            tokensCachedIn += r.tokensCached();
+            costUsd += r.costUsd();
+            latency.addBucket(r.latencyBucket(), r.requests());
+        } else if (r.ttfbBucket() >= 0) {
+            ttfb.addBucket(r.ttfbBucket(), r.requests());
+        }
+    }
+
     /** Adds {@code other} into this one; {@code other} is read under its own lock. */
     void addAll(Rollup other) {
         synchronized (other) {

@@ -84,6 +84,21 @@ public final class ConfigLoader {
         return route;
     }
 
+    /**
+     * One part of the model read on its own (a prompt version the admin API receives), with its
+     * constraints and checks.
+     *
+     * @throws ConfigException naming every field at fault
+     */
+    public <T extends Validatable> T parsePart(String yamlOrJson, Class<T> type) {
+        Problems problems = new Problems();
+        T part = read(yamlOrJson == null || yamlOrJson.isBlank() ? "{}" : yamlOrJson, type, problems);
+        Constraints.check(part, problems);
+        part.validate(problems);
+        problems.throwIfAny();
+        return part;
+    }
+
     /** Every field at its default. Built by reading an empty document, so it never lags the records. */
     public static GatewayConfig defaults() {
         return DEFAULTS.read("{}", GatewayConfig.class, new Problems());

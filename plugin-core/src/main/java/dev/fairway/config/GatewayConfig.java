@@ -1,5 +1,6 @@
 package dev.fairway.config;
 
+import dev.fairway.prompt.PromptSettings;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,7 +21,8 @@ public record GatewayConfig(
         @Doc("The request log spool and its export to S3-compatible storage.") LogsSettings logs,
         @Doc("Storage of the exact response cache (tiers, sizes, disk directory), shared by every route.") CacheStorageSettings cacheStorage,
         @Doc(value = "OpenTelemetry traces (and optionally metrics) over OTLP; off unless enabled.", defaultValue = "{enabled: false}") TracingSettings tracing,
-        @Doc(value = "Routing flows (Cloudflare Dynamic Routing) every route can call with model \"dynamic/<name>\", keyed by name (letters, digits, - and _); each value is Cloudflare's route JSON, {\"elements\": [...]}, as exported. PUT /flows/{name} on the admin listener adds versions; see README, Routing flows.", defaultValue = "{}") Map<String, com.fasterxml.jackson.databind.JsonNode> flows)
+        @Doc(value = "Routing flows (Cloudflare Dynamic Routing) every route can call with model \"dynamic/<name>\", keyed by name (letters, digits, - and _); each value is Cloudflare's route JSON, {\"elements\": [...]}, as exported. PUT /flows/{name} on the admin listener adds versions; see README, Routing flows.", defaultValue = "{}") Map<String, com.fasterxml.jackson.databind.JsonNode> flows,
+        @Doc(value = "The prompt repository: versioned templates a request names with fairway-prompt; the admin API (PUT /prompts/{name}) adds versions at run time.", defaultValue = "[]") List<PromptSettings> prompts)
         implements Validatable {
 
     public GatewayConfig {
@@ -34,6 +36,7 @@ public record GatewayConfig(
         cacheStorage = Objects.requireNonNullElseGet(cacheStorage, CacheStorageSettings::defaults);
         tracing = Objects.requireNonNullElseGet(tracing, TracingSettings::defaults);
         flows = Map.copyOf(Objects.requireNonNullElse(flows, Map.of()));
+        prompts = List.copyOf(Objects.requireNonNullElse(prompts, List.of()));
     }
 
     @Override
@@ -50,6 +53,7 @@ public record GatewayConfig(
         if (cacheStorage.shared().enabled() && redis == null) {
             problems.at("cache_storage").at("shared").add("enabled", "true needs the top-level redis setting (expected: redis.uri)");
         }
+        PromptSettings.validateAll(prompts, problems);
         providers.forEach((slug, settings) -> {
             if (settings != null) {
                 settings.validate(problems.atKey("providers", slug));

@@ -15,7 +15,8 @@ public record LoggingSettings(
         @Doc(value = "Request header names left out of records, besides the credential headers that are always left out.", defaultValue = "[]")
         List<@Match(value = ".*\\S.*", expected = "not blank", message = "must not be blank") String> removeHeaders,
         @Doc(value = "Hold back the end of each answer (its last bytes) until the request's record is appended to the spool and forced to disk, so an answer a client received whole has a record even if the process is killed (SIGKILL) right after. Costs a disk sync on each answer's path; a disk that stalls for 10 s releases the answer.", defaultValue = "false") Boolean recordBeforeAnswer,
-        @Doc(value = "Whether a caller's cf-aig-collect-log: false leaves no record. When false, such a request still gets a metadata-only record (no bodies) and the header is listed in fairway-ignored-headers. When left out: true on routes without gateway authentication, false on authenticated ones, so authenticated callers cannot leave the audit log.") Boolean allowOptOut)
+        @Doc(value = "Whether a caller's cf-aig-collect-log: false leaves no record. When false, such a request still gets a metadata-only record (no bodies) and the header is listed in fairway-ignored-headers. When left out: true on routes without gateway authentication, false on authenticated ones, so authenticated callers cannot leave the audit log.") Boolean allowOptOut,
+        @Doc("How long the log store keeps this route's records; kept until erased when left out.") RetentionSettings retention)
         implements Validatable {
 
     public LoggingSettings {
@@ -29,7 +30,7 @@ public record LoggingSettings(
     }
 
     public static LoggingSettings defaults() {
-        return new LoggingSettings(null, null, null, null, null, null, null);
+        return new LoggingSettings(null, null, null, null, null, null, null, null);
     }
 
     /** Whether cf-aig-collect-log: false may suppress the record, on a route with or without gateway authentication. */

@@ -12,7 +12,8 @@ public record LogsSettings(
         @Doc(value = "Records waiting for the spool writer; when full, records are counted as dropped and the next record says how many.", defaultValue = "65536") Integer queueCapacity,
         @Doc(value = "A spool segment is closed, and exported as one object, when it reaches this many bytes.", defaultValue = "8388608") Long segmentMaxBytes,
         @Doc(value = "... or when it is this many seconds old and holds a record.", defaultValue = "60") Integer segmentMaxAgeSeconds,
-        @Doc("Export of closed segments to S3-compatible storage; records stay in the spool when left out.") ExportSettings export)
+        @Doc("Export of closed segments to S3-compatible storage; records stay in the spool when left out.") ExportSettings export,
+        @Doc("The log store behind GET /logs and /analytics, fed from the spool.") LogStoreSettings store)
         implements Validatable {
 
     /** When spool writes are forced to disk. */
@@ -33,10 +34,11 @@ public record LogsSettings(
         queueCapacity = Objects.requireNonNullElse(queueCapacity, 65536);
         segmentMaxBytes = Objects.requireNonNullElse(segmentMaxBytes, 8L * 1024 * 1024);
         segmentMaxAgeSeconds = Objects.requireNonNullElse(segmentMaxAgeSeconds, 60);
+        store = Objects.requireNonNullElseGet(store, LogStoreSettings::defaults);
     }
 
     public static LogsSettings defaults() {
-        return new LogsSettings(null, null, null, null, null, null, null);
+        return new LogsSettings(null, null, null, null, null, null, null, null);
     }
 
     @Override
@@ -49,5 +51,6 @@ public record LogsSettings(
         if (export != null) {
             export.validate(problems.at("export"));
         }
+        store.validate(problems.at("store"));
     }
 }

@@ -1,6 +1,8 @@
 package dev.fairway.config;
 
 import dev.fairway.auth.AuthSettings;
+import dev.fairway.balance.PoolSettings;
+import dev.fairway.prompt.ExperimentSettings;
 import dev.fairway.error.ErrorFormat;
 import dev.fairway.plan.FallbackSettings;
 import dev.fairway.retry.BreakerSettings;
@@ -47,7 +49,9 @@ public record RouteConfig(
         @Doc("Exact response cache of this route; off unless enabled.") CacheSettings cache,
         @Doc(value = "How errors the gateway answers itself are worded: fairway ({\"error\":{\"type\":...,\"message\":...}}, naming the header or field at fault) or cloudflare (Cloudflare AI Gateway's {\"success\":false,\"result\":[],\"messages\":[],\"error\":[{\"code\":2009,\"message\":\"Unauthorized\"}]} with its codes). The status code is the same either way; provider errors pass through unchanged.", defaultValue = "fairway") ErrorFormat errors,
         @Doc(value = "Answer 400 to any cf-aig-* header value the gateway cannot act on; when false, such values are ignored, clamped into range or cut (metadata beyond five entries), as Cloudflare does, and listed in the fairway-ignored-headers response header. cf-aig-authorization and cf-aig-byok-alias are refused when malformed either way.", defaultValue = "false") Boolean strictHeaders,
-        @Doc(value = "This route's own routing flows (Cloudflare Dynamic Routing JSON, {\"elements\": [...]}), keyed by name, called with model \"dynamic/<name>\" on this route only; they shadow a process-wide flow of the same name. Version 1, or the integer \"version\" the JSON carries. A value may also be the JSON as text (Kong's plugin schema holds it so).", defaultValue = "{}") Map<String, com.fasterxml.jackson.databind.JsonNode> flows)
+        @Doc(value = "This route's own routing flows (Cloudflare Dynamic Routing JSON, {\"elements\": [...]}), keyed by name, called with model \"dynamic/<name>\" on this route only; they shadow a process-wide flow of the same name. Version 1, or the integer \"version\" the JSON carries. A value may also be the JSON as text (Kong's plugin schema holds it so).", defaultValue = "{}") Map<String, com.fasterxml.jackson.databind.JsonNode> flows,
+        @Doc(value = "Pools: a provider of this route served by several members (deployments, keys, replicas), with a strategy, passive health and per-member rate limits; one pool per provider.", defaultValue = "[]") List<PoolSettings> pools,
+        @Doc(value = "Experiments splitting this route's requests for a prompt or a model between arms by percentage.", defaultValue = "[]") List<ExperimentSettings> experiments)
         implements Validatable {
 
     public static final long DEFAULT_MAX_BODY = 10L * 1024 * 1024;
@@ -70,6 +74,8 @@ public record RouteConfig(
         errors = Objects.requireNonNullElse(errors, ErrorFormat.FAIRWAY);
         strictHeaders = Objects.requireNonNullElse(strictHeaders, false);
         flows = Map.copyOf(Objects.requireNonNullElse(flows, Map.of()));
+        pools = List.copyOf(Objects.requireNonNullElse(pools, List.of()));
+        experiments = List.copyOf(Objects.requireNonNullElse(experiments, List.of()));
     }
 
     /** The provider settings this route uses for {@code slug}, layered over the process-wide ones. */
@@ -108,6 +114,8 @@ public record RouteConfig(
         circuitBreaker.validate(problems.at("circuit_breaker"));
         cache.validate(problems.at("cache"));
         dev.fairway.flow.FlowConfig.check(flows, problems);
+        PoolSettings.validateAll(pools, problems);
+        ExperimentSettings.validateAll(experiments, problems);
     }
 
     private void validateQuotas(Problems problems) {

@@ -62,21 +62,53 @@ final class FallbackCall implements UpstreamCall {
             boolean last = i == count - 1;
             CircuitBreaker circuit = circuits.apply(t);
             if (circuit.tryAcquire() || last) {
-                RetryRule rule = new RetryRule(t.retry(), status -> plan.fallsBackOn(t.step(), status), last, maxTotalAttempts);
-                int next = i + 1;
-                inner.call(first.at(i, t, rule, circuit)).onComplete(ar -> {
-                    if (ar.failed() && ar.cause() instanceof MoveOn m) {
-                        LOG.debug("request {}: step {} failed ({}), falling back", logId, t.step(), m.getMessage());
-                        scheduler.schedule(0, () -> tryFrom(first, next, answer));
-                    } else {
-                        RetryingCall.settle(answer, ar);
-                    }
-                });
+                if (t.member() != null) {
+                    admitted(first, i, t, circuit, last, answer);
+                } else {
+                    attempt(first, i, t, circuit, last, answer);
+                }
                 return;
             }
             LOG.debug("request {}: step {} skipped, its circuit is open", logId, t.step());
         }
         // Only a start past the last target gets here; the rule never moves on from the last.
         answer.tryFail(GatewayError.of(ErrorType.UPSTREAM_UNAVAILABLE, "no target is left to try"));
+    }
+
+    /** A pool member over its own rate limit is passed over for the next target; the last one left answers 429. */
+    private void admitted(Attempt first, int i, PlannedTarget t, CircuitBreaker circuit, boolean last, Promise<UpstreamHead> answer) {
+        t.member().admit().whenComplete((ok, failure) -> scheduler.schedule(0, () -> {
+            if (failure == null && Boolean.TRUE.equals(ok)) {
+                attempt(first, i, t, circuit, last, answer);
+                return;
+            }
+            // The trial the circuit may have granted is freed: this member was not called.
+            circuit.onIgnore();
+            if (failure != null) {
+                LOG.warn("request {}: the rate limit of pool member {} could not be checked; it is passed over", logId, t.member().name(), failure);
+            }
+            if (!last) {
+                tryFrom(first, i + 1, answer);
+                return;
+            }
+            answer.tryFail(GatewayError.of(ErrorType.RATE_LIMITED, "pool member %s of %s is over its rate limit, and no other member or target is left",
+                    t.member().name(), t.target().provider().slug()).with("member", t.member().name()));
+        }));
+    }
+
+    private void attempt(Attempt first, int i, PlannedTarget t, CircuitBreaker circuit, boolean last, Promise<UpstreamHead> answer) {
+        // Another member of the same pool comes next: whatever a retry would act on goes to it first, at once.
+        boolean siblingNext = t.member() != null && !last && plan.targets().get(i + 1).member() != null
+                && plan.targets().get(i + 1).step() == t.step();
+        RetryRule rule = new RetryRule(t.retry(), status -> plan.fallsBackOn(t.step(), status) || siblingNext && t.retry().retriesStatus(status),
+                last, maxTotalAttempts);
+        inner.call(first.at(i, t, rule, circuit)).onComplete(ar -> {
+            if (ar.failed() && ar.cause() instanceof MoveOn m) {
+                LOG.debug("request {}: step {} failed ({}), falling back", logId, t.step(), m.getMessage());
+                scheduler.schedule(0, () -> tryFrom(first, i + 1, answer));
+            } else {
+                RetryingCall.settle(answer, ar);
+            }
+        });
     }
 }

@@ -280,7 +280,10 @@ final class Relay {
         byte[] body = error.toJson(exchange.route().errors());
         response.setStatusCode(status).putHeader("content-type", "application/json");
         exchange.responseHeaders().forEach((n, v) -> response.headers().add(n, v));
-        AnswerHeaders.describe(trip.current(), response.headers()::set);
+        if (trip.current() != null) {
+            // Without an attempt (every pool member over its rate limit) the planned first target's description stands.
+            AnswerHeaders.describe(trip.current(), response.headers()::set);
+        }
         bytes = body.length;
         endWhenRecorded(complete(false, error.type().wireName()), Buffer.buffer(body));
     }

@@ -10,7 +10,8 @@ import java.util.function.Function;
 
 /**
  * Composes an exchange's upstream call, outermost first: fallback across the plan's targets,
- * retries of each target, the circuit's bookkeeping of each attempt, the attempt's request (signed,
+ * retries of each target, the circuit's bookkeeping of each attempt, a pool member's (its health,
+ * outstanding count and latency), the attempt's request (signed,
  * its credential exchanged), the first-byte timeout, and the HTTP call.
  */
 final class UpstreamCalls {
@@ -23,7 +24,7 @@ final class UpstreamCalls {
         UpstreamCall http = new HttpCall(dispatcher);
         UpstreamCall timed = new TimeoutCall(http, dispatcher.timers(), target -> timeoutMs(exchange, target));
         UpstreamCall prepared = new PreparingCall(timed, dispatcher, prepare);
-        UpstreamCall reported = new CircuitBreakerCall(prepared);
+        UpstreamCall reported = new CircuitBreakerCall(new MemberCall(prepared, System::nanoTime, exchange.facts()::member));
         UpstreamCall retrying = new RetryingCall(reported, dispatcher.scheduler(), trip);
         return new FallbackCall(retrying, plan, target -> dispatcher.breakers().circuit(breakerKey(route, target), plan.breaker()),
                 route.retry().maxTotalAttempts(), dispatcher.scheduler(), exchange.logId());
@@ -40,6 +41,7 @@ final class UpstreamCalls {
         String slug = target.target().provider().slug();
         boolean configured = target.model() != null && route.fallback().targets().stream()
                 .anyMatch(f -> slug.equals(f.provider()) && target.model().equals(f.model()));
-        return BreakerKey.of(route.name(), slug, target.target().uri(), configured ? target.model() : null);
+        BreakerKey key = BreakerKey.of(route.name(), slug, target.target().uri(), configured ? target.model() : null);
+        return target.member() == null ? key : key.forMember(target.member().name());
     }
 }

@@ -11,6 +11,7 @@ import dev.fairway.pipeline.Decision;
 import dev.fairway.pipeline.Exchange;
 import dev.fairway.pipeline.Gateway;
 import dev.fairway.pipeline.GatewayRequest;
+import dev.fairway.realtime.RealtimeRequest;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -89,7 +90,11 @@ public final class HostBridge {
         CompletableFuture<Decision> decision;
         try {
             // The deadline bounds waits inside the decision too (an identical request already upstream).
-            decision = gateway.decide(request, route, deadlineMillis);
+            // A WebSocket upgrade (a realtime session) is decided as RealtimeRequest describes it.
+            GatewayRequest decided = RealtimeRequest.isUpgrade(request.headers())
+                    ? RealtimeRequest.forDecision(request.target(), request.headers(), request.hostConsumer(), gateway.registry())
+                    : request;
+            decision = gateway.decide(decided, route, deadlineMillis);
         } catch (RuntimeException e) {
             decision = CompletableFuture.failedFuture(e);
         }

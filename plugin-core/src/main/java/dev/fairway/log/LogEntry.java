@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.fairway.log.spool.SpoolRecord;
 import dev.fairway.pipeline.GuardrailFinding;
+import dev.fairway.pipeline.SessionEvents;
+import dev.fairway.plan.Choices;
 import dev.fairway.pipeline.Usage;
 import dev.fairway.plan.FlowRoute;
 import java.io.ByteArrayOutputStream;
@@ -53,6 +55,9 @@ record LogEntry(
         List<String> headerNotes,
         List<GuardrailFinding> findings,
         FlowRoute flow,
+        Choices choices,
+        String member,
+        SessionEvents session,
         Double semanticSimilarity) implements SpoolRecord {
 
     private static final JsonFactory JSON = new JsonFactory();
@@ -67,7 +72,7 @@ record LogEntry(
         this(logId, eventId, startEpochMillis, durationNanos, ttfbNanos, route, provider, model, method, path, status,
                 success, cached, step, attempts, errorType, usage, costUsd, customCost, metadata, requestBytes,
                 responseBytes, truncated, clientHash, requestHeaders, requestPayload, responsePayload, payloadTruncated,
-                redactor, false, List.of(), List.of(), null, null);
+                redactor, false, List.of(), List.of(), null, Choices.NONE, null, null, null);
     }
 
     /** A record with everything but a routing flow. */
@@ -80,20 +85,21 @@ record LogEntry(
         this(logId, eventId, startEpochMillis, durationNanos, ttfbNanos, route, provider, model, method, path, status,
                 success, cached, step, attempts, errorType, usage, costUsd, customCost, metadata, requestBytes,
                 responseBytes, truncated, clientHash, requestHeaders, requestPayload, responsePayload, payloadTruncated,
-                redactor, waitCutShort, headerNotes, findings, null, null);
+                redactor, waitCutShort, headerNotes, findings, null, Choices.NONE, null, null, null);
     }
 
-    /** A record of an answer that was not a semantic cache hit. */
+    /** A record without a WebSocket session (every HTTP request). */
     LogEntry(String logId, String eventId, long startEpochMillis, long durationNanos, long ttfbNanos, String route,
              String provider, String model, String method, String path, int status, boolean success, boolean cached,
              int step, int attempts, String errorType, Usage usage, Double costUsd, boolean customCost,
              Map<String, Object> metadata, long requestBytes, long responseBytes, boolean truncated, String clientHash,
              Map<String, String> requestHeaders, byte[] requestPayload, byte[] responsePayload, boolean payloadTruncated,
-             Redactor redactor, boolean waitCutShort, List<String> headerNotes, List<GuardrailFinding> findings, FlowRoute flow) {
+             Redactor redactor, boolean waitCutShort, List<String> headerNotes, List<GuardrailFinding> findings, FlowRoute flow,
+             Choices choices, String member) {
         this(logId, eventId, startEpochMillis, durationNanos, ttfbNanos, route, provider, model, method, path, status,
                 success, cached, step, attempts, errorType, usage, costUsd, customCost, metadata, requestBytes,
                 responseBytes, truncated, clientHash, requestHeaders, requestPayload, responsePayload, payloadTruncated,
-                redactor, waitCutShort, headerNotes, findings, flow, null);
+                redactor, waitCutShort, headerNotes, findings, flow, choices, member, null, null);
     }
 
     @Override
@@ -185,10 +191,20 @@ record LogEntry(
                 }
                 g.writeEndArray();
             }
+            writeChoices(g);
             if (requestPayload != null || responsePayload != null) {
                 g.writeStringField("request_body", payload(requestPayload));
                 g.writeStringField("response_body", payload(responsePayload));
                 g.writeBooleanField("payload_truncated", payloadTruncated);
+            }
+            if (session != null) {
+                // A realtime session: one record for the whole conversation, its events counted per direction.
+                g.writeObjectFieldStart("session");
+                g.writeNumberField("events_from_client", session.fromClient());
+                g.writeNumberField("events_to_client", session.toClient());
+                g.writeNumberField("close_code", session.closeCode());
+                g.writeStringField("closed_by", session.closedBy());
+                g.writeEndObject();
             }
             if (waitCutShort) {
                 // An identical request was upstream; this one stopped waiting for it at the host's
@@ -203,6 +219,21 @@ record LogEntry(
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /** The prompt, experiment arm and pool member of the request, when it had them: what per-arm reports group by. */
+    private void writeChoices(JsonGenerator g) throws IOException {
+        if (choices.prompt() != null) {
+            g.writeStringField("prompt", choices.prompt());
+            g.writeNumberField("prompt_version", choices.promptVersion());
+        }
+        if (choices.experiment() != null) {
+            g.writeStringField("experiment", choices.experiment());
+            g.writeStringField("arm", choices.arm());
+        }
+        if (member != null) {
+            g.writeStringField("member", member);
+        }
     }
 
     private String payload(byte[] bytes) {

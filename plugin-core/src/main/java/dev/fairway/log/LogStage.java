@@ -97,6 +97,25 @@ public final class LogStage implements Stage, AutoCloseable {
                 requireNonNull(fields, "fields")));
     }
 
+    /**
+     * Records an erasure in the hash chain ({@link Tombstone}): completes once the tombstone is on
+     * disk, so an erasure the API confirmed is never lost. A full queue drops it like any record, and
+     * the next record then carries {@code dropped_before}.
+     */
+    public CompletableFuture<Void> tombstone(java.util.List<String> erasedLogIds, String filter) {
+        return writer.submitDurable(Tombstone.of(requireNonNull(erasedLogIds, "erasedLogIds"), requireNonNull(filter, "filter")));
+    }
+
+    /** The sequence number of the last record appended to the spool. */
+    public long headSeq() {
+        return spool.head() == null ? 0 : spool.head().seq();
+    }
+
+    /** The spool directory the log store is fed from. */
+    public Path spoolDir() {
+        return spool.dir();
+    }
+
     /** Counters for metrics: records written, dropped (queue full), failed, queued, and the exporter's. */
     public LogStats stats() {
         return new LogStats(writer.written(), writer.dropped(), writer.failed(), writer.queued(),

@@ -93,6 +93,9 @@ final class LogStep implements Step {
                 exchange.headerNotes().stream().map(HeaderNote::detail).toList(),
                 exchange.facts().findings(),
                 exchange.facts().flow(),
+                exchange.facts().choices(),
+                exchange.facts().member(),
+                exchange.facts().session(),
                 exchange.facts().semanticSimilarity());
         if (settings.recordBeforeAnswer()) {
             durable = writer.submitDurable(entry);

@@ -89,7 +89,10 @@ public record Completion(
         return new Completion(status, cached, truncated, step, attempts, ttfbNanos, durationNanos, responseBytes, usage, costUsd, type);
     }
 
+    /** The status of a WebSocket session's upgrade (a realtime session): it ran, like a 2xx answer. */
+    public static final int SWITCHING_PROTOCOLS = 101;
+
     public boolean success() {
-        return status >= 200 && status < 300 && !truncated;
+        return (status >= 200 && status < 300 || status == SWITCHING_PROTOCOLS) && !truncated;
     }
 }

@@ -3,6 +3,7 @@ package dev.fairway.pipeline;
 import static java.util.Objects.requireNonNull;
 
 import dev.fairway.plan.FlowRoute;
+import dev.fairway.plan.Choices;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -17,7 +18,10 @@ public final class Facts {
     private volatile boolean waitCutShort;
     private volatile Double semanticSimilarity;
     private volatile String errorType;
+    private volatile Choices choices = Choices.NONE;
+    private volatile String member;
     private final List<GuardrailFinding> findings = new CopyOnWriteArrayList<>();
+    private volatile SessionEvents session;
     private volatile FlowRoute flow;
 
     /** What a routing flow decided for this request ({@code model: "dynamic/<flow>"}), or null. */
@@ -77,6 +81,24 @@ public final class Facts {
         this.errorType = wireName;
     }
 
+    /** The prompt the request was rendered from and the experiment arm it fell in; {@link Choices#NONE} when neither. */
+    public Choices choices() {
+        return choices;
+    }
+
+    public void choices(Choices chosen) {
+        this.choices = requireNonNull(chosen, "chosen");
+    }
+
+    /** The pool member of the latest upstream attempt (the one that answered, or failed last), or null outside pools. */
+    public String member() {
+        return member;
+    }
+
+    public void member(String name) {
+        this.member = requireNonNull(name, "name");
+    }
+
     /** Every guardrail that fired on the request or the answer, in the order they fired. */
     public List<GuardrailFinding> findings() {
         return List.copyOf(findings);
@@ -84,5 +106,14 @@ public final class Facts {
 
     public void addFinding(GuardrailFinding finding) {
         findings.add(requireNonNull(finding, "finding"));
+    }
+
+    /** For a WebSocket session, its event counts and how it closed; else null. */
+    public SessionEvents session() {
+        return session;
+    }
+
+    public void session(SessionEvents events) {
+        this.session = requireNonNull(events, "events");
     }
 }

@@ -18,6 +18,8 @@ import dev.fairway.plan.Flows;
 import dev.fairway.plan.PlanDecision;
 import dev.fairway.plan.Planner;
 import dev.fairway.plan.Planning;
+import dev.fairway.plan.RequestShaper;
+import dev.fairway.plan.TargetPools;
 import dev.fairway.policy.PolicyCheck;
 import dev.fairway.provider.ProviderRegistry;
 import dev.fairway.routing.RouteMatch;
@@ -50,6 +52,8 @@ public final class Gateway {
     private final List<Stage> recorders;
     private final Authenticator authenticator = new Authenticator();
     private final InFlight inFlight = new InFlight();
+    private final TargetPools pools;
+    private final RequestShaper shaper;
     /** Routes, providers and planners as last loaded; swapped whole by {@link #reload}, read once per request. */
     private volatile Routing routing;
     /** The routing flows {@code model: "dynamic/<flow>"} names; they outlive reloads (admin-created versions). */
@@ -57,29 +61,45 @@ public final class Gateway {
 
     /** What a configuration reload replaces: everything a request reads from the process's configuration. */
     private record Routing(GatewayConfig config, ProviderRegistry registry, RouteTable routes, Planning planning) {
-        static Routing of(GatewayConfig config, ProviderRegistry registry, Flows flows) {
+        static Routing of(GatewayConfig config, ProviderRegistry registry, Flows flows, TargetPools pools, RequestShaper shaper) {
             Problems problems = new Problems();
             for (int i = 0; i < config.routes().size(); i++) {
                 Planner.checkRoute(config.routes().get(i), registry, problems.at("routes", i));
                 PolicyCheck.checkProviders(config.routes().get(i), registry, problems.at("routes", i));
             }
             problems.throwIfAny();
-            Planner planner = new Planner(registry, config.providers(), () -> ThreadLocalRandom.current().nextDouble());
-            return new Routing(config, registry, new RouteTable(config.routes()), new Planning(registry, config.providers(), planner, flows));
+            Planner planner = new Planner(registry, config.providers(), () -> ThreadLocalRandom.current().nextDouble(), pools);
+            return new Routing(config, registry, new RouteTable(config.routes()), new Planning(registry, config.providers(), planner, flows, shaper));
         }
     }
 
     public Gateway(GatewayConfig config, ProviderRegistry registry, List<Stage> stages) {
-        this(config, registry, stages, Flows.NONE);
+        this(config, registry, stages, Flows.NONE, TargetPools.NONE, RequestShaper.NONE);
     }
 
     /** @param flows the routing flows; loaded from {@code config} now and on every {@link #reload} */
     public Gateway(GatewayConfig config, ProviderRegistry registry, List<Stage> stages, Flows flows) {
+        this(config, registry, stages, flows, TargetPools.NONE, RequestShaper.NONE);
+    }
+
+    public Gateway(GatewayConfig config, ProviderRegistry registry, List<Stage> stages, TargetPools pools, RequestShaper shaper) {
+        this(config, registry, stages, Flows.NONE, pools, shaper);
+    }
+
+    /**
+     * @param flows the routing flows; loaded from {@code config} now and on every {@link #reload}
+     * @param pools the routes' pools of members, whose figures outlive reloads
+     * @param shaper renders named prompts and applies experiments before planning
+     */
+    public Gateway(GatewayConfig config, ProviderRegistry registry, List<Stage> stages, Flows flows, TargetPools pools,
+                   RequestShaper shaper) {
         this.flows = requireNonNull(flows, "flows");
         this.stages = List.copyOf(requireNonNull(stages, "stages"));
         this.deciders = this.stages.stream().filter(s -> !s.recordsOnly()).toList();
         this.recorders = this.stages.stream().filter(Stage::recordsOnly).toList();
-        this.routing = Routing.of(requireNonNull(config, "config"), requireNonNull(registry, "registry"), flows);
+        this.pools = requireNonNull(pools, "pools");
+        this.shaper = requireNonNull(shaper, "shaper");
+        this.routing = Routing.of(requireNonNull(config, "config"), requireNonNull(registry, "registry"), flows, pools, shaper);
         flows.load(config, registry);
     }
 
@@ -89,6 +109,11 @@ public final class Gateway {
 
     public ProviderRegistry registry() {
         return routing.registry();
+    }
+
+    /** What renders named prompts and applies experiments before planning. */
+    public RequestShaper shaper() {
+        return shaper;
     }
 
     public List<Stage> stages() {
@@ -111,9 +136,10 @@ public final class Gateway {
     public void reload(GatewayConfig config) {
         requireNonNull(config, "config");
         ProviderRegistry registry = ProviderRegistry.withCustom(config.customProviders());
-        Routing next = Routing.of(config, registry, flows);
+        Routing next = Routing.of(config, registry, flows, pools, shaper);
         flows.load(config, registry);
         routing = next;
+        shaper.reloaded(config);
     }
 
     /**
@@ -125,6 +151,32 @@ public final class Gateway {
             return routing.routes().match(rawTarget, gatewayIdHeader).route().maxBodyBytes();
         } catch (GatewayError e) {
             return -1;
+        }
+    }
+
+    /** Whether {@code rawTarget} is the root of one of the process's routes (where Universal requests go). */
+    public boolean isRouteRoot(String rawTarget, String gatewayIdHeader) {
+        try {
+            return routing.routes().match(rawTarget, gatewayIdHeader).isRouteRoot();
+        } catch (GatewayError e) {
+            return false;
+        }
+    }
+
+    /**
+     * Authenticates a connection that will carry requests of its own (Cloudflare's WebSockets API at
+     * a route root), before it is opened: null when its client may connect, else the refusal (a
+     * 401, a bad header on a strict route), with a log id. Each request it carries is then decided
+     * in full, authentication included.
+     */
+    public Decision.Answer refuseConnection(GatewayRequest request) {
+        try {
+            RouteMatch match = routing.routes().match(request.target(), request.headers().get("cf-aig-gateway-id"));
+            CfAigHeaders cfAig = CfAigHeaderParser.parse(request.headers(), match.route().strictHeaders());
+            Authenticator.Outcome who = authenticator.authenticate(match.route(), cfAig, request.hostConsumer(), Ids.logId());
+            return who.refusal() == null ? null : (Decision.Answer) errorAnswer(who.refusal(), match.route().errors());
+        } catch (GatewayError e) {
+            return (Decision.Answer) errorAnswer(e, ErrorFormat.FAIRWAY);
         }
     }
 
@@ -232,6 +284,7 @@ public final class Gateway {
             exchange.facts().flow(planned.flow());
             exchange.responseHeaders().set(FLOW_HEADER, planned.flow().header());
         }
+        exchange.facts().choices(planned.choices());
         for (Stage stage : deciders) {
             Step step = stage.open(exchange);
             if (step instanceof Refusal refusal) {

@@ -54,6 +54,17 @@ public interface Step {
     }
 
     /**
+     * For a long-lived session (a realtime WebSocket): charges usage reported mid-session, as it
+     * arrives, and says whether the session may go on. A step that charges here charges only the rest
+     * in {@link #afterCompletion}, whose completion carries the session's total.
+     *
+     * @return completes with the error that ends the session (a quota now exhausted), or null to go on
+     */
+    default CompletableFuture<GatewayError> charge(Usage usage, Double costUsd) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
      * For a recording step (see {@link Stage#recordsOnly}): what to tell as each deciding stage
      * decides, or null (every step but tracing's).
      */

@@ -43,8 +43,7 @@ public final class KeyScope {
             }
             UpstreamTarget own = new UpstreamTarget(t.provider(), t.uri(), t.settings().withoutCredentials(), t.apiPath(),
                     t.pathModel(), t.pathStreams());
-            scoped.set(i, new PlannedTarget(p.step(), own, p.model(), p.stream(), p.translator(), p.lazyBody(), p.headers(),
-                    p.timeoutMs(), p.retry()));
+            scoped.set(i, p.withTarget(own));
         }
         return scoped == null ? plan : new DispatchPlan(scoped, plan.fallbackOn(), plan.breaker(), plan.skipped(), plan.stepFallbackOn());
     }

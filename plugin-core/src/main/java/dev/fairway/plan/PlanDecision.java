@@ -14,15 +14,25 @@ public sealed interface PlanDecision {
      * The request goes on: {@code plan}'s targets, every one allowed by the route's policy.
      *
      * @param flow what a routing flow decided ({@code model: "dynamic/<flow>"}), or null
+     * @param choices the prompt and experiment arm the body was shaped by
      */
-    record Planned(DispatchPlan plan, RequestBody body, FlowRoute flow) implements PlanDecision {
+    record Planned(DispatchPlan plan, RequestBody body, FlowRoute flow, Choices choices) implements PlanDecision {
         public Planned {
             requireNonNull(plan, "plan");
             requireNonNull(body, "body");
+            requireNonNull(choices, "choices");
         }
 
         public Planned(DispatchPlan plan, RequestBody body) {
-            this(plan, body, null);
+            this(plan, body, null, Choices.NONE);
+        }
+
+        public Planned(DispatchPlan plan, RequestBody body, Choices choices) {
+            this(plan, body, null, choices);
+        }
+
+        public Planned(DispatchPlan plan, RequestBody body, FlowRoute flow) {
+            this(plan, body, flow, Choices.NONE);
         }
     }
 

@@ -16,6 +16,7 @@ import dev.fairway.translate.ChatTranslator;
  * @param lazyBody the body for this target, built when an attempt first asks ({@link #body()}), or null for the client's own body
  * @param headers headers set on this target's request (a Universal step's, a translator's)
  * @param timeoutMs time allowed for the first byte, or null for the request's
+ * @param member the pool member this target is, or null when its provider is not a pool
  */
 public record PlannedTarget(
         int step,
@@ -26,12 +27,29 @@ public record PlannedTarget(
         LazyBody lazyBody,
         Headers headers,
         Integer timeoutMs,
-        RetryPolicy retry) {
+        RetryPolicy retry,
+        Member member) {
 
     public PlannedTarget {
         requireNonNull(target, "target");
         requireNonNull(headers, "headers");
         requireNonNull(retry, "retry");
+    }
+
+    /** A target that is no pool member. */
+    public PlannedTarget(int step, UpstreamTarget target, String model, boolean stream, ChatTranslator translator, LazyBody lazyBody,
+                         Headers headers, Integer timeoutMs, RetryPolicy retry) {
+        this(step, target, model, stream, translator, lazyBody, headers, timeoutMs, retry, null);
+    }
+
+    /** The same target sent to {@code other} (a member's URL and key, the client's own credential). */
+    public PlannedTarget withTarget(UpstreamTarget other) {
+        return new PlannedTarget(step, other, model, stream, translator, lazyBody, headers, timeoutMs, retry, member);
+    }
+
+    /** The same target as pool member {@code m}, at {@code other}, with {@code policy}'s attempts. */
+    public PlannedTarget asMember(Member m, UpstreamTarget other, RetryPolicy policy) {
+        return new PlannedTarget(step, other, model, stream, translator, lazyBody, headers, timeoutMs, policy, requireNonNull(m, "m"));
     }
 
     /**

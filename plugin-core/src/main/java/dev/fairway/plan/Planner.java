@@ -44,11 +44,18 @@ public final class Planner {
     private final ProviderRegistry registry;
     private final Map<String, ProviderSettings> processProviders;
     private final DoubleSupplier random;
+    private final TargetPools pools;
 
     public Planner(ProviderRegistry registry, Map<String, ProviderSettings> processProviders, DoubleSupplier random) {
+        this(registry, processProviders, random, TargetPools.NONE);
+    }
+
+    /** @param pools expands a target whose provider is a pool on the route into its members */
+    public Planner(ProviderRegistry registry, Map<String, ProviderSettings> processProviders, DoubleSupplier random, TargetPools pools) {
         this.registry = requireNonNull(registry, "registry");
         this.processProviders = requireNonNull(processProviders, "processProviders");
         this.random = requireNonNull(random, "random");
+        this.pools = requireNonNull(pools, "pools");
     }
 
     /** Config-load check: every fallback target names a known provider. */
@@ -307,8 +314,17 @@ public final class Planner {
         return new PlannedTarget(step, t, served, call.stream(), translator, body, headers, timeoutMs, retry);
     }
 
-    private static DispatchPlan plan(RouteConfig route, List<PlannedTarget> targets, List<String> skipped) {
-        return judged(route, targets, skipped, new HashSet<>(route.fallback().onStatus()), Map.of());
+    private DispatchPlan plan(RouteConfig route, List<PlannedTarget> targets, List<String> skipped) {
+        DispatchPlan judged = judged(route, targets, skipped, new HashSet<>(route.fallback().onStatus()), Map.of());
+        if (route.pools().isEmpty()) {
+            return judged;
+        }
+        // A pool's members share their target's step and policy decision; each is tried before the next target.
+        List<PlannedTarget> expanded = new ArrayList<>();
+        for (PlannedTarget t : judged.targets()) {
+            expanded.addAll(pools.expand(route, t));
+        }
+        return new DispatchPlan(expanded, judged.fallbackOn(), judged.breaker(), judged.skipped(), judged.stepFallbackOn());
     }
 
     /**

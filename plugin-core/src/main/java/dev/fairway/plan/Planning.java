@@ -34,14 +34,20 @@ public final class Planning {
     private final Planner planner;
     private final RestApi restApi;
     private final Flows flows;
+    private final RequestShaper shaper;
 
     public Planning(ProviderRegistry registry, Map<String, ProviderSettings> processProviders, Planner planner) {
-        this(registry, processProviders, planner, Flows.NONE);
+        this(registry, processProviders, planner, Flows.NONE, RequestShaper.NONE);
     }
 
-    /** @param flows the routing flows {@code model: "dynamic/<flow>"} names */
-    public Planning(ProviderRegistry registry, Map<String, ProviderSettings> processProviders, Planner planner, Flows flows) {
+    /**
+     * @param flows the routing flows {@code model: "dynamic/<flow>"} names
+     * @param shaper renders a named prompt and applies experiments before the targets are planned
+     */
+    public Planning(ProviderRegistry registry, Map<String, ProviderSettings> processProviders, Planner planner, Flows flows,
+                    RequestShaper shaper) {
         this.flows = requireNonNull(flows, "flows");
+        this.shaper = requireNonNull(shaper, "shaper");
         this.registry = requireNonNull(registry, "registry");
         this.processProviders = requireNonNull(processProviders, "processProviders");
         this.planner = requireNonNull(planner, "planner");
@@ -166,6 +172,12 @@ public final class Planning {
         String contentType = clientHeaders.get("content-type");
         DispatchPlan plan;
         RequestBody body;
+        Choices choices = Choices.NONE;
+        if (!match.isRouteRoot()) {
+            RequestShaper.Shaped shaped = shaper.shape(route, cfAig, clientHeaders, bytes);
+            bytes = shaped.body();
+            choices = shaped.choices();
+        }
         if (match.isRouteRoot()) {
             body = RequestBody.universal(bytes);
             plan = planner.forUniversal(route, body, cfAig, extra);
@@ -187,7 +199,7 @@ public final class Planning {
         // The first target is always tried: a request its translation cannot express is refused now,
         // before any step runs. Later targets build their bodies when (if ever) they are tried.
         plan.first().body();
-        return new PlanDecision.Planned(KeyScope.apply(plan, method, clientHeaders), body);
+        return new PlanDecision.Planned(KeyScope.apply(plan, method, clientHeaders), body, choices);
     }
 
     /**

@@ -7,10 +7,8 @@ import dev.fairway.config.Secret;
 import dev.fairway.pipeline.Completion;
 import dev.fairway.pipeline.Exchange;
 import dev.fairway.pipeline.Usage;
-import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -47,10 +45,7 @@ final class CompiledRule {
         this.rule = requireNonNull(rule, "rule");
         this.limit = rule.limitUnits();
         Duration window = rule.windowDuration();
-        Bandwidth bandwidth = rule.technique() == QuotaRule.Technique.FIXED
-                ? Bandwidth.builder().capacity(limit).refillIntervallyAligned(limit, window, Instant.EPOCH).build()
-                : Bandwidth.builder().capacity(limit).refillGreedy(limit, window).build();
-        this.configuration = BucketConfiguration.builder().addLimit(bandwidth).build();
+        this.configuration = RuleBuckets.configuration(rule);
         // A changed limit, window, unit or technique starts new buckets instead of reusing state
         // stored in Redis under an older configuration.
         String spec = rule.unit() + "/" + limit + "/" + window.toSeconds() + "/" + rule.technique();

@@ -43,6 +43,11 @@ public final class QuotaStage implements Stage, AutoCloseable {
         return new QuotaStage(backend);
     }
 
+    /** The store this stage's buckets live in; pool members' rate limits ({@code balance.Pools}) share it. */
+    public QuotaBackend backend() {
+        return backend;
+    }
+
     @Override
     public String name() {
         return "quota";

@@ -7,6 +7,7 @@ import dev.fairway.pipeline.Completion;
 import dev.fairway.pipeline.Decision;
 import dev.fairway.pipeline.Exchange;
 import dev.fairway.pipeline.Step;
+import dev.fairway.pipeline.Usage;
 import dev.fairway.pipeline.Verdict;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import java.util.ArrayList;
@@ -24,6 +25,8 @@ final class QuotaStep implements Step {
     private final StoreHealth health;
     private final List<CompiledRule> rules;
     private final List<String> keys;
+    /** Per rule, what {@link #charge} already took during a session; {@link #afterCompletion} takes only the rest. */
+    private final long[] charged;
 
     QuotaStep(Exchange exchange, QuotaBackend backend, StoreHealth health, List<CompiledRule> rules) {
         this.exchange = exchange;
@@ -31,6 +34,7 @@ final class QuotaStep implements Step {
         this.health = health;
         this.rules = rules;
         this.keys = new ArrayList<>(rules.size());
+        this.charged = new long[rules.size()];
         for (CompiledRule r : rules) {
             keys.add(r.key(exchange));
         }
@@ -130,13 +134,53 @@ final class QuotaStep implements Step {
         }
         for (int i = 0; i < rules.size(); i++) {
             CompiledRule rule = rules.get(i);
-            long amount = rule.charge(completion);
+            long amount;
+            synchronized (charged) {
+                amount = rule.charge(completion) - charged[i];
+            }
             if (amount > 0) {
                 // Forced: the answer has been served, so the charge may overdraw the bucket; the
                 // next request of this key is then refused until the debt is refilled.
                 onBucket(rule, keys.get(i), b -> b.consumeIgnoringRateLimits(amount), null);
             }
         }
+    }
+
+    /**
+     * A realtime session's usage, charged as each response reports it: forced like a completion's
+     * charge (the tokens are spent), then every token and cost rule is asked whether anything is
+     * left; the first one exhausted ends the session with the same error a request would get.
+     */
+    @Override
+    public CompletableFuture<GatewayError> charge(Usage usage, Double costUsd) {
+        Completion part = Completion.relayed(Completion.SWITCHING_PROTOCOLS, 0, 1, -1, 0, 0).withUsage(usage, costUsd);
+        List<CompletableFuture<Outcome>> checks = new ArrayList<>();
+        for (int i = 0; i < rules.size(); i++) {
+            CompiledRule rule = rules.get(i);
+            if (rule.countsRequests()) {
+                continue;
+            }
+            long amount = rule.charge(part);
+            synchronized (charged) {
+                charged[i] += amount;
+            }
+            String key = keys.get(i);
+            CompletableFuture<Long> taken = amount > 0
+                    ? onBucket(rule, key, b -> b.consumeIgnoringRateLimits(amount), 0L)
+                    : CompletableFuture.completedFuture(0L);
+            checks.add(taken.thenCompose(x -> onBucket(rule, key,
+                    b -> b.asVerbose().estimateAbilityToConsume(1).thenApply(r -> Outcome.ofEstimation(rule, r)),
+                    Outcome.unavailable(rule))));
+        }
+        return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            for (CompletableFuture<Outcome> c : checks) {
+                Outcome o = c.join();
+                if (o.kind() == Outcome.Kind.REFUSED) {
+                    return rateLimited(o).gatewayError();
+                }
+            }
+            return null;
+        });
     }
 
     /** Runs {@code op} on the rule's bucket; a store failure yields {@code ifUnavailable}, never an exception. */

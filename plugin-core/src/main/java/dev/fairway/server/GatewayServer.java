@@ -13,6 +13,7 @@ import dev.fairway.pipeline.Decision;
 import dev.fairway.pipeline.Exchange;
 import dev.fairway.pipeline.Gateway;
 import dev.fairway.pipeline.GatewayRequest;
+import dev.fairway.realtime.RealtimeGateway;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -38,6 +39,7 @@ public final class GatewayServer implements AutoCloseable {
     private final HttpServer server;
     private final ConnectionGuard guard;
     private final BodyBudget bodies;
+    private final RealtimeGateway realtime;
 
     private GatewayServer(Vertx vertx, Gateway gateway, Dispatcher dispatcher, Mode mode) {
         this.gateway = requireNonNull(gateway, "gateway");
@@ -47,13 +49,16 @@ public final class GatewayServer implements AutoCloseable {
         // The dispatcher endpoint serves the local host adapter's pooled connections: no client limits there.
         this.guard = mode == Mode.STANDALONE ? new ConnectionGuard(vertx, limits) : null;
         this.bodies = new BodyBudget(gateway.config().server().inflightBodyBudget());
+        this.realtime = new RealtimeGateway(vertx, gateway, this::port);
         this.server = vertx.createHttpServer(new HttpServerOptions()
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
                 .setMaxHeaderSize(64 * 1024)
                 // h2c on the gateway port only when configured; the dispatcher keeps serving host adapters as before.
                 .setHttp2ClearTextEnabled(mode == Mode.STANDALONE ? limits.h2c() : HttpServerOptions.DEFAULT_HTTP2_CLEAR_TEXT_ENABLED)
-                .setIdleTimeout(0))
+                .setIdleTimeout(0)
+                // Browsers name the Realtime API's protocol beside their credentials (RealtimeRequest).
+                .setWebSocketSubProtocols(java.util.List.of("realtime")))
                 .requestHandler(this::handle);
         if (guard != null) {
             server.connectionHandler(guard::accept);
@@ -81,6 +86,10 @@ public final class GatewayServer implements AutoCloseable {
     private void handle(HttpServerRequest request) {
         if (mode == Mode.DISPATCHER) {
             handleTicketed(request);
+            return;
+        }
+        if (RealtimeGateway.isUpgrade(request)) {
+            realtime.upgrade(request, a -> Responses.answer(request.response(), a));
             return;
         }
         AnswerEnd answerEnd = AnswerEnd.of(request.response());
@@ -126,6 +135,10 @@ public final class GatewayServer implements AutoCloseable {
         if (exchange == null) {
             // Same answer for a missing, spent or foreign ticket: nothing to learn from probing.
             Responses.error(request.response(), GatewayError.of(ErrorType.FORBIDDEN, "the dispatcher serves ticketed requests from the local host adapter only"));
+            return;
+        }
+        if (RealtimeGateway.isUpgrade(request)) {
+            realtime.upgradeTicketed(request, exchange, a -> Responses.answer(request.response(), a));
             return;
         }
         // nginx-based hosts (Kong, APISIX) buffer proxied answers unless told not to; the header is
@@ -181,5 +194,6 @@ public final class GatewayServer implements AutoCloseable {
     @Override
     public void close() {
         server.close().toCompletionStage().toCompletableFuture().join();
+        realtime.close();
     }
 }

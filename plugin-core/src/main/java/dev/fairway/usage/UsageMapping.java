@@ -31,9 +31,9 @@ final class UsageMapping {
             return usage(n.first("usage.prompt_tokens"), n.first("usage.completion_tokens"),
                     n.first("usage.prompt_tokens_details.cached_tokens"));
         }
-        // The Responses API.
+        // The Responses API; the Realtime API's response.done names its details input_token_details.
         return usage(n.first("usage.input_tokens"), n.first("usage.output_tokens"),
-                n.first("usage.input_tokens_details.cached_tokens"));
+                n.first("usage.input_tokens_details.cached_tokens", "usage.input_token_details.cached_tokens"));
     }
 
     private static Usage anthropic(UsageNumbers n) {

@@ -54,6 +54,11 @@ public final class UsageMetering implements Stage {
         };
     }
 
+    /** The prices every answer is costed at; a realtime session costs its responses with them too. */
+    public PriceTable prices() {
+        return prices;
+    }
+
     /** Answers whose usage could not be read, by route and provider. */
     public LabelledCounter unreadable() {
         return unreadable;

@@ -25,6 +25,6 @@ final class Entries {
                 metadata, 42, 1024, false, "c0ffee", headers,
                 requestBody == null ? null : requestBody.getBytes(StandardCharsets.UTF_8),
                 requestBody == null ? null : new byte[0], false,
-                redact == null ? Redactor.NONE : Redactor.of(redact), false, java.util.List.of(), java.util.List.of());
+                redact == null ? Redactor.NONE : Redactor.of(redact), false, java.util.List.of(), java.util.List.of(), null, dev.fairway.plan.Choices.NONE, null);
     }
 }

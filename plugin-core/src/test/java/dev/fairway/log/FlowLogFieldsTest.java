@@ -26,6 +26,6 @@ class FlowLogFieldsTest {
     private static LogEntry entry(FlowRoute flow) {
         return new LogEntry("log-1", "evt-1", 1_764_000_000_000L, 1_000_000, 500_000, "main", "openai", "gpt-4o", "POST",
                 "/chat/completions", 200, true, false, 0, 1, null, new Usage(1, 2, 0), null, false, Map.of(), 10, 20, false,
-                "c0ffee", Map.of(), null, null, false, Redactor.NONE, false, List.of(), List.of(), flow);
+                "c0ffee", Map.of(), null, null, false, Redactor.NONE, false, List.of(), List.of(), flow, dev.fairway.plan.Choices.NONE, null);
     }
 }

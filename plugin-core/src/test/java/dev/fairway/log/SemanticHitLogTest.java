@@ -3,6 +3,7 @@ package dev.fairway.log;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fairway.log.spool.SpoolRecord;
+import dev.fairway.plan.Choices;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -17,7 +18,7 @@ class SemanticHitLogTest {
                 e.model(), e.method(), e.path(), e.status(), e.success(), true, e.step(), e.attempts(), e.errorType(), e.usage(),
                 e.costUsd(), e.customCost(), e.metadata(), e.requestBytes(), e.responseBytes(), e.truncated(), e.clientHash(),
                 e.requestHeaders(), e.requestPayload(), e.responsePayload(), e.payloadTruncated(), e.redactor(), e.waitCutShort(),
-                List.of(), List.of(), null, similarity);
+                List.of(), List.of(), null, Choices.NONE, null, null, similarity);
     }
 
     @Test

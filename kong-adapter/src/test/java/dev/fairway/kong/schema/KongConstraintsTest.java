@@ -51,7 +51,12 @@ class KongConstraintsTest {
             "quota window within 1s..366d (a range of a duration)", (path, v) -> path.equals("quotas[0].window")
                     && v instanceof String s && s.matches("[0-9]{1,9}[smhd]"),
             "quota limit a whole number up to 10^15 unless cost_usd (depends on unit)", (path, v) -> path.equals("quotas[0].limit")
-                    && v instanceof Number n && (n.doubleValue() != Math.rint(n.doubleValue()) || n.doubleValue() > 1e15));
+                    && v instanceof Number n && (n.doubleValue() != Math.rint(n.doubleValue()) || n.doubleValue() > 1e15),
+            "pool member rate limits are read as quota rules (window range, whole limit)", (path, v) ->
+                    path.equals("pools[0].members[0].rate_limit.window") && v instanceof String s && s.matches("[0-9]{1,9}[smhd]")
+                    || path.equals("pools[0].members[0].rate_limit.limit") && v instanceof Number n && n.doubleValue() != Math.rint(n.doubleValue()),
+            "an arm's version only on an experiment on a prompt (depends on prompt)", (path, v) ->
+                    path.equals("experiments[0].arms[0].version") && v instanceof Number);
 
     private static final String BASE = """
             {"name":"chat","prefix":"/ai","gateway_id":"gw","request_timeout_ms":1000,"max_body_bytes":1000,
@@ -64,7 +69,9 @@ class KongConstraintsTest {
              "retry":{"max_attempts":2,"retry_delay_ms":10,"backoff":"linear","on_status":[429],"retry_after_cap_ms":100},
              "fallback":{"targets":[{"provider":"anthropic","timeout_ms":100}],"on_status":[500]},
              "circuit_breaker":{"failure_threshold":1,"window_seconds":1,"cooldown_seconds":1},
-             "cache":{"default_ttl_seconds":60,"max_entry_bytes":1,"single_flight_wait_ms":0}}
+             "cache":{"default_ttl_seconds":60,"max_entry_bytes":1,"single_flight_wait_ms":0},
+             "pools":[{"provider":"openai","eject_after":2,"cooldown_seconds":5,"members":[{"name":"a","weight":2,"rate_limit":{"limit":10,"window":"1h"}}]}],
+             "experiments":[{"name":"e","model":"m","key":"metadata.user","arms":[{"name":"x","percent":50,"model":"a"},{"name":"y","percent":50,"model":"b"}]}]}
             """.formatted("a".repeat(64));
 
     private record Target(List<Object> path, AnnotatedElement constraints, boolean element) {

@@ -65,6 +65,7 @@ public final class S3Exporter implements AutoCloseable {
     private final AtomicLong exported = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private volatile int backlog;
+    private volatile java.util.function.LongSupplier readUpTo = () -> Long.MAX_VALUE;
     private volatile boolean stopping;
     private boolean woken;
 
@@ -108,6 +109,15 @@ public final class S3Exporter implements AutoCloseable {
     /** Closed segments still waiting for export at the last scan. */
     public int backlogSegments() {
         return backlog;
+    }
+
+    /**
+     * Keeps exported segments in the spool until another reader of the spool (the log store's
+     * feeder) has read them: a segment is deleted only when its last record is at or before
+     * {@code position}.
+     */
+    public void keepUnread(java.util.function.LongSupplier position) {
+        this.readUpTo = requireNonNull(position, "position");
     }
 
     /** The last sequence number stored in the bucket, 0 before the first export. */
@@ -156,6 +166,12 @@ public final class S3Exporter implements AutoCloseable {
         }
     }
 
+    private void deleteIfRead(Path segment, long lastSeq) throws IOException {
+        if (lastSeq <= readUpTo.getAsLong()) {
+            Files.deleteIfExists(segment);
+        }
+    }
+
     private void exportSegment(Path segment) throws IOException {
         Segments.Content content = Segments.read(segment);
         if (content.header() == null) {
@@ -168,8 +184,12 @@ public final class S3Exporter implements AutoCloseable {
         }
         long position = readPosition(spool.dir());
         if (content.records().isEmpty() || content.lastSeq() <= position) {
-            // Empty, or stored before a crash cut the bookkeeping short: nothing to send.
-            Files.deleteIfExists(segment);
+            // Empty, or stored before a crash cut the bookkeeping short (or kept for the log store): nothing to send.
+            if (content.records().isEmpty()) {
+                Files.deleteIfExists(segment);
+            } else {
+                deleteIfRead(segment, content.lastSeq());
+            }
             return;
         }
         List<byte[]> records = content.records();
@@ -194,7 +214,7 @@ public final class S3Exporter implements AutoCloseable {
         }
         s3.putObject(put.build(), RequestBody.fromBytes(body));
         writePosition(spool.dir(), content.lastSeq());
-        Files.deleteIfExists(segment);
+        deleteIfRead(segment, content.lastSeq());
         exported.incrementAndGet();
     }
 

@@ -37,7 +37,8 @@ public final class Segments {
         }
     }
 
-    static long firstSeq(Path segment) {
+    /** The sequence number of the first record of {@code segment}, from its name. */
+    public static long firstSeq(Path segment) {
         Matcher m = NAME.matcher(segment.getFileName().toString());
         if (!m.matches()) {
             throw new IllegalArgumentException("not a segment: " + segment);

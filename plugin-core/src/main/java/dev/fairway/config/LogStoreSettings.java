@@ -1,0 +1,38 @@
+package dev.fairway.config;
+
+import java.util.Objects;
+
+@Doc("The log store behind GET /logs and /analytics, fed from the spool: embedded SQLite by default (no set-up), PostgreSQL for one view across several gateway nodes.")
+public record LogStoreSettings(
+        @OneOf({"sqlite", "postgres", "none"})
+        @Doc(value = "sqlite (a file beside the spool), postgres (url, user, password) or none (no Logs API; analytics in memory).", defaultValue = "sqlite") String kind,
+        @Doc(value = "SQLite database file.", defaultValue = "<spool_dir>.logs.db (.fairway/spool.logs.db)") String path,
+        @Doc("PostgreSQL JDBC URL, e.g. jdbc:postgresql://db:5432/fairway; required with kind: postgres.") String url,
+        @Doc("PostgreSQL user.") String user,
+        @Doc("PostgreSQL password.") Secret password,
+        @Between(min = 1, max = 64)
+        @Doc(value = "Database connections in the pool.", defaultValue = "4") Integer poolSize,
+        @Between(min = 1, max = 10_000)
+        @Doc(value = "Records stored per transaction.", defaultValue = "500") Integer batchSize,
+        @Doc(value = "This node's name in the store (its feed position is kept under it); must differ between nodes sharing a PostgreSQL.", defaultValue = "host name and absolute spool directory") String node)
+        implements Validatable {
+
+    public LogStoreSettings {
+        kind = Objects.requireNonNullElse(kind, "sqlite");
+        poolSize = Objects.requireNonNullElse(poolSize, 4);
+        batchSize = Objects.requireNonNullElse(batchSize, 500);
+    }
+
+    public static LogStoreSettings defaults() {
+        return new LogStoreSettings(null, null, null, null, null, null, null, null);
+    }
+
+    @Override
+    public void validate(Problems problems) {
+        if ("postgres".equals(kind)) {
+            problems.require(url != null && url.startsWith("jdbc:postgresql:"), "url",
+                    "%s (expected: jdbc:postgresql://host:port/database with kind: postgres)", url);
+        }
+        problems.require(path == null || !path.isBlank(), "path", "must not be blank");
+    }
+}

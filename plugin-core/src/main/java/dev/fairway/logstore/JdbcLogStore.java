@@ -1,0 +1,288 @@
+package dev.fairway.logstore;
+
+import static java.util.Objects.requireNonNull;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The log store on a SQL database through JDBC: embedded SQLite by default, PostgreSQL when several
+ * gateways share one view (and DuckDB, only for the comparison in {@code StoreBench}). One class,
+ * so both stores pass the same compatibility tests; the differences live in {@link Dialect}.
+ */
+public final class JdbcLogStore implements LogStore {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JdbcLogStore.class);
+    private static final String COLUMNS = "log_id, event_id, node, seq, created_at, duration_ms, ttfb_ms, latency_bucket,"
+            + " ttfb_bucket, route, provider, model, status, success, cached, error_type, tokens_in, tokens_out,"
+            + " tokens_cached, cost_usd, metadata, feedback, score";
+    private static final String INSERT = "INSERT INTO fairway_logs (" + COLUMNS + ") SELECT "
+            + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+            + " WHERE NOT EXISTS (SELECT 1 FROM fairway_log_erased WHERE log_id = ?) ON CONFLICT (log_id) DO NOTHING";
+    private static final String INSERT_RECORD = "INSERT INTO fairway_log_records (log_id, record) SELECT ?, ?"
+            + " WHERE NOT EXISTS (SELECT 1 FROM fairway_log_erased WHERE log_id = ?) ON CONFLICT (log_id) DO NOTHING";
+
+    private final DataSource db;
+    private final Dialect dialect;
+    private final AutoCloseable onClose;
+
+    private volatile boolean schemaReady;
+
+    /**
+     * Creates the tables when the database is reachable; else on first use (a database that is down
+     * at start must not stop the gateway: the spool keeps the records until it is back).
+     *
+     * @param onClose closes the pool behind {@code db}
+     */
+    public JdbcLogStore(DataSource db, Dialect dialect, AutoCloseable onClose) {
+        this.db = requireNonNull(db, "db");
+        this.dialect = requireNonNull(dialect, "dialect");
+        this.onClose = requireNonNull(onClose, "onClose");
+        try {
+            connection().close();
+        } catch (SQLException | StoreException e) {
+            LOG.warn("log store not reachable yet, tables are created on first use: {}", e.getMessage());
+        }
+    }
+
+    private Connection connection() throws SQLException {
+        Connection c = db.getConnection();
+        if (!schemaReady) {
+            synchronized (this) {
+                if (!schemaReady) {
+                    try (Statement s = c.createStatement()) {
+                        for (String ddl : dialect.schema()) {
+                            s.execute(ddl);
+                        }
+                    } catch (SQLException e) {
+                        c.close();
+                        throw e;
+                    }
+                    schemaReady = true;
+                }
+            }
+        }
+        return c;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    @Override
+    public int append(String node, long lastSeq, List<StoredLog> records) {
+        return tx(c -> {
+            int added = 0;
+            if (!records.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(INSERT);
+                     PreparedStatement line = c.prepareStatement(INSERT_RECORD)) {
+                    for (StoredLog r : records) {
+                        Rows.bind(ps, r);
+                        ps.addBatch();
+                        Rows.bindRecord(line, r);
+                        line.addBatch();
+                    }
+                    for (int n : ps.executeBatch()) {
+                        added += Math.max(n, 0);
+                    }
+                    line.executeBatch();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(dialect.upsertPosition())) {
+                ps.setString(1, node);
+                ps.setLong(2, lastSeq);
+                ps.executeUpdate();
+            }
+            return added;
+        });
+    }
+
+    @Override
+    public long position(String node) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM fairway_log_feed WHERE node = ?")) {
+                ps.setString(1, node);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    @Override
+    public LogPage list(LogFilter filter, Sort sort, boolean ascending, LogPage.Cursor after, int limit) {
+        String key = switch (sort) {
+            case TIME -> "created_at";
+            case COST -> "COALESCE(cost_usd, -1)";
+            case DURATION -> "duration_ms";
+        };
+        SqlFilter where = new SqlFilter(filter, dialect);
+        String cmp = ascending ? ">" : "<";
+        if (after != null) {
+            where.and("(" + key + " " + cmp + " ? OR (" + key + " = ? AND log_id " + cmp + " ?))",
+                    after.value(), after.value(), after.logId());
+        }
+        String dir = ascending ? " ASC" : " DESC";
+        String sql = "SELECT " + COLUMNS + ", " + key + " AS sort_key FROM fairway_logs" + where.where
+                + " ORDER BY " + key + dir + ", log_id" + dir + " LIMIT ?";
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setInt(where.bind(ps, 1), limit + 1);
+                List<StoredLog> out = new ArrayList<>();
+                double lastKey = 0;
+                boolean more = false;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (out.size() == limit) {
+                            more = true;
+                            break;
+                        }
+                        out.add(Rows.read(rs, false));
+                        lastKey = rs.getDouble("sort_key");
+                    }
+                }
+                LogPage.Cursor next = more ? new LogPage.Cursor(lastKey, out.get(out.size() - 1).logId()) : null;
+                return new LogPage(List.copyOf(out), next);
+            }
+        });
+    }
+
+    @Override
+    public Optional<StoredLog> get(String logId) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT l.*, r.record FROM fairway_logs l"
+                    + " LEFT JOIN fairway_log_records r ON r.log_id = l.log_id WHERE l.log_id = ?")) {
+                ps.setString(1, logId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(Rows.read(rs, true)) : Optional.<StoredLog>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean patch(String logId, Integer feedback, Integer score, String metadataJson) {
+        return tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE fairway_logs SET feedback = COALESCE(?, feedback),"
+                    + " score = COALESCE(?, score), metadata = COALESCE(?, metadata) WHERE log_id = ?")) {
+                ps.setObject(1, feedback, java.sql.Types.INTEGER);
+                ps.setObject(2, score, java.sql.Types.INTEGER);
+                ps.setObject(3, metadataJson, java.sql.Types.VARCHAR);
+                ps.setString(4, logId);
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    @Override
+    public List<String> delete(LogFilter filter) {
+        SqlFilter where = new SqlFilter(filter, dialect);
+        return tx(c -> {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT log_id FROM fairway_logs" + where.where)) {
+                where.bind(ps, 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+            }
+            eraseIds(c, ids);
+            return ids;
+        });
+    }
+
+    private void eraseIds(Connection c, List<String> ids) throws SQLException {
+        long now = System.currentTimeMillis();
+        try (PreparedStatement mark = c.prepareStatement(
+                "INSERT INTO fairway_log_erased (log_id, erased_at) VALUES (?, ?) ON CONFLICT (log_id) DO NOTHING");
+             PreparedStatement del = c.prepareStatement("DELETE FROM fairway_logs WHERE log_id = ?");
+             PreparedStatement delLine = c.prepareStatement("DELETE FROM fairway_log_records WHERE log_id = ?")) {
+            for (String id : ids) {
+                mark.setString(1, id);
+                mark.setLong(2, now);
+                mark.addBatch();
+                del.setString(1, id);
+                del.addBatch();
+                delLine.setString(1, id);
+                delLine.addBatch();
+            }
+            if (!ids.isEmpty()) {
+                mark.executeBatch();
+                del.executeBatch();
+                delLine.executeBatch();
+            }
+        }
+    }
+
+    @Override
+    public List<AggregateRow> aggregate(LogFilter filter, long intervalMillis, String groupBy) {
+        return Aggregates.run(this, filter, intervalMillis, groupBy);
+    }
+
+    @Override
+    public long count(String route) {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM fairway_logs WHERE route = ?")) {
+                ps.setString(1, route);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    @Override
+    public int retain(String route, Long olderThan, Long keepNewest) {
+        return Retention.apply(this, route, olderThan, keepNewest);
+    }
+
+    /** Runs {@code work} in one transaction, rolled back when it fails. */
+    <T> T tx(Work<T> work) {
+        try (Connection c = connection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("log store: " + e.getMessage(), e);
+        }
+    }
+
+    <T> T read(Work<T> work) {
+        try (Connection c = connection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreException("log store: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            onClose.close();
+        } catch (Exception e) {
+            throw new StoreException("cannot close the log store", e);
+        }
+    }
+
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+}

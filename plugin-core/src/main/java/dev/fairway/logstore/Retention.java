@@ -1,0 +1,52 @@
+package dev.fairway.logstore;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+
+/** Deletes a route's records by age and beyond a count of the newest. */
+final class Retention {
+    private Retention() {}
+
+    /** Deletes the selected records and their lines; returns how many records. */
+    private static int delete(java.sql.Connection c, String where, Object... params) throws java.sql.SQLException {
+        try (PreparedStatement lines = c.prepareStatement("DELETE FROM fairway_log_records WHERE log_id IN"
+                + " (SELECT log_id FROM fairway_logs WHERE " + where + ")");
+             PreparedStatement rows = c.prepareStatement("DELETE FROM fairway_logs WHERE " + where)) {
+            for (int i = 0; i < params.length; i++) {
+                lines.setObject(i + 1, params[i]);
+                rows.setObject(i + 1, params[i]);
+            }
+            lines.executeUpdate();
+            return rows.executeUpdate();
+        }
+    }
+
+    static int apply(JdbcLogStore store, String route, Long olderThan, Long keepNewest) {
+        return store.tx(c -> {
+            int deleted = 0;
+            if (olderThan != null) {
+                deleted += delete(c, "route = ? AND created_at < ?", route, olderThan);
+            }
+            if (keepNewest != null) {
+                Long boundary = null;
+                String boundaryId = null;
+                try (PreparedStatement ps = c.prepareStatement("SELECT created_at, log_id FROM fairway_logs WHERE route = ?"
+                        + " ORDER BY created_at DESC, log_id DESC LIMIT 1 OFFSET ?")) {
+                    ps.setString(1, route);
+                    ps.setLong(2, keepNewest - 1);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            boundary = rs.getLong(1);
+                            boundaryId = rs.getString(2);
+                        }
+                    }
+                }
+                if (boundary != null) {
+                    deleted += delete(c, "route = ? AND (created_at < ? OR (created_at = ? AND log_id < ?))",
+                            route, boundary, boundary, boundaryId);
+                }
+            }
+            return deleted;
+        });
+    }
+}

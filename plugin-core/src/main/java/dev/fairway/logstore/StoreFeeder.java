@@ -1,0 +1,207 @@
+package dev.fairway.logstore;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.fairway.log.spool.Segments;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Feeds the log store from the spool, on a thread of its own (never the event loop), in batches.
+ * The spool is the write-ahead log: the feeder reads complete lines after the node's stored
+ * position and appends them with the new position in one transaction ({@link LogStore#append}).
+ * A crash re-reads from the stored position; a database outage leaves the records in the spool
+ * and retries with doubling backoff; either way nothing is lost and, the append being idempotent by
+ * log id, nothing is stored twice. The exporter keeps segments the feeder has not read yet
+ * ({@link #position}).
+ */
+public final class StoreFeeder implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreFeeder.class);
+
+    private final Path dir;
+    private final LogStore store;
+    private final String node;
+    private final int batchSize;
+    private final long pollMillis;
+    private final RouteRetention retention;
+    private final Thread thread;
+    private final AtomicLong fed = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private volatile long position = -1;
+    private volatile boolean stopping;
+    private Path segment;
+    private long offset;
+    private final ByteArrayLines lines = new ByteArrayLines();
+
+    public StoreFeeder(Path dir, LogStore store, String node, int batchSize, long pollMillis, RouteRetention retention) {
+        this.dir = requireNonNull(dir, "dir");
+        this.store = requireNonNull(store, "store");
+        this.node = requireNonNull(node, "node");
+        this.batchSize = batchSize;
+        this.pollMillis = pollMillis;
+        this.retention = requireNonNull(retention, "retention");
+        this.thread = Thread.ofPlatform().name("fairway-log-store").daemon(true).unstarted(this::run);
+        thread.start();
+    }
+
+    /** The last sequence number stored, -1 until the store was first reached. */
+    public long position() {
+        return position;
+    }
+
+    /** Records stored by this process. */
+    public long fed() {
+        return fed.get();
+    }
+
+    /** Failed attempts to reach the store (each retried). */
+    public long failures() {
+        return failures.get();
+    }
+
+    private void run() {
+        long backoff = pollMillis;
+        while (!stopping) {
+            try {
+                if (position < 0) {
+                    position = store.position(node);
+                    segment = null;
+                }
+                boolean progressed = feed();
+                backoff = pollMillis;
+                if (!progressed) {
+                    Thread.sleep(pollMillis);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException | RuntimeException e) {
+                failures.incrementAndGet();
+                LOG.warn("log store feed failed, retrying in {} ms: {}", backoff, e.getMessage());
+                // Start again from what the store says it has: the spool still holds the rest.
+                position = -1;
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                backoff = Math.min(backoff * 2, 5_000);
+            }
+        }
+    }
+
+    /** Reads what the spool holds after the position and stores it; false when there was nothing. */
+    private boolean feed() throws IOException {
+        List<Path> segments = Segments.list(dir);
+        if (segments.isEmpty()) {
+            return false;
+        }
+        if (segment == null) {
+            segment = start(segments);
+            offset = 0;
+        }
+        List<SpoolLines.Request> batch = new ArrayList<>();
+        long last = position;
+        boolean progressed = false;
+        while (true) {
+            List<byte[]> complete = read();
+            for (byte[] raw : complete) {
+                SpoolLines.Line line = SpoolLines.parse(raw, node);
+                if (line.seq() <= position || line.seq() <= last) {
+                    continue;
+                }
+                if (line instanceof SpoolLines.Erasure erasure) {
+                    last = flush(batch, last);
+                    for (String id : erasure.erased()) {
+                        store.delete(new LogFilter(null, null, null, null, null, null, null, null, null, null, id,
+                                null, null, null));
+                    }
+                    last = flush(batch, erasure.seq());
+                } else if (line instanceof SpoolLines.Request request) {
+                    batch.add(request);
+                    last = Math.max(last, request.seq());
+                    if (batch.size() >= batchSize) {
+                        last = flush(batch, last);
+                    }
+                } else {
+                    last = Math.max(last, line.seq());
+                }
+            }
+            progressed |= !complete.isEmpty();
+            int at = segments.indexOf(segment);
+            if (!complete.isEmpty() || at < 0 || at == segments.size() - 1) {
+                if (complete.isEmpty()) {
+                    break;
+                }
+                continue;
+            }
+            // A newer segment exists, so this one is closed and was read to its end: move on.
+            segment = segments.get(at + 1);
+            offset = 0;
+        }
+        flush(batch, last);
+        return progressed;
+    }
+
+    private long flush(List<SpoolLines.Request> batch, long last) {
+        if (last <= position) {
+            return last;
+        }
+        List<StoredLog> rows = retention.admit(store, batch.stream().map(SpoolLines.Request::log).toList());
+        int added = store.append(node, last, rows);
+        fed.addAndGet(added);
+        position = last;
+        retention.afterAppend(store, rows);
+        batch.clear();
+        return last;
+    }
+
+    /** The newest segment that starts at or before the record after the position (else the oldest). */
+    private Path start(List<Path> segments) {
+        Path chosen = segments.get(0);
+        for (Path p : segments) {
+            if (Segments.firstSeq(p) <= position + 1) {
+                chosen = p;
+            }
+        }
+        return chosen;
+    }
+
+    /** Complete lines appended to the current segment since the last read. */
+    private List<byte[]> read() throws IOException {
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size <= offset) {
+                return List.of();
+            }
+            ByteBuffer buf = ByteBuffer.allocate((int) Math.min(size - offset, 4 << 20));
+            ch.read(buf, offset);
+            List<byte[]> out = lines.split(buf.array(), buf.position());
+            offset += lines.consumed();
+            return out;
+        } catch (NoSuchFileException e) {
+            // Exported and deleted after we read it whole (the exporter waits for our position).
+            segment = null;
+            return List.of();
+        }
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        thread.interrupt();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

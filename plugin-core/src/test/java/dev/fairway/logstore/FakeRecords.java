@@ -1,0 +1,30 @@
+package dev.fairway.logstore;
+
+import dev.fairway.log.spool.SpoolRecord;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/** Spool records shaped like the request log's, for feeding tests (the real ones need a gateway). */
+final class FakeRecords {
+    private FakeRecords() {}
+
+    static SpoolRecord request(String id, String route, long at) {
+        return new SpoolRecord() {
+            @Override
+            public byte[] render(Link link) {
+                return ("{\"seq\":" + link.seq() + ",\"prev_hash\":\"" + link.prevHash() + "\",\"prev_id\":"
+                        + (link.prevId() == null ? "null" : "\"" + link.prevId() + "\"") + ",\"log_id\":\"" + id
+                        + "\",\"event_id\":\"ev-" + id + "\",\"created_at\":\"" + Instant.ofEpochMilli(at)
+                        + "\",\"duration_ms\":12.5,\"ttfb_ms\":3.0,\"route\":\"" + route + "\",\"provider\":\"openai\","
+                        + "\"model\":\"gpt-4o\",\"status\":200,\"success\":true,\"cached\":false,\"error_type\":null,"
+                        + "\"tokens_in\":10,\"tokens_out\":5,\"tokens_cached\":0,\"cost_usd\":0.001,\"metadata\":{\"team\":\"a\"}}")
+                        .getBytes(StandardCharsets.UTF_8);
+            }
+
+            @Override
+            public String logId() {
+                return id;
+            }
+        };
+    }
+}
