@@ -6,9 +6,10 @@
 (function () {
   const TOKEN_KEY = 'fairway-admin-token';
   const $ = (id) => document.getElementById(id);
-  const FIELDS = ['route', 'provider', 'model', 'status', 'success', 'cached', 'min_cost', 'min_duration', 'limit'];
+  const FIELDS = ['route', 'provider', 'model', 'status', 'success', 'cached', 'min_cost', 'min_duration', 'sort', 'order', 'limit'];
   const INPUTS = { route: 'log-route', provider: 'log-provider', model: 'log-model', status: 'log-status', success: 'log-success',
-    cached: 'log-cached', min_cost: 'log-min-cost', min_duration: 'log-min-duration', limit: 'log-limit' };
+    cached: 'log-cached', min_cost: 'log-min-cost', min_duration: 'log-min-duration', sort: 'log-sort',
+    order: 'log-order', limit: 'log-limit' };
   const state = { query: null, cursor: null, generation: 0, detailGeneration: 0, selected: null };
 
   function headers(extra) {

@@ -99,6 +99,10 @@ class LogsViewBrowserTest {
         assertThat(costly).isNotEmpty().hasSizeLessThan(6);
         assertThat(rows()).containsExactlyInAnyOrderElementsOf(costly);
         g = clear(g);
+        new Select(byId("log-sort")).selectByValue("duration");
+        g = apply(g);
+        assertThat(rows()).isEqualTo(ids(json(call(harness, "GET", "/logs?sort=duration&order=desc", null))));
+        g = clear(g);
         long minDuration = all.findValues("duration_ms").stream().mapToLong(JsonNode::asLong).sorted().skip(3).findFirst().orElseThrow();
         g = filter(g, "log-min-duration", Long.toString(minDuration));
         assertThat(rows()).containsExactlyInAnyOrderElementsOf(expected(all, r -> r.path("duration_ms").asLong() >= minDuration));
