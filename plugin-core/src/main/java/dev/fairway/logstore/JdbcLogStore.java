@@ -60,6 +60,7 @@ public final class JdbcLogStore implements LogStore {
                         for (String ddl : dialect.schema()) {
                             s.execute(ddl);
                         }
+                        Backfill.ifNeeded(c, dialect);
                     } catch (SQLException e) {
                         c.close();
                         throw e;
