@@ -486,6 +486,10 @@ public final class Fairway implements AutoCloseable {
                     registry.gauge("fairway_quota_store_available", "1 when the last quota store operation succeeded, else 0.",
                             () -> quota.storeAvailable() ? 1 : 0);
                 }
+                if (s instanceof dev.fairway.cache.CacheStage cache) {
+                    registry.counter("fairway_cache_semantic_hits_total", "Requests answered from the cache through a semantic match.",
+                            cache::semanticHits);
+                }
                 if (s instanceof UsageMetering metering) {
                     registry.counter(metering.unreadable());
                 }

@@ -24,7 +24,7 @@ final class StoreAnalytics {
         Map<Long, Rollup> series = new HashMap<>();
         Map<String, AnalyticsStore.Group> groups = new HashMap<>();
         String groupBy = q.groupBy();
-        boolean metaGroups = groupBy != null && groupBy.startsWith("metadata.");
+        boolean metaGroups = groupBy != null && (groupBy.startsWith("metadata.") || groupBy.startsWith("flow"));
         List<LogStore.AggregateRow> rows = store.aggregate(filter, q.intervalMillis(), metaGroups ? null : groupBy);
         for (LogStore.AggregateRow r : rows) {
             totals.add(r);

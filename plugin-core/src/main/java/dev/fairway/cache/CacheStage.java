@@ -2,6 +2,7 @@ package dev.fairway.cache;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.fairway.cache.semantic.SemanticCache;
 import dev.fairway.config.CacheSettings;
 import dev.fairway.config.CacheStorageSettings;
 import dev.fairway.config.GatewayConfig;
@@ -42,12 +43,14 @@ public final class CacheStage implements Stage, AutoCloseable {
     /** The shared tier, or null when this process caches alone. */
     private final RedisTier shared;
     private final int pollMs;
+    private final SemanticCache semantic;
 
     private CacheStage(ResponseStore store, SingleFlight.Timer timer, Clock clock, ScheduledThreadPoolExecutor timers,
-                       RedisTier shared, int pollMs) {
+                       RedisTier shared, int pollMs, SemanticCache semantic) {
         this.store = store;
         this.flights = new SingleFlight(timer);
         this.timer = timer;
+        this.semantic = semantic;
         this.clock = clock;
         this.timers = timers;
         this.shared = shared;
@@ -66,6 +69,9 @@ public final class CacheStage implements Stage, AutoCloseable {
         CacheStage stage = builder(config.cacheStorage()).redis(config.redis()).build();
         if (config.routes().stream().anyMatch(r -> r.cache().enabled())) {
             stage.store.open();
+        }
+        if (config.routes().stream().anyMatch(r -> r.cache().semantic().enabled())) {
+            stage.semantic.open();
         }
         return stage;
     }
@@ -87,10 +93,12 @@ public final class CacheStage implements Stage, AutoCloseable {
                 : settings.enabled() ? settings.defaultTtlSeconds() : KEY_ONLY_TTL_SECONDS;
         if (callerKey) {
             String key = CacheKey.custom(exchange, headers.cacheKey());
-            return new CacheStep(this, exchange, () -> key, ttl, settings.maxEntryBytes(), settings.singleFlightWaitMs());
+            // A caller's key names its entry: nothing is looked up by meaning.
+            return new CacheStep(this, exchange, () -> key, ttl, settings.maxEntryBytes(), settings.singleFlightWaitMs(), null);
         }
         // A large body is keyed off the event loop by the gateway's one rule for large bodies (body.Offload).
-        return new CacheStep(this, exchange, () -> CacheKey.of(exchange), ttl, settings.maxEntryBytes(), settings.singleFlightWaitMs());
+        return new CacheStep(this, exchange, () -> CacheKey.of(exchange), ttl, settings.maxEntryBytes(), settings.singleFlightWaitMs(),
+                SemanticLookup.of(semantic, exchange, settings.semantic()));
     }
 
     ResponseStore store() {
@@ -165,11 +173,22 @@ public final class CacheStage implements Stage, AutoCloseable {
         return clock;
     }
 
+    /** Entries the semantic index took since start. */
+    long semanticStored() {
+        return semantic.stored();
+    }
+
+    /** Requests answered through a semantic match, for the metrics. */
+    public long semanticHits() {
+        return semantic.hits();
+    }
+
     @Override
     public void close() {
         if (timers != null) {
             timers.shutdownNow();
         }
+        semantic.close();
         store.close();
         if (shared != null) {
             shared.close();
@@ -181,6 +200,7 @@ public final class CacheStage implements Stage, AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private SingleFlight.Timer timer;
         private RedisSettings redis;
+        private SemanticCache semantic;
 
         private Builder(CacheStorageSettings storage) {
             this.storage = requireNonNull(storage, "storage");
@@ -189,6 +209,12 @@ public final class CacheStage implements Stage, AutoCloseable {
         /** The clock for stored-at times, Age and expiry. */
         public Builder clock(Clock clock) {
             this.clock = requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The semantic tier; by default MiniLM and a Lucene index beside the exact cache's directory. */
+        public Builder semantic(SemanticCache semantic) {
+            this.semantic = requireNonNull(semantic, "semantic");
             return this;
         }
 
@@ -228,7 +254,8 @@ public final class CacheStage implements Stage, AutoCloseable {
                 connector.connection();
                 shared = new RedisTier(connector, storage.shared(), clock, store.executor());
             }
-            return new CacheStage(store, t, clock, timers, shared, storage.shared().pollMs());
+            SemanticCache s = semantic != null ? semantic : SemanticCache.create(storage, clock);
+            return new CacheStage(store, t, clock, timers, shared, storage.shared().pollMs(), s);
         }
     }
 }

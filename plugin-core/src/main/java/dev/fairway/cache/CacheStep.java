@@ -1,5 +1,6 @@
 package dev.fairway.cache;
 
+import dev.fairway.cache.semantic.SemanticCache;
 import dev.fairway.http.Headers;
 import dev.fairway.pipeline.Completion;
 import dev.fairway.pipeline.Decision;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 final class CacheStep implements Step, ResponseCapture.Sink {
     private static final Logger LOG = LoggerFactory.getLogger(CacheStep.class);
     static final String STATUS = "cf-aig-cache-status";
+    static final String MATCH = "fairway-cache-match";
 
     private final CacheStage stage;
     private final Exchange exchange;
@@ -25,6 +27,11 @@ final class CacheStep implements Step, ResponseCapture.Sink {
     private final int ttlSeconds;
     private final int maxEntryBytes;
     private final int waitMs;
+    /** The route's semantic lookup for a miss, or null when the route (or a caller's key) leaves it out. */
+    private final SemanticLookup semantic;
+    private volatile SemanticCache.Lookup lookup = SemanticCache.Lookup.NONE;
+    /** The answer served, for the leader of a flight to hand to its followers. */
+    private volatile CachedResponse hit;
     /** Set once the leader's flight is handed to a store, which then lands it. */
     private final AtomicBoolean handedOver = new AtomicBoolean();
     private volatile String key;
@@ -34,24 +41,28 @@ final class CacheStep implements Step, ResponseCapture.Sink {
     private volatile boolean leased;
 
     CacheStep(CacheStage stage, Exchange exchange, Supplier<String> keySource, int ttlSeconds,
-              int maxEntryBytes, int waitMs) {
+              int maxEntryBytes, int waitMs, SemanticLookup semantic) {
         this.stage = stage;
         this.exchange = exchange;
         this.keySource = keySource;
         this.ttlSeconds = ttlSeconds;
         this.maxEntryBytes = maxEntryBytes;
         this.waitMs = waitMs;
+        this.semantic = semantic;
     }
 
     @Override
     public CompletableFuture<Verdict> beforeDispatch() {
+        if (semantic != null && semantic.refusal() != null) {
+            return CompletableFuture.completedFuture(Verdict.answer(Decision.Answer.error(semantic.refusal())));
+        }
         return lookUp(keySource.get());
     }
 
     private CompletableFuture<Verdict> lookUp(String computed) {
         key = CacheRules.kindScoped(computed, exchange.stream());
         if (waitMs == 0) {
-            return stage.find(key, maxEntryBytes).thenApply(this::hitOrMiss);
+            return stage.find(key, maxEntryBytes).thenCompose(this::exactThenSemantic);
         }
         flight = stage.flights().join(key);
         if (!flight.leader()) {
@@ -67,19 +78,20 @@ final class CacheStep implements Step, ResponseCapture.Sink {
                     LOG.info("request {}: an identical request is still upstream; stopped waiting for it after {} ms, at the"
                             + " host's decision deadline, and forwarded this one as a miss", exchange.logId(), budget);
                 }
-                return hitOrMiss(found);
-            });
+                return found;
+            }).thenCompose(this::exactThenSemantic);
         }
         return stage.find(key, maxEntryBytes).thenCompose(found -> {
             if (found != null || !stage.sharesFlights()) {
                 return CompletableFuture.completedFuture(found);
             }
             return leadAcrossProcesses();
-        }).thenApply(found -> {
-            if (found != null) {
-                flight.land(found);
+        }).thenCompose(this::exactThenSemantic).thenApply(verdict -> {
+            if (hit != null) {
+                // Releases a lease taken before a semantic hit, too: nothing of this key goes upstream.
+                land(hit);
             }
-            return hitOrMiss(found);
+            return verdict;
         });
     }
 
@@ -107,12 +119,36 @@ final class CacheStep implements Step, ResponseCapture.Sink {
         });
     }
 
-    private Verdict hitOrMiss(CachedResponse found) {
+    /** After an exact miss, the route's lookup by meaning; its match is read from the exact tiers. */
+    private CompletableFuture<Verdict> exactThenSemantic(CachedResponse found) {
+        if (found != null || semantic == null) {
+            return CompletableFuture.completedFuture(hitOrMiss(found, null));
+        }
+        return semantic.cache().lookUp(exchange, semantic.settings(), semantic.threshold()).thenCompose(l -> {
+            lookup = l;
+            if (l.hit() == null) {
+                return CompletableFuture.completedFuture(hitOrMiss(null, null));
+            }
+            return stage.find(l.hit().entryKey(), maxEntryBytes).thenApply(f -> hitOrMiss(f, f == null ? null : l.hit().similarity()));
+        });
+    }
+
+    private Verdict hitOrMiss(CachedResponse found, Double similarity) {
         if (found != null) {
+            hit = found;
             Headers headers = found.headers();
             headers.set(STATUS, "HIT");
             headers.set("age", Long.toString(found.ageSeconds(stage.clock().millis())));
-            exchange.facts().markCached();
+            if (similarity != null) {
+                headers.set(MATCH, SemanticLookup.matchHeader(similarity));
+                exchange.facts().markSemanticHit(similarity);
+                semantic.cache().countHit();
+            } else {
+                if (semantic != null) {
+                    headers.set(MATCH, "exact");
+                }
+                exchange.facts().markCached();
+            }
             return Verdict.answer(new Decision.Answer(found.status(), headers, found.body()));
         }
         exchange.responseHeaders().set(STATUS, "MISS");
@@ -135,7 +171,12 @@ final class CacheStep implements Step, ResponseCapture.Sink {
                 return null;
             }
             return new CachedResponse(status, headers, body, stage.clock().millis(), ttlSeconds);
-        }).whenComplete((stored, t) -> land(t == null ? stored : null));
+        }).whenComplete((stored, t) -> {
+            if (t == null && stored != null && semantic != null) {
+                semantic.cache().store(lookup, key, stored.expiresAtMillis());
+            }
+            land(t == null ? stored : null);
+        });
     }
 
     @Override

@@ -21,7 +21,7 @@ import java.util.List;
  * in arrival order, then that object's region is permuted into name order, so no tree is built and
  * nothing depends on a map's iteration order.
  */
-final class CanonicalJson {
+public final class CanonicalJson {
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(256).build())
             .build();
@@ -45,7 +45,7 @@ final class CanonicalJson {
      * The canonical bytes of a parsed request body, walked rather than parsed again; numbers are
      * written as the tree holds them (decimals with the scale they were written with).
      */
-    static byte[] of(JsonNode tree, int sizeHint) throws IOException {
+    public static byte[] of(JsonNode tree, int sizeHint) throws IOException {
         try (JsonParser p = tree.traverse()) {
             return of(p, sizeHint);
         }

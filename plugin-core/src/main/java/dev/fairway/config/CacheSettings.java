@@ -13,7 +13,8 @@ public record CacheSettings(
         @Between(min = 0, max = CacheSettings.MAX_WAIT_MS)
         @Doc(value = "Milliseconds an identical request waits for one already on its way upstream before going upstream itself; 0 turns this single-flight off.", defaultValue = "30000") Integer singleFlightWaitMs,
         @Doc(value = "Whether streamed answers (text/event-stream) are cached too. An entry stored from a stream only ever answers a streaming request, and a non-streamed one only a non-streaming request.", defaultValue = "false") Boolean streams,
-        @Doc(value = "Whether a request may opt in to caching on this route while enabled is false, with cf-aig-cache-ttl (for that many seconds) or cf-aig-cache-key (for its TTL header or 300 seconds), as on Cloudflare. When false such headers are ignored and listed in fairway-ignored-headers.", defaultValue = "true") Boolean allowRequestOptIn)
+        @Doc(value = "Whether a request may opt in to caching on this route while enabled is false, with cf-aig-cache-ttl (for that many seconds) or cf-aig-cache-key (for its TTL header or 300 seconds), as on Cloudflare. When false such headers are ignored and listed in fairway-ignored-headers.", defaultValue = "true") Boolean allowRequestOptIn,
+        @Doc("Semantic cache of this route: after an exact miss, a lookup by the meaning of the last user message; off unless enabled.") SemanticCacheSettings semantic)
         implements Validatable {
 
     public static final int MIN_TTL = 60;
@@ -28,14 +29,16 @@ public record CacheSettings(
         singleFlightWaitMs = Objects.requireNonNullElse(singleFlightWaitMs, 30_000);
         streams = Objects.requireNonNullElse(streams, false);
         allowRequestOptIn = Objects.requireNonNullElse(allowRequestOptIn, true);
+        semantic = Objects.requireNonNullElseGet(semantic, SemanticCacheSettings::defaults);
     }
 
     public static CacheSettings defaults() {
-        return new CacheSettings(null, null, null, null, null, null);
+        return new CacheSettings(null, null, null, null, null, null, null);
     }
 
     @Override
     public void validate(Problems problems) {
-        // Every rule is a component's constraint annotation, checked by Constraints.
+        // Every other rule is a component's constraint annotation, checked by Constraints.
+        semantic.validate(problems.at("semantic"));
     }
 }

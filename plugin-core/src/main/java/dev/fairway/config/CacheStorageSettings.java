@@ -14,7 +14,8 @@ public record CacheStorageSettings(
         @Doc(value = "Megabytes on disk, kept across restarts; must exceed off_heap_mb; 0 leaves this tier out and nothing survives a restart.", defaultValue = "512") Integer diskMb,
         @Doc(value = "Directory of the disk tier, relative to the working directory unless absolute. One process at a time may use it.", defaultValue = ".fairway/cache") String directory,
         @Doc(value = "Threads that read and write the cache off the request threads (disk reads block).", defaultValue = "2") Integer ioThreads,
-        @Doc("Redis as a shared tier behind these, so several gateway processes share one cache (off by default).") SharedCacheSettings shared)
+        @Doc("Redis as a shared tier behind these, so several gateway processes share one cache (off by default).") SharedCacheSettings shared,
+        @Doc(value = "Entries kept in the semantic cache's vector index (kept in directory/semantic), all routes together; the soonest to expire leave first.", defaultValue = "100000") Integer semanticEntries)
         implements Validatable {
 
     public CacheStorageSettings {
@@ -24,10 +25,11 @@ public record CacheStorageSettings(
         directory = Objects.requireNonNullElse(directory, ".fairway/cache");
         ioThreads = Objects.requireNonNullElse(ioThreads, 2);
         shared = Objects.requireNonNullElseGet(shared, SharedCacheSettings::defaults);
+        semanticEntries = Objects.requireNonNullElse(semanticEntries, 100_000);
     }
 
     public static CacheStorageSettings defaults() {
-        return new CacheStorageSettings(null, null, null, null, null, null);
+        return new CacheStorageSettings(null, null, null, null, null, null, null);
     }
 
     @Override
@@ -38,6 +40,7 @@ public record CacheStorageSettings(
         problems.require(diskMb == 0 || diskMb > offHeapMb, "disk_mb", "%s (expected: 0 or > off_heap_mb %s)", diskMb, offHeapMb);
         problems.require(!directory.isBlank(), "directory", "must not be blank");
         problems.require(ioThreads >= 1 && ioThreads <= 16, "io_threads", "%s (expected: 1..16)", ioThreads);
+        problems.require(semanticEntries >= 1 && semanticEntries <= 10_000_000, "semantic_entries", "%s (expected: 1..10000000)", semanticEntries);
         shared.validate(problems.at("shared"));
     }
 }

@@ -57,7 +57,8 @@ record LogEntry(
         FlowRoute flow,
         Choices choices,
         String member,
-        SessionEvents session) implements SpoolRecord {
+        SessionEvents session,
+        Double semanticSimilarity) implements SpoolRecord {
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -71,7 +72,7 @@ record LogEntry(
         this(logId, eventId, startEpochMillis, durationNanos, ttfbNanos, route, provider, model, method, path, status,
                 success, cached, step, attempts, errorType, usage, costUsd, customCost, metadata, requestBytes,
                 responseBytes, truncated, clientHash, requestHeaders, requestPayload, responsePayload, payloadTruncated,
-                redactor, false, List.of(), List.of(), null, Choices.NONE, null, null);
+                redactor, false, List.of(), List.of(), null, Choices.NONE, null, null, null);
     }
 
     /** A record with everything but a routing flow. */
@@ -84,7 +85,7 @@ record LogEntry(
         this(logId, eventId, startEpochMillis, durationNanos, ttfbNanos, route, provider, model, method, path, status,
                 success, cached, step, attempts, errorType, usage, costUsd, customCost, metadata, requestBytes,
                 responseBytes, truncated, clientHash, requestHeaders, requestPayload, responsePayload, payloadTruncated,
-                redactor, waitCutShort, headerNotes, findings, null, Choices.NONE, null, null);
+                redactor, waitCutShort, headerNotes, findings, null, Choices.NONE, null, null, null);
     }
 
     /** A record without a WebSocket session (every HTTP request). */
@@ -98,7 +99,7 @@ record LogEntry(
         this(logId, eventId, startEpochMillis, durationNanos, ttfbNanos, route, provider, model, method, path, status,
                 success, cached, step, attempts, errorType, usage, costUsd, customCost, metadata, requestBytes,
                 responseBytes, truncated, clientHash, requestHeaders, requestPayload, responsePayload, payloadTruncated,
-                redactor, waitCutShort, headerNotes, findings, flow, choices, member, null);
+                redactor, waitCutShort, headerNotes, findings, flow, choices, member, null, null);
     }
 
     @Override
@@ -126,6 +127,11 @@ record LogEntry(
             g.writeNumberField("status", status);
             g.writeBooleanField("success", success);
             g.writeBooleanField("cached", cached);
+            if (semanticSimilarity != null) {
+                // Counted apart from exact hits: the answer was stored for a question of like meaning.
+                g.writeStringField("cache_match", "semantic");
+                g.writeNumberField("cache_similarity", Math.round(semanticSimilarity * 1000) / 1000.0);
+            }
             g.writeNumberField("step", step);
             g.writeNumberField("attempts", attempts);
             g.writeStringField("error_type", errorType);

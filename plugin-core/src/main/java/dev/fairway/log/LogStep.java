@@ -95,7 +95,8 @@ final class LogStep implements Step {
                 exchange.facts().flow(),
                 exchange.facts().choices(),
                 exchange.facts().member(),
-                exchange.facts().session());
+                exchange.facts().session(),
+                exchange.facts().semanticSimilarity());
         if (settings.recordBeforeAnswer()) {
             durable = writer.submitDurable(entry);
         } else {

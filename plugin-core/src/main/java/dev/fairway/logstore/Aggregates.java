@@ -11,6 +11,8 @@ import java.util.List;
  * had counted every request itself.
  */
 final class Aggregates {
+    private static final java.util.Set<String> FLOW_GROUPS = java.util.Set.of("flow", "flow_version", "flow_branch");
+
     private Aggregates() {}
 
     static List<LogStore.AggregateRow> run(JdbcLogStore store, LogFilter filter, long interval, String groupBy) {
@@ -20,9 +22,11 @@ final class Aggregates {
             group = "CAST(NULL AS VARCHAR(16))";
         } else if (groupBy.equals("route") || groupBy.equals("provider") || groupBy.equals("model")) {
             group = groupBy;
-        } else if (groupBy.startsWith("metadata.")) {
+        } else if (groupBy.startsWith("metadata.") || FLOW_GROUPS.contains(groupBy)) {
+            // A routing flow's dimensions are stored as reserved metadata keys (SpoolLines.dimensions).
+            String key = groupBy.startsWith("metadata.") ? groupBy.substring("metadata.".length()) : "fairway." + groupBy;
             group = store.dialect().metadataValue();
-            groupParam = store.dialect().metadataKeyParameter(groupBy.substring("metadata.".length()));
+            groupParam = store.dialect().metadataKeyParameter(key);
         } else {
             throw new IllegalArgumentException("groupBy: " + groupBy + " (expected: route, provider, model or metadata.<key>)");
         }

@@ -61,9 +61,36 @@ final class SpoolLines {
                 n.path("success").asBoolean(), n.path("cached").asBoolean(), text(n, "error_type"),
                 number(n, "tokens_in"), number(n, "tokens_out"), number(n, "tokens_cached"),
                 n.path("cost_usd").isNumber() ? n.path("cost_usd").asDouble() : null,
-                n.path("metadata").isObject() ? n.path("metadata").toString() : "{}", null, null,
+                dimensions(n), null, null,
                 new String(line, java.nio.charset.StandardCharsets.UTF_8)));
     }
+
+    /**
+     * The record's metadata plus the analytics dimensions the gateway decided (the same reserved
+     * keys analytics.AnalyticsStage groups by in memory), so {@code group_by=flow},
+     * {@code metadata.fairway.experiment.<name>} and {@code metadata.fairway.prompt} work from the store.
+     */
+    static String dimensions(JsonNode n) {
+        com.fasterxml.jackson.databind.node.ObjectNode meta = n.path("metadata").isObject()
+                ? ((com.fasterxml.jackson.databind.node.ObjectNode) n.get("metadata")).deepCopy() : MAPPER.createObjectNode();
+        if (n.hasNonNull("flow")) {
+            String version = n.get("flow").asText() + "@" + n.path("flow_version").asText();
+            meta.put(FLOW, n.get("flow").asText());
+            meta.put(FLOW_VERSION, version);
+            meta.put(FLOW_BRANCH, version + "/" + n.path("flow_branch").asText());
+        }
+        if (n.hasNonNull("experiment")) {
+            meta.put("fairway.experiment." + n.get("experiment").asText(), n.path("arm").asText());
+        }
+        if (n.hasNonNull("prompt")) {
+            meta.put("fairway.prompt", n.get("prompt").asText() + "@" + n.path("prompt_version").asText());
+        }
+        return meta.toString();
+    }
+
+    static final String FLOW = "fairway.flow";
+    static final String FLOW_VERSION = "fairway.flow_version";
+    static final String FLOW_BRANCH = "fairway.flow_branch";
 
     private static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);

@@ -16,6 +16,7 @@ public final class Facts {
     private volatile String clientIdentity;
     private volatile boolean cached;
     private volatile boolean waitCutShort;
+    private volatile Double semanticSimilarity;
     private volatile String errorType;
     private volatile Choices choices = Choices.NONE;
     private volatile String member;
@@ -48,6 +49,17 @@ public final class Facts {
 
     /** Set by the cache step that answers from its store. */
     public void markCached() {
+        this.cached = true;
+    }
+
+    /** The similarity of the stored question a semantic cache hit answered with, or null (a miss, or an exact hit). */
+    public Double semanticSimilarity() {
+        return semanticSimilarity;
+    }
+
+    /** Set by the cache step that answers from a semantic match; the answer counts as cached too. */
+    public void markSemanticHit(double similarity) {
+        this.semanticSimilarity = similarity;
         this.cached = true;
     }
 

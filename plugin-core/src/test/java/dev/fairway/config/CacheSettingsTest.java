@@ -13,7 +13,7 @@ class CacheSettingsTest {
     void cachingIsOffUnlessARouteTurnsItOn() {
         GatewayConfig config = loader.parse("routes: [{name: a}, {name: b, prefix: /b, cache: {enabled: true, default_ttl_seconds: 3600}}]");
 
-        assertThat(config.routes().get(0).cache()).isEqualTo(new CacheSettings(false, 300, 1024 * 1024, 30_000, false, true));
+        assertThat(config.routes().get(0).cache()).isEqualTo(new CacheSettings(false, 300, 1024 * 1024, 30_000, false, true, SemanticCacheSettings.defaults()));
         assertThat(config.routes().get(1).cache().enabled()).isTrue();
         assertThat(config.routes().get(1).cache().defaultTtlSeconds()).isEqualTo(3600);
         assertThat(ConfigLoader.defaults().routes().get(0).cache().enabled()).isFalse();
@@ -22,7 +22,7 @@ class CacheSettingsTest {
     @Test
     void storageDefaultsToAllThreeTiersUnderTheWorkingDirectory() {
         CacheStorageSettings s = ConfigLoader.defaults().cacheStorage();
-        assertThat(s).isEqualTo(new CacheStorageSettings(1000, 64, 512, ".fairway/cache", 2, SharedCacheSettings.defaults()));
+        assertThat(s).isEqualTo(new CacheStorageSettings(1000, 64, 512, ".fairway/cache", 2, SharedCacheSettings.defaults(), 100_000));
     }
 
     @Test

@@ -192,4 +192,30 @@ abstract class LogStoreContract {
                     eventId, minCost, minDuration);
         }
     }
+
+    /** Flow, experiment and prompt facts of a spool line group analytics from the store as they do in memory. */
+    @Test
+    void aRecordsFlowAndExperimentAreGroupDimensions() {
+        String a = "{\"seq\":1,\"log_id\":\"f-1\",\"created_at\":\"2026-01-01T00:01:00Z\",\"route\":\"chat\",\"status\":200,"
+                + "\"success\":true,\"duration_ms\":5,\"metadata\":{\"user\":\"u1\"},\"flow\":\"plan\",\"flow_version\":2,"
+                + "\"flow_branch\":\"m1\",\"experiment\":\"tone\",\"arm\":\"brief\",\"prompt\":\"support\",\"prompt_version\":3}";
+        String b = "{\"seq\":2,\"log_id\":\"f-2\",\"created_at\":\"2026-01-01T00:02:00Z\",\"route\":\"chat\",\"status\":200,"
+                + "\"success\":true,\"duration_ms\":5}";
+        List<StoredLog> rows = new ArrayList<>();
+        for (String line : List.of(a, b)) {
+            rows.add(((SpoolLines.Request) SpoolLines.parse(line.getBytes(java.nio.charset.StandardCharsets.UTF_8), "node-a")).log());
+        }
+        store.append("node-a", 2, rows);
+        assertThat(groups("flow")).containsExactly("plan");
+        assertThat(groups("flow_version")).containsExactly("plan@2");
+        assertThat(groups("flow_branch")).containsExactly("plan@2/m1");
+        assertThat(groups("metadata.fairway.experiment.tone")).containsExactly("brief");
+        assertThat(groups("metadata.fairway.prompt")).containsExactly("support@3");
+        assertThat(groups("metadata.user")).containsExactly("u1");
+    }
+
+    private List<String> groups(String groupBy) {
+        return store.aggregate(LogFilter.ALL, 3_600_000L, groupBy).stream().filter(r -> r.ttfbBucket() == -2)
+                .map(LogStore.AggregateRow::group).distinct().toList();
+    }
 }

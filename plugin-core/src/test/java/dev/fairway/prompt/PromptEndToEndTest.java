@@ -151,13 +151,18 @@ class PromptEndToEndTest {
         Set<String> arms = new HashSet<>(armOf.values());
         assertThat(arms).as("12 users over a 50/50 split").containsExactlyInAnyOrder("control", "brief");
         // Analytics groups by arm through the metadata dimension: requests per arm add up to the 36 sent.
-        JsonNode groups = JSON.readTree(admin("GET", "/analytics?group_by=metadata.fairway.experiment.tone", null).body()).get("groups");
+        // Analytics are read from the log store, which the spool feeds a moment after the answer.
         long control = armOf.values().stream().filter("control"::equals).count() * 3;
-        assertThat(groups.toString()).contains("control", "brief");
+        JsonNode groups = null;
         int total = 0;
-        for (JsonNode g : groups) {
-            total += g.at("/totals/requests").asInt();
+        for (long until = System.nanoTime() + 15_000_000_000L; total != 36 && System.nanoTime() < until; Thread.sleep(total == 36 ? 0 : 100)) {
+            groups = JSON.readTree(admin("GET", "/analytics?group_by=metadata.fairway.experiment.tone", null).body()).get("groups");
+            total = 0;
+            for (JsonNode g : groups) {
+                total += g.at("/totals/requests").asInt();
+            }
         }
+        assertThat(groups.toString()).contains("control", "brief");
         assertThat(total).isEqualTo(36);
         assertThat(control).isBetween(3L, 33L);
     }

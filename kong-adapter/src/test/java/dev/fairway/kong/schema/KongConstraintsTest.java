@@ -65,7 +65,7 @@ class KongConstraintsTest {
              "policy":{"allowed_providers":["openai"],"denied_providers":["mistral"],"allowed_regions":["eu"]},
              "guardrails":{"detectors":[{"detector":"email","action":"flag","check":["request"]}],"custom":[{"name":"code","pattern":"abc","action":"block","check":["request","response"]}]},
              "quotas":[{"name":"q","key":["route"],"limit":10,"window":"1h"}],
-             "logging":{"max_payload_bytes":10,"redact":["email"],"remove_headers":["x-a"]},
+             "logging":{"max_payload_bytes":10,"redact":["email"],"remove_headers":["x-a"],"retention":{"max_age_days":7,"max_records":100,"when_full":"delete_oldest"}},
              "retry":{"max_attempts":2,"retry_delay_ms":10,"backoff":"linear","on_status":[429],"retry_after_cap_ms":100},
              "fallback":{"targets":[{"provider":"anthropic","timeout_ms":100}],"on_status":[500]},
              "circuit_breaker":{"failure_threshold":1,"window_seconds":1,"cooldown_seconds":1},
@@ -173,7 +173,10 @@ class KongConstraintsTest {
         }
         GreaterThan g = c.getAnnotation(GreaterThan.class);
         if (g != null) {
-            out.addAll(List.of(g.value(), g.value() - 1, g.value() + 0.5, g.value() + 1));
+            // Whole values as integers: Kong's JSON encoder writes 1.0 as 1, so the core never sees "1.0".
+            for (double v : new double[] {g.value(), g.value() - 1, g.value() + 0.5, g.value() + 1}) {
+                out.add(v == Math.rint(v) ? (Object) (long) v : (Object) v);
+            }
         }
         if (c.isAnnotationPresent(OneOf.class) || c.isAnnotationPresent(Match.class) || c.isAnnotationPresent(NotContaining.class)
                 || c.isAnnotationPresent(Length.class)) {
