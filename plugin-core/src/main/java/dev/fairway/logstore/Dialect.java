@@ -20,11 +20,22 @@ public enum Dialect {
                         + " cost_usd " + real + ", metadata " + text + " NOT NULL, feedback INTEGER, score INTEGER)",
                 // The whole line apart, so that list and analytics scans read narrow rows only.
                 "CREATE TABLE IF NOT EXISTS fairway_log_records (log_id VARCHAR(128) PRIMARY KEY, record " + text + " NOT NULL)",
-                "CREATE INDEX IF NOT EXISTS fairway_logs_time ON fairway_logs (created_at)",
-                "CREATE INDEX IF NOT EXISTS fairway_logs_route_time ON fairway_logs (route, created_at)",
+                // Each list filter's equality columns, then the keyset (sort key, log_id): the page is read
+                // in index order and stops after limit + 1 rows instead of sorting every match.
+                "DROP INDEX IF EXISTS fairway_logs_time",
+                "DROP INDEX IF EXISTS fairway_logs_route_time",
+                "DROP INDEX IF EXISTS fairway_logs_status_time",
+                "DROP INDEX IF EXISTS fairway_logs_model_time",
+                "CREATE INDEX IF NOT EXISTS fairway_logs_time_id ON fairway_logs (created_at, log_id)",
+                "CREATE INDEX IF NOT EXISTS fairway_logs_route_time_id ON fairway_logs (route, created_at, log_id)",
                 "CREATE INDEX IF NOT EXISTS fairway_logs_event ON fairway_logs (event_id)",
-                "CREATE INDEX IF NOT EXISTS fairway_logs_status_time ON fairway_logs (status, created_at)",
-                "CREATE INDEX IF NOT EXISTS fairway_logs_model_time ON fairway_logs (provider, model, created_at)",
+                "CREATE INDEX IF NOT EXISTS fairway_logs_status_time_id ON fairway_logs (status, created_at, log_id)",
+                "CREATE INDEX IF NOT EXISTS fairway_logs_model_time_id ON fairway_logs (provider, model, created_at, log_id)",
+                "CREATE INDEX IF NOT EXISTS fairway_logs_cost_id ON fairway_logs ((COALESCE(cost_usd, -1)), log_id)",
+                "CREATE INDEX IF NOT EXISTS fairway_logs_success_duration_id ON fairway_logs (success, duration_ms, log_id)",
+                RollupDeltas.ddl(real),
+                MetaIndex.ddl().get(0),
+                MetaIndex.ddl().get(1),
                 "CREATE TABLE IF NOT EXISTS fairway_log_erased (log_id VARCHAR(128) PRIMARY KEY, erased_at BIGINT NOT NULL)",
                 "CREATE TABLE IF NOT EXISTS fairway_log_feed (node VARCHAR(1024) PRIMARY KEY, last_seq BIGINT NOT NULL)");
     }

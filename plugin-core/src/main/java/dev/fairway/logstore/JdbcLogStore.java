@@ -19,7 +19,7 @@ import javax.sql.DataSource;
  */
 public final class JdbcLogStore implements LogStore {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JdbcLogStore.class);
-    private static final String COLUMNS = "log_id, event_id, node, seq, created_at, duration_ms, ttfb_ms, latency_bucket,"
+    static final String COLUMNS = "log_id, event_id, node, seq, created_at, duration_ms, ttfb_ms, latency_bucket,"
             + " ttfb_bucket, route, provider, model, status, success, cached, error_type, tokens_in, tokens_out,"
             + " tokens_cached, cost_usd, metadata, feedback, score";
     private static final String INSERT = "INSERT INTO fairway_logs (" + COLUMNS + ") SELECT "
@@ -60,6 +60,7 @@ public final class JdbcLogStore implements LogStore {
                         for (String ddl : dialect.schema()) {
                             s.execute(ddl);
                         }
+                        Backfill.ifNeeded(c, dialect);
                     } catch (SQLException e) {
                         c.close();
                         throw e;
@@ -80,6 +81,7 @@ public final class JdbcLogStore implements LogStore {
         return tx(c -> {
             int added = 0;
             if (!records.isEmpty()) {
+                RollupDeltas rollup = new RollupDeltas();
                 try (PreparedStatement ps = c.prepareStatement(INSERT);
                      PreparedStatement line = c.prepareStatement(INSERT_RECORD)) {
                     for (StoredLog r : records) {
@@ -88,11 +90,24 @@ public final class JdbcLogStore implements LogStore {
                         Rows.bindRecord(line, r);
                         line.addBatch();
                     }
-                    for (int n : ps.executeBatch()) {
-                        added += Math.max(n, 0);
+                    int[] inserted = ps.executeBatch();
+                    List<StoredLog> fresh = new ArrayList<>(inserted.length);
+                    for (int i = 0; i < inserted.length; i++) {
+                        if (inserted[i] == Statement.SUCCESS_NO_INFO) {
+                            // Without per-row counts a replayed record would be counted twice.
+                            throw new SQLException("the driver did not report which records were inserted");
+                        }
+                        if (inserted[i] > 0) {
+                            added++;
+                            // Only records actually inserted count: a replay or an erased id adds nothing.
+                            rollup.add(records.get(i), 1);
+                            fresh.add(records.get(i));
+                        }
                     }
                     line.executeBatch();
+                    MetaIndex.insert(c, fresh);
                 }
+                rollup.flush(c);
             }
             try (PreparedStatement ps = c.prepareStatement(dialect.upsertPosition())) {
                 ps.setString(1, node);
@@ -125,8 +140,10 @@ public final class JdbcLogStore implements LogStore {
         SqlFilter where = new SqlFilter(filter, dialect);
         String cmp = ascending ? ">" : "<";
         if (after != null) {
-            where.and("(" + key + " " + cmp + " ? OR (" + key + " = ? AND log_id " + cmp + " ?))",
-                    after.value(), after.value(), after.logId());
+            // A row-value comparison, so the keyset index is entered at the cursor (an OR of the two
+            // cases is not an index range on SQLite); time binds as an integer to match its column.
+            Object value = sort == Sort.TIME ? (Object) (long) after.value() : after.value();
+            where.and("(" + key + ", log_id) " + cmp + " (?, ?)", value, after.logId());
         }
         String dir = ascending ? " ASC" : " DESC";
         String sql = "SELECT " + COLUMNS + ", " + key + " AS sort_key FROM fairway_logs" + where.where
@@ -175,7 +192,11 @@ public final class JdbcLogStore implements LogStore {
                 ps.setObject(2, score, java.sql.Types.INTEGER);
                 ps.setObject(3, metadataJson, java.sql.Types.VARCHAR);
                 ps.setString(4, logId);
-                return ps.executeUpdate() > 0;
+                boolean found = ps.executeUpdate() > 0;
+                if (found && metadataJson != null) {
+                    MetaIndex.replace(c, logId, metadataJson);
+                }
+                return found;
             }
         });
     }
@@ -185,15 +206,19 @@ public final class JdbcLogStore implements LogStore {
         SqlFilter where = new SqlFilter(filter, dialect);
         return tx(c -> {
             List<String> ids = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT log_id FROM fairway_logs" + where.where)) {
+            RollupDeltas rollup = new RollupDeltas();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM fairway_logs" + where.where)) {
                 where.bind(ps, 1);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        ids.add(rs.getString(1));
+                        StoredLog r = Rows.read(rs, false);
+                        ids.add(r.logId());
+                        rollup.add(r, -1);
                     }
                 }
             }
             eraseIds(c, ids);
+            rollup.flush(c);
             return ids;
         });
     }
@@ -203,7 +228,8 @@ public final class JdbcLogStore implements LogStore {
         try (PreparedStatement mark = c.prepareStatement(
                 "INSERT INTO fairway_log_erased (log_id, erased_at) VALUES (?, ?) ON CONFLICT (log_id) DO NOTHING");
              PreparedStatement del = c.prepareStatement("DELETE FROM fairway_logs WHERE log_id = ?");
-             PreparedStatement delLine = c.prepareStatement("DELETE FROM fairway_log_records WHERE log_id = ?")) {
+             PreparedStatement delLine = c.prepareStatement("DELETE FROM fairway_log_records WHERE log_id = ?");
+             PreparedStatement delMeta = c.prepareStatement("DELETE FROM " + MetaIndex.TABLE + " WHERE log_id = ?")) {
             for (String id : ids) {
                 mark.setString(1, id);
                 mark.setLong(2, now);
@@ -212,18 +238,23 @@ public final class JdbcLogStore implements LogStore {
                 del.addBatch();
                 delLine.setString(1, id);
                 delLine.addBatch();
+                delMeta.setString(1, id);
+                delMeta.addBatch();
             }
             if (!ids.isEmpty()) {
                 mark.executeBatch();
                 del.executeBatch();
                 delLine.executeBatch();
+                delMeta.executeBatch();
             }
         }
     }
 
     @Override
     public List<AggregateRow> aggregate(LogFilter filter, long intervalMillis, String groupBy) {
-        return Aggregates.run(this, filter, intervalMillis, groupBy);
+        return RollupAggregates.answers(filter, intervalMillis, groupBy)
+                ? RollupAggregates.run(this, filter, intervalMillis, groupBy)
+                : Aggregates.run(this, filter, intervalMillis, groupBy);
     }
 
     @Override

@@ -7,15 +7,34 @@ import java.sql.ResultSet;
 final class Retention {
     private Retention() {}
 
-    /** Deletes the selected records and their lines; returns how many records. */
+    /**
+     * Deletes the selected records and their lines, and subtracts them from the analytics rollup in
+     * the same transaction; returns how many records.
+     */
     private static int delete(java.sql.Connection c, String where, Object... params) throws java.sql.SQLException {
-        try (PreparedStatement lines = c.prepareStatement("DELETE FROM fairway_log_records WHERE log_id IN"
+        RollupDeltas rollup = new RollupDeltas();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + JdbcLogStore.COLUMNS + " FROM fairway_logs WHERE " + where)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rollup.add(Rows.read(rs, false), -1);
+                }
+            }
+        }
+        rollup.flush(c);
+        try (PreparedStatement meta = c.prepareStatement("DELETE FROM " + MetaIndex.TABLE + " WHERE log_id IN"
+                + " (SELECT log_id FROM fairway_logs WHERE " + where + ")");
+             PreparedStatement lines = c.prepareStatement("DELETE FROM fairway_log_records WHERE log_id IN"
                 + " (SELECT log_id FROM fairway_logs WHERE " + where + ")");
              PreparedStatement rows = c.prepareStatement("DELETE FROM fairway_logs WHERE " + where)) {
             for (int i = 0; i < params.length; i++) {
+                meta.setObject(i + 1, params[i]);
                 lines.setObject(i + 1, params[i]);
                 rows.setObject(i + 1, params[i]);
             }
+            meta.executeUpdate();
             lines.executeUpdate();
             return rows.executeUpdate();
         }

@@ -24,6 +24,8 @@ final class SqlFilter {
         add(f.minCost(), "cost_usd >= ?");
         add(f.minDurationMs(), "duration_ms >= ?");
         if (f.metaKey() != null) {
+            // The indexed side table narrows to the candidates; the JSON comparison decides.
+            and(MetaIndex.candidates(), f.metaKey(), f.metaValue());
             where.append(" AND ").append(dialect.metadataValue()).append(" = ?");
             params.add(dialect.metadataKeyParameter(f.metaKey()));
             params.add(f.metaValue());

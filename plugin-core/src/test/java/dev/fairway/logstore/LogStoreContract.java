@@ -134,6 +134,11 @@ abstract class LogStoreContract {
     }
 
     @Test
+    void rollupEqualsARecomputationFromTheRecordsAfterEveryChange() {
+        new RollupCheck(store).run();
+    }
+
+    @Test
     void retentionByAgeAndCount() {
         store.append("node-a", 30, sample());
         assertThat(store.retain("chat", T0 + 10 * 60_000L, null)).isEqualTo(6); // 1,2,4,5,7,8
