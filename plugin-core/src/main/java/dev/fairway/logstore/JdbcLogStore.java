@@ -295,11 +295,21 @@ public final class JdbcLogStore implements LogStore {
         }
     }
 
+    /**
+     * Runs a read; once more on a fresh connection when the first one was found dead (the database
+     * restarted since the pool handed it out: SQL state class 08, or 57P0x). Reads are idempotent.
+     */
     <T> T read(Work<T> work) {
-        try (Connection c = connection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw new StoreException("log store: " + e.getMessage(), e);
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = connection()) {
+                return work.run(c);
+            } catch (SQLException e) {
+                String state = e.getSQLState();
+                boolean deadConnection = state != null && (state.startsWith("08") || state.startsWith("57P0"));
+                if (attempt > 1 || !deadConnection) {
+                    throw new StoreException("log store: " + e.getMessage(), e);
+                }
+            }
         }
     }
 
