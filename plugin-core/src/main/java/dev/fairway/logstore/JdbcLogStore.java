@@ -296,7 +296,7 @@ public final class JdbcLogStore implements LogStore {
     }
 
     /**
-     * Runs a read; once more on a fresh connection when the first one was found dead (the database
+     * Runs a read; again (up to three times) on a fresh connection while the one used was dead (the database
      * restarted since the pool handed it out: SQL state class 08, or 57P0x). Reads are idempotent.
      */
     <T> T read(Work<T> work) {
@@ -306,7 +306,7 @@ public final class JdbcLogStore implements LogStore {
             } catch (SQLException e) {
                 String state = e.getSQLState();
                 boolean deadConnection = state != null && (state.startsWith("08") || state.startsWith("57P0"));
-                if (attempt > 1 || !deadConnection) {
+                if (attempt > 3 || !deadConnection) {
                     throw new StoreException("log store: " + e.getMessage(), e);
                 }
             }
