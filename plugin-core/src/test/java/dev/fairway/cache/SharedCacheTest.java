@@ -121,8 +121,10 @@ class SharedCacheTest {
     void identicalRequestsOnTwoProcessesMakeOneUpstreamCall() {
         Decision leader = a.send(CHAT, ASK);
         forwarded(leader);
-        CompletableFuture<Decision> follower = b.sendAsync(CHAT, ASK);
+        // The lease is taken asynchronously after the leader is forwarded: wait for it first, or the
+        // follower can find no lease yet and go upstream itself.
         awaitUntil(() -> leaseHeld(), "process A holds the lease");
+        CompletableFuture<Decision> follower = b.sendAsync(CHAT, ASK);
         // The follower is waiting on the lease, not answered and not forwarded.
         assertThat(follower).isNotDone();
 
