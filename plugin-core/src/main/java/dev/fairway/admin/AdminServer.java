@@ -19,7 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,26 +34,29 @@ public final class AdminServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
     private static final com.fasterxml.jackson.databind.json.JsonMapper JSON = new com.fasterxml.jackson.databind.json.JsonMapper();
 
-    private final Vertx vertx;
     private final AnalyticsStage analytics;
     private final AdminAuth auth;
+    private final AdminCalls calls;
     private final Readiness readiness;
     private final dev.fairway.logstore.LogsApi logs;
     private final Dashboard dashboard = Dashboard.load();
     private final HttpServer server;
-    /** The routing flows' admin API, once the process wires it; null serves none. */
-    private volatile dev.fairway.flow.FlowAdmin flows;
-    /** The prompt repository's endpoints, or null when the process has none. */
-    private final PromptAdmin prompts;
+    /** The data APIs ({@code /logs}, {@code /prompts}, then {@code /flows} once the process wires it). */
+    private final List<AdminApi> apis = new CopyOnWriteArrayList<>();
 
     private AdminServer(Vertx vertx, AnalyticsStage analytics, AdminAuth auth, Readiness readiness, PromptAdmin prompts,
                         dev.fairway.logstore.LogStoreStage logStore) {
-        this.prompts = prompts;
-        this.vertx = vertx;
         this.analytics = analytics;
         this.auth = auth;
+        this.calls = new AdminCalls(vertx, auth);
         this.readiness = readiness;
         this.logs = logStore == null ? null : new dev.fairway.logstore.LogsApi(logStore);
+        if (logs != null) {
+            apis.add(new LogsRoutes(logs));
+        }
+        if (prompts != null) {
+            apis.add(AdminApi.prompts(prompts));
+        }
         this.server = vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true).setIdleTimeout(60))
                 .requestHandler(this::handle);
     }
@@ -104,17 +107,11 @@ public final class AdminServer implements AutoCloseable {
                     .with("header", "host"));
             return;
         }
-        if (logs != null && (path.equals("/logs") || path.startsWith("/logs/"))) {
-            LogsRoutes.handle(request, logs, this::guarded, AdminServer::error);
-            return;
-        }
-        if (flows != null && dev.fairway.flow.FlowAdmin.serves(path)) {
-            flows(request);
-            return;
-        }
-        if (prompts != null && PromptAdmin.handles(path)) {
-            prompts(request);
-            return;
+        for (AdminApi api : apis) {
+            if (api.serves(path)) {
+                calls.serve(request, api);
+                return;
+            }
         }
         if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
             response.putHeader("allow", "GET, HEAD");
@@ -135,13 +132,14 @@ public final class AdminServer implements AutoCloseable {
                 response.putHeader("cache-control", "no-store");
                 json(response, report.ready() ? 200 : 503, readyBody(report));
             });
-            case "/metrics" -> guarded(request, () -> {
+            case "/metrics" -> calls.guarded(request, () -> {
                 response.putHeader("content-type", dev.fairway.metrics.MetricsRegistry.contentType());
                 return analytics.metrics().scrape().getBytes(StandardCharsets.UTF_8);
             });
-            case "/analytics" -> guarded(request, () -> {
+            case "/analytics" -> calls.guarded(request, () -> {
                 response.putHeader("content-type", "application/json");
-                return logs != null ? logs.analytics(analytics, params(request)) : analytics.query(params(request));
+                Map<String, List<String>> params = AdminCalls.params(request);
+                return logs != null ? logs.analytics(analytics, params) : analytics.query(params);
             });
             default -> error(response, GatewayError.of(ErrorType.NOT_FOUND, "%s (expected: /metrics, /analytics, /healthz, /readyz or /dashboard)", path));
         }
@@ -149,96 +147,7 @@ public final class AdminServer implements AutoCloseable {
 
     /** Serves the routing flows' admin API ({@code /flows/...}) from now on. */
     public void serveFlows(dev.fairway.flow.FlowAdmin flows) {
-        this.flows = requireNonNull(flows, "flows");
-    }
-
-    /** {@code /flows/...}: the token, a bounded body, then the flow admin API off the event loop. */
-    private void flows(HttpServerRequest request) {
-        HttpServerResponse response = request.response();
-        AdminAuth.AuthDecision decision = auth.check(request.getHeader("authorization"));
-        if (!decision.allowed()) {
-            response.putHeader("www-authenticate", "Bearer realm=\"fairway-admin\"");
-            error(response, GatewayError.of(ErrorType.UNAUTHORIZED, decision.reason()).with("header", "authorization"));
-            return;
-        }
-        String length = request.getHeader("content-length");
-        if (length != null && (!length.chars().allMatch(Character::isDigit) || length.length() > 9
-                || Long.parseLong(length) > dev.fairway.flow.FlowAdmin.MAX_BODY_BYTES)) {
-            error(response, GatewayError.of(ErrorType.PAYLOAD_TOO_LARGE, "request body: %s bytes (expected: at most %d)", length,
-                    dev.fairway.flow.FlowAdmin.MAX_BODY_BYTES));
-            return;
-        }
-        response.putHeader("cache-control", "no-store");
-        dev.fairway.flow.FlowAdmin handler = flows;
-        request.body().onComplete(body -> {
-            if (body.failed() || body.result().length() > dev.fairway.flow.FlowAdmin.MAX_BODY_BYTES) {
-                error(response, GatewayError.of(ErrorType.INVALID_REQUEST, "request body: unreadable or over %d bytes", dev.fairway.flow.FlowAdmin.MAX_BODY_BYTES));
-                return;
-            }
-            byte[] bytes = body.result().getBytes();
-            vertx.executeBlocking(() -> handler.handle(request.method().name(), request.path(), bytes), false).onComplete(ar -> {
-                if (ar.succeeded()) {
-                    json(response, ar.result().status(), ar.result().body());
-                } else {
-                    LOG.error("admin request {} failed", request.path(), ar.cause());
-                    error(response, GatewayError.of(ErrorType.INTERNAL, "the admin endpoint failed"));
-                }
-            });
-        });
-    }
-
-    /** The prompt repository's endpoints, behind the admin token like every data endpoint. */
-    private void prompts(HttpServerRequest request) {
-        AdminAuth.AuthDecision decision = auth.check(request.getHeader("authorization"));
-        if (!decision.allowed()) {
-            request.response().putHeader("www-authenticate", "Bearer realm=\"fairway-admin\"");
-            error(request.response(), GatewayError.of(ErrorType.UNAUTHORIZED, decision.reason()).with("header", "authorization"));
-            return;
-        }
-        Buffer body = Buffer.buffer();
-        request.handler(chunk -> {
-            if (body.length() + chunk.length() > PromptAdmin.MAX_BODY_BYTES) {
-                error(request.response(), GatewayError.of(ErrorType.PAYLOAD_TOO_LARGE, "body: over %d bytes", PromptAdmin.MAX_BODY_BYTES));
-                request.connection().close();
-                return;
-            }
-            body.appendBuffer(chunk);
-        });
-        request.exceptionHandler(t -> error(request.response(), GatewayError.of(ErrorType.INVALID_REQUEST, "the request body could not be read")));
-        request.endHandler(v -> {
-            if (request.response().ended()) {
-                return;
-            }
-            try {
-                PromptAdmin.Reply reply = prompts.handle(request.method().name(), request.path(), body.getBytes());
-                request.response().putHeader("cache-control", "no-store");
-                json(request.response(), reply.status(), reply.body());
-            } catch (GatewayError e) {
-                error(request.response(), e);
-            }
-        });
-    }
-
-    /** Checks the token, then builds the body off the event loop: a week of rollups takes a while to add up. */
-    void guarded(HttpServerRequest request, Supplier<byte[]> body) {
-        HttpServerResponse response = request.response();
-        AdminAuth.AuthDecision decision = auth.check(request.getHeader("authorization"));
-        if (!decision.allowed()) {
-            response.putHeader("www-authenticate", "Bearer realm=\"fairway-admin\"");
-            error(response, GatewayError.of(ErrorType.UNAUTHORIZED, decision.reason()).with("header", "authorization"));
-            return;
-        }
-        response.putHeader("cache-control", "no-store");
-        vertx.executeBlocking(body::get, false).onComplete(ar -> {
-            if (ar.succeeded()) {
-                response.end(Buffer.buffer(ar.result()));
-            } else if (ar.cause() instanceof GatewayError e) {
-                error(response, e);
-            } else {
-                LOG.error("admin request {} failed", request.path(), ar.cause());
-                error(response, GatewayError.of(ErrorType.INTERNAL, "the admin endpoint failed"));
-            }
-        });
+        apis.add(AdminApi.flows(flows));
     }
 
     /** {@code {"status":"ready"|"not_ready","checks":{"name":"ok"|reason}}}. */
@@ -253,23 +162,12 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    static Map<String, List<String>> params(HttpServerRequest request) {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        request.params().forEach(e -> out.computeIfAbsent(e.getKey(), k -> new java.util.ArrayList<>()).add(e.getValue()));
-        return out;
-    }
-
-    static void error(HttpServerResponse response, GatewayError e) {
-        json(response, e.status(), e.toJson());
+    private static void error(HttpServerResponse response, GatewayError e) {
+        AdminCalls.error(response, e);
     }
 
     private static void json(HttpServerResponse response, int status, byte[] body) {
-        if (response.ended() || response.closed()) {
-            return;
-        }
-        response.setStatusCode(status);
-        response.putHeader("content-type", "application/json");
-        response.end(Buffer.buffer(body));
+        AdminCalls.json(response, status, body);
     }
 
     @Override
