@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fairway.metrics.CompletionLabels;
 import dev.fairway.metrics.LabelCap;
 import dev.fairway.metrics.MetricsRegistry;
 import dev.fairway.metrics.RequestMetrics;
@@ -31,9 +32,9 @@ import java.util.Map;
  * values to {@value #MAX_METADATA_VALUE}.
  */
 public final class AnalyticsStage implements Stage {
-    static final int MAX_ROUTES = 1_000;
-    static final int MAX_PROVIDERS = 200;
-    static final int MAX_MODELS = 1_000;
+    static final int MAX_ROUTES = CompletionLabels.MAX_ROUTES;
+    static final int MAX_PROVIDERS = CompletionLabels.MAX_PROVIDERS;
+    static final int MAX_MODELS = CompletionLabels.MAX_MODELS;
     static final int MAX_METADATA_PAIRS = 1_000;
     static final int MAX_METADATA_VALUE = 200;
     static final int MAX_METADATA_KEY = 64;
@@ -41,9 +42,7 @@ public final class AnalyticsStage implements Stage {
 
     private final MetricsRegistry metrics = new MetricsRegistry(new RequestMetrics());
     private final AnalyticsStore store;
-    private final LabelCap routes = new LabelCap(MAX_ROUTES);
-    private final LabelCap providers = new LabelCap(MAX_PROVIDERS);
-    private final LabelCap models = new LabelCap(MAX_MODELS);
+    private final CompletionLabels labels = new CompletionLabels();
     private final LabelCap metadataPairs = new LabelCap(MAX_METADATA_PAIRS, MAX_METADATA_KEY + 1 + MAX_METADATA_VALUE);
 
     AnalyticsStage(AnalyticsStore store) {
@@ -72,12 +71,7 @@ public final class AnalyticsStage implements Stage {
 
     @Override
     public Step open(Exchange exchange) {
-        return new Step() {
-            @Override
-            public void afterCompletion(Completion completion) {
-                record(exchange, completion);
-            }
-        };
+        return CompletionLabels.recorder(exchange, this::record);
     }
 
     /** The process's Prometheus metrics; other components publish theirs here. */
@@ -116,10 +110,10 @@ public final class AnalyticsStage implements Stage {
         // The target whose answer the client got (a fallback's, a Universal step's); none for a request
         // refused before planning, whose path names a provider the client chose: counted as unknown.
         PlannedTarget answered = exchange.answeredBy(c.step());
-        String route = routes.apply(exchange.route().name());
-        String provider = providers.apply(answered == null ? null : answered.target().provider().slug());
-        String model = models.apply(answered == null ? null : answered.model());
-        String errorType = c.success() ? null : errorType(c);
+        String route = labels.route(exchange);
+        String provider = labels.provider(answered == null ? null : answered.target().provider().slug());
+        String model = labels.model(answered == null ? null : answered.model());
+        String errorType = CompletionLabels.error(c, "http_");
         Usage usage = c.usage();
         metrics.requests().record(route, provider, model, c.status(), c.cached(), errorType, usage, c.costUsd(),
                 c.durationNanos(), c.ttfbNanos());
@@ -161,13 +155,7 @@ public final class AnalyticsStage implements Stage {
 
     /** The gateway's own error type when it answered with one, else what the status says. */
     static String errorType(Completion c) {
-        if (c.errorType() != null) {
-            return c.errorType();
-        }
-        if (c.truncated()) {
-            return "truncated";
-        }
-        return "http_" + c.status();
+        return CompletionLabels.error(c, "http_");
     }
 
     private Map<String, String> metadata(Map<String, Object> raw) {

@@ -14,14 +14,8 @@ import dev.fairway.plan.PlannedTarget;
  * operation. Label values are bounded like the request metrics'.
  */
 public final class GenAiMetricsStage implements Stage {
-    private static final int MAX_ROUTES = 1_000;
-    private static final int MAX_PROVIDERS = 200;
-    private static final int MAX_MODELS = 1_000;
-
     private final GenAiMetrics metrics;
-    private final LabelCap routes = new LabelCap(MAX_ROUTES);
-    private final LabelCap providers = new LabelCap(MAX_PROVIDERS);
-    private final LabelCap models = new LabelCap(MAX_MODELS);
+    private final CompletionLabels labels = new CompletionLabels();
 
     public GenAiMetricsStage(MetricsRegistry registry) {
         this.metrics = requireNonNull(registry, "registry").requests().genAi();
@@ -39,12 +33,7 @@ public final class GenAiMetricsStage implements Stage {
 
     @Override
     public Step open(Exchange exchange) {
-        return new Step() {
-            @Override
-            public void afterCompletion(Completion completion) {
-                record(exchange, completion);
-            }
-        };
+        return CompletionLabels.recorder(exchange, this::record);
     }
 
     void record(Exchange exchange, Completion c) {
@@ -52,10 +41,9 @@ public final class GenAiMetricsStage implements Stage {
         if (answered == null) {
             return;
         }
-        String error = c.success() ? null : c.errorType() != null ? c.errorType() : c.truncated() ? "truncated" : Integer.toString(c.status());
         metrics.record(GenAiNames.operationName(exchange.method(), answered),
-                providers.apply(GenAiNames.providerName(answered.target().provider().slug())),
-                models.apply(exchange.model()), routes.apply(exchange.route().name()), error, c.cached(), c.usage(),
+                labels.provider(GenAiNames.providerName(answered.target().provider().slug())),
+                labels.model(exchange.model()), labels.route(exchange), CompletionLabels.error(c, ""), c.cached(), c.usage(),
                 c.durationNanos(), c.ttfbNanos());
     }
 }

@@ -5,9 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.fairway.config.QuotaRule;
-import io.github.bucket4j.distributed.AsyncBucketProxy;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 
 /**
  * Quota buckets for limits that are decided outside the quota stage: a routing flow's
@@ -16,19 +14,17 @@ import java.util.function.Function;
  * A store failure admits the request unless the rule is {@code fail_closed}, as in the quota stage.
  */
 public final class LimitGate {
-    private final QuotaBackend backend;
-    private final StoreHealth health;
+    private final Buckets buckets;
     /** Compiled rules by definition: bounded, since flows come and go with admin API versions. */
     private final Cache<QuotaRule, CompiledRule> compiled = Caffeine.newBuilder().maximumSize(4096).build();
 
-    LimitGate(QuotaBackend backend, StoreHealth health) {
-        this.backend = requireNonNull(backend, "backend");
-        this.health = requireNonNull(health, "health");
+    LimitGate(Buckets buckets) {
+        this.buckets = requireNonNull(buckets, "buckets");
     }
 
     /** A gate on its own backend (tests inject clocks through it). */
     public static LimitGate on(QuotaBackend backend) {
-        return new LimitGate(backend, new StoreHealth(backend.describe()));
+        return new LimitGate(new Buckets(backend, new StoreHealth(backend.describe())));
     }
 
     /**
@@ -39,7 +35,7 @@ public final class LimitGate {
     public CompletableFuture<Boolean> admit(QuotaRule rule, String value, boolean take) {
         CompiledRule r = compiled.get(rule, CompiledRule::new);
         boolean requests = r.countsRequests();
-        return onBucket(r, value, b -> take && requests
+        return buckets.on(r, r.keyOf(value), b -> take && requests
                 ? b.tryConsume(1)
                 : b.estimateAbilityToConsume(1).thenApply(p -> p.canBeConsumed()),
                 rule.onStoreFailure() != QuotaRule.StoreFailure.FAIL_CLOSED);
@@ -51,23 +47,6 @@ public final class LimitGate {
             return CompletableFuture.completedFuture(null);
         }
         CompiledRule r = compiled.get(rule, CompiledRule::new);
-        return onBucket(r, value, b -> b.consumeIgnoringRateLimits(amount).thenApply(x -> (Void) null), null);
-    }
-
-    private <T> CompletableFuture<T> onBucket(CompiledRule rule, String value, Function<AsyncBucketProxy, CompletableFuture<T>> op, T ifUnavailable) {
-        CompletableFuture<T> f;
-        try {
-            f = backend.bucket(rule.keyOf(value), rule.configuration()).thenCompose(op);
-        } catch (RuntimeException e) {
-            f = CompletableFuture.failedFuture(e);
-        }
-        return f.handle((result, t) -> {
-            if (t != null) {
-                health.failed(t);
-                return ifUnavailable;
-            }
-            health.succeeded();
-            return result;
-        });
+        return buckets.on(r, r.keyOf(value), b -> b.consumeIgnoringRateLimits(amount).thenApply(x -> (Void) null), null);
     }
 }

@@ -21,13 +21,15 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class QuotaStage implements Stage, AutoCloseable {
     private final QuotaBackend backend;
     private final StoreHealth health;
+    private final Buckets buckets;
     private final LimitGate limits;
     private final ConcurrentHashMap<QuotaRule, CompiledRule> compiled = new ConcurrentHashMap<>();
 
     private QuotaStage(QuotaBackend backend) {
         this.backend = requireNonNull(backend, "backend");
         this.health = new StoreHealth(backend.describe());
-        this.limits = new LimitGate(backend, health);
+        this.buckets = new Buckets(backend, health);
+        this.limits = new LimitGate(buckets);
     }
 
     /** The stage a process's configuration asks for: Redis-backed when {@code redis} is set, else in memory. */
@@ -63,7 +65,7 @@ public final class QuotaStage implements Stage, AutoCloseable {
         for (QuotaRule r : rules) {
             mine.add(compiled.computeIfAbsent(r, CompiledRule::new));
         }
-        return new QuotaStep(exchange, backend, health, mine);
+        return new QuotaStep(exchange, buckets, mine);
     }
 
     /** The same buckets for limits decided outside this stage (a routing flow's rate and budget limits). */

@@ -9,11 +9,9 @@ import dev.fairway.pipeline.Exchange;
 import dev.fairway.pipeline.Step;
 import dev.fairway.pipeline.Usage;
 import dev.fairway.pipeline.Verdict;
-import io.github.bucket4j.distributed.AsyncBucketProxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 
 /**
  * One exchange's quotas: requests are taken and token/cost budgets checked before dispatch, all
@@ -21,17 +19,15 @@ import java.util.function.Function;
  */
 final class QuotaStep implements Step {
     private final Exchange exchange;
-    private final QuotaBackend backend;
-    private final StoreHealth health;
+    private final Buckets buckets;
     private final List<CompiledRule> rules;
     private final List<String> keys;
     /** Per rule, what {@link #charge} already took during a session; {@link #afterCompletion} takes only the rest. */
     private final long[] charged;
 
-    QuotaStep(Exchange exchange, QuotaBackend backend, StoreHealth health, List<CompiledRule> rules) {
+    QuotaStep(Exchange exchange, Buckets buckets, List<CompiledRule> rules) {
         this.exchange = exchange;
-        this.backend = backend;
-        this.health = health;
+        this.buckets = buckets;
         this.rules = rules;
         this.keys = new ArrayList<>(rules.size());
         this.charged = new long[rules.size()];
@@ -48,7 +44,7 @@ final class QuotaStep implements Step {
             CompiledRule rule = rules.get(i);
             // Token and cost rules refuse only once nothing is left: the request's own usage is
             // unknown until it has run, and is charged then.
-            checks[i] = onBucket(rule, keys.get(i), b -> rule.countsRequests()
+            checks[i] = buckets.on(rule, keys.get(i), b -> rule.countsRequests()
                     ? b.asVerbose().tryConsumeAndReturnRemaining(1).thenApply(r -> Outcome.ofConsumption(rule, r))
                     : b.asVerbose().estimateAbilityToConsume(1).thenApply(r -> Outcome.ofEstimation(rule, r)),
                     Outcome.unavailable(rule));
@@ -121,7 +117,7 @@ final class QuotaStep implements Step {
     private void giveBack(List<Outcome> outcomes) {
         for (int i = 0; i < outcomes.size(); i++) {
             if (outcomes.get(i).took()) {
-                onBucket(rules.get(i), keys.get(i), b -> b.addTokens(1), null);
+                buckets.on(rules.get(i), keys.get(i), b -> b.addTokens(1), null);
             }
         }
     }
@@ -141,7 +137,7 @@ final class QuotaStep implements Step {
             if (amount > 0) {
                 // Forced: the answer has been served, so the charge may overdraw the bucket; the
                 // next request of this key is then refused until the debt is refilled.
-                onBucket(rule, keys.get(i), b -> b.consumeIgnoringRateLimits(amount), null);
+                buckets.on(rule, keys.get(i), b -> b.consumeIgnoringRateLimits(amount), null);
             }
         }
     }
@@ -166,9 +162,9 @@ final class QuotaStep implements Step {
             }
             String key = keys.get(i);
             CompletableFuture<Long> taken = amount > 0
-                    ? onBucket(rule, key, b -> b.consumeIgnoringRateLimits(amount), 0L)
+                    ? buckets.on(rule, key, b -> b.consumeIgnoringRateLimits(amount), 0L)
                     : CompletableFuture.completedFuture(0L);
-            checks.add(taken.thenCompose(x -> onBucket(rule, key,
+            checks.add(taken.thenCompose(x -> buckets.on(rule, key,
                     b -> b.asVerbose().estimateAbilityToConsume(1).thenApply(r -> Outcome.ofEstimation(rule, r)),
                     Outcome.unavailable(rule))));
         }
@@ -180,25 +176,6 @@ final class QuotaStep implements Step {
                 }
             }
             return null;
-        });
-    }
-
-    /** Runs {@code op} on the rule's bucket; a store failure yields {@code ifUnavailable}, never an exception. */
-    private <T> CompletableFuture<T> onBucket(CompiledRule rule, String key,
-                                              Function<AsyncBucketProxy, CompletableFuture<T>> op, T ifUnavailable) {
-        CompletableFuture<T> f;
-        try {
-            f = backend.bucket(key, rule.configuration()).thenCompose(op);
-        } catch (RuntimeException e) {
-            f = CompletableFuture.failedFuture(e);
-        }
-        return f.handle((result, t) -> {
-            if (t != null) {
-                health.failed(t);
-                return ifUnavailable;
-            }
-            health.succeeded();
-            return result;
         });
     }
 
