@@ -401,6 +401,7 @@ public final class Fairway implements AutoCloseable {
         }
 
         public Fairway start() {
+            StateDirs.check(config);
             Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
             try {
                 ProviderRegistry registry = ProviderRegistry.withCustom(config.customProviders());

@@ -120,6 +120,45 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void onAReadOnlyRootFilesystemEveryPlaceFairwayWritesIsOnAWritableVolume() throws IOException {
+        int checked = 0;
+        for (Path file : files()) {
+            List<JsonNode> docs = documents(file);
+            for (JsonNode deployment : ofKind(docs, "Deployment")) {
+                JsonNode pod = deployment.at("/spec/template/spec");
+                for (JsonNode container : pod.path("containers")) {
+                    if (!container.at("/securityContext/readOnlyRootFilesystem").asBoolean()) {
+                        continue;
+                    }
+                    List<String> writable = new ArrayList<>();
+                    String configText = null;
+                    for (JsonNode mount : container.path("volumeMounts")) {
+                        if (!mount.path("readOnly").asBoolean()) {
+                            writable.add(mount.path("mountPath").asText());
+                        }
+                        for (JsonNode volume : pod.path("volumes")) {
+                            JsonNode config = volume.path("name").asText().equals(mount.path("name").asText())
+                                    ? byName(docs, "ConfigMap", volume.path("configMap").path("name").asText()) : null;
+                            if (config != null && config.path("data").has("fairway.yaml")) {
+                                configText = config.path("data").path("fairway.yaml").asText();
+                            }
+                        }
+                    }
+                    assertThat(configText).as(file + ": the container's Fairway configuration").isNotNull();
+                    GatewayConfig config = ConfigLoader.withEnv(environment(docs, deployment)).parse(configText);
+                    // The spool, the log store's file (<spool_dir>.logs.db by default), the cache's disk tier and semantic index.
+                    for (dev.fairway.StateDirs.StateDir dir : dev.fairway.StateDirs.of(config)) {
+                        assertThat(writable).as(file + ": " + dir.setting() + " " + dir.directory() + " lies on a writable volume")
+                                .anyMatch(m -> dir.directory().startsWith(Path.of(m)));
+                        checked++;
+                    }
+                }
+            }
+        }
+        assertThat(checked).as("state directories checked").isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
     void theStandaloneProbesAndPortsAreTheOnesFairwayListensOn() throws IOException {
         List<JsonNode> docs = documents(DIR.resolve("standalone/fairway.yaml"));
         JsonNode deployment = byName(docs, "Deployment", "fairway");

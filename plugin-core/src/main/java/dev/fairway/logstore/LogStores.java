@@ -13,7 +13,7 @@ public final class LogStores {
     private LogStores() {}
 
     /** The default SQLite file: {@code <spool_dir>.logs.db}, one per spool (so one per node and test gateway). */
-    static Path besideSpool(Path spoolDir) {
+    public static Path besideSpool(Path spoolDir) {
         Path abs = spoolDir.toAbsolutePath().normalize();
         return abs.resolveSibling(abs.getFileName() + ".logs.db");
     }
