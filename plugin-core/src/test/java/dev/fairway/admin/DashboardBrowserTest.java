@@ -8,8 +8,7 @@ import dev.fairway.testing.GatewayHarness;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -24,24 +23,13 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class DashboardBrowserTest {
     private static final String ADMIN_TOKEN = "admin-token-browser-0123456789";
 
-    @TempDir
-    Path profile;
-    private WebDriver browser;
+    @AutoClose("quit")
+    private final WebDriver browser;
+    @AutoClose
     private GatewayHarness harness;
 
-    @BeforeEach
-    void browser() {
+    DashboardBrowserTest(@TempDir Path profile) {
         browser = HeadlessChromium.start(profile);
-    }
-
-    @AfterEach
-    void close() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (harness != null) {
-            harness.close();
-        }
     }
 
     @Test

@@ -14,8 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -35,24 +34,13 @@ class LogsViewBrowserTest {
             {"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"hello"}]}""";
     private static final String MARKUP = "<img id=pwn src=x>";
 
-    @TempDir
-    Path profile;
-    private WebDriver browser;
+    @AutoClose("quit")
+    private final WebDriver browser;
+    @AutoClose
     private GatewayHarness harness;
 
-    @BeforeEach
-    void browser() {
+    LogsViewBrowserTest(@TempDir Path profile) {
         browser = HeadlessChromium.start(profile);
-    }
-
-    @AfterEach
-    void close() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (harness != null) {
-            harness.close();
-        }
     }
 
     @Test

@@ -6,8 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fairway.pipeline.Exchange;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,18 +29,11 @@ class CacheKeyTest {
                 auth: {accept_host_consumer: true}
             """;
 
-    @TempDir
-    Path dir;
-    CacheHarness h;
+    @AutoClose
+    final CacheHarness h;
 
-    @BeforeEach
-    void start() {
+    CacheKeyTest(@TempDir Path dir) {
         h = new CacheHarness(dir, ROUTES);
-    }
-
-    @AfterEach
-    void stop() {
-        h.close();
     }
 
     private Exchange exchange(String path, String body) {

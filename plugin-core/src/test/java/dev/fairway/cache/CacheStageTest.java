@@ -8,8 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fairway.pipeline.Decision;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,18 +34,13 @@ class CacheStageTest {
     private static final String ASK = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     private static final String ANSWER = "{\"id\":\"c1\",\"choices\":[{\"message\":{\"content\":\"hello\"}}]}";
 
-    @TempDir
-    Path dir;
-    CacheHarness h;
+    private final Path dir;
+    @AutoClose
+    final CacheHarness h;
 
-    @BeforeEach
-    void start() {
+    CacheStageTest(@TempDir Path dir) {
+        this.dir = dir;
         h = new CacheHarness(dir, ROUTES);
-    }
-
-    @AfterEach
-    void stop() {
-        h.close();
     }
 
     private void store(String path, String body, String... headers) {

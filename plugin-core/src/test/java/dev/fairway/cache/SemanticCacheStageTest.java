@@ -8,8 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fairway.pipeline.Decision;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,18 +29,13 @@ class SemanticCacheStageTest {
     private static final String STORED = "Is there a free trial?";
     private static final String PARAPHRASE = "Do you offer a free trial?";
 
-    @TempDir
-    Path dir;
+    private final Path dir;
+    @AutoClose
     CacheHarness h;
 
-    @BeforeEach
-    void start() {
+    SemanticCacheStageTest(@TempDir Path dir) {
+        this.dir = dir;
         h = new CacheHarness(dir, ROUTES);
-    }
-
-    @AfterEach
-    void stop() {
-        h.close();
     }
 
     static String ask(String question) {
