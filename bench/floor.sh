@@ -96,9 +96,17 @@ floor_nginx_proxy() {
   start_nginx nginx "$d" "$FLOOR_NGINX_PORT"
 }
 
-floor_fairway() { # log name, extra JVM options
-  local d="$FLOOR_OUT/fairway"
+floor_fairway() { # log name, extra JVM options, "hit" for the profiling route with the cache on
+  local d="$FLOOR_OUT/fairway" hit=""
   mkdir -p "$d"
+  # The measured gateway has the defaults: no route caches. A route with the cache on takes the
+  # cache's off-heap tier (cache_storage.off_heap_mb, 64 MiB) at start, all of it resident; measured
+  # with the /hit route in its configuration, the gateway's RSS counted that tier although no
+  # measured request used the cache. Only the profiling run, which loads /hit, adds it.
+  if [ "${3:-}" = hit ]; then
+    hit="  # Profiling only: the same plain upstream with the cache on, so a repeated body is a hit.
+  - {name: hit, prefix: /hit, cache: {enabled: true}, providers: {openai: {base_url: \"http://127.0.0.1:$FLOOR_UP_PORT/v1\"}}}"
+  fi
   cat > "$d/fairway.yaml" <<EOF
 # Defaults everywhere except: loopback ports, no admin listener, no per-address connection cap (every
 # load generator connection comes from 127.0.0.1), the spool in the run's directory.
@@ -108,8 +116,7 @@ cache_storage: {directory: "$d/cache"}
 routes:
   - {name: plain, prefix: /, providers: {openai: {base_url: "http://127.0.0.1:$FLOOR_UP_PORT/v1"}}}
   - {name: sse, prefix: /sse, providers: {openai: {base_url: "http://127.0.0.1:$FLOOR_UP_PORT/sse/v1"}}}
-  # Profiling only: the same plain upstream with the cache on, so a repeated body is a hit.
-  - {name: hit, prefix: /hit, cache: {enabled: true}, providers: {openai: {base_url: "http://127.0.0.1:$FLOOR_UP_PORT/v1"}}}
+$hit
 EOF
   log "starting the Fairway standalone gateway (bin/fairway serve) on 127.0.0.1:$FLOOR_FAIRWAY_PORT ${2:+with $2}"
   FAIRWAY_SKIP_BUILD=1 FAIRWAY_JAVA_OPTS="${BENCH_FAIRWAY_JAVA_OPTS:-} ${2:-}" \
@@ -233,7 +240,7 @@ floor_profile() {
   [ -f "$conv" ] || { log "profiles: jfr-converter $ASYNC_PROFILER_VERSION is not available (Maven Central); no flame graphs"; return 0; }
   stop_pid "${FLOOR_PID[fairway]}"
   # Frames between safepoints too (an accurate profile), and the agent loaded by jcmd without a warning.
-  floor_fairway fairway-profile "-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints -XX:+EnableDynamicAgentLoading"
+  floor_fairway fairway-profile "-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints -XX:+EnableDynamicAgentLoading" hit
   pid="${FLOOR_PID[fairway]}"
   FLOOR_WARM_LOG=warmup-profile.txt floor_warm fairway plain
   FLOOR_WARM_LOG=warmup-profile.txt floor_warm fairway stream
