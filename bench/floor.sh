@@ -250,6 +250,18 @@ floor_profile() {
       stream) url="${FLOOR_STREAM[fairway]}"; body="$FLOOR_DIR/request-stream.json" ;;
       hit) url="http://127.0.0.1:$FLOOR_FAIRWAY_PORT/hit/openai/v1/chat/completions"; body="$FLOOR_DIR/request.json" ;;
     esac
+    # Bytes allocated per request first, without the profiler: a JFR window of the threads'
+    # allocation counters over one wrk run (bench/floor/AllocPerRequest.java). Unlike the rates, this
+    # figure does not depend on the machine's load.
+    if "$JDK/bin/jcmd" "$pid" JFR.start name=alloc settings="$FLOOR_DIR/alloc.jfc" filename="$FLOOR_OUT/profiles/$path-alloc.jfr" \
+        > "$FLOOR_OUT/profiles/$path-alloc-start.txt" 2>&1; then
+      floor_wrk 2 32 "$FLOOR_S" "$url" "$body" > "$FLOOR_OUT/profiles/$path-alloc-load.txt"
+      "$JDK/bin/jcmd" "$pid" JFR.stop name=alloc > /dev/null 2>&1 || true
+      "$JAVA" "$FLOOR_DIR/AllocPerRequest.java" "$FLOOR_OUT/profiles/$path-alloc.jfr" \
+          "$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' "$FLOOR_OUT/profiles/$path-alloc-load.txt")" "$path" \
+          >> "$FLOOR_OUT/alloc.txt" 2> "$FLOOR_OUT/profiles/$path-alloc-err.txt" \
+          || log "profiles: allocation per request for $path failed; see $FLOOR_OUT/profiles/$path-alloc-err.txt"
+    fi
     jfr="$FLOOR_OUT/profiles/$path.jfr"
     how=""
     # The agent's options in quotes: jcmd would take the text before the first '=' for an option name.
@@ -373,6 +385,15 @@ floor_section() {
     while read -r path how _; do
       echo "- $path ($how): [CPU](perf/$path-cpu-${PROFILE_TAG:-before}.html), [allocation](perf/$path-alloc-${PROFILE_TAG:-before}.html)"
     done < "$FLOOR_OUT/profiles.txt"
+  fi
+  if [ -s "$FLOOR_OUT/alloc.txt" ]; then
+    echo
+    echo "Bytes allocated per request (\`PROFILE=1\`, JFR thread allocation counters over one wrk c=32 run of $FLOOR_S s, \`bench/floor/AllocPerRequest.java\`; the log threads work behind the requests, so their share may carry over from the run before):"
+    echo
+    echo "| path | total | event loops | log writer | log store feeder | other |"
+    echo "|---|---|---|---|---|---|"
+    awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+           printf "| %s | %d B | %d B | %d B | %d B | %d B |\n", $1, v["total"], v["eventloop"], v["log-writer"], v["log-store"], v["other"] }' "$FLOOR_OUT/alloc.txt"
   fi
   echo
   echo "Commands (wrk $(wrk -v 2>&1 | sed -n '1s/^wrk \([^ ]*\).*/\1/p'), nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///'); the generated configurations are in \`bench/results/<run>/floor/\`):"
