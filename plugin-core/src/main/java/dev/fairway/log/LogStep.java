@@ -56,7 +56,7 @@ final class LogStep implements Step {
             int max = settings.maxPayloadBytes();
             request = body.length <= max ? body : java.util.Arrays.copyOf(body, max);
             response = capture.bytes();
-            cut = body.length > max || capture.cut;
+            cut = body.length > max || capture.cut();
         }
         // None for a request refused before planning (a 401): its record names no provider or model.
         PlannedTarget answered = exchange.answeredBy(c.step());
@@ -135,7 +135,7 @@ final class LogStep implements Step {
      * exactly sized, and joined once at the end (a plain answer is one chunk: no join at all). A
      * growing stream would copy what it kept at every growth, and its final trim once more.
      */
-    private static final class Capture implements ResponseObserver {
+    static final class Capture implements ResponseObserver {
         private static final byte[] NONE = new byte[0];
         private final int max;
         private final List<byte[]> kept = new ArrayList<>(4);
@@ -159,6 +159,11 @@ final class LogStep implements Step {
                 kept.add(copy);
                 size += n;
             }
+        }
+
+        /** Whether the answer had more bytes than the limit kept. */
+        boolean cut() {
+            return cut;
         }
 
         byte[] bytes() {
