@@ -96,9 +96,17 @@ floor_nginx_proxy() {
   start_nginx nginx "$d" "$FLOOR_NGINX_PORT"
 }
 
-floor_fairway() { # log name, extra JVM options
-  local d="$FLOOR_OUT/fairway"
+floor_fairway() { # log name, extra JVM options, "hit" for the profiling route with the cache on
+  local d="$FLOOR_OUT/fairway" hit=""
   mkdir -p "$d"
+  # The measured gateway has the defaults: no route caches. A route with the cache on takes the
+  # cache's off-heap tier (cache_storage.off_heap_mb, 64 MiB) at start, all of it resident; measured
+  # with the /hit route in its configuration, the gateway's RSS counted that tier although no
+  # measured request used the cache. Only the profiling run, which loads /hit, adds it.
+  if [ "${3:-}" = hit ]; then
+    hit="  # Profiling only: the same plain upstream with the cache on, so a repeated body is a hit.
+  - {name: hit, prefix: /hit, cache: {enabled: true}, providers: {openai: {base_url: \"http://127.0.0.1:$FLOOR_UP_PORT/v1\"}}}"
+  fi
   cat > "$d/fairway.yaml" <<EOF
 # Defaults everywhere except: loopback ports, no admin listener, no per-address connection cap (every
 # load generator connection comes from 127.0.0.1), the spool in the run's directory.
@@ -108,8 +116,7 @@ cache_storage: {directory: "$d/cache"}
 routes:
   - {name: plain, prefix: /, providers: {openai: {base_url: "http://127.0.0.1:$FLOOR_UP_PORT/v1"}}}
   - {name: sse, prefix: /sse, providers: {openai: {base_url: "http://127.0.0.1:$FLOOR_UP_PORT/sse/v1"}}}
-  # Profiling only: the same plain upstream with the cache on, so a repeated body is a hit.
-  - {name: hit, prefix: /hit, cache: {enabled: true}, providers: {openai: {base_url: "http://127.0.0.1:$FLOOR_UP_PORT/v1"}}}
+$hit
 EOF
   log "starting the Fairway standalone gateway (bin/fairway serve) on 127.0.0.1:$FLOOR_FAIRWAY_PORT ${2:+with $2}"
   FAIRWAY_SKIP_BUILD=1 FAIRWAY_JAVA_OPTS="${BENCH_FAIRWAY_JAVA_OPTS:-} ${2:-}" \
@@ -233,7 +240,7 @@ floor_profile() {
   [ -f "$conv" ] || { log "profiles: jfr-converter $ASYNC_PROFILER_VERSION is not available (Maven Central); no flame graphs"; return 0; }
   stop_pid "${FLOOR_PID[fairway]}"
   # Frames between safepoints too (an accurate profile), and the agent loaded by jcmd without a warning.
-  floor_fairway fairway-profile "-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints -XX:+EnableDynamicAgentLoading"
+  floor_fairway fairway-profile "-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints -XX:+EnableDynamicAgentLoading" hit
   pid="${FLOOR_PID[fairway]}"
   FLOOR_WARM_LOG=warmup-profile.txt floor_warm fairway plain
   FLOOR_WARM_LOG=warmup-profile.txt floor_warm fairway stream
@@ -243,6 +250,18 @@ floor_profile() {
       stream) url="${FLOOR_STREAM[fairway]}"; body="$FLOOR_DIR/request-stream.json" ;;
       hit) url="http://127.0.0.1:$FLOOR_FAIRWAY_PORT/hit/openai/v1/chat/completions"; body="$FLOOR_DIR/request.json" ;;
     esac
+    # Bytes allocated per request first, without the profiler: a JFR window of the threads'
+    # allocation counters over one wrk run (bench/floor/AllocPerRequest.java). Unlike the rates, this
+    # figure does not depend on the machine's load.
+    if "$JDK/bin/jcmd" "$pid" JFR.start name=alloc settings="$FLOOR_DIR/alloc.jfc" filename="$FLOOR_OUT/profiles/$path-alloc.jfr" \
+        > "$FLOOR_OUT/profiles/$path-alloc-start.txt" 2>&1; then
+      floor_wrk 2 32 "$FLOOR_S" "$url" "$body" > "$FLOOR_OUT/profiles/$path-alloc-load.txt"
+      "$JDK/bin/jcmd" "$pid" JFR.stop name=alloc > /dev/null 2>&1 || true
+      "$JAVA" "$FLOOR_DIR/AllocPerRequest.java" "$FLOOR_OUT/profiles/$path-alloc.jfr" \
+          "$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' "$FLOOR_OUT/profiles/$path-alloc-load.txt")" "$path" \
+          >> "$FLOOR_OUT/alloc.txt" 2> "$FLOOR_OUT/profiles/$path-alloc-err.txt" \
+          || log "profiles: allocation per request for $path failed; see $FLOOR_OUT/profiles/$path-alloc-err.txt"
+    fi
     jfr="$FLOOR_OUT/profiles/$path.jfr"
     how=""
     # The agent's options in quotes: jcmd would take the text before the first '=' for an option name.
@@ -366,6 +385,15 @@ floor_section() {
     while read -r path how _; do
       echo "- $path ($how): [CPU](perf/$path-cpu-${PROFILE_TAG:-before}.html), [allocation](perf/$path-alloc-${PROFILE_TAG:-before}.html)"
     done < "$FLOOR_OUT/profiles.txt"
+  fi
+  if [ -s "$FLOOR_OUT/alloc.txt" ]; then
+    echo
+    echo "Bytes allocated per request (\`PROFILE=1\`, JFR thread allocation counters over one wrk c=32 run of $FLOOR_S s, \`bench/floor/AllocPerRequest.java\`; the log threads work behind the requests, so their share may carry over from the run before):"
+    echo
+    echo "| path | total | event loops | log writer | log store feeder | other |"
+    echo "|---|---|---|---|---|---|"
+    awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+           printf "| %s | %d B | %d B | %d B | %d B | %d B |\n", $1, v["total"], v["eventloop"], v["log-writer"], v["log-store"], v["other"] }' "$FLOOR_OUT/alloc.txt"
   fi
   echo
   echo "Commands (wrk $(wrk -v 2>&1 | sed -n '1s/^wrk \([^ ]*\).*/\1/p'), nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///'); the generated configurations are in \`bench/results/<run>/floor/\`):"

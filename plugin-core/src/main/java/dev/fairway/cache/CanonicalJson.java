@@ -29,6 +29,8 @@ public final class CanonicalJson {
 
     private byte[] out;
     private int size;
+    /** Where permute keeps an object's members while it rewrites them in order: one array for every object. */
+    private byte[] scratch;
 
     private CanonicalJson(int capacity) {
         out = new byte[Math.max(16, capacity)];
@@ -151,7 +153,13 @@ public final class CanonicalJson {
     }
 
     private void permute(int start, List<Member> members) {
-        byte[] region = Arrays.copyOfRange(out, start, size);
+        int length = size - start;
+        if (scratch == null || scratch.length < length) {
+            // Sized for the whole document so far: an enclosing object, permuted later, holds this one.
+            scratch = new byte[Math.max(length, size)];
+        }
+        byte[] region = scratch;
+        System.arraycopy(out, start, region, 0, length);
         members.sort(null); // stable: duplicate names keep their order
         int at = start;
         for (Member m : members) {

@@ -6,7 +6,8 @@ import dev.fairway.http.Headers;
 import dev.fairway.pipeline.UpstreamRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -51,7 +52,9 @@ final class HttpCall implements UpstreamCall {
                     sent.reset();
                 }
             });
-            sent.send(Buffer.buffer(req.body())).onComplete(r -> {
+            // The body wrapped, not copied (Buffer.buffer(byte[]) copies it): nothing writes to a
+            // request's body once it is prepared, and each attempt wraps it anew.
+            sent.send(BufferInternal.buffer(Unpooled.wrappedBuffer(req.body()))).onComplete(r -> {
                 if (r.failed()) {
                     head.tryFail(Unreachable.error(r.cause()));
                     return;

@@ -104,7 +104,9 @@ record LogEntry(
 
     @Override
     public byte[] render(Link link) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        // Sized for the payloads as JSON strings (escaping adds about a quarter to JSON or SSE text)
+        // so that a stream's record does not grow through every power of two on its way.
+        ByteArrayOutputStream out = new ByteArrayOutputStream(initialCapacity());
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeNumberField("seq", link.seq());
@@ -219,6 +221,11 @@ record LogEntry(
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    private int initialCapacity() {
+        long payloads = (requestPayload == null ? 0 : requestPayload.length) + (responsePayload == null ? 0 : responsePayload.length);
+        return (int) Math.min(512 + payloads + payloads / 4, 1 << 26);
     }
 
     /** The prompt, experiment arm and pool member of the request, when it had them: what per-arm reports group by. */

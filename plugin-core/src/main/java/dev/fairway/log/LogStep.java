@@ -9,9 +9,10 @@ import dev.fairway.pipeline.Exchange;
 import dev.fairway.pipeline.ResponseObserver;
 import dev.fairway.pipeline.Step;
 import dev.fairway.plan.PlannedTarget;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -55,7 +56,7 @@ final class LogStep implements Step {
             int max = settings.maxPayloadBytes();
             request = body.length <= max ? body : java.util.Arrays.copyOf(body, max);
             response = capture.bytes();
-            cut = body.length > max || capture.cut;
+            cut = body.length > max || capture.cut();
         }
         // None for a request refused before planning (a 401): its record names no provider or model.
         PlannedTarget answered = exchange.answeredBy(c.step());
@@ -129,10 +130,16 @@ final class LogStep implements Step {
         return who == null ? null : Secret.fingerprint(who);
     }
 
-    /** The first bytes of the answer the client got, up to the route's limit. */
-    private static final class Capture implements ResponseObserver {
+    /**
+     * The first bytes of the answer the client got, up to the route's limit: each chunk copied once,
+     * exactly sized, and joined once at the end (a plain answer is one chunk: no join at all). A
+     * growing stream would copy what it kept at every growth, and its final trim once more.
+     */
+    static final class Capture implements ResponseObserver {
+        private static final byte[] NONE = new byte[0];
         private final int max;
-        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private final List<byte[]> kept = new ArrayList<>(4);
+        private int size;
         private boolean cut;
 
         Capture(int max) {
@@ -141,20 +148,38 @@ final class LogStep implements Step {
 
         @Override
         public void onChunk(ByteBuffer chunk) {
-            int room = max - kept.size();
+            int room = max - size;
             if (chunk.remaining() > room) {
                 cut = true;
             }
             int n = Math.min(room, chunk.remaining());
             if (n > 0) {
                 byte[] copy = new byte[n];
-                chunk.duplicate().get(copy);
-                kept.writeBytes(copy);
+                chunk.get(chunk.position(), copy, 0, n);
+                kept.add(copy);
+                size += n;
             }
         }
 
+        /** Whether the answer had more bytes than the limit kept. */
+        boolean cut() {
+            return cut;
+        }
+
         byte[] bytes() {
-            return kept.toByteArray();
+            if (kept.isEmpty()) {
+                return NONE;
+            }
+            if (kept.size() == 1) {
+                return kept.get(0);
+            }
+            byte[] all = new byte[size];
+            int at = 0;
+            for (byte[] part : kept) {
+                System.arraycopy(part, 0, all, at, part.length);
+                at += part.length;
+            }
+            return all;
         }
     }
 }

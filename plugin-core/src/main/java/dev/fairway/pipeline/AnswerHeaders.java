@@ -24,7 +24,16 @@ public final class AnswerHeaders {
 
     /** The model comes from the client's body: only a plain value of modest length becomes a header. */
     private static boolean printable(String model) {
-        return model != null && !model.isEmpty() && model.length() <= MAX_MODEL
-                && model.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
+        if (model == null || model.isEmpty() || model.length() > MAX_MODEL) {
+            return false;
+        }
+        // A loop, not model.chars(): this runs for every answer, and a stream pipeline allocates.
+        for (int i = 0; i < model.length(); i++) {
+            char c = model.charAt(i);
+            if (c < 0x20 || c >= 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -22,18 +22,22 @@ final class BodyReader {
 
     private final long limit;
     private final BodyBudget budget;
+    /** The size of the first buffer: the declared length when it is at most FIRST_CAPACITY, else FIRST_CAPACITY. */
+    private final int first;
     private byte[] buffer;
     private int size;
     private long reserved;
     private boolean released;
 
-    private BodyReader(long limit, BodyBudget budget) {
+    private BodyReader(long limit, BodyBudget budget, int first) {
         this.limit = limit;
         this.budget = budget;
+        this.first = first;
     }
 
     static Future<byte[]> read(HttpServerRequest request, long limit, BodyBudget budget, AnswerEnd answerEnd) {
         String declared = request.getHeader("content-length");
+        int first = FIRST_CAPACITY;
         if (declared != null) {
             long n;
             try {
@@ -47,8 +51,14 @@ final class BodyReader {
             if (n > limit) {
                 return Future.failedFuture(tooLarge(n, limit));
             }
+            // A declared body that fits the first buffer gets a buffer of exactly its size: the body
+            // is then handed on without a trimming copy (most chat requests). A larger declaration
+            // still reserves no more than FIRST_CAPACITY before its bytes arrive.
+            if (n > 0 && n <= FIRST_CAPACITY) {
+                first = (int) n;
+            }
         }
-        BodyReader reader = new BodyReader(limit, budget);
+        BodyReader reader = new BodyReader(limit, budget, first);
         Promise<byte[]> promise = Promise.promise();
         // The reservation returns when the answer is over: the response ended, or the connection closed first.
         answerEnd.then(reader::release);
@@ -83,7 +93,7 @@ final class BodyReader {
         }
         if (buffer == null || need > buffer.length) {
             int capacity = buffer == null ? 0 : buffer.length;
-            long grown = Math.min(Math.min(limit, MAX_ARRAY), Math.max(need, Math.max(FIRST_CAPACITY, 2L * capacity)));
+            long grown = Math.min(Math.min(limit, MAX_ARRAY), Math.max(need, buffer == null ? first : 2L * capacity));
             if (released || !budget.tryReserve(grown - capacity)) {
                 return GatewayError.of(ErrorType.SERVICE_UNAVAILABLE,
                         "request bodies in flight fill the gateway's budget of %d bytes (server.max_inflight_body_bytes); retry later",
