@@ -7,6 +7,7 @@ import dev.fairway.pipeline.Decision;
 import io.envoyproxy.envoy.config.core.v3.HeaderMap;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
+import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode;
 import io.envoyproxy.envoy.service.ext_proc.v3.BodyMutation;
 import io.envoyproxy.envoy.service.ext_proc.v3.BodyResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse;
@@ -28,6 +29,30 @@ import java.nio.charset.StandardCharsets;
 final class Messages {
     static final ProcessingResponse CONTINUE_REQUEST_HEADERS = ProcessingResponse.newBuilder()
             .setRequestHeaders(HeadersResponse.getDefaultInstance()).build();
+    /**
+     * The request-side phases only, as a dispatcher route uses them: the whole request (headers and
+     * BUFFERED body) and nothing of the response, which the dispatcher has already seen and headed
+     * (request trailers are answered with CONTINUE, so they are not asked for either). Every field is
+     * explicit: an Envoy before 1.35 replaces the whole mode with an override, a later one keeps
+     * the configured header modes only where the override leaves them DEFAULT (ext_proc.cc,
+     * effectiveModeOverride); body modes are always taken as sent.
+     */
+    static final ProcessingMode REQUEST_ONLY = ProcessingMode.newBuilder()
+            .setRequestHeaderMode(ProcessingMode.HeaderSendMode.SEND)
+            .setRequestBodyMode(ProcessingMode.BodySendMode.BUFFERED)
+            .setRequestTrailerMode(ProcessingMode.HeaderSendMode.SKIP)
+            .setResponseHeaderMode(ProcessingMode.HeaderSendMode.SKIP)
+            .setResponseBodyMode(ProcessingMode.BodySendMode.NONE)
+            .setResponseTrailerMode(ProcessingMode.HeaderSendMode.SKIP)
+            .build();
+    /**
+     * CONTINUE to the request headers of a dispatcher route, telling Envoy to send no response
+     * phase: honoured where the filter sets {@code allow_mode_override} (and, when it lists
+     * {@code allowed_override_modes}, {@link #REQUEST_ONLY} among them); ignored otherwise, and
+     * ignored in response to anything but headers (external_processor.proto, mode_override).
+     */
+    static final ProcessingResponse CONTINUE_REQUEST_HEADERS_REQUEST_ONLY = CONTINUE_REQUEST_HEADERS.toBuilder()
+            .setModeOverride(REQUEST_ONLY).build();
     static final ProcessingResponse CONTINUE_RESPONSE_HEADERS = ProcessingResponse.newBuilder()
             .setResponseHeaders(HeadersResponse.getDefaultInstance()).build();
     static final ProcessingResponse CONTINUE_REQUEST_BODY = ProcessingResponse.newBuilder()
@@ -133,6 +158,12 @@ final class Messages {
     /** The answer to the request message the decision waited for: its headers, or its body. */
     static ProcessingResponse request(CommonResponse common, boolean bodyPhase) {
         return bodyPhase ? requestBody(common) : requestHeaders(common);
+    }
+
+    /** {@link #request}, for a request that leaves the response unobserved ({@link #REQUEST_ONLY}; headers only). */
+    static ProcessingResponse requestOnly(CommonResponse common, boolean bodyPhase) {
+        return bodyPhase ? requestBody(common) : ProcessingResponse.newBuilder()
+                .setRequestHeaders(HeadersResponse.newBuilder().setResponse(common)).setModeOverride(REQUEST_ONLY).build();
     }
 
     /** An immediate response's details, which Envoy shows in its access log as %RESPONSE_CODE_DETAILS%. */

@@ -111,7 +111,9 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
                     requestBodyMode).with("field", "processing_mode.request_body_mode"), "fairway_bad_processing_mode");
             return;
         }
-        replies.now(Messages.CONTINUE_REQUEST_HEADERS);
+        // A dispatcher route never uses the response phases: Envoy is told so, where it lets us.
+        replies.now(route.envoy().mode() == ForwardMode.DIRECT ? Messages.CONTINUE_REQUEST_HEADERS
+                : Messages.CONTINUE_REQUEST_HEADERS_REQUEST_ONLY);
     }
 
     private void onRequestBody(HttpBody body) {
@@ -163,10 +165,11 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
 
     private synchronized ProcessingResponse reply(HostResult result, boolean bodyPhase) {
         return switch (result) {
+            // Neither a pass on the entry route nor the dispatcher hop has a response to observe.
             case HostResult.Answer a when a.why() == HostResult.Why.DEADLINE && processor.settings().onTimeout() == TimeoutPolicy.CONTINUE ->
-                    Messages.request(processor.forwarding().passThrough(), bodyPhase);
+                    Messages.requestOnly(processor.forwarding().passThrough(), bodyPhase);
             case HostResult.Answer a -> Messages.immediate(a.answer(), Messages.details(a.why()));
-            case HostResult.ForwardByTicket f -> Messages.request(processor.forwarding().toDispatcher(f.ticket(), bodyPhase), bodyPhase);
+            case HostResult.ForwardByTicket f -> Messages.requestOnly(processor.forwarding().toDispatcher(f.ticket(), bodyPhase), bodyPhase);
             case HostResult.Direct d -> direct(d, bodyPhase);
         };
     }

@@ -101,7 +101,7 @@ class DeadlineTest {
     private EnvoySide.Stream send(String route) throws Exception {
         EnvoySide.Stream s = fx.envoy.open(route);
         s.requestHeaders(request("POST", "/ai/fake/v1/chat/completions", "content-type", "application/json"), false);
-        assertThat(s.reply()).isEqualTo(Messages.CONTINUE_REQUEST_HEADERS);
+        assertThat(s.reply()).isEqualTo(Messages.CONTINUE_REQUEST_HEADERS_REQUEST_ONLY);
         s.requestBody(utf8(chatBody(false)), true);
         return s;
     }

@@ -12,6 +12,7 @@ import dev.fairway.pipeline.Exchange;
 import dev.fairway.pipeline.Stage;
 import dev.fairway.pipeline.Step;
 import dev.fairway.pipeline.Verdict;
+import dev.fairway.testing.Allocation;
 import io.envoyproxy.envoy.config.core.v3.HeaderMap;
 import java.util.Arrays;
 import java.util.Map;
@@ -28,9 +29,14 @@ import java.util.concurrent.CompletableFuture;
  *
  * The local answer comes from a stage answering every request marked {@code x-bench-answer} with a
  * JSON body and {@code cf-aig-cache-status: HIT}, shaped like a cache hit, so that the numbers do not
- * depend on a cache implementation.
+ * depend on a cache implementation. Beside the wall-clock percentiles (which follow the machine's
+ * load), the load-independent part: CPU time and bytes allocated per request by the whole process
+ * (both gRPC ends), for the two messages each request takes.
  */
 public final class ExtProcRoundTrip {
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
     private ExtProcRoundTrip() {}
 
     public static void main(String[] args) throws Exception {
@@ -56,11 +62,24 @@ public final class ExtProcRoundTrip {
                     default -> forward;
                 };
                 run(envoy, fw, h, body, iterations / 4); // warm-up
+                long cpu = PROCESS.getProcessCpuTime();
+                long bytes = Allocation.allThreads();
                 long[] nanos = run(envoy, fw, h, body, iterations);
+                double cpuMicros = (PROCESS.getProcessCpuTime() - cpu) / 1e3 / iterations;
+                double allocated = (Allocation.allThreads() - bytes) / (double) iterations;
                 Arrays.sort(nanos);
-                System.out.printf("%-8s n=%d p50=%.1f us p99=%.1f us max=%.1f us%n", c[0], iterations,
-                        nanos[nanos.length / 2] / 1e3, nanos[(int) (nanos.length * 0.99)] / 1e3, nanos[nanos.length - 1] / 1e3);
+                System.out.printf("%-8s n=%d p50=%.1f us p99=%.1f us max=%.1f us messages 2 cpu %.1f us/req alloc %.0f B/req load %s%n",
+                        c[0], iterations, nanos[nanos.length / 2] / 1e3, nanos[(int) (nanos.length * 0.99)] / 1e3,
+                        nanos[nanos.length - 1] / 1e3, cpuMicros, allocated, loadAverage());
             }
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException e) {
+            return "?";
         }
     }
 

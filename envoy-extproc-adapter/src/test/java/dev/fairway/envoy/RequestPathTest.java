@@ -36,7 +36,7 @@ class RequestPathTest {
     void coreErrorIsAnImmediateJsonResponseAfterTheBody() throws Exception {
         EnvoySide.Stream s = fx.envoy.open("ai");
         s.requestHeaders(request("POST", "/ai/nosuch/v1/chat/completions", "content-type", "application/json"), false);
-        assertThat(s.reply()).isEqualTo(Messages.CONTINUE_REQUEST_HEADERS);
+        assertThat(s.reply()).isEqualTo(Messages.CONTINUE_REQUEST_HEADERS_REQUEST_ONLY);
         s.requestBody(utf8(chatBody(false)), true);
 
         ProcessingResponse r = s.reply();
@@ -93,7 +93,7 @@ class RequestPathTest {
         fx = Fixture.withDefaultRoute("ai");
         EnvoySide.Stream s = fx.envoy.open(null);
         s.requestHeaders(request("POST", "/ai/nosuch/v1/chat/completions", "content-type", "application/json"), false);
-        assertThat(s.reply()).isEqualTo(Messages.CONTINUE_REQUEST_HEADERS);
+        assertThat(s.reply()).isEqualTo(Messages.CONTINUE_REQUEST_HEADERS_REQUEST_ONLY);
         s.requestBody(utf8(chatBody(false)), true);
 
         ProcessingResponse r = s.reply();

@@ -24,12 +24,21 @@ import org.slf4j.LoggerFactory;
 /**
  * The access phase: read the request from Kong, let the core decide, then either answer through
  * {@code kong.response.exit} or point Kong's upstream at the loopback dispatcher with a one-time
- * ticket. Every PDK call is a round trip to nginx: five or six for an answer, seven to nine for a forward.
+ * ticket. Every PDK call is a round trip to the nginx worker (a socket write, Kong's Lua, a socket
+ * read, two thread hand-offs here), so each is asked for once and only when its answer is not
+ * already known: a request with a body costs five calls when answered, seven when forwarded
+ * (eight when its body is over {@link #KEEP_BODY_UP_TO}); {@code AccessCallsTest} pins them.
  */
 final class Access {
     private static final Logger LOG = LoggerFactory.getLogger(Access.class);
     private static final byte[] EMPTY = new byte[0];
     private static final int MAX_HEADERS = 1000;
+    /**
+     * Kong's {@code client_body_buffer_size} default (8k): a body up to this size is in nginx's
+     * memory, and forwarding it again over loopback costs less than the PDK round trip that would
+     * clear it; a larger one, perhaps spilled to a file, is cleared.
+     */
+    static final int KEEP_BODY_UP_TO = 8192;
 
     private final Fairway fairway;
     private final HostBridge bridge;
@@ -51,8 +60,16 @@ final class Access {
      * return.
      */
     void run(Kong kong, RouteConfig route) {
-        String method = kong.request().getMethod();
-        String target = kong.request().getPathWithQuery();
+        String method;
+        String target;
+        String[] line = requestLine(kong.nginx().getVar("request"));
+        if (line != null) {
+            method = line[0];
+            target = line[1];
+        } else {
+            method = kong.request().getMethod();
+            target = kong.request().getPathWithQuery();
+        }
         // Kong's default of 100 could silently drop cf-aig-* headers from a header-heavy request.
         Headers headers = headers(kong.request().getHeaders(MAX_HEADERS));
         byte[] body = EMPTY;
@@ -78,23 +95,46 @@ final class Access {
         GatewayRequest request = new GatewayRequest(method, target, headers, body, consumerName);
         switch (bridge.handle(request, route, decideTimeout.toMillis()).await()) {
             case HostResult.Answer a -> exit(kong, a.answer());
-            case HostResult.ForwardByTicket f -> forward(kong, f.ticket(), body.length > 0);
+            case HostResult.ForwardByTicket f -> forward(kong, f.ticket(), body.length > KEEP_BODY_UP_TO);
             case HostResult.Direct d -> throw new IllegalStateException("Kong forwards by ticket only");
         }
     }
 
     /**
-     * The dispatcher ignores what Kong forwards except the ticket (the exchange holds the body), so
-     * the body is dropped here: a 10 MiB prompt then crosses loopback once instead of twice.
-     * {@code set_raw_body("")} also sets Content-Length: 0, which keeps the hop well-formed.
+     * The dispatcher ignores what Kong forwards except the ticket (the exchange holds the body) and
+     * drains the rest, so a large body is dropped here: a 10 MiB prompt then crosses loopback once
+     * instead of twice. {@code set_raw_body("")} also sets Content-Length: 0, which keeps the hop
+     * well-formed. A small body is left as it is: the call would cost more than the bytes.
      */
-    private void forward(Kong kong, String ticket, boolean hadBody) {
+    private void forward(Kong kong, String ticket, boolean clearBody) {
         kong.service().setTarget("127.0.0.1", fairway.dispatcherPort());
         kong.service().request().setScheme("http");
         kong.service().request().setHeader(TicketBook.HEADER, ticket);
-        if (hadBody) {
+        if (clearBody) {
             kong.service().request().setRawBody(EMPTY);
         }
+    }
+
+    /**
+     * Method and target from nginx's {@code $request}, one PDK call instead of
+     * {@code get_method} plus {@code get_path_with_query}. The target is what
+     * {@code get_path_with_query} returns ({@code $request_uri}, which Kong copies to
+     * {@code ctx.request_uri} before any plugin runs); HTTP/2 and HTTP/3 get the same line, built from
+     * their pseudo-headers. Null for a line that is not {@code METHOD /target HTTP/x} (an absolute-form
+     * or {@code *} target, whose {@code $request_uri} differs): the two calls answer then. The method
+     * is the one the client sent: a plugin running before this one that changes it with
+     * {@code ngx.req.set_method} is not seen (the dispatcher never uses the method Kong forwards).
+     */
+    static String[] requestLine(String line) {
+        if (line == null) {
+            return null;
+        }
+        int first = line.indexOf(' ');
+        int last = line.lastIndexOf(' ');
+        if (first <= 0 || last <= first + 1 || line.charAt(first + 1) != '/' || !line.startsWith("HTTP/", last + 1)) {
+            return null;
+        }
+        return new String[] {line.substring(0, first), line.substring(first + 1, last)};
     }
 
     private static void exit(Kong kong, Decision.Answer a) {

@@ -63,7 +63,7 @@ class KongMockProviderTest {
         kong.handle(conf, "access", req.body(body));
         assertThat(req.forwarded()).as("forwarded, not answered: %s", req.exitText()).isTrue();
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + req.targetHost + ":" + req.targetPort + path))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(req.upstreamBody));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(req.upstreamBody != null ? req.upstreamBody : req.body));
         req.upstreamHeaders.forEach(b::header);
         return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString(UTF_8));
     }

@@ -7,6 +7,8 @@ import dev.fairway.kong.pdk.KongDriver;
 import dev.fairway.kong.pdk.KongDriver.PluginConf;
 import dev.fairway.kong.pdk.KongRequest;
 import dev.fairway.kong.pdk.PluginServer;
+import dev.fairway.testing.Allocation;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -15,14 +17,20 @@ import java.util.Map;
 /**
  * Measures what one request costs on the Kong side of the protocol: a whole access phase (every
  * PDK round trip, the core's decision, the exit or the forward set-up) over a real Unix socket, as
- * Kong's driver plays it. A program, not a test: run it by hand and read the numbers; nothing
- * asserts on them.
+ * Kong's driver plays it. Beside the wall-clock percentiles (which follow the machine's load), the
+ * load-independent part: PDK calls per request, and CPU time and bytes allocated per request by
+ * the plugin server and the core (the whole process but the driver playing Kong, on the main thread). A program, not a test: run it by hand and
+ * read the numbers; nothing asserts on them.
  *
  * <pre>
  * java -cp &lt;test classpath&gt; dev.fairway.kong.KongRoundTrip [requests]
  * </pre>
  */
 public final class KongRoundTrip {
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private static final com.sun.management.ThreadMXBean THREADS = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
     private KongRoundTrip() {}
 
     public static void main(String[] args) throws Exception {
@@ -37,14 +45,19 @@ public final class KongRoundTrip {
             PluginConf conf = new PluginConf("p", 1, Map.of("providers", Map.of("openai", Map.of("base_url", "http://127.0.0.1:9/v1"))));
             for (String kind : new String[] {"answer (cache hit)", "forward set-up"}) {
                 boolean hit = kind.startsWith("answer");
-                run(kong, conf, hit, n / 4);
-                long[] nanos = run(kong, conf, hit, n);
-                report(kind, nanos);
+                run(kong, conf, hit, n / 4, null);
+                int[] calls = new int[1];
+                // The driver playing Kong runs on this thread: its share is taken out.
+                long cpu = PROCESS.getProcessCpuTime() - THREADS.getCurrentThreadCpuTime();
+                long bytes = Allocation.allThreads() - THREADS.getCurrentThreadAllocatedBytes();
+                long[] nanos = run(kong, conf, hit, n, calls);
+                report(kind, nanos, calls[0], (PROCESS.getProcessCpuTime() - THREADS.getCurrentThreadCpuTime() - cpu) / 1000.0 / n,
+                        (Allocation.allThreads() - THREADS.getCurrentThreadAllocatedBytes() - bytes) / (double) n);
             }
         }
     }
 
-    private static long[] run(KongDriver kong, PluginConf conf, boolean hit, int n) throws Exception {
+    private static long[] run(KongDriver kong, PluginConf conf, boolean hit, int n, int[] calls) throws Exception {
         long[] nanos = new long[n];
         byte[] body = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}".getBytes();
         for (int i = 0; i < n; i++) {
@@ -57,16 +70,27 @@ public final class KongRoundTrip {
             long start = System.nanoTime();
             kong.handle(conf, "access", req);
             nanos[i] = System.nanoTime() - start;
+            if (calls != null) {
+                calls[0] = req.calls.size();
+            }
         }
         return nanos;
     }
 
-    private static void report(String kind, long[] nanos) {
+    private static void report(String kind, long[] nanos, int calls, double cpuMicros, double bytes) {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
         double mean = Arrays.stream(nanos).average().orElse(0) / 1000.0;
-        System.out.printf("%-20s n=%d  mean %.1f us  p50 %.1f us  p99 %.1f us  p99.9 %.1f us%n", kind, nanos.length, mean,
-                sorted[sorted.length / 2] / 1000.0, sorted[(int) (sorted.length * 0.99)] / 1000.0,
-                sorted[(int) (sorted.length * 0.999)] / 1000.0);
+        System.out.printf("%-20s n=%d  mean %.1f us  p50 %.1f us  p99 %.1f us  p99.9 %.1f us  pdk calls %d  server cpu %.1f us/req  server alloc %.0f B/req  load %s%n",
+                kind, nanos.length, mean, sorted[sorted.length / 2] / 1000.0, sorted[(int) (sorted.length * 0.99)] / 1000.0,
+                sorted[(int) (sorted.length * 0.999)] / 1000.0, calls, cpuMicros, bytes, loadAverage());
+    }
+
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException e) {
+            return "?";
+        }
     }
 }

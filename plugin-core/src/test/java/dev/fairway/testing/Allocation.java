@@ -19,4 +19,13 @@ public final class Allocation {
         }
         return (THREADS.getCurrentThreadAllocatedBytes() - before) / (double) runs;
     }
+
+    /**
+     * Bytes allocated so far by every thread of the process, ended ones included; a virtual
+     * thread's count on its carrier. For work that hops threads (a host adapter's round trip):
+     * the difference over many runs, divided by the runs.
+     */
+    public static long allThreads() {
+        return THREADS.getTotalThreadAllocatedBytes();
+    }
 }

@@ -15,6 +15,8 @@ public final class KongRequest {
     public String method = "GET";
     public String path = "/";
     public String query = "";
+    /** As nginx's {@code $request} ends: 1.1, 2.0, 3.0. */
+    public String httpVersion = "1.1";
     public final Map<String, List<String>> headers = new LinkedHashMap<>();
     public byte[] body = new byte[0];
     public Map<String, Object> consumer;

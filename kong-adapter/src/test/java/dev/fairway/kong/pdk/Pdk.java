@@ -91,11 +91,27 @@ final class Pdk {
                 req.ctxShared.put((String) args.get(0), args.size() > 1 ? args.get(1) : null);
                 yield ok(null);
             }
-            case "kong.nginx.get_var" -> ok(req.vars.get((String) args.get(0)));
+            case "kong.nginx.get_var" -> ok(var(req, (String) args.get(0)));
             default -> {
                 kongErrors.add("could not find pdk method: " + method);
                 yield ok(null);
             }
+        };
+    }
+
+    /**
+     * {@code ngx.var[name]}; {@code request} and {@code request_uri} are nginx's own, from the
+     * request line as the client sent it (HTTP/2 and 3 get one built from the pseudo-headers).
+     */
+    private static String var(KongRequest req, String name) {
+        if (req.vars.containsKey(name)) {
+            return req.vars.get(name);
+        }
+        String uri = req.query.isEmpty() ? req.path : req.path + "?" + req.query;
+        return switch (name) {
+            case "request" -> req.method + " " + uri + " HTTP/" + req.httpVersion;
+            case "request_uri" -> uri;
+            default -> null;
         };
     }
 
