@@ -48,17 +48,18 @@ final class GrpcExportSender implements GrpcSender {
             GrpcStatusCode.DATA_LOSS);
 
     private final GrpcSenderConfig config;
-    private final Vertx vertx;
-    private final HttpClientAgent client;
+    private final HttpClientOptions options;
     private final RequestOptions target;
+    /** Made on the first export: an exporter the SDK replaces before using it (to add headers) starts no thread. */
+    private volatile Vertx vertx;
+    private volatile HttpClientAgent client;
+    private volatile boolean shut;
 
     GrpcExportSender(GrpcSenderConfig config) {
         this.config = requireNonNull(config, "config");
         URI endpoint = config.getEndpoint();
         boolean tls = "https".equalsIgnoreCase(endpoint.getScheme());
-        // Its own small event loop: export never runs on (or waits for) the gateway's request threads.
-        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
-        HttpClientOptions options = new HttpClientOptions()
+        this.options = new HttpClientOptions()
                 .setProtocolVersion(HttpVersion.HTTP_2)
                 .setHttp2ClearTextUpgrade(false) // collectors speak h2c with prior knowledge, not the upgrade dance
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.getConnectTimeout().toMillis()))
@@ -67,11 +68,20 @@ final class GrpcExportSender implements GrpcSender {
         if (tls && config.getTrustManager() != null) {
             options.setTrustOptions(TrustOptions.wrap(config.getTrustManager()));
         }
-        this.client = vertx.createHttpClient(options);
         int port = endpoint.getPort() != -1 ? endpoint.getPort() : tls ? 443 : 80;
         String base = endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty() ? "/" : endpoint.getRawPath();
         this.target = new RequestOptions().setMethod(HttpMethod.POST).setHost(endpoint.getHost()).setPort(port)
                 .setURI((base.endsWith("/") ? base : base + "/") + config.getFullMethodName());
+    }
+
+    /** The client, started on first use; null once shut down. */
+    private synchronized HttpClientAgent client() {
+        if (client == null && !shut) {
+            // Its own small event loop: export never runs on (or waits for) the gateway's request threads.
+            vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
+            client = vertx.createHttpClient(options);
+        }
+        return client;
     }
 
     @Override
@@ -83,13 +93,17 @@ final class GrpcExportSender implements GrpcSender {
             onError.accept(e);
             return;
         }
+        if (client() == null) {
+            onError.accept(new IllegalStateException("the OTLP gRPC sender is shut down"));
+            return;
+        }
         attempt(frame, 1, onResponse, onError);
     }
 
     private void attempt(Buffer frame, int attempt, Consumer<GrpcResponse> onResponse, Consumer<Throwable> onError) {
         call(frame).onComplete(done -> {
             RetryPolicy retry = config.getRetryPolicy();
-            boolean again = retry != null && attempt < retry.getMaxAttempts()
+            boolean again = retry != null && !shut && attempt < retry.getMaxAttempts()
                     && (done.failed() ? done.cause() instanceof IOException || done.cause() instanceof io.vertx.core.VertxException
                     : RETRYABLE.contains(done.result().getStatusCode()));
             if (again) {
@@ -110,16 +124,16 @@ final class GrpcExportSender implements GrpcSender {
     }
 
     private Future<GrpcResponse> call(Buffer frame) {
-        RequestOptions options = new RequestOptions(target);
-        options.putHeader("content-type", "application/grpc");
-        options.putHeader("te", "trailers");
+        RequestOptions export = new RequestOptions(target);
+        export.putHeader("content-type", "application/grpc");
+        export.putHeader("te", "trailers");
         if (config.getCompressor() != null) {
-            options.putHeader("grpc-encoding", config.getCompressor().getEncoding());
+            export.putHeader("grpc-encoding", config.getCompressor().getEncoding());
         }
         Map<String, List<String>> headers = config.getHeadersSupplier() == null ? Map.of() : config.getHeadersSupplier().get();
-        headers.forEach((name, values) -> values.forEach(value -> options.addHeader(name, value)));
+        headers.forEach((name, values) -> values.forEach(value -> export.addHeader(name, value)));
         long timeout = config.getTimeout().toMillis();
-        Future<GrpcResponse> call = client.request(options)
+        Future<GrpcResponse> call = client.request(export)
                 .compose(request -> request.send(frame))
                 .compose(response -> response.body().map(body -> response(response, body)));
         return (timeout > 0 ? call.timeout(timeout, TimeUnit.MILLISECONDS) : call)
@@ -172,8 +186,18 @@ final class GrpcExportSender implements GrpcSender {
 
     @Override
     public CompletableResultCode shutdown() {
+        HttpClientAgent started;
+        Vertx loop;
+        synchronized (this) {
+            shut = true;
+            started = client;
+            loop = vertx;
+        }
+        if (started == null) {
+            return CompletableResultCode.ofSuccess();
+        }
         CompletableResultCode result = new CompletableResultCode();
-        client.close().eventually(vertx::close).onComplete(done -> {
+        started.close().eventually(loop::close).onComplete(done -> {
             if (done.succeeded()) {
                 result.succeed();
             } else {
