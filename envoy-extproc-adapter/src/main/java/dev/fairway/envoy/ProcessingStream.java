@@ -100,7 +100,9 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
                     .with("header", method == null ? ":method" : ":path"), "fairway_bad_request");
             return;
         }
-        if (message.getEndOfStream()) {
+        // A WebSocket handshake has no body, yet Envoy sends its headers with end_of_stream false: the
+        // upgraded session follows them. It is decided here, whatever the body mode; its frames never are.
+        if (message.getEndOfStream() || "websocket".equalsIgnoreCase(headers.get("upgrade"))) {
             decisionStarted = true;
             replies.later(decide(new byte[0], false));
             return;

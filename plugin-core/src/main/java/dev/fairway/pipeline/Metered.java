@@ -9,11 +9,16 @@ public final class Metered {
     private volatile Reading reading;
 
     /** One answer's reading; either part may be null (not reported, no price). */
-    private record Reading(Usage usage, Double costUsd) {}
+    private record Reading(Usage usage, Double costUsd, AnswerReport report) {}
 
     /** Records the reading of the answer relayed to the client; a later attempt's replaces an earlier one's. */
     public void record(Usage usage, Double costUsd) {
-        this.reading = new Reading(usage, costUsd);
+        record(usage, costUsd, AnswerReport.NONE);
+    }
+
+    /** As {@link #record(Usage, Double)}, with what the answer said of its model and why it stopped. */
+    public void record(Usage usage, Double costUsd, AnswerReport report) {
+        this.reading = new Reading(usage, costUsd, report == null ? AnswerReport.NONE : report);
     }
 
     /** Whether an upstream answer was metered. */
@@ -31,6 +36,12 @@ public final class Metered {
     public Double costUsd() {
         Reading r = reading;
         return r == null ? null : r.costUsd();
+    }
+
+    /** The answering model and finish reasons the metered answer reported; {@link AnswerReport#NONE} when none was metered. */
+    public AnswerReport report() {
+        Reading r = reading;
+        return r == null ? AnswerReport.NONE : r.report();
     }
 
     /** {@code completion} with this reading's usage and cost, when an answer was metered; else as it is. */

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fairway.metrics.GenAiNames;
 import dev.fairway.metrics.LabelCap;
+import dev.fairway.pipeline.AnswerReport;
 import dev.fairway.pipeline.Completion;
 import dev.fairway.pipeline.Exchange;
 import dev.fairway.pipeline.ResponseObserver;
@@ -124,6 +125,13 @@ final class ExchangeTrace implements Step, StageWatch {
         root.setAttribute(GenAi.CACHED, c.cached());
         root.setAttribute(GenAi.ATTEMPTS, c.attempts());
         root.setAttribute(GenAi.FALLBACK_STEP, c.step());
+        AnswerReport report = exchange.metered().report();
+        if (report.responseModel() != null) {
+            root.setAttribute(GenAi.RESPONSE_MODEL, report.responseModel());
+        }
+        if (!report.finishReasons().isEmpty()) {
+            root.setAttribute(GenAi.FINISH_REASONS, report.finishReasons());
+        }
         Usage usage = c.usage();
         if (usage != null) {
             root.setAttribute(GenAi.INPUT_TOKENS, usage.inputTokens());
@@ -150,7 +158,7 @@ final class ExchangeTrace implements Step, StageWatch {
             }
         }
         if (metrics != null && answered != null) {
-            metrics.record(operation, provider, requestModel, answered.target().uri().getHost(), error, usage, c);
+            metrics.record(operation, provider, requestModel, report.responseModel(), answered.target().uri().getHost(), error, usage, c);
         }
         root.end();
     }

@@ -28,11 +28,16 @@ final class GenAiOtelMetrics {
                 .setDescription("Time to the first byte of a successful answer.").setExplicitBucketBoundariesAdvice(GenAiNames.TTFT_BOUNDS).build();
     }
 
-    void record(String operation, String provider, String model, String server, String error, Usage usage, Completion c) {
+    /** @param responseModel the model the answer named (the conventions' {@code gen_ai.response.model}), or null */
+    void record(String operation, String provider, String model, String responseModel, String server, String error, Usage usage,
+                Completion c) {
         AttributesBuilder b = Attributes.builder().put(GenAi.OPERATION_NAME, operation).put(GenAi.PROVIDER_NAME, provider)
                 .put(GenAi.SERVER_ADDRESS, server);
         if (model != null) {
             b.put(GenAi.REQUEST_MODEL, model);
+        }
+        if (responseModel != null) {
+            b.put(GenAi.RESPONSE_MODEL, responseModel);
         }
         Attributes base = b.build();
         if (usage != null) {

@@ -96,11 +96,13 @@ public final class Telemetry implements AutoCloseable {
         if (exporter instanceof OtlpGrpcSpanExporter g) {
             var b = g.toBuilder();
             headers.forEach((name, value) -> b.addHeader(name, value.reveal()));
+            g.shutdown(); // replaced before its first export: its sender is released, not left behind
             return b.build();
         }
         if (exporter instanceof OtlpHttpSpanExporter h) {
             var b = h.toBuilder();
             headers.forEach((name, value) -> b.addHeader(name, value.reveal()));
+            h.shutdown(); // replaced before its first export: its sender is released, not left behind
             return b.build();
         }
         return exporter;
@@ -113,11 +115,13 @@ public final class Telemetry implements AutoCloseable {
         if (exporter instanceof OtlpGrpcMetricExporter g) {
             var b = g.toBuilder();
             headers.forEach((name, value) -> b.addHeader(name, value.reveal()));
+            g.shutdown(); // replaced before its first export: its sender is released, not left behind
             return b.build();
         }
         if (exporter instanceof OtlpHttpMetricExporter h) {
             var b = h.toBuilder();
             headers.forEach((name, value) -> b.addHeader(name, value.reveal()));
+            h.shutdown(); // replaced before its first export: its sender is released, not left behind
             return b.build();
         }
         return exporter;

@@ -18,6 +18,7 @@ final class EventStreamUsageScanner {
 
     private final EventStreamDecoder decoder = new EventStreamDecoder();
     private final UsageNumbers total = new UsageNumbers();
+    private final AnswerFields answer = new AnswerFields();
 
     void feed(ByteBuffer chunk) {
         for (EventStreamDecoder.Message m : decoder.feed(chunk)) {
@@ -32,6 +33,7 @@ final class EventStreamUsageScanner {
         direct.feed(payload, 0, payload.length);
         direct.end();
         total.putAll(direct.numbers());
+        answer.addAll(direct.answer());
         try {
             JsonNode wrapped = MAPPER.readTree(payload).get("bytes");
             if (wrapped != null && wrapped.isTextual()) {
@@ -40,10 +42,16 @@ final class EventStreamUsageScanner {
                 event.feed(inner, 0, inner.length);
                 event.end();
                 total.putAll(event.numbers());
+                answer.addAll(event.answer());
             }
         } catch (java.io.IOException | IllegalArgumentException e) {
             // Not JSON, or not a wrapped event: there is nothing more to read in it.
         }
+    }
+
+    /** The answering model and stop reasons: Converse's messageStop, or the wrapped Anthropic events'. */
+    AnswerFields answer() {
+        return answer;
     }
 
     UsageNumbers numbers() {

@@ -22,11 +22,17 @@ final class JsonUsageScanner {
     /** Each root name as it appears in JSON text when written without escapes: {@code "usage"}. */
     private static final byte[][] QUOTED_ROOTS = ROOTS.stream()
             .map(r -> ('"' + r + '"').getBytes(java.nio.charset.StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+    /** The names of finish reasons, quoted, as {@link #mayHoldFinishReason} looks for them. */
+    private static final byte[][] QUOTED_REASONS = java.util.stream.Stream.of("finish_reason", "stop_reason", "finishReason", "stopReason")
+            .map(r -> ('"' + r + '"').getBytes(java.nio.charset.StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+    /** The deepest path at which the answer's model or a finish reason is read ({@code response.incomplete_details.reason}). */
+    private static final int ANSWER_DEPTH = 4;
 
     private final JsonParser parser;
     private final ByteArrayFeeder feeder;
     private final ArrayDeque<String> path = new ArrayDeque<>();
     private final UsageNumbers found = new UsageNumbers();
+    private final AnswerFields answer = new AnswerFields();
     private int rootDepth = -1;
     private boolean failed;
 
@@ -79,6 +85,11 @@ final class JsonUsageScanner {
         return found;
     }
 
+    /** The answering model and finish reasons seen so far. */
+    AnswerFields answer() {
+        return answer;
+    }
+
     void end() {
         if (!failed) {
             feeder.endOfInput();
@@ -115,6 +126,28 @@ final class JsonUsageScanner {
         return false;
     }
 
+    /**
+     * Whether {@code json[0, length)} may hold a finish reason: a quoted reason name, then
+     * {@code :} and a string, or a backslash-u escape. As exact as {@link #mayHoldUsage}; an
+     * OpenAI stream's {@code "finish_reason":null} chunks are passed over, its last content chunk is not.
+     */
+    static boolean mayHoldFinishReason(byte[] json, int length) {
+        for (int i = 0; i < length; i++) {
+            byte b = json[i];
+            if (b == '\\' && i + 1 < length && json[i + 1] == 'u') {
+                return true;
+            }
+            if (b == '"') {
+                for (byte[] name : QUOTED_REASONS) {
+                    if (at(json, length, i, name) && opens(json, length, i + name.length, '"')) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     private static boolean at(byte[] b, int length, int i, byte[] what) {
         if (i + what.length > length) {
             return false;
@@ -129,12 +162,17 @@ final class JsonUsageScanner {
 
     /** Whether whitespace, a colon, whitespace and an opening brace start at {@code i}. */
     private static boolean opensObject(byte[] b, int length, int i) {
+        return opens(b, length, i, '{');
+    }
+
+    /** Whether whitespace, a colon, whitespace and {@code value} start at {@code i}. */
+    private static boolean opens(byte[] b, int length, int i, char value) {
         i = skipSpace(b, length, i);
         if (i >= length || b[i] != ':') {
             return false;
         }
         i = skipSpace(b, length, i + 1);
-        return i < length && b[i] == '{';
+        return i < length && b[i] == value;
     }
 
     private static int skipSpace(byte[] b, int length, int i) {
@@ -166,6 +204,12 @@ final class JsonUsageScanner {
                         rootDepth = -1;
                     }
                 }
+                case VALUE_STRING -> {
+                    String name = path.peekLast();
+                    if (name != null && path.size() <= ANSWER_DEPTH + 1 && AnswerFields.named(name)) {
+                        answer.accept(answerPath(), parser.getText());
+                    }
+                }
                 case VALUE_NUMBER_INT -> {
                     String key = rootDepth >= 0 ? key() : null;
                     if (key != null) {
@@ -194,6 +238,24 @@ final class JsonUsageScanner {
         if (arrays == (topArray ? 1 : 0) && belowTop <= 2) {
             rootDepth = depth;
         }
+    }
+
+    /** The path from the top of the document, a top-level array's element taken as the top (Google's streamed array). */
+    private String answerPath() {
+        StringBuilder sb = new StringBuilder();
+        boolean first = true;
+        for (String segment : path) {
+            if (first && segment == ARRAY) {
+                first = false;
+                continue;
+            }
+            first = false;
+            if (!sb.isEmpty()) {
+                sb.append('.');
+            }
+            sb.append(segment);
+        }
+        return sb.toString();
     }
 
     /** The path from the usage root, or null inside an array there (per-modality breakdowns). */

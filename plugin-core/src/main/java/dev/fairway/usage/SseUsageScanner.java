@@ -9,8 +9,10 @@ import java.util.function.Predicate;
  * Reads usage from a server-sent event stream fed in pieces split anywhere (mid-line, mid-event,
  * mid-UTF-8), through the one {@link SseParser}. The data of an event that may carry usage goes to
  * a {@link JsonUsageScanner}; events whose name says they cannot (Anthropic's text deltas), and
- * events whose text cannot hold a usage object ({@link JsonUsageScanner#mayHoldUsage}: OpenAI's
- * {@code "usage":null} chunks), are passed over without being parsed. Events are read where the
+ * events whose text can hold neither a usage object ({@link JsonUsageScanner#mayHoldUsage}: OpenAI's
+ * {@code "usage":null} chunks) nor a finish reason ({@link JsonUsageScanner#mayHoldFinishReason}), are
+ * passed over without being parsed; the answering model is read from the events that are parsed
+ * (every provider names it in its usage or last event). Events are read where the
  * parser holds them, never copied.
  */
 final class SseUsageScanner {
@@ -19,6 +21,7 @@ final class SseUsageScanner {
 
     private final Predicate<String> mayCarryUsage;
     private final UsageNumbers total = new UsageNumbers();
+    private final AnswerFields answer = new AnswerFields();
     private final SseParser parser = new SseParser(MAX_EVENT, new Events());
 
     /** @param mayCarryUsage given the event's name (null when it has none), whether to read its data */
@@ -31,13 +34,15 @@ final class SseUsageScanner {
     }
 
     private void read(String name, byte[] data, int length) {
-        if (!mayCarryUsage.test(name) || !JsonUsageScanner.mayHoldUsage(data, length)) {
+        if (!mayCarryUsage.test(name)
+                || !JsonUsageScanner.mayHoldUsage(data, length) && !JsonUsageScanner.mayHoldFinishReason(data, length)) {
             return;
         }
         JsonUsageScanner json = new JsonUsageScanner();
         json.feed(data, 0, length);
         json.end();
         total.putAll(json.numbers());
+        answer.addAll(json.answer());
     }
 
     private final class Events implements SseParser.Handler {
@@ -56,6 +61,11 @@ final class SseUsageScanner {
     UsageNumbers numbers() {
         parser.finish();
         return total;
+    }
+
+    /** The answering model and finish reasons the stream reported: call once the stream has ended, after {@link #numbers()}. */
+    AnswerFields answer() {
+        return answer;
     }
 
     /** Why the stream stopped being read (an event over the bound), or null: usage read before it still counts. */

@@ -3,6 +3,7 @@ package dev.fairway.usage;
 import dev.fairway.cost.PriceTable;
 import dev.fairway.headers.CustomCost;
 import dev.fairway.http.Headers;
+import dev.fairway.pipeline.AnswerReport;
 import dev.fairway.pipeline.ResponseFilter;
 import dev.fairway.pipeline.UpstreamObserver;
 import dev.fairway.pipeline.UpstreamRequest;
@@ -99,7 +100,7 @@ final class UsageMeter implements UpstreamObserver {
             }
         }
         Usage usage = usage();
-        readings.metered(usage, costUsd(usage));
+        readings.metered(usage, costUsd(usage), report());
     }
 
     /** Hides the extra usage chunk of a successful event stream only: errors and JSON pass untouched. */
@@ -116,13 +117,21 @@ final class UsageMeter implements UpstreamObserver {
         return numbers == null ? null : UsageMapping.of(format, numbers);
     }
 
+    /** The answering model and finish reasons the answer reported; call once it has ended. */
+    AnswerReport report() {
+        AnswerFields found = sse != null ? sse.answer()
+                : json != null ? json.answer()
+                : eventStream != null ? eventStream.answer() : null;
+        return found == null ? AnswerReport.NONE : found.report(format);
+    }
+
     /** The cost of {@code usage} (or of the request, for a total custom cost), or null when unknown. */
     Double costUsd(Usage usage) {
         // A failed answer costs nothing, whatever the caller's custom price says.
         return succeeded ? prices.cost(provider, model, usage, customCost) : null;
     }
 
-    /** Which named events may carry usage; unnamed events (OpenAI, Google) always may. */
+    /** Which named events may carry usage (and the answer's model and finish reasons); unnamed events (OpenAI, Google) always may. */
     static Predicate<String> eventsWithUsage(WireFormat format) {
         return switch (format) {
             case ANTHROPIC, BEDROCK -> name -> name == null || name.equals("message_start") || name.equals("message_delta");

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.fairway.cost.PriceTable;
 import dev.fairway.metrics.LabelledCounter;
+import dev.fairway.pipeline.AnswerReport;
 import dev.fairway.pipeline.Exchange;
 import dev.fairway.pipeline.Stage;
 import dev.fairway.pipeline.Step;
@@ -83,8 +84,8 @@ public final class UsageMetering implements Stage {
     private Readings readings(Exchange exchange, String provider) {
         return new Readings() {
             @Override
-            public void metered(Usage usage, Double costUsd) {
-                exchange.metered().record(usage, costUsd);
+            public void metered(Usage usage, Double costUsd, AnswerReport report) {
+                exchange.metered().record(usage, costUsd, report);
             }
 
             @Override

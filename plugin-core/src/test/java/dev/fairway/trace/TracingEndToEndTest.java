@@ -92,6 +92,9 @@ class TracingEndToEndTest {
         assertThat(num(root, "fairway.attempts")).hasValue(3L);
         assertThat(num(root, "fairway.fallback_step")).hasValue(1L);
         assertThat(num(root, "gen_ai.usage.output_tokens")).get().satisfies(n -> assertThat(n).isPositive());
+        // Read from the relayed (Anthropic) stream's message_start and message_delta events, not from the request.
+        assertThat(str(root, "gen_ai.response.model")).hasValue("claude-x");
+        assertThat(strings(root, "gen_ai.response.finish_reasons")).containsExactly("end_turn");
         assertThat(str(root, "gen_ai.input.messages")).as("content stays out unless the route opts in").isEmpty();
         assertThat(root.getStatus().getCode().getNumber()).as("unset: the request succeeded").isZero();
 
@@ -142,6 +145,8 @@ class TracingEndToEndTest {
         assertThat(str(root, "gen_ai.input.messages")).get().asString().contains("Hello tracing");
         assertThat(str(root, "gen_ai.output.messages")).get().asString().contains("chat.completion");
         assertThat(str(root, "gen_ai.provider.name")).hasValue("openai");
+        assertThat(str(root, "gen_ai.response.model")).hasValue("gpt-a");
+        assertThat(strings(root, "gen_ai.response.finish_reasons")).containsExactly("stop");
         assertThat(harness.mock().requests().get(0).header("traceparent")).get().asString().contains(hex(root.getTraceId().toByteArray()));
     }
 
@@ -168,6 +173,11 @@ class TracingEndToEndTest {
 
     private static Optional<String> str(Span s, String key) {
         return s.getAttributesList().stream().filter(kv -> kv.getKey().equals(key)).findFirst().map(kv -> kv.getValue().getStringValue());
+    }
+
+    private static List<String> strings(Span s, String key) {
+        return s.getAttributesList().stream().filter(kv -> kv.getKey().equals(key)).findFirst()
+                .map(kv -> kv.getValue().getArrayValue().getValuesList().stream().map(v -> v.getStringValue()).toList()).orElse(List.of());
     }
 
     private static Optional<Long> num(Span s, String key) {
