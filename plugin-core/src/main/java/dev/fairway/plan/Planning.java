@@ -99,6 +99,10 @@ public final class Planning {
             return CompletableFuture.completedFuture(planShaped(method, match, cfAig, clientHeaders, scanned, shaped.choices()));
         }
         String rest = chatRest(match);
+        if (rest == null && registry.get(match.provider()) == null) {
+            // An unknown provider is its 404, whatever the model.
+            return CompletableFuture.completedFuture(planShaped(method, match, cfAig, clientHeaders, scanned, shaped.choices()));
+        }
         if (rest == null) {
             return CompletableFuture.completedFuture(new PlanDecision.Refused(GatewayError.invalidField("model", String.format(
                     "model: dynamic/%s names a routing flow, which takes OpenAI chat completions only (expected: POST it to "

@@ -92,6 +92,8 @@ class DynamicRoutingPathsTest {
         HttpResponse<String> embeddings = gw.post("/openai/v1/embeddings", "{\"model\":\"dynamic/tiers\",\"input\":\"hi\"}");
         assertThat(embeddings.statusCode()).isEqualTo(400);
         assertThat(embeddings.body()).contains("\"field\":\"model\"");
+        assertThat(gw.post("/nowhere/v1/chat/completions", "{\"model\":\"dynamic/tiers\"," + HELLO + "}").statusCode())
+                .as("an unknown provider stays a 404").isEqualTo(404);
         assertThat(gw.mock().requestCount()).as("nothing is sent upstream unresolved").isEqualTo(before);
     }
 
