@@ -82,9 +82,12 @@ public final class HostRelay {
         return new HostRelay(exchange, target, rewritesBody);
     }
 
-    /** The target the host sends to. */
-    public PlannedTarget target() {
-        return target;
+    /**
+     * The host will not send the request after all (it refused it, and completes the exchange with
+     * that refusal): a pool member's attempt ends without counting for or against it.
+     */
+    public synchronized void release() {
+        report(RetryRule.Health.IGNORE, 0);
     }
 
     /** Whether the client's answer is translated from the provider's (a {@code /compat} request to a non-OpenAI provider). */
