@@ -408,7 +408,8 @@ public final class Fairway implements AutoCloseable {
                 Duration spoolLockWait = handOver ? Duration.ofSeconds(config.server().drainSeconds() + 10L) : Duration.ZERO;
                 List<Stage> stages = new ArrayList<>(Stages.standard(config, spoolLockWait));
                 stages.addAll(extraStages);
-                FlowRegistry flows = FlowRegistry.forStages(stages);
+                // Admin-created flow versions are kept beside the log spool, as the prompts are (balance.Balancing).
+                FlowRegistry flows = FlowRegistry.forStages(stages).persistIn(dev.fairway.plan.StateFile.beside(config.logs().spoolDir(), "flows"));
                 Gateway gateway = Balancing.gateway(config, registry, stages, flows);
                 Dispatcher dispatcher = new Dispatcher(vertx, config.dispatch(), retryScheduler, CircuitBreakers.systemClock());
                 GatewayServer front = standalone

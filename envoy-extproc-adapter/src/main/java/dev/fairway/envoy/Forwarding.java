@@ -71,7 +71,9 @@ final class Forwarding {
                     .with("route", exchange.route().name());
         }
         HeaderMutation.Builder m = HeaderMutation.newBuilder();
-        m.addSetHeaders(Messages.set(":path", exchange.target().pathAndQuery()));
+        // The request's own URI: a pool member's base URL may differ from the first target's.
+        String query = up.uri().getRawQuery();
+        m.addSetHeaders(Messages.set(":path", query == null ? up.uri().getRawPath() : up.uri().getRawPath() + "?" + query));
         m.addSetHeaders(Messages.set(":authority", authority(up.uri())));
         Headers client = exchange.clientHeaders();
         Set<String> done = new HashSet<>();

@@ -187,6 +187,7 @@ final class ProcessingStream implements StreamObserver<ProcessingRequest> {
             ResponseTap.check(d.exchange(), routeName, responseBodyMode);
             common = processor.forwarding().direct(d.exchange(), d.request(), route.envoy(), bodyPhase);
         } catch (GatewayError e) {
+            d.tap().release();
             return Messages.immediate(HostBridge.refuse(d.exchange(), e).answer(), Messages.details(HostResult.Why.REFUSED));
         }
         tap = new ResponseTap(d.tap(), responseBodyMode);

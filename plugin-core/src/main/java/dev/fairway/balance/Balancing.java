@@ -3,6 +3,7 @@ package dev.fairway.balance;
 import dev.fairway.config.GatewayConfig;
 import dev.fairway.pipeline.Gateway;
 import dev.fairway.plan.Flows;
+import dev.fairway.plan.StateFile;
 import dev.fairway.pipeline.Stage;
 import dev.fairway.prompt.PromptAdmin;
 import dev.fairway.prompt.PromptRepository;
@@ -23,7 +24,11 @@ public final class Balancing {
         return gateway.shaper() instanceof Shaper s ? new PromptAdmin(s.repository()) : null;
     }
 
-    /** A gateway whose pools keep members' rate limits in the quota stage's store (memory when there is no quota stage). */
+    /**
+     * A gateway whose pools keep members' rate limits in the quota stage's store (memory when there
+     * is no quota stage), and whose prompt repository is kept beside the log spool
+     * ({@code <logs.spool_dir>.prompts.json}), so versions added with the admin API survive a restart.
+     */
     public static Gateway gateway(GatewayConfig config, ProviderRegistry registry, List<Stage> stages, Flows flows) {
         QuotaBackend limits = null;
         for (Stage s : stages) {
@@ -35,7 +40,7 @@ public final class Balancing {
             limits = QuotaBackend.inMemory(TimeMeter.SYSTEM_MILLISECONDS);
         }
         Pools pools = new Pools(limits, () -> ThreadLocalRandom.current().nextDouble(), System::nanoTime);
-        Shaper shaper = new Shaper(new PromptRepository(config.prompts()), () -> ThreadLocalRandom.current().nextDouble());
+        Shaper shaper = new Shaper(new PromptRepository(config.prompts(), StateFile.beside(config.logs().spoolDir(), "prompts")), () -> ThreadLocalRandom.current().nextDouble());
         return new Gateway(config, registry, stages, flows, pools, shaper);
     }
 }

@@ -10,7 +10,9 @@ import dev.fairway.pipeline.Exchange;
 import dev.fairway.pipeline.ResponseObserver;
 import dev.fairway.pipeline.UpstreamObserver;
 import dev.fairway.pipeline.UpstreamRequest;
+import dev.fairway.plan.Member;
 import dev.fairway.plan.PlannedTarget;
+import dev.fairway.retry.RetryRule;
 import java.nio.ByteBuffer;
 import java.util.List;
 
@@ -39,14 +41,24 @@ public final class HostRelay {
     private long ttfb = -1;
     private long bytes;
     private boolean ended;
+    /** The pool member sent to, or null outside pools. */
+    private final Member member;
+    private final long started;
+    private boolean reported;
 
     /** What the client's response head becomes. */
     public record Head(Headers set, List<String> remove, boolean rewritesBody) {}
 
-    private HostRelay(Exchange exchange, boolean rewrites) {
+    private HostRelay(Exchange exchange, PlannedTarget target, boolean rewrites) {
         this.exchange = requireNonNull(exchange, "exchange");
-        this.target = exchange.plan().first();
+        this.target = requireNonNull(target, "target");
         this.rewrites = rewrites;
+        this.member = target.member();
+        this.started = exchange.elapsedNanos();
+        if (member != null) {
+            exchange.facts().member(member.name());
+            member.started();
+        }
         UpstreamRequest planned = exchange.upstreamRequest(target);
         this.upstreamObserver = exchange.upstreamObserver(target, planned);
         // A request change comes with a body filter (it hides what it asked for):
@@ -62,7 +74,20 @@ public final class HostRelay {
      *     translated is refused by {@link #translates} callers first
      */
     public static HostRelay open(Exchange exchange, boolean rewritesBody) {
-        return new HostRelay(exchange, rewritesBody);
+        return open(exchange, exchange.plan().first(), rewritesBody);
+    }
+
+    /** As {@link #open(Exchange, boolean)}, to {@code target}: the pool member admitted ({@code plan.MemberAdmission}). */
+    public static HostRelay open(Exchange exchange, PlannedTarget target, boolean rewritesBody) {
+        return new HostRelay(exchange, target, rewritesBody);
+    }
+
+    /**
+     * The host will not send the request after all (it refused it, and completes the exchange with
+     * that refusal): a pool member's attempt ends without counting for or against it.
+     */
+    public synchronized void release() {
+        report(RetryRule.Health.IGNORE, 0);
     }
 
     /** Whether the client's answer is translated from the provider's (a {@code /compat} request to a non-OpenAI provider). */
@@ -91,6 +116,8 @@ public final class HostRelay {
         }
         this.status = status;
         this.ttfb = exchange.elapsedNanos();
+        // No retry rule here: a host sends once, so every 5xx counts against a member (and a 429, in the member itself).
+        report(status < 400 ? RetryRule.Health.SUCCESS : status >= 500 ? RetryRule.Health.FAILURE : RetryRule.Health.IGNORE, status);
         upstreamObserver.onHeaders(status, upstream);
         transform = rewrites ? Translation.transform(target, exchange, status, upstream, Transforms.hiding(upstreamObserver.hiding()))
                 : ResponseTransform.IDENTITY;
@@ -162,6 +189,8 @@ public final class HostRelay {
             observer.onEnd(false);
         } else {
             status = 499;
+            // No head came: the member failed to answer, unless the client left first.
+            report("client_closed".equals(errorType) ? RetryRule.Health.IGNORE : RetryRule.Health.FAILURE, 0);
         }
         complete(observer != null, errorType);
     }
@@ -172,7 +201,16 @@ public final class HostRelay {
             return;
         }
         ended = true;
+        report(RetryRule.Health.IGNORE, 0);
         exchange.complete(Completion.unsent(status, errorType, exchange.elapsedNanos()));
+    }
+
+    /** Tells a pool member how its attempt went, once: its passive health, outstanding count and latency learn from it. */
+    private void report(RetryRule.Health health, int upstreamStatus) {
+        if (member != null && !reported) {
+            reported = true;
+            member.finished(health, upstreamStatus, exchange.elapsedNanos() - started);
+        }
     }
 
     private void deliver(ByteBuffer out) {

@@ -13,6 +13,7 @@ import dev.fairway.error.GatewayError;
 import dev.fairway.http.Headers;
 import dev.fairway.plan.FlowRoute;
 import dev.fairway.plan.Flows;
+import dev.fairway.plan.StateFile;
 import dev.fairway.provider.Provider;
 import dev.fairway.provider.ProviderRegistry;
 import dev.fairway.quota.LimitGate;
@@ -30,8 +31,9 @@ import java.util.regex.Pattern;
  * The flows a process serves: process-wide ones (the configuration's {@code flows}, and versions
  * created with {@code PUT /flows/{name}}), each with its bounded version history, and a route's own
  * ({@code routes[].flows}), visible on that route only and shadowing a process-wide flow of the same
- * name. Admin-created versions live in memory: a reload keeps them (and the active version, unless
- * the configuration's text of the flow changed), a restart starts again from the configuration.
+ * name. A reload keeps admin-created versions (and the active version, unless the configuration's
+ * text of the flow changed). With a {@link StateFile} ({@link #persistIn}) every PUT and rollback is
+ * written there before it serves, and the first load restores it, so a restart keeps them too.
  */
 public final class FlowRegistry implements Flows {
     /** Process-wide flows kept at most: PUT beyond it is refused, so clients cannot grow the map. */
@@ -45,6 +47,9 @@ public final class FlowRegistry implements Flows {
     /** Swapped whole under {@link #lock}; read without it. */
     private volatile Map<String, FlowHistory> flows = Map.of();
     private volatile ProviderRegistry providers = ProviderRegistry.builtIn();
+    /** Where PUTs and rollbacks are kept across restarts, or null (memory only). */
+    private StateFile store;
+    private boolean restored;
     /** A host's route flows, read once per route value (identity), bounded. */
     private final Cache<JsonNode, FlowVersion> routeFlows = Caffeine.newBuilder().weakKeys().maximumSize(1024).build();
 
@@ -68,6 +73,17 @@ public final class FlowRegistry implements Flows {
             limits = LimitGate.on(dev.fairway.quota.QuotaBackend.inMemory(io.github.bucket4j.TimeMeter.SYSTEM_MILLISECONDS));
         }
         return new FlowRegistry(limits, () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble(), Clock.systemUTC());
+    }
+
+    /**
+     * Keeps the process-wide flows' histories in {@code file}: restored by the first {@link #load},
+     * rewritten by every {@link #put} and {@link #rollback}. Call before the first load.
+     */
+    public FlowRegistry persistIn(StateFile file) {
+        synchronized (lock) {
+            this.store = requireNonNull(file, "file");
+            return this;
+        }
     }
 
     /** Whether {@code name} is a valid flow name (letters, digits, '-' and '_', as Cloudflare's route names). */
@@ -104,6 +120,11 @@ public final class FlowRegistry implements Flows {
         }
         problems.throwIfAny();
         synchronized (lock) {
+            if (store != null && !restored) {
+                // The stored histories stand where the previous process left them; the configuration then applies as on a reload.
+                flows = Map.copyOf(FlowState.read(store, parser));
+                restored = true;
+            }
             Map<String, FlowHistory> next = new LinkedHashMap<>();
             flows.forEach((name, h) -> {
                 if (h.hasAdminVersions() || config.flows().containsKey(name)) {
@@ -144,7 +165,7 @@ public final class FlowRegistry implements Flows {
             FlowVersion v = new FlowVersion(name, h == null ? 1 : h.next(), graph, "admin", clock.instant());
             Map<String, FlowHistory> next = new LinkedHashMap<>(flows);
             next.put(name, h == null ? FlowHistory.first(v, null) : h.with(v, h.configJson()));
-            flows = Map.copyOf(next);
+            swap(name, next);
             return v;
         }
     }
@@ -165,9 +186,22 @@ public final class FlowRegistry implements Flows {
             }
             Map<String, FlowHistory> next = new LinkedHashMap<>(flows);
             next.put(name, h.activate(v.version()));
-            flows = Map.copyOf(next);
+            swap(name, next);
             return v;
         }
+    }
+
+    /** Stores {@code next} (when persisted), then serves it; a change that cannot be stored is refused 503 and nothing changes. */
+    private void swap(String name, Map<String, FlowHistory> next) {
+        if (store != null) {
+            try {
+                store.write(FlowState.write(next));
+            } catch (java.io.IOException e) {
+                throw GatewayError.of(ErrorType.SERVICE_UNAVAILABLE, "flow %s: the change could not be stored in %s (%s); nothing changed",
+                        name, store.path(), e.toString()).with("flow", name);
+            }
+        }
+        flows = Map.copyOf(next);
     }
 
     /** The versions of {@code name} and the active one; 404 when there is no such flow. */

@@ -16,9 +16,15 @@ import java.util.Map;
  * (AI Gateway "Custom metadata") saves the first five entries and ignores the rest, and supports no
  * objects as values; so, unless the route is strict, a sixth entry onwards is dropped and a value
  * it cannot store (object, array, null) or a value that is not JSON makes the whole header ignored.
+ * Keys under {@value #RESERVED} are the gateway's own dimensions (the experiment arm
+ * {@code fairway.experiment.<name>}, {@code fairway.prompt}, {@code fairway.flow}, ...) and are
+ * refused 400 naming the key on every route, strict or not: a client's value there would be counted
+ * as the gateway's choice in analytics and the logs API.
  */
 final class MetadataHeader {
     static final String NAME = "cf-aig-metadata";
+    /** The prefix of the metadata keys the gateway adds; a client may not send one. */
+    static final String RESERVED = "fairway.";
     private static final JsonFactory JSON = new JsonFactory();
 
     private MetadataHeader() {}
@@ -34,6 +40,11 @@ final class MetadataHeader {
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String key = p.currentName();
+                if (key.regionMatches(true, 0, RESERVED, 0, RESERVED.length())) {
+                    throw GatewayError.invalidHeader(NAME, String.format("%s: key %s is reserved (expected: keys not starting with %s, "
+                            + "which the gateway uses for its own dimensions such as fairway.experiment.<name>)", NAME, quote(key), RESERVED))
+                            .with("key", key.length() > 40 ? key.substring(0, 40) + "..." : key);
+                }
                 JsonToken t = p.nextToken();
                 Object value = switch (t) {
                     case VALUE_STRING -> p.getText();

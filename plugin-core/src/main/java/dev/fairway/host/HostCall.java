@@ -6,6 +6,8 @@ import dev.fairway.error.GatewayError;
 import dev.fairway.pipeline.Completion;
 import dev.fairway.pipeline.Decision;
 import dev.fairway.pipeline.Exchange;
+import dev.fairway.plan.MemberAdmission;
+import dev.fairway.plan.PlannedTarget;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -148,14 +150,8 @@ public final class HostCall {
             return;
         }
         if (via.isDirect()) {
-            HostRelay tap;
-            try {
-                tap = HostRelay.open(exchange, via.rewritesBody());
-            } catch (GatewayError e) {
-                result.complete(HostBridge.refuse(exchange, e));
-                return;
-            }
-            result.complete(new HostResult.Direct(tap));
+            // A pool member at its own rate limit is passed over for the next one, as the dispatcher does.
+            MemberAdmission.first(exchange.plan()).whenComplete((target, refused) -> direct(exchange, target, refused));
             return;
         }
         CompletableFuture<?> ready = bridge.dispatcherReady();
@@ -165,6 +161,25 @@ public final class HostCall {
         }
         awaitingDispatcher = exchange;
         ready.whenComplete((port, t) -> dispatcherReady(exchange, t));
+    }
+
+    private synchronized void direct(Exchange exchange, PlannedTarget target, Throwable refused) {
+        if (result.isDone()) {
+            endLate(exchange);
+            return;
+        }
+        HostRelay tap;
+        try {
+            if (refused != null) {
+                Throwable cause = refused instanceof CompletionException && refused.getCause() != null ? refused.getCause() : refused;
+                throw cause instanceof GatewayError g ? g : GatewayError.of(ErrorType.INTERNAL, "the gateway failed to process the request");
+            }
+            tap = HostRelay.open(exchange, target, via.rewritesBody());
+        } catch (GatewayError e) {
+            result.complete(HostBridge.refuse(exchange, e));
+            return;
+        }
+        result.complete(new HostResult.Direct(tap));
     }
 
     private synchronized void dispatcherReady(Exchange exchange, Throwable failed) {

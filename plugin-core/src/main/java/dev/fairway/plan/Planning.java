@@ -12,6 +12,7 @@ import dev.fairway.http.Headers;
 import dev.fairway.provider.Provider;
 import dev.fairway.provider.ProviderRegistry;
 import dev.fairway.provider.UpstreamTarget;
+import dev.fairway.provider.WireFormat;
 import dev.fairway.routing.RouteMatch;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,40 +70,82 @@ public final class Planning {
 
     /**
      * As {@link #plan}, first letting a routing flow choose the models when the request names one
-     * ({@code model: "dynamic/<flow>"} on {@code /compat} or the REST API's chat completions): the
-     * flow's limits may wait on the quota store, so the decision is a future. It never fails: what
-     * the flow refuses (an unknown flow, a limit exceeded with no fallback) is a {@link PlanDecision.Refused}.
+     * ({@code model: "dynamic/<flow>"}): the flow's limits may wait on the quota store, so the
+     * decision is a future. It never fails: what the flow refuses (an unknown flow, a limit exceeded
+     * with no fallback) is a {@link PlanDecision.Refused}.
+     *
+     * <p>A named prompt is rendered first ({@link RequestShaper}), then the flow reads the rendered
+     * request: a prompt version whose model is {@code dynamic/<flow>} is routed by that flow, and the
+     * flow's conditions see the rendered body. As on Cloudflare, a flow takes the OpenAI
+     * chat-completions shape only: {@code /compat/chat/completions}, the REST API's
+     * {@code v1/chat/completions}, and a provider path of that shape ({@code /openai/chat/completions},
+     * any OpenAI-compatible provider's); a {@code dynamic/} model on any other provider path (Anthropic
+     * messages, responses, embeddings) is refused 400 naming {@code model}, never sent upstream as is.
      */
     public CompletableFuture<PlanDecision> decide(String method, RouteMatch match, CfAigHeaders cfAig, Headers clientHeaders, byte[] body) {
         if (match.isRouteRoot()) {
             return universal(method, match, cfAig, clientHeaders, body);
         }
-        boolean chat = !match.isRouteRoot() && (match.restApi() ? match.rest().equals("v1/chat/completions")
-                : COMPAT.equals(match.provider()) && registry.get(COMPAT) == null);
+        RequestShaper.Shaped shaped;
         RequestBody scanned;
         try {
-            scanned = chat ? RequestBody.scan(body, clientHeaders.get("content-type")) : null;
+            shaped = shaper.shape(match.route(), cfAig, clientHeaders, body);
+            scanned = RequestBody.scan(shaped.body(), clientHeaders.get("content-type"));
         } catch (GatewayError e) {
             return CompletableFuture.completedFuture(new PlanDecision.Refused(e));
         }
-        String ref = scanned == null ? null : Flows.ref(scanned.model());
+        String ref = scanned.json() ? Flows.ref(scanned.model()) : null;
         if (ref == null) {
-            return CompletableFuture.completedFuture(plan(method, match, cfAig, clientHeaders, body));
+            return CompletableFuture.completedFuture(planShaped(method, match, cfAig, clientHeaders, scanned, shaped.choices()));
         }
+        String rest = chatRest(match);
+        if (rest == null && registry.get(match.provider()) == null) {
+            // An unknown provider is its 404, whatever the model.
+            return CompletableFuture.completedFuture(planShaped(method, match, cfAig, clientHeaders, scanned, shaped.choices()));
+        }
+        if (rest == null) {
+            return CompletableFuture.completedFuture(new PlanDecision.Refused(GatewayError.invalidField("model", String.format(
+                    "model: dynamic/%s names a routing flow, which takes OpenAI chat completions only (expected: POST it to "
+                            + "/compat/chat/completions or an OpenAI-compatible provider's chat/completions path, not %s/%s)",
+                    shorten(ref), match.provider(), shorten(match.rest()))).with("flow", shorten(ref))));
+        }
+        Choices choices = shaped.choices();
         return flows.route(match.route(), ref, cfAig.metadata(), clientHeaders, scanned.tree()).handle((flow, t) -> {
             if (t != null) {
                 return refusal(t);
             }
             try {
-                DispatchPlan plan = planner.forFlow(match.route(), match.restApi() ? "chat/completions" : match.rest(), scanned, cfAig,
+                DispatchPlan plan = planner.forFlow(match.route(), rest, scanned, cfAig,
                         match.accountId() == null ? Map.of() : Map.of("account_id", match.accountId()), flow);
                 checkAlias(cfAig.byokAlias(), plan);
                 plan.first().body();
-                return new PlanDecision.Planned(KeyScope.apply(plan, method, clientHeaders), scanned, flow);
+                return new PlanDecision.Planned(KeyScope.apply(plan, method, clientHeaders), scanned, flow, choices);
             } catch (GatewayError e) {
                 return new PlanDecision.Refused(e);
             }
         });
+    }
+
+    /**
+     * {@code chat/completions} when {@code match} asks for OpenAI chat completions (the shape a flow
+     * takes): {@code /compat}, the REST API's, or a provider path of an OpenAI-compatible provider
+     * ending in {@code chat/completions}; else null.
+     */
+    private String chatRest(RouteMatch match) {
+        if (match.restApi()) {
+            return match.rest().equals("v1/chat/completions") ? "chat/completions" : null;
+        }
+        if (COMPAT.equals(match.provider()) && registry.get(COMPAT) == null) {
+            return match.rest();
+        }
+        Provider provider = registry.get(match.provider());
+        boolean chat = provider != null && provider.format() == WireFormat.OPENAI
+                && (match.rest().equals("chat/completions") || match.rest().endsWith("/chat/completions"));
+        return chat ? "chat/completions" : null;
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "..." : s;
     }
 
     /** A Universal request whose compat steps may name flows: each is resolved, in step order, then the steps are planned. */
@@ -167,30 +210,36 @@ public final class Planning {
     }
 
     private PlanDecision planOrThrow(String method, RouteMatch match, CfAigHeaders cfAig, Headers clientHeaders, byte[] bytes) {
+        if (match.isRouteRoot()) {
+            return planned(method, match, cfAig, clientHeaders, RequestBody.universal(bytes), Choices.NONE);
+        }
+        RequestShaper.Shaped shaped = shaper.shape(match.route(), cfAig, clientHeaders, bytes);
+        return planned(method, match, cfAig, clientHeaders, RequestBody.scan(shaped.body(), clientHeaders.get("content-type")), shaped.choices());
+    }
+
+    /** A request already shaped (and scanned): planned without a flow. */
+    private PlanDecision planShaped(String method, RouteMatch match, CfAigHeaders cfAig, Headers clientHeaders, RequestBody scanned, Choices choices) {
+        try {
+            return planned(method, match, cfAig, clientHeaders, scanned, choices);
+        } catch (GatewayError e) {
+            return new PlanDecision.Refused(e);
+        }
+    }
+
+    private PlanDecision planned(String method, RouteMatch match, CfAigHeaders cfAig, Headers clientHeaders, RequestBody body, Choices choices) {
         RouteConfig route = match.route();
         Map<String, String> extra = match.accountId() == null ? Map.of() : Map.of("account_id", match.accountId());
-        String contentType = clientHeaders.get("content-type");
         DispatchPlan plan;
-        RequestBody body;
-        Choices choices = Choices.NONE;
-        if (!match.isRouteRoot()) {
-            RequestShaper.Shaped shaped = shaper.shape(route, cfAig, clientHeaders, bytes);
-            bytes = shaped.body();
-            choices = shaped.choices();
-        }
         if (match.isRouteRoot()) {
-            body = RequestBody.universal(bytes);
             plan = planner.forUniversal(route, body, cfAig, extra);
         } else if (match.restApi()) {
-            RestApi.Planned planned = restApi.plan(route, match.rest(), match.rawQuery(), RequestBody.scan(bytes, contentType), cfAig, extra);
+            RestApi.Planned planned = restApi.plan(route, match.rest(), match.rawQuery(), body, cfAig, extra);
             body = planned.body();
             plan = planned.plan();
         } else if (COMPAT.equals(match.provider()) && registry.get(COMPAT) == null) {
-            body = RequestBody.scan(bytes, contentType);
             plan = planner.forCompat(route, match.rest(), body, cfAig, extra);
         } else {
             Provider provider = registry.require(match.provider());
-            body = RequestBody.scan(bytes, contentType);
             ProviderSettings settings = route.providerSettings(provider.slug(), processProviders);
             UpstreamTarget target = registry.target(provider, match.rest(), match.rawQuery(), settings, extra);
             plan = planner.forProviderPath(route, target, body, cfAig, extra);

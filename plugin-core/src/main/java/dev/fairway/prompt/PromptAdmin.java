@@ -108,13 +108,7 @@ public final class PromptAdmin {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", name);
         out.put("version", number);
-        List<Map<String, String>> messages = new ArrayList<>();
-        for (PromptMessage m : v.messages()) {
-            messages.add(Map.of("role", m.role(), "content", m.content()));
-        }
-        out.put("messages", messages);
-        out.put("model", v.model());
-        out.put("parameters", v.parameters());
+        out.putAll(PromptState.describe(v));
         return out;
     }
 

@@ -3,16 +3,19 @@ package dev.fairway.prompt;
 import dev.fairway.config.Problems;
 import dev.fairway.error.ErrorType;
 import dev.fairway.error.GatewayError;
+import dev.fairway.plan.StateFile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The prompts of this process: the configuration's ({@code prompts}) and those the admin API added,
  * each a list of immutable versions numbered from 1. A version once numbered never changes: a PUT
- * adds the next one, so a request pinned to {@code name@3} gets the same text tomorrow. Bounded:
+ * adds the next one, so a request pinned to {@code name@3} gets the same text tomorrow, and with a
+ * {@link StateFile} after a restart too. Bounded:
  * at most {@link #MAX_PROMPTS} prompts of {@link #MAX_VERSIONS} versions each; more is refused.
  */
 public final class PromptRepository {
@@ -20,9 +23,32 @@ public final class PromptRepository {
     public static final int MAX_VERSIONS = 1_000;
 
     private final Map<String, List<CompiledPrompt>> prompts = new ConcurrentHashMap<>();
+    /** Where every PUT is kept across restarts, or null (memory only). */
+    private final StateFile store;
 
     /** A repository holding {@code configured}, which the caller validated. */
     public PromptRepository(List<PromptSettings> configured) {
+        this(configured, null);
+    }
+
+    /**
+     * A repository kept in {@code store}: what it holds is restored first (the versions and numbers
+     * the previous process had), then {@code configured} is seeded as on a reload, adding the
+     * configuration's versions beyond those held. Every {@link #add} is written there before it serves.
+     *
+     * @throws dev.fairway.config.ConfigException naming the file when it is not this gateway's
+     */
+    public PromptRepository(List<PromptSettings> configured, StateFile store) {
+        this.store = store;
+        if (store != null) {
+            PromptState.read(store).forEach((name, versions) -> {
+                List<CompiledPrompt> held = new ArrayList<>();
+                for (PromptVersion v : versions) {
+                    held.add(CompiledPrompt.of(name, held.size() + 1, v));
+                }
+                prompts.put(name, List.copyOf(held));
+            });
+        }
         seed(configured);
     }
 
@@ -64,6 +90,17 @@ public final class PromptRepository {
         }
         List<CompiledPrompt> next = new ArrayList<>(held);
         next.add(CompiledPrompt.of(name, held.size() + 1, version));
+        if (store != null) {
+            Map<String, List<PromptVersion>> all = new TreeMap<>();
+            prompts.forEach((n, list) -> all.put(n, list.stream().map(CompiledPrompt::source).toList()));
+            all.put(name, next.stream().map(CompiledPrompt::source).toList());
+            try {
+                store.write(PromptState.write(all));
+            } catch (java.io.IOException e) {
+                throw GatewayError.of(ErrorType.SERVICE_UNAVAILABLE, "prompt %s: the version could not be stored in %s (%s); nothing changed",
+                        name, store.path(), e.toString()).with("prompt", name);
+            }
+        }
         prompts.put(name, List.copyOf(next));
         return held.size() + 1;
     }
