@@ -28,7 +28,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The dashboard's Logs view in headless chromium over known traffic: each filter shows exactly the
  * records expected, a record's bodies and stream are shown, feedback survives a reload, the analytics
- * tables link into the logs they count, and erased records leave the view while verify-logs passes.
+ * tables and the time-series charts link into the logs they count, and erased records leave the view
+ * while verify-logs passes.
  */
 class LogsViewBrowserTest {
     private static final String STREAM = """
@@ -174,6 +175,43 @@ class LogsViewBrowserTest {
         assertThat(byId("view-logs").isDisplayed()).isTrue();
         assertThat(byId("log-provider").getAttribute("value")).isEqualTo("anthropic");
         assertThat(rows()).containsExactly(anthropicId);
+
+        // The charts link into the logs they count: with the dashboard filtered to anthropic, the
+        // requests chart's bucket holding its record opens exactly it; the bucket before it, nothing.
+        load("");
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(x -> "loaded".equals(byId("status").getAttribute("data-state")));
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('filter-provider').value = 'anthropic';"
+                + "document.getElementById('filters').requestSubmit();");
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(x -> browser.findElements(By.cssSelector("#top-providers tr[data-key]"))
+                .stream().map(e -> e.getAttribute("data-key")).toList().equals(List.of("anthropic")));
+        long at = java.time.Instant.parse(record.path("created_at").asText()).toEpochMilli();
+        List<WebElement> buckets = browser.findElements(By.cssSelector("#chart-requests a.bucket"));
+        int holding = -1;
+        for (int i = 0; i < buckets.size(); i++) {
+            long from = java.time.Instant.parse(buckets.get(i).getAttribute("data-from")).toEpochMilli();
+            long to = java.time.Instant.parse(buckets.get(i).getAttribute("data-to")).toEpochMilli();
+            holding = from <= at && at < to ? i : holding;
+        }
+        assertThat(holding).as("a bucket of the requests chart holds %s", record.path("created_at")).isPositive();
+        String earlier = buckets.get(holding - 1).getAttribute("data-from");
+        g = Integer.parseInt(byId("logs-status").getAttribute("data-generation"));
+        buckets.get(holding).findElement(By.tagName("rect")).click();
+        g = awaitLogs(g);
+        assertThat(byId("view-logs").isDisplayed()).isTrue();
+        assertThat(byId("log-provider").getAttribute("value")).isEqualTo("anthropic");
+        assertThat(browser.getCurrentUrl()).contains("from=" + java.net.URLEncoder.encode(
+                record.path("created_at").asText().substring(0, 16), java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(rows()).containsExactly(anthropicId);
+        load("");
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(x -> "loaded".equals(byId("status").getAttribute("data-state")));
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('filter-provider').value = 'anthropic';"
+                + "document.getElementById('filters').requestSubmit();");
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(x -> browser.findElements(By.cssSelector("#top-providers tr[data-key]"))
+                .stream().map(e -> e.getAttribute("data-key")).toList().equals(List.of("anthropic")));
+        g = Integer.parseInt(byId("logs-status").getAttribute("data-generation"));
+        browser.findElement(By.cssSelector("#chart-requests a.bucket[data-from='" + earlier + "'] rect")).click();
+        awaitLogs(g);
+        assertThat(rows()).isEmpty();
 
         // Erasure through the API: the records leave the view, the chain still verifies.
         List<String> erased = ids(json(call(harness, "GET", "/logs?metadata.team=a", null)));
