@@ -182,20 +182,24 @@ class LogsViewBrowserTest {
         new WebDriverWait(browser, Duration.ofSeconds(20)).until(x -> "loaded".equals(byId("status").getAttribute("data-state")));
         ((JavascriptExecutor) browser).executeScript("document.getElementById('filter-provider').value = 'anthropic';"
                 + "document.getElementById('filters').requestSubmit();");
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(x -> browser.findElements(By.cssSelector("#top-providers tr[data-key]"))
-                .stream().map(e -> e.getAttribute("data-key")).toList().equals(List.of("anthropic")));
+        awaitOnlyProvider("anthropic");
         long at = java.time.Instant.parse(record.path("created_at").asText()).toEpochMilli();
-        List<WebElement> buckets = browser.findElements(By.cssSelector("#chart-requests a.bucket"));
+        // Read in one script: the dashboard re-renders its charts on refresh (elements go stale).
+        @SuppressWarnings("unchecked")
+        List<String> froms = (List<String>) ((JavascriptExecutor) browser).executeScript("return Array.from("
+                + "document.querySelectorAll('#chart-requests a.bucket')).map(a => a.dataset.from + ' ' + a.dataset.to);");
         int holding = -1;
-        for (int i = 0; i < buckets.size(); i++) {
-            long from = java.time.Instant.parse(buckets.get(i).getAttribute("data-from")).toEpochMilli();
-            long to = java.time.Instant.parse(buckets.get(i).getAttribute("data-to")).toEpochMilli();
+        for (int i = 0; i < froms.size(); i++) {
+            String[] range = froms.get(i).split(" ");
+            long from = java.time.Instant.parse(range[0]).toEpochMilli();
+            long to = java.time.Instant.parse(range[1]).toEpochMilli();
             holding = from <= at && at < to ? i : holding;
         }
         assertThat(holding).as("a bucket of the requests chart holds %s", record.path("created_at")).isPositive();
-        String earlier = buckets.get(holding - 1).getAttribute("data-from");
+        String holdingFrom = froms.get(holding).split(" ")[0];
+        String earlier = froms.get(holding - 1).split(" ")[0];
         g = Integer.parseInt(byId("logs-status").getAttribute("data-generation"));
-        buckets.get(holding).findElement(By.tagName("rect")).click();
+        browser.findElement(By.cssSelector("#chart-requests a.bucket[data-from='" + holdingFrom + "'] rect")).click();
         g = awaitLogs(g);
         assertThat(byId("view-logs").isDisplayed()).isTrue();
         assertThat(byId("log-provider").getAttribute("value")).isEqualTo("anthropic");
@@ -206,8 +210,7 @@ class LogsViewBrowserTest {
         new WebDriverWait(browser, Duration.ofSeconds(20)).until(x -> "loaded".equals(byId("status").getAttribute("data-state")));
         ((JavascriptExecutor) browser).executeScript("document.getElementById('filter-provider').value = 'anthropic';"
                 + "document.getElementById('filters').requestSubmit();");
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(x -> browser.findElements(By.cssSelector("#top-providers tr[data-key]"))
-                .stream().map(e -> e.getAttribute("data-key")).toList().equals(List.of("anthropic")));
+        awaitOnlyProvider("anthropic");
         g = Integer.parseInt(byId("logs-status").getAttribute("data-generation"));
         browser.findElement(By.cssSelector("#chart-requests a.bucket[data-from='" + earlier + "'] rect")).click();
         awaitLogs(g);
@@ -250,6 +253,12 @@ class LogsViewBrowserTest {
             }
         });
         return out;
+    }
+
+    /** Waits until the dashboard's provider table lists {@code provider} alone (its filter applied). */
+    private void awaitOnlyProvider(String provider) {
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(x -> provider.equals(((JavascriptExecutor) browser).executeScript(
+                "return Array.from(document.querySelectorAll('#top-providers tr[data-key]')).map(e => e.dataset.key).join(',');")));
     }
 
     /** Loads the page afresh at {@code hash} (a hash-only change would not reload it, and generations restart at 0). */
