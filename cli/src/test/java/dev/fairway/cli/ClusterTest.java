@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.fairway.mock.MockOptions;
 import dev.fairway.mock.MockProvider;
 import dev.fairway.quota.redis.RedisServer;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,8 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -43,7 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
     private static final int QUOTA = 12;
     private static final String CONFIG = """
             server: {host: 127.0.0.1, port: 0, admin_port: 0}
@@ -73,13 +67,11 @@ class ClusterTest {
             Path node = Files.createDirectories(dir.resolve("node" + i));
             Files.writeString(node.resolve("fairway.yaml"), CONFIG.formatted(mock.baseUrl(), redis.uri(),
                     node.resolve("cache"), node.resolve("spool"), QUOTA));
-            List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                    FairwayCommand.class.getName(), "serve", "--config", node.resolve("fairway.yaml").toString());
-            nodes.add(new ProcessBuilder(cmd).directory(node.toFile()).redirectErrorStream(true).start());
+            nodes.add(ServeProcesses.start(node.resolve("fairway.yaml"), node));
         }
         for (int i = 0; i < nodes.size(); i++) {
-            bases.add(awaitListening(nodes.get(i), Path.of("target", "cluster-node" + (i + 1) + ".log")));
+            bases.add(ServeProcesses.await(nodes.get(i), Path.of("target", "cluster-node" + (i + 1) + ".log"),
+                    ServeProcesses.LISTENING).get(0));
         }
     }
 
@@ -233,34 +225,5 @@ class ClusterTest {
 
     private CompletableFuture<HttpResponse<String>> postAsync(int node, String route, String body, String... headers) {
         return http.sendAsync(request(node, route, body, headers), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /**
-     * Reads the process's output until it says where it listens; its base URL. All of its output
-     * goes on into {@code log} (under target/, kept for a look after a failure).
-     */
-    private static String awaitListening(Process p, Path log) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        java.io.Writer copy = Files.newBufferedWriter(log);
-        for (String line; (line = out.readLine()) != null; ) {
-            copy.write(line + "\n");
-            Matcher m = LISTENING.matcher(line);
-            if (m.find()) {
-                copy.flush();
-                Thread.ofVirtual().start(() -> { // keep the pipe drained
-                    try (copy) {
-                        for (String l; (l = out.readLine()) != null; ) {
-                            copy.write(l + "\n");
-                            copy.flush();
-                        }
-                    } catch (IOException e) {
-                        // The node was killed: its output ends here.
-                    }
-                });
-                return m.group(1);
-            }
-        }
-        copy.close();
-        throw new AssertionError("a gateway node exited before listening; see " + log.toAbsolutePath());
     }
 }

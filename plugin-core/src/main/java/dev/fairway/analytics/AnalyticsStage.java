@@ -121,7 +121,7 @@ public final class AnalyticsStage implements Stage {
                 errorType, usage == null ? 0 : usage.inputTokens(), usage == null ? 0 : usage.outputTokens(),
                 usage == null ? 0 : usage.cachedInputTokens(), c.costUsd(), c.durationNanos(), c.ttfbNanos(),
                 withChoices(metadata(exchange.cfAig().metadata()), exchange.facts().choices()), exchange.logId(),
-                flow(exchange.facts().flow())));
+                flow(exchange.facts().flow()), exchange.facts().semanticSimilarity() != null));
     }
 
     /** A routing flow's dimensions (names, versions and element ids are bounded by the flow's own validation). */

@@ -14,6 +14,9 @@ final class Json {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("requests", r.requests);
         m.put("cached", r.cached);
+        // Semantic hits apart from exact ones: an answer stored for a question of like meaning.
+        m.put("cached_exact", r.cached - r.semanticCached);
+        m.put("cached_semantic", r.semanticCached);
         m.put("upstream", r.requests - r.cached);
         m.put("errors", r.errors);
         m.put("tokens_in", r.tokensIn);
@@ -22,6 +25,10 @@ final class Json {
         m.put("cost_usd", round(r.costUsd, 1e9));
         m.put("cache_hit_rate", r.requests == 0 ? null : round((double) r.cached / r.requests, 1e6));
         m.put("error_rate", r.requests == 0 ? null : round((double) r.errors / r.requests, 1e6));
+        m.put("feedback_up", r.feedbackUp);
+        m.put("feedback_down", r.feedbackDown);
+        m.put("score_count", r.scoreCount);
+        m.put("score_avg", r.scoreCount == 0 ? null : round((double) r.scoreSum / r.scoreCount, 1e3));
         m.put("latency_ms", percentiles(r.latency));
         m.put("ttfb_ms", percentiles(r.ttfb));
         return m;

@@ -10,6 +10,7 @@ import java.util.Map;
  * @param ttfbNanos -1 when no byte was sent
  * @param metadata {@code cf-aig-metadata} entries, values as text, pairs already bounded
  * @param dimensions further group-by dimensions by name ({@link #FLOW_DIMENSIONS}), values already bounded
+ * @param semantic the answer came from the semantic cache (counted apart from exact hits)
  */
 record Observation(
         long epochMillis,
@@ -27,7 +28,8 @@ record Observation(
         long ttfbNanos,
         Map<String, String> metadata,
         String logId,
-        Map<String, String> dimensions) {
+        Map<String, String> dimensions,
+        boolean semantic) {
 
     /** What a routing flow adds: {@code group_by=flow}, {@code flow_version} ({@code name@version}), {@code flow_branch} ({@code name@version/branch}). */
     static final java.util.Set<String> FLOW_DIMENSIONS = java.util.Set.of("flow", "flow_version", "flow_branch");
@@ -36,7 +38,14 @@ record Observation(
                 long tokensIn, long tokensOut, long tokensCachedIn, Double costUsd, long durationNanos, long ttfbNanos,
                 Map<String, String> metadata, String logId) {
         this(epochMillis, route, provider, model, status, cached, errorType, tokensIn, tokensOut, tokensCachedIn, costUsd,
-                durationNanos, ttfbNanos, metadata, logId, Map.of());
+                durationNanos, ttfbNanos, metadata, logId, Map.of(), false);
+    }
+
+    Observation(long epochMillis, String route, String provider, String model, int status, boolean cached, String errorType,
+                long tokensIn, long tokensOut, long tokensCachedIn, Double costUsd, long durationNanos, long ttfbNanos,
+                Map<String, String> metadata, String logId, Map<String, String> dimensions) {
+        this(epochMillis, route, provider, model, status, cached, errorType, tokensIn, tokensOut, tokensCachedIn, costUsd,
+                durationNanos, ttfbNanos, metadata, logId, dimensions, false);
     }
 
     /**

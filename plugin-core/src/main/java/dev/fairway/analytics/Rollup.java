@@ -4,11 +4,18 @@ package dev.fairway.analytics;
 final class Rollup {
     long requests;
     long cached;
+    /** Of {@link #cached}, the answers from the semantic cache (the rest matched exactly). */
+    long semanticCached;
     long errors;
     long tokensIn;
     long tokensOut;
     long tokensCachedIn;
     double costUsd;
+    /** Feedback given through {@code PATCH /logs/{id}} (only the log store knows it). */
+    long feedbackUp;
+    long feedbackDown;
+    long scoreSum;
+    long scoreCount;
     final LatencyHistogram latency = new LatencyHistogram();
     final LatencyHistogram ttfb = new LatencyHistogram();
 
@@ -16,6 +23,9 @@ final class Rollup {
         requests++;
         if (o.cached()) {
             cached++;
+        }
+        if (o.semantic()) {
+            semanticCached++;
         }
         if (o.error()) {
             errors++;
@@ -34,17 +44,21 @@ final class Rollup {
 
     /** Adds one cell of the log store's aggregates ({@code logstore.LogStore.AggregateRow}). */
     synchronized void add(dev.fairway.logstore.LogStore.AggregateRow r) {
-        if (r.latencyBucket() >= 0) {
-            requests += r.requests();
-            cached += r.cached();
-            errors += r.errors();
-            tokensIn += r.tokensIn();
-            tokensOut += r.tokensOut();
-            tokensCachedIn += r.tokensCached();
-            costUsd += r.costUsd();
-            latency.addBucket(r.latencyBucket(), r.requests());
-        } else if (r.ttfbBucket() >= 0) {
-            ttfb.addBucket(r.ttfbBucket(), r.requests());
+        requests += r.requests();
+        cached += r.cached();
+        semanticCached += r.semanticCached();
+        errors += r.errors();
+        tokensIn += r.tokensIn();
+        tokensOut += r.tokensOut();
+        tokensCachedIn += r.tokensCached();
+        costUsd += r.costUsd();
+        feedbackUp += r.feedbackUp();
+        feedbackDown += r.feedbackDown();
+        scoreSum += r.scoreSum();
+        scoreCount += r.scoreCount();
+        for (int b = 0; b < dev.fairway.logstore.LogStore.AggregateRow.buckets(); b++) {
+            latency.addBucket(b, r.latency(b));
+            ttfb.addBucket(b, r.ttfb(b));
         }
     }
 
@@ -53,11 +67,16 @@ final class Rollup {
         synchronized (other) {
             requests += other.requests;
             cached += other.cached;
+            semanticCached += other.semanticCached;
             errors += other.errors;
             tokensIn += other.tokensIn;
             tokensOut += other.tokensOut;
             tokensCachedIn += other.tokensCachedIn;
             costUsd += other.costUsd;
+            feedbackUp += other.feedbackUp;
+            feedbackDown += other.feedbackDown;
+            scoreSum += other.scoreSum;
+            scoreCount += other.scoreCount;
             latency.addAll(other.latency);
             ttfb.addAll(other.ttfb);
         }

@@ -50,7 +50,7 @@ final class Backfill {
             }
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT " + JdbcLogStore.COLUMNS + " FROM fairway_logs")) {
-            RollupDeltas rollup = new RollupDeltas();
+            RollupDeltas rollup = new RollupDeltas(dialect);
             List<StoredLog> chunk = new ArrayList<>(CHUNK);
             ps.setFetchSize(CHUNK); // PostgreSQL streams instead of reading every record at once
             try (ResultSet rs = ps.executeQuery()) {

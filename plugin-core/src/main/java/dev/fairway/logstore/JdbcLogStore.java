@@ -21,9 +21,9 @@ public final class JdbcLogStore implements LogStore {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JdbcLogStore.class);
     static final String COLUMNS = "log_id, event_id, node, seq, created_at, duration_ms, ttfb_ms, latency_bucket,"
             + " ttfb_bucket, route, provider, model, status, success, cached, error_type, tokens_in, tokens_out,"
-            + " tokens_cached, cost_usd, metadata, feedback, score";
+            + " tokens_cached, cost_usd, metadata, feedback, score, cache_semantic";
     private static final String INSERT = "INSERT INTO fairway_logs (" + COLUMNS + ") SELECT "
-            + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+            + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
             + " WHERE NOT EXISTS (SELECT 1 FROM fairway_log_erased WHERE log_id = ?) ON CONFLICT (log_id) DO NOTHING";
     private static final String INSERT_RECORD = "INSERT INTO fairway_log_records (log_id, record) SELECT ?, ?"
             + " WHERE NOT EXISTS (SELECT 1 FROM fairway_log_erased WHERE log_id = ?) ON CONFLICT (log_id) DO NOTHING";
@@ -60,6 +60,7 @@ public final class JdbcLogStore implements LogStore {
                         for (String ddl : dialect.schema()) {
                             s.execute(ddl);
                         }
+                        dialect.migrate(c);
                         Backfill.ifNeeded(c, dialect);
                     } catch (SQLException e) {
                         c.close();
@@ -81,7 +82,7 @@ public final class JdbcLogStore implements LogStore {
         return tx(c -> {
             int added = 0;
             if (!records.isEmpty()) {
-                RollupDeltas rollup = new RollupDeltas();
+                RollupDeltas rollup = new RollupDeltas(dialect);
                 try (PreparedStatement ps = c.prepareStatement(INSERT);
                      PreparedStatement line = c.prepareStatement(INSERT_RECORD)) {
                     for (StoredLog r : records) {
@@ -186,18 +187,42 @@ public final class JdbcLogStore implements LogStore {
     @Override
     public boolean patch(String logId, Integer feedback, Integer score, String metadataJson) {
         return tx(c -> {
+            // Lock the record first (a write: on SQLite it takes the write lock before anything is
+            // read, so no concurrent feed can make the read below stale), then read it as it was, so
+            // the rollup moves its feedback and score from the old values to the new ones.
+            try (PreparedStatement ps = c.prepareStatement("UPDATE fairway_logs SET feedback = feedback WHERE log_id = ?")) {
+                ps.setString(1, logId);
+                if (ps.executeUpdate() == 0) {
+                    return false;
+                }
+            }
+            StoredLog before;
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM fairway_logs WHERE log_id = ?")) {
+                ps.setString(1, logId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    before = Rows.read(rs, false);
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement("UPDATE fairway_logs SET feedback = COALESCE(?, feedback),"
                     + " score = COALESCE(?, score), metadata = COALESCE(?, metadata) WHERE log_id = ?")) {
                 ps.setObject(1, feedback, java.sql.Types.INTEGER);
                 ps.setObject(2, score, java.sql.Types.INTEGER);
                 ps.setObject(3, metadataJson, java.sql.Types.VARCHAR);
                 ps.setString(4, logId);
-                boolean found = ps.executeUpdate() > 0;
-                if (found && metadataJson != null) {
-                    MetaIndex.replace(c, logId, metadataJson);
-                }
-                return found;
+                ps.executeUpdate();
             }
+            if (metadataJson != null) {
+                MetaIndex.replace(c, logId, metadataJson);
+            }
+            if (feedback != null || score != null) {
+                RollupDeltas rollup = new RollupDeltas(dialect);
+                rollup.feedback(before, -1);
+                rollup.feedback(Rows.withFeedback(before, feedback != null ? feedback : before.feedback(),
+                        score != null ? score : before.score()), 1);
+                rollup.flush(c);
+            }
+            return true;
         });
     }
 
@@ -206,7 +231,7 @@ public final class JdbcLogStore implements LogStore {
         SqlFilter where = new SqlFilter(filter, dialect);
         return tx(c -> {
             List<String> ids = new ArrayList<>();
-            RollupDeltas rollup = new RollupDeltas();
+            RollupDeltas rollup = new RollupDeltas(dialect);
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM fairway_logs" + where.where)) {
                 where.bind(ps, 1);
                 try (ResultSet rs = ps.executeQuery()) {

@@ -65,12 +65,49 @@ public interface LogStore extends AutoCloseable {
     void close();
 
     /**
-     * Totals of one cell: either counters of (bucket, group, latency bucket), with {@code ttfbBucket}
-     * -2; or the request count of (bucket, group, ttfb bucket), with {@code latencyBucket} -2 and the
-     * other counters 0. Every record is counted once in each kind.
+     * The totals of one (time bucket, group) cell: request, cache, error, token, feedback and score
+     * counters and both latency histograms (request counts per {@code analytics.LatencyHistogram}
+     * bucket).
      *
      * @param group the group value, null when not grouped
+     * @param cells the counters in {@code Cells} order (read them through the accessors)
      */
-    record AggregateRow(long bucket, String group, int latencyBucket, int ttfbBucket, long requests, long cached,
-                        long errors, long tokensIn, long tokensOut, long tokensCached, double costUsd) {}
+    record AggregateRow(long bucket, String group, long[] cells, double costUsd) {
+        public long requests() { return cells[Cells.REQUESTS]; }
+        public long cached() { return cells[Cells.CACHED]; }
+        /** Answers from the semantic cache (a question of like meaning), part of {@link #cached()}. */
+        public long semanticCached() { return cells[Cells.SEMANTIC]; }
+        public long errors() { return cells[Cells.ERRORS]; }
+        public long tokensIn() { return cells[Cells.TOKENS_IN]; }
+        public long tokensOut() { return cells[Cells.TOKENS_OUT]; }
+        public long tokensCached() { return cells[Cells.TOKENS_CACHED]; }
+        /** Records with a thumbs up (feedback 1). */
+        public long feedbackUp() { return cells[Cells.FEEDBACK_UP]; }
+        /** Records with a thumbs down (feedback -1). */
+        public long feedbackDown() { return cells[Cells.FEEDBACK_DOWN]; }
+        /** The sum of the scores given, over {@link #scoreCount()} records. */
+        public long scoreSum() { return cells[Cells.SCORE_SUM]; }
+        public long scoreCount() { return cells[Cells.SCORE_COUNT]; }
+        /** Requests in latency bucket {@code b} (0..63). */
+        public long latency(int b) { return cells[Cells.LATENCY + b]; }
+        /** Requests whose first byte came in bucket {@code b} (0..63). */
+        public long ttfb(int b) { return cells[Cells.TTFB + b]; }
+        public static int buckets() { return Cells.BUCKETS; }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof AggregateRow r && r.bucket == bucket && java.util.Objects.equals(r.group, group)
+                    && java.util.Arrays.equals(r.cells, cells) && Double.compare(r.costUsd, costUsd) == 0;
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(bucket, group, java.util.Arrays.hashCode(cells), costUsd);
+        }
+
+        @Override
+        public String toString() {
+            return "AggregateRow[" + bucket + ", " + group + ", " + java.util.Arrays.toString(cells) + ", " + costUsd + "]";
+        }
+    }
 }

@@ -44,7 +44,7 @@ public final class LogStores {
         }
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("fairway-log-store");
-        hc.setJdbcUrl("jdbc:sqlite:" + file + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=10000");
+        hc.setJdbcUrl("jdbc:sqlite:" + file + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=10000&cache_size=-32768&wal_autocheckpoint=16384");
         hc.setMaximumPoolSize(poolSize);
         hc.setMinimumIdle(1);
         HikariDataSource ds = new HikariDataSource(hc);

@@ -11,8 +11,8 @@ final class Retention {
      * Deletes the selected records and their lines, and subtracts them from the analytics rollup in
      * the same transaction; returns how many records.
      */
-    private static int delete(java.sql.Connection c, String where, Object... params) throws java.sql.SQLException {
-        RollupDeltas rollup = new RollupDeltas();
+    private static int delete(java.sql.Connection c, Dialect dialect, String where, Object... params) throws java.sql.SQLException {
+        RollupDeltas rollup = new RollupDeltas(dialect);
         try (PreparedStatement ps = c.prepareStatement("SELECT " + JdbcLogStore.COLUMNS + " FROM fairway_logs WHERE " + where)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
@@ -44,7 +44,7 @@ final class Retention {
         return store.tx(c -> {
             int deleted = 0;
             if (olderThan != null) {
-                deleted += delete(c, "route = ? AND created_at < ?", route, olderThan);
+                deleted += delete(c, store.dialect(), "route = ? AND created_at < ?", route, olderThan);
             }
             if (keepNewest != null) {
                 Long boundary = null;
@@ -61,7 +61,7 @@ final class Retention {
                     }
                 }
                 if (boundary != null) {
-                    deleted += delete(c, "route = ? AND (created_at < ? OR (created_at = ? AND log_id < ?))",
+                    deleted += delete(c, store.dialect(), "route = ? AND (created_at < ? OR (created_at = ? AND log_id < ?))",
                             route, boundary, boundary, boundaryId);
                 }
             }

@@ -1,20 +1,21 @@
 package dev.fairway.logstore;
 
-import static dev.fairway.logstore.RollupDeltas.BUCKETS;
 import static dev.fairway.logstore.RollupDeltas.HOUR;
 import static dev.fairway.logstore.RollupDeltas.MINUTE;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The analytics query answered from the rollup ({@link RollupDeltas}) instead of the records: the
- * same {@link LogStore.AggregateRow}s as {@link Aggregates} (per time bucket and group: counters on
- * the first latency bucket's row, request counts per latency and ttfb bucket), so analytics adds
- * them up to the same answer. Whole hours come from the hourly rows, the minutes at either end of
- * the range from the per-minute rows.
+ * same {@link LogStore.AggregateRow}s as {@link Aggregates}, one per time bucket and group. Whole
+ * hours come from the hourly rows, the minutes at either end of the range from the per-minute rows.
+ * The rows are read as stored and added up here, not summed in SQL: one pass over narrow rows with
+ * the histograms parsed from their text (an SQL SUM per histogram bucket was most of the cost).
  */
 final class RollupAggregates {
     private RollupAggregates() {}
@@ -48,10 +49,10 @@ final class RollupAggregates {
         } else {
             segments.add(new long[] {MINUTE, from, to});
         }
-        String group = groupBy == null ? "CAST(NULL AS VARCHAR(16))" : groupBy;
-        StringBuilder sql = new StringBuilder("SELECT start_at - (start_at % ?), " + group);
-        for (String c : RollupDeltas.valueColumns()) {
-            sql.append(", SUM(").append(c).append(')');
+        String group = groupBy == null ? "''" : groupBy;
+        StringBuilder sql = new StringBuilder("SELECT start_at, " + group);
+        for (String c : Cells.valueColumns()) {
+            sql.append(", ").append(c);
         }
         sql.append(" FROM " + RollupDeltas.TABLE + " WHERE span = ? AND start_at >= ? AND start_at < ?");
         List<String> dims = new ArrayList<>();
@@ -61,16 +62,15 @@ final class RollupAggregates {
                 dims.add(RollupDeltas.encode(d[1]));
             }
         }
-        sql.append(" GROUP BY 1, 2");
         return store.read(c -> {
-            List<LogStore.AggregateRow> out = new ArrayList<>();
+            Map<Cell, long[]> cells = new HashMap<>();
+            Map<Cell, double[]> costs = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
                 for (long[] s : segments) {
                     if (s[1] >= s[2]) {
                         continue;
                     }
                     int i = 1;
-                    ps.setLong(i++, interval);
                     ps.setLong(i++, s[0]);
                     ps.setLong(i++, s[1]);
                     ps.setLong(i++, s[2]);
@@ -79,43 +79,35 @@ final class RollupAggregates {
                     }
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            rows(rs, groupBy != null, out);
+                            long start = rs.getLong(1);
+                            Cell key = new Cell(start - Math.floorMod(start, interval), groupBy == null ? null
+                                    : RollupDeltas.decode(rs.getString(2)));
+                            long[] sum = cells.computeIfAbsent(key, k -> new long[Cells.SIZE]);
+                            int col = 3;
+                            for (int k = 0; k < Cells.COUNTERS; k++) {
+                                sum[k] += rs.getLong(col++);
+                            }
+                            costs.computeIfAbsent(key, k -> new double[1])[0] += rs.getDouble(col++);
+                            Cells.addDecoded(rs.getString(col++), sum, Cells.LATENCY);
+                            Cells.addDecoded(rs.getString(col), sum, Cells.TTFB);
                         }
                     }
                 }
             }
+            List<LogStore.AggregateRow> out = new ArrayList<>(cells.size());
+            cells.forEach((k, sum) -> {
+                if (sum[Cells.REQUESTS] > 0) {
+                    out.add(new LogStore.AggregateRow(k.bucket(), k.group(), sum, costs.get(k)[0]));
+                }
+            });
             return out;
         });
     }
 
+    private record Cell(long bucket, String group) {}
+
     private static long ceil(long t) {
         long r = t % HOUR;
         return r == 0 ? t : t - r + (t > 0 ? HOUR : 0);
-    }
-
-    private static void rows(ResultSet rs, boolean grouped, List<LogStore.AggregateRow> out) throws java.sql.SQLException {
-        long bucket = rs.getLong(1);
-        String group = grouped ? RollupDeltas.decode(rs.getString(2)) : null;
-        long requests = rs.getLong(3);
-        if (requests <= 0) {
-            return;
-        }
-        boolean first = true;
-        for (int b = 0; b < BUCKETS; b++) {
-            long n = rs.getLong(9 + b);
-            if (n > 0) {
-                out.add(first
-                        ? new LogStore.AggregateRow(bucket, group, b, -2, n, rs.getLong(4), rs.getLong(5), rs.getLong(6),
-                                rs.getLong(7), rs.getLong(8), rs.getDouble(9 + 2 * BUCKETS))
-                        : new LogStore.AggregateRow(bucket, group, b, -2, n, 0, 0, 0, 0, 0, 0));
-                first = false;
-            }
-        }
-        for (int b = 0; b < BUCKETS; b++) {
-            long n = rs.getLong(9 + BUCKETS + b);
-            if (n > 0) {
-                out.add(new LogStore.AggregateRow(bucket, group, -2, b, n, 0, 0, 0, 0, 0, 0));
-            }
-        }
     }
 }

@@ -33,7 +33,8 @@ final class Rows {
         ps.setString(21, r.metadata());
         ps.setObject(22, r.feedback(), Types.INTEGER);
         ps.setObject(23, r.score(), Types.INTEGER);
-        ps.setString(24, r.logId());
+        ps.setBoolean(24, r.semantic());
+        ps.setString(25, r.logId());
     }
 
     static void bindRecord(PreparedStatement ps, StoredLog r) throws SQLException {
@@ -47,9 +48,17 @@ final class Rows {
                 rs.getLong("created_at"), rs.getDouble("duration_ms"), nullableDouble(rs, "ttfb_ms"),
                 rs.getInt("latency_bucket"), rs.getInt("ttfb_bucket"), rs.getString("route"), rs.getString("provider"),
                 rs.getString("model"), rs.getInt("status"), rs.getBoolean("success"), rs.getBoolean("cached"),
-                rs.getString("error_type"), nullableLong(rs, "tokens_in"), nullableLong(rs, "tokens_out"),
+                rs.getBoolean("cache_semantic"), rs.getString("error_type"), nullableLong(rs, "tokens_in"), nullableLong(rs, "tokens_out"),
                 nullableLong(rs, "tokens_cached"), nullableDouble(rs, "cost_usd"), rs.getString("metadata"),
                 nullableInt(rs, "feedback"), nullableInt(rs, "score"), withRecord ? rs.getString("record") : null);
+    }
+
+    /** {@code r} with other feedback and score. */
+    static StoredLog withFeedback(StoredLog r, Integer feedback, Integer score) {
+        return new StoredLog(r.logId(), r.eventId(), r.node(), r.seq(), r.createdAt(), r.durationMs(), r.ttfbMs(),
+                r.latencyBucket(), r.ttfbBucket(), r.route(), r.provider(), r.model(), r.status(), r.success(),
+                r.cached(), r.semantic(), r.errorType(), r.tokensIn(), r.tokensOut(), r.tokensCached(), r.costUsd(),
+                r.metadata(), feedback, score, r.record());
     }
 
     private static Double nullableDouble(ResultSet rs, String column) throws SQLException {

@@ -11,6 +11,7 @@ import static java.util.Objects.requireNonNull;
  * @param seq its sequence number in that node's hash chain
  * @param latencyBucket {@code analytics.LatencyHistogram} bucket of {@code durationMs}
  * @param ttfbBucket bucket of {@code ttfbMs}, -1 when no byte was sent
+ * @param semantic a semantic cache hit (the line's {@code cache_match}), counted apart from exact hits
  * @param feedback -1 (thumbs down), 0 or 1 (thumbs up); null when none was given
  * @param score 0..100, null when none was given
  * @param metadata a JSON object (text)
@@ -32,6 +33,7 @@ public record StoredLog(
         int status,
         boolean success,
         boolean cached,
+        boolean semantic,
         String errorType,
         Long tokensIn,
         Long tokensOut,

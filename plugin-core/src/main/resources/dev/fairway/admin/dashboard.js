@@ -121,25 +121,29 @@
     $('charts').hidden = empty;
     if (!empty) {
       const s = main.series;
+      // Each point's bucket links to the logs it counts: [point, next point), cut at the range's end.
+      const step = main.interval === 'minute' ? 60e3 : 3600e3;
+      const end = Date.parse(main.to);
+      const bucket = (p) => ({ from: p.time, to: new Date(Math.min(Date.parse(p.time) + step, end)).toISOString() });
       chart('chart-requests', s, [
         { label: 'cached', color: 'var(--green)', value: (p) => p.cached },
         { label: 'upstream', color: 'var(--blue)', value: (p) => p.upstream },
-      ], { stacked: true, format: fmt.int });
+      ], { stacked: true, format: fmt.int , bucket });
       chart('chart-tokens', s, [
         { label: 'in', color: 'var(--blue)', value: (p) => p.tokens_in },
         { label: 'out', color: 'var(--violet)', value: (p) => p.tokens_out },
-      ], { format: fmt.int });
-      chart('chart-cost', s, [{ label: 'cost', color: 'var(--accent)', value: (p) => p.cost_usd }], { format: fmt.usd });
+      ], { format: fmt.int , bucket });
+      chart('chart-cost', s, [{ label: 'cost', color: 'var(--accent)', value: (p) => p.cost_usd }], { format: fmt.usd , bucket });
       chart('chart-cache-rate', s, [{ label: 'cache hit rate', color: 'var(--green)', value: (p) => p.cache_hit_rate }],
-        { format: fmt.pct, max: 1 });
+        { format: fmt.pct, max: 1 , bucket });
       chart('chart-error-rate', s, [{ label: 'error rate', color: 'var(--red)', value: (p) => p.error_rate }],
-        { format: fmt.pct, max: 1 });
+        { format: fmt.pct, max: 1 , bucket });
       chart('chart-latency', s, [
         { label: 'latency p50', color: 'var(--blue)', value: (p) => p.latency_ms.p50 },
         { label: 'latency p95', color: 'var(--violet)', value: (p) => p.latency_ms.p95 },
         { label: 'ttfb p50', color: 'var(--green)', value: (p) => p.ttfb_ms.p50 },
         { label: 'ttfb p95', color: 'var(--accent)', value: (p) => p.ttfb_ms.p95 },
-      ], { format: fmt.ms });
+      ], { format: fmt.ms , bucket });
     }
     renderTops();
     datalist('routes-list', byRoute.groups);
@@ -172,9 +176,10 @@
   }
 
   // The Logs view (logs.js) showing the records a row counts: same range and filters, plus the row's key.
-  function logsLink(param, key) {
-    const p = Object.assign({}, rangeParams() || {}, filterParams());
-    p[param] = key;
+  // A chart's bucket passes its own time range instead of the dashboard's.
+  function logsLink(param, key, range) {
+    const p = Object.assign({}, range || rangeParams() || {}, filterParams());
+    if (param) { p[param] = key; }
     return '#/logs?' + new URLSearchParams(p).toString();
   }
 
@@ -285,6 +290,19 @@
         if (d) { root.appendChild(svg('path', { d, fill: 'none', stroke: l.color, 'stroke-width': '1.5' })); }
       }
     });
+    if (opts.bucket) {
+      // Transparent columns over the lines, one per point: a click opens #/logs for that bucket.
+      const colW = (W - L - R) / Math.max(n - 1, 1);
+      for (let i = 0; i < n; i++) {
+        const range = opts.bucket(series[i]);
+        const a = svg('a', { href: logsLink(null, null, range), class: 'bucket', 'data-from': range.from, 'data-to': range.to });
+        a.appendChild(svg('title', {}, 'Open the logs from ' + new Date(range.from).toLocaleString() + ' to '
+          + new Date(range.to).toLocaleString()));
+        const left = Math.max(L, x(i) - colW / 2), right = Math.min(W - R, x(i) + colW / 2);
+        a.appendChild(svg('rect', { x: left, y: T, width: Math.max(right - left, 1), height: H - T - B, fill: 'transparent' }));
+        root.appendChild(a);
+      }
+    }
     host.appendChild(root);
     const legend = el('div', undefined, 'legend');
     lines.forEach((l) => {

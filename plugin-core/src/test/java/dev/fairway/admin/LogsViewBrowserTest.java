@@ -27,7 +27,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The dashboard's Logs view in headless chromium over known traffic: each filter shows exactly the
  * records expected, a record's bodies and stream are shown, feedback survives a reload, the analytics
- * tables link into the logs they count, and erased records leave the view while verify-logs passes.
+ * tables and the time-series charts link into the logs they count, and erased records leave the view
+ * while verify-logs passes.
  */
 class LogsViewBrowserTest {
     private static final String STREAM = """
@@ -163,6 +164,46 @@ class LogsViewBrowserTest {
         assertThat(byId("log-provider").getAttribute("value")).isEqualTo("anthropic");
         assertThat(rows()).containsExactly(anthropicId);
 
+        // The charts link into the logs they count: with the dashboard filtered to anthropic, the
+        // requests chart's bucket holding its record opens exactly it; the bucket before it, nothing.
+        load("");
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(x -> "loaded".equals(byId("status").getAttribute("data-state")));
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('filter-provider').value = 'anthropic';"
+                + "document.getElementById('filters').requestSubmit();");
+        awaitOnlyProvider("anthropic");
+        long at = java.time.Instant.parse(record.path("created_at").asText()).toEpochMilli();
+        // Read in one script: the dashboard re-renders its charts on refresh (elements go stale).
+        @SuppressWarnings("unchecked")
+        List<String> froms = (List<String>) ((JavascriptExecutor) browser).executeScript("return Array.from("
+                + "document.querySelectorAll('#chart-requests a.bucket')).map(a => a.dataset.from + ' ' + a.dataset.to);");
+        int holding = -1;
+        for (int i = 0; i < froms.size(); i++) {
+            String[] range = froms.get(i).split(" ");
+            long from = java.time.Instant.parse(range[0]).toEpochMilli();
+            long to = java.time.Instant.parse(range[1]).toEpochMilli();
+            holding = from <= at && at < to ? i : holding;
+        }
+        assertThat(holding).as("a bucket of the requests chart holds %s", record.path("created_at")).isPositive();
+        String holdingFrom = froms.get(holding).split(" ")[0];
+        String earlier = froms.get(holding - 1).split(" ")[0];
+        g = Integer.parseInt(byId("logs-status").getAttribute("data-generation"));
+        browser.findElement(By.cssSelector("#chart-requests a.bucket[data-from='" + holdingFrom + "'] rect")).click();
+        g = awaitLogs(g);
+        assertThat(byId("view-logs").isDisplayed()).isTrue();
+        assertThat(byId("log-provider").getAttribute("value")).isEqualTo("anthropic");
+        assertThat(browser.getCurrentUrl()).contains("from=" + java.net.URLEncoder.encode(
+                record.path("created_at").asText().substring(0, 16), java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(rows()).containsExactly(anthropicId);
+        load("");
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(x -> "loaded".equals(byId("status").getAttribute("data-state")));
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('filter-provider').value = 'anthropic';"
+                + "document.getElementById('filters').requestSubmit();");
+        awaitOnlyProvider("anthropic");
+        g = Integer.parseInt(byId("logs-status").getAttribute("data-generation"));
+        browser.findElement(By.cssSelector("#chart-requests a.bucket[data-from='" + earlier + "'] rect")).click();
+        awaitLogs(g);
+        assertThat(rows()).isEmpty();
+
         // Erasure through the API: the records leave the view, the chain still verifies.
         List<String> erased = ids(json(call(harness, "GET", "/logs?metadata.team=a", null)));
         assertThat(json(call(harness, "DELETE", "/logs?metadata.team=a", null)).path("result").path("deleted").asInt()).isEqualTo(2);
@@ -200,6 +241,12 @@ class LogsViewBrowserTest {
             }
         });
         return out;
+    }
+
+    /** Waits until the dashboard's provider table lists {@code provider} alone (its filter applied). */
+    private void awaitOnlyProvider(String provider) {
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(x -> provider.equals(((JavascriptExecutor) browser).executeScript(
+                "return Array.from(document.querySelectorAll('#top-providers tr[data-key]')).map(e => e.dataset.key).join(',');")));
     }
 
     /** Loads the page afresh at {@code hash} (a hash-only change would not reload it, and generations restart at 0). */

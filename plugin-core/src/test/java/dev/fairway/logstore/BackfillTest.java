@@ -11,7 +11,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A store written before the rollup and the metadata side table existed gets both when it opens. */
+/**
+ * A store written before the rollup and the metadata side table existed (or before the semantic
+ * column and the one-column histograms) gets them when it opens.
+ */
 class BackfillTest {
     @TempDir
     Path dir;
@@ -31,8 +34,11 @@ class BackfillTest {
             before = store.aggregate(range, 600_000L, "route");
         }
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
-            s.execute("DROP TABLE fairway_log_rollup");
+            s.execute("DROP TABLE " + RollupDeltas.TABLE);
             s.execute("DROP TABLE fairway_log_meta");
+            // As the first release left it: no semantic column, the rollup with a column per bucket.
+            s.execute("ALTER TABLE fairway_logs DROP COLUMN cache_semantic");
+            s.execute("CREATE TABLE fairway_log_rollup (span BIGINT, start_at BIGINT, l0 BIGINT)");
         }
         for (int open = 0; open < 2; open++) { // the second opening must not count them again
             try (LogStore store = LogStores.sqlite(file, 2)) {

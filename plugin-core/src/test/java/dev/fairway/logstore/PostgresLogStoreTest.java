@@ -29,7 +29,7 @@ class PostgresLogStoreTest extends LogStoreContract {
     LogStore open() throws Exception {
         try (Connection c = DriverManager.getConnection(pg.url(), pg.user(), null); Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS fairway_logs, fairway_log_records, fairway_log_erased, fairway_log_feed,"
-                    + " fairway_log_rollup, fairway_log_meta");
+                    + " fairway_log_rollup, " + RollupDeltas.TABLE + ", fairway_log_meta");
         }
         return LogStores.postgres(pg.url(), pg.user(), null, 4);
     }

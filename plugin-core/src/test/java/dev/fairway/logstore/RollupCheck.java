@@ -35,6 +35,8 @@ final class RollupCheck {
         List<StoredLog> first = records(120);
         append(first);
         verify("after the first append");
+        patchSome(first, 15);
+        verify("after feedback and scores");
         List<StoredLog> again = new ArrayList<>(first.subList(0, 40));
         again.addAll(records(60));
         append(again); // 40 replays count nothing
@@ -60,7 +62,24 @@ final class RollupCheck {
         verify("after retention by count");
         String some = held.keySet().iterator().next();
         assertThat(store.patch(some, 1, 90, "{\"user\":\"changed\"}")).isTrue();
+        held.put(some, Rows.withFeedback(held.get(some), 1, 90));
         verify("after a metadata patch");
+        patchSome(new ArrayList<>(held.values()), 10); // thumbs turned, scores changed, some only one of the two
+        verify("after changed feedback");
+    }
+
+    /** Gives {@code n} of the held records feedback and/or a score through PATCH, as the API does. */
+    private void patchSome(List<StoredLog> from, int n) {
+        for (int i = 0; i < n; i++) {
+            StoredLog r = held.get(from.get(rnd.nextInt(from.size())).logId());
+            if (r == null) {
+                continue;
+            }
+            Integer feedback = rnd.nextInt(3) == 0 ? null : (rnd.nextBoolean() ? 1 : -1);
+            Integer score = feedback != null && rnd.nextBoolean() ? null : rnd.nextInt(101);
+            assertThat(store.patch(r.logId(), feedback, score, null)).isTrue();
+            held.put(r.logId(), Rows.withFeedback(r, feedback != null ? feedback : r.feedback(), score != null ? score : r.score()));
+        }
     }
 
     private void append(List<StoredLog> rows) {
@@ -81,10 +100,11 @@ final class RollupCheck {
             boolean noByte = rnd.nextInt(6) == 0;
             Long tokens = rnd.nextInt(5) == 0 ? null : (long) rnd.nextInt(500);
             Double cost = status == 200 && rnd.nextBoolean() ? rnd.nextInt(10_000) / 1e6 : null;
+            boolean cached = rnd.nextInt(4) == 0;
             out.add(new StoredLog("r-" + id, "ev-" + id, "node-r", id, at, duration, noByte ? null : duration / 4,
                     LatencyHistogram.bucketOf(duration), noByte ? -1 : LatencyHistogram.bucketOf(duration / 4), route,
                     providers[rnd.nextInt(providers.length)], rnd.nextInt(4) == 0 ? "" : "m" + rnd.nextInt(3), status,
-                    status == 200, rnd.nextInt(4) == 0, status == 200 ? null : "http_502", tokens, tokens, 0L, cost,
+                    status == 200, cached, cached && rnd.nextBoolean(), status == 200 ? null : "http_502", tokens, tokens, 0L, cost,
                     "{\"user\":\"u" + rnd.nextInt(3) + "\"}", null, null, "{}"));
         }
         return out;
@@ -124,7 +144,11 @@ final class RollupCheck {
                 Cell c = cells.computeIfAbsent((r.createdAt() - r.createdAt() % interval) + "/" + group.apply(r), k -> new Cell());
                 c.requests++;
                 c.cached += r.cached() ? 1 : 0;
+                c.semantic += r.semantic() ? 1 : 0;
                 c.errors += r.success() ? 0 : 1;
+                c.feedback += r.feedback() == null ? "" : r.feedback() > 0 ? "+" : "-";
+                c.scoreSum += r.score() == null ? 0 : r.score();
+                c.scoreCount += r.score() == null ? 0 : 1;
                 c.tokens += (r.tokensIn() == null ? 0 : r.tokensIn()) * 3 + (r.tokensCached() == null ? 0 : r.tokensCached());
                 c.cost += r.costUsd() == null ? 0 : r.costUsd();
                 c.latency.merge(r.latencyBucket(), 1L, Long::sum);
@@ -142,15 +166,22 @@ final class RollupCheck {
         Map<String, Cell> cells = new TreeMap<>();
         for (LogStore.AggregateRow r : rows) {
             Cell c = cells.computeIfAbsent(r.bucket() + "/" + r.group(), k -> new Cell());
-            if (r.latencyBucket() >= 0) {
-                c.requests += r.requests();
-                c.cached += r.cached();
-                c.errors += r.errors();
-                c.tokens += r.tokensIn() + r.tokensOut() * 2 + r.tokensCached();
-                c.cost += r.costUsd();
-                c.latency.merge(r.latencyBucket(), r.requests(), Long::sum);
-            } else {
-                c.ttfb.merge(r.ttfbBucket(), r.requests(), Long::sum);
+            c.requests += r.requests();
+            c.cached += r.cached();
+            c.semantic += r.semanticCached();
+            c.errors += r.errors();
+            c.feedback += "+".repeat((int) r.feedbackUp()) + "-".repeat((int) r.feedbackDown());
+            c.scoreSum += r.scoreSum();
+            c.scoreCount += r.scoreCount();
+            c.tokens += r.tokensIn() + r.tokensOut() * 2 + r.tokensCached();
+            c.cost += r.costUsd();
+            for (int b = 0; b < LogStore.AggregateRow.buckets(); b++) {
+                if (r.latency(b) != 0) {
+                    c.latency.merge(b, r.latency(b), Long::sum);
+                }
+                if (r.ttfb(b) != 0) {
+                    c.ttfb.merge(b, r.ttfb(b), Long::sum);
+                }
             }
         }
         Map<String, String> out = new TreeMap<>();
@@ -162,7 +193,11 @@ final class RollupCheck {
     private static final class Cell {
         long requests;
         long cached;
+        long semantic;
         long errors;
+        String feedback = "";
+        long scoreSum;
+        long scoreCount;
         long tokens;
         double cost;
         final Map<Integer, Long> latency = new TreeMap<>();
@@ -170,7 +205,10 @@ final class RollupCheck {
 
         @Override
         public String toString() {
-            return requests + " req, " + cached + " cached, " + errors + " errors, " + tokens + " tokens, "
+            String thumbs = feedback.chars().filter(ch -> ch == '+').count() + " up "
+                    + feedback.chars().filter(ch -> ch == '-').count() + " down";
+            return requests + " req, " + cached + " cached (" + semantic + " semantic), " + errors + " errors, " + thumbs
+                    + ", score " + scoreSum + "/" + scoreCount + ", " + tokens + " tokens, "
                     + Math.round(cost * 1e9) + " n$, latency " + latency + ", ttfb " + ttfb;
         }
     }

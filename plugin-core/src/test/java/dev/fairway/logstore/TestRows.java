@@ -12,7 +12,7 @@ final class TestRows {
         String record = "{\"seq\":" + seq + ",\"log_id\":\"" + id + "\",\"route\":\"" + route + "\",\"request_body\":\"{}\"}";
         return new StoredLog(id, "ev-" + id, "node-a", seq, createdAt, durationMs, durationMs / 2,
                 LatencyHistogram.bucketOf(durationMs), LatencyHistogram.bucketOf(durationMs / 2), route, provider, model,
-                status, success, status == 200 && cost == null, success ? null : "http_" + status, 10L, 20L, 0L, cost,
+                status, success, status == 200 && cost == null, false, success ? null : "http_" + status, 10L, 20L, 0L, cost,
                 metadata, null, null, record);
     }
 }
