@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole comparison once and writes docs/benchmarks.md:
+# Runs the whole comparison once and writes docs/benchmarks.md (plus the hand-measured sections in bench/sections/*.md):
 #   1. builds the benchmarks jar, the fairway jar and the adapters' measurement programs;
 #   2. the JMH suite (short settings, -prof gc; a stack profile of the decision path);
 #   3. the adapters' per-request protocol round trips;
@@ -295,6 +295,9 @@ EOF
 cp "$RESULTS/fairway.yaml" "$RESULTS/fairway.yaml.txt"
 log "writing $OUT"
 "$JAVA" -cp "$JAR" dev.fairway.bench.report.Report "$RESULTS" "$BENCH/notes.md" "$OUT"
+# Sections measured by hand (their own programs, not run here) are kept in bench/sections/ and appended
+# as they are, so that a regeneration never drops them.
+for s in "$BENCH"/sections/*.md; do [ -f "$s" ] && { echo; cat "$s"; } >> "$OUT"; done
 
 if [ "${BENCH_SKIP_FLOOR:-0}" != 1 ]; then
   for p in "$MOCK_PID" "$FAIRWAY_PID" "$PORTKEY_PID"; do stop_pid "$p"; done # the floor runs on a quiet machine
