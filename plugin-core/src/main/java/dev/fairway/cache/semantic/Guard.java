@@ -86,9 +86,13 @@ public final class Guard {
         return "n=" + String.join(",", numbers) + "|x=" + negated + "|d=" + String.join(",", dates) + "|e=" + String.join(",", names);
     }
 
+    /** German's polite "you" is written with a capital inside a sentence: a pronoun, not a name. */
+    private static final Set<String> POLITE_PRONOUNS = Set.of("Sie", "Ihr", "Ihre", "Ihren", "Ihrem", "Ihrer", "Ihres", "Ihnen");
+
     /** A capitalised word inside a sentence, or a word with a capital after its first letter (an acronym, a product). */
     private static boolean isName(String raw, boolean sentenceStart) {
-        if (raw.length() < 2 || !Character.isLetter(raw.charAt(0)) || raw.startsWith("I'") || raw.startsWith("I’")) {
+        if (raw.length() < 2 || !Character.isLetter(raw.charAt(0)) || raw.startsWith("I'") || raw.startsWith("I’")
+                || POLITE_PRONOUNS.contains(raw)) {
             return false;
         }
         for (int i = 1; i < raw.length(); i++) {

@@ -19,10 +19,11 @@ import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
-import org.apache.lucene.search.BooleanClause;
-import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
@@ -48,6 +49,14 @@ import org.apache.lucene.util.BytesRef;
  */
 public final class LuceneVectorIndex implements VectorIndex {
     static final long COMMIT_MILLIS = 5_000;
+    /**
+     * How often a search may reopen the searcher when entries were added: a reopen flushes the
+     * writer's buffer as a new segment, so reopening per lookup (after each store) wrote a segment
+     * per entry and kept the merger busy. Entries added since are scanned from {@link RecentEntries}.
+     */
+    static final long REFRESH_NANOS = 1_000_000_000L;
+    /** Past this many recent entries a store reopens the searcher at once, so the scan stays short. */
+    static final int MAX_RECENT = 2_048;
     private static final String PARTITION = "p";
     private static final String KEY = "k";
     private static final String VECTOR = "v";
@@ -63,6 +72,9 @@ public final class LuceneVectorIndex implements VectorIndex {
     private final Object maintenance = new Object();
     /** Entries were added or removed since the searcher was last reopened. */
     private final java.util.concurrent.atomic.AtomicBoolean dirty = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Entries added since the searcher was last reopened, searched by a plain scan ({@link RecentEntries}). */
+    private final RecentEntries recent = new RecentEntries();
+    private final AtomicLong lastRefreshNanos = new AtomicLong(System.nanoTime());
 
     private LuceneVectorIndex(Directory directory, int maxEntries, Clock clock) throws IOException {
         this.directory = directory;
@@ -101,11 +113,13 @@ public final class LuceneVectorIndex implements VectorIndex {
         doc.add(new StoredField(WORDS, new BytesRef(w.array())));
         try {
             writer.updateDocument(new Term(KEY, entryKey), doc);
+            recent.add(partition, vector, words, entryKey, expiresAtMillis);
+            dirty.set(true);
             if (writer.getDocStats().numDocs > maxEntries) {
                 evict();
+            } else if (recent.size() >= MAX_RECENT) {
+                refresh();
             }
-            // Reopened by the next search, not here: a reopen per add would write a segment per entry.
-            dirty.set(true);
             maybeCommit();
         } catch (IOException e) {
             throw new UncheckedIOException("vector index: add", e);
@@ -114,19 +128,24 @@ public final class LuceneVectorIndex implements VectorIndex {
 
     @Override
     public List<Nearest> nearest(String partition, float[] vector, int k, long nowMillis) {
-        BooleanQuery filter = new BooleanQuery.Builder()
-                .add(new TermQuery(new Term(PARTITION, partition)), BooleanClause.Occur.FILTER)
-                .add(LongPoint.newRangeQuery(EXPIRES, nowMillis + 1, Long.MAX_VALUE), BooleanClause.Occur.FILTER)
-                .build();
+        // The partition's postings are the whole filter: a range over every entry's expiry would
+        // visit all of them per lookup; an expired neighbour is dropped below instead (and purged
+        // at the next commit).
+        TermQuery filter = new TermQuery(new Term(PARTITION, partition));
         try {
-            if (dirty.compareAndSet(true, false)) {
-                searchers.maybeRefreshBlocking();
+            long now = System.nanoTime();
+            long last = lastRefreshNanos.get();
+            if (dirty.get() && now - last >= REFRESH_NANOS && lastRefreshNanos.compareAndSet(last, now)) {
+                refresh();
             }
             IndexSearcher searcher = searchers.acquire();
+            List<Nearest> found = new ArrayList<>(k + 4);
             try {
                 TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, vector, k, filter), k);
-                List<Nearest> found = new ArrayList<>(top.scoreDocs.length);
                 for (ScoreDoc d : top.scoreDocs) {
+                    if (expires(searcher, d.doc) <= nowMillis) {
+                        continue;
+                    }
                     Document doc = searcher.storedFields().document(d.doc);
                     BytesRef w = doc.getBinaryValue(WORDS);
                     int[] words = new int[w == null ? 0 : w.length / Integer.BYTES];
@@ -136,20 +155,35 @@ public final class LuceneVectorIndex implements VectorIndex {
                     // Lucene scores a dot product d of unit vectors as (1 + d) / 2.
                     found.add(new Nearest(doc.get(KEY), 2.0 * d.score - 1.0, words));
                 }
-                return found;
             } finally {
                 searchers.release(searcher);
             }
+            return recent.merge(found, partition, vector, k, nowMillis);
         } catch (IOException e) {
             throw new UncheckedIOException("vector index: search", e);
         }
     }
 
+    private static long expires(IndexSearcher searcher, int doc) throws IOException {
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+        NumericDocValues values = leaf.reader().getNumericDocValues(EXPIRES);
+        return values != null && values.advanceExact(doc - leaf.docBase) ? values.longValue() : Long.MAX_VALUE;
+    }
+
+    /** Reopens the searcher; the entries it now sees leave the recent list. */
+    private void refresh() throws IOException {
+        long upTo = recent.mark();
+        dirty.set(false);
+        searchers.maybeRefreshBlocking();
+        recent.dropUpTo(upTo);
+    }
+
     @Override
     public int size() {
         try {
-            if (dirty.compareAndSet(true, false)) {
-                searchers.maybeRefreshBlocking();
+            if (dirty.get()) {
+                refresh();
             }
             IndexSearcher searcher = searchers.acquire();
             try {
@@ -162,11 +196,25 @@ public final class LuceneVectorIndex implements VectorIndex {
         }
     }
 
+    /** Segments the current searcher sees (for tests: lookups between stores must not write one each). */
+    int segments() {
+        try {
+            IndexSearcher searcher = searchers.acquire();
+            try {
+                return searcher.getIndexReader().leaves().size();
+            } finally {
+                searchers.release(searcher);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("vector index: segments", e);
+        }
+    }
+
     /** Drops the soonest-to-expire entries, down to 95% of the bound, so eviction runs once per many adds. */
     private void evict() throws IOException {
         synchronized (maintenance) {
             // The writer's count includes replaced entries until their deletes apply: count on a fresh reader.
-            searchers.maybeRefreshBlocking();
+            refresh();
             IndexSearcher searcher = searchers.acquire();
             try {
                 int excess = searcher.getIndexReader().numDocs() - maxEntries;
@@ -180,6 +228,8 @@ public final class LuceneVectorIndex implements VectorIndex {
                     keys[i] = new Term(KEY, searcher.storedFields().document(oldest.scoreDocs[i].doc).get(KEY));
                 }
                 writer.deleteDocuments(keys);
+                recent.remove(keys);
+                dirty.set(true);
             } finally {
                 searchers.release(searcher);
             }

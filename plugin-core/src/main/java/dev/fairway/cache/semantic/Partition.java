@@ -28,7 +28,8 @@ final class Partition {
             throw new UncheckedIOException("canonical exact part", e);
         }
         MessageDigest sha = sha256();
-        part(sha, "semantic");
+        // The version of the key's rules (Guard, Wording): entries indexed under older rules never match.
+        part(sha, "semantic-v2");
         part(sha, exchange.route().name());
         part(sha, exchange.credentialFingerprint());
         part(sha, exchange.target().provider().slug());

@@ -41,18 +41,20 @@ public final class Wording {
 
     /** Plain synonyms of support questions, each mapped to one word: a swap between them is a paraphrase, not another slot. */
     private static final Map<String, String> SYNONYMS = synonyms(
-            "change update modify edit alter",
-            "book booking reservation reserve",
-            "delete remove erase",
-            "cancel terminate",
-            "buy purchase",
-            "price cost",
-            "ship shipping deliver delivery",
+            // The English groups with their French, Spanish and German words; a word is looked up as
+            // written, then stemmed, then as its root().
+            "change update modify edit alter changer modifier cambiar modificar ändern",
+            "book booking reservation reserve réserver reservar buchen",
+            "delete remove erase supprimer effacer eliminar borrar elimino borro löschen entfernen",
+            "cancel terminate annuler résilier cancelar anular stornieren",
+            "buy purchase acheter comprar kaufen",
+            "price cost prix precio preis",
+            "ship shipping deliver delivery livrer livraison enviar envío versand liefern lieferung",
             "allow permit",
             "child kid",
-            "package parcel",
-            "item product",
-            "reply respond response answer");
+            "package parcel colis paquete paket",
+            "item product produit producto produkt",
+            "reply respond response answer réponse respuesta antwort");
 
     private Wording() {}
 
@@ -76,8 +78,7 @@ public final class Wording {
                 continue;
             }
             if (!FRAME.contains(w)) {
-                String stem = stem(w);
-                words.add(SYNONYMS.getOrDefault(stem, SYNONYMS.getOrDefault(w, stem)).hashCode());
+                words.add(canonical(w).hashCode());
             }
         }
         return words.stream().mapToInt(Integer::intValue).toArray();
@@ -100,12 +101,25 @@ public final class Wording {
         return onlyA >= 1 && onlyB >= 1 && onlyA <= 1 && onlyB <= 1;
     }
 
+    /** The word its synonym group stands for, or its root. */
+    private static String canonical(String w) {
+        String synonym = SYNONYMS.get(w);
+        if (synonym == null) {
+            synonym = SYNONYMS.get(stem(w));
+        }
+        String root = root(w);
+        return synonym != null ? synonym : SYNONYMS.getOrDefault(root, root);
+    }
+
     private static Map<String, String> synonyms(String... groups) {
         java.util.HashMap<String, String> m = new java.util.HashMap<>();
         for (String g : groups) {
             String[] words = g.split(" ");
             for (String w : words) {
+                // Every form of a group word (as written, stemmed, its root) leads to the group.
                 m.put(w, words[0]);
+                m.put(stem(w), words[0]);
+                m.put(root(w), words[0]);
             }
         }
         return Map.copyOf(m);
@@ -129,5 +143,26 @@ public final class Wording {
             return w.substring(0, n - 1);
         }
         return w;
+    }
+
+    /**
+     * {@link #stem}, then a final "en", "e" or "n" off words of five letters or more: German and
+     * French verb forms ("lösche" / "löschen", "ändere" / "ändern", "change" / "changed") meet on
+     * one stem, so an inflected paraphrase is not taken for a swapped slot. Hyphenated compounds
+     * stay whole ("check-in" / "check-out" must stay two words).
+     */
+    static String root(String w) {
+        String s = stem(w);
+        int n = s.length();
+        if (n < 5 || s.indexOf('-') >= 0) {
+            return s;
+        }
+        if (s.endsWith("en")) {
+            return s.substring(0, n - 2);
+        }
+        if (s.endsWith("e") || s.endsWith("n")) {
+            return s.substring(0, n - 1);
+        }
+        return s;
     }
 }

@@ -27,5 +27,8 @@ class GuardTest {
         // A capital that only starts a sentence is not a name.
         assertThat(same("Where is my order? Please help.", "Where is my order? help")).isTrue();
         assertThat(same("Do you ship on 05 March?", "Do you ship on 5 march?")).isTrue();
+        // German's polite "Sie" is a pronoun, not a name; a real name still counts.
+        assertThat(same("Akzeptieren Sie PayPal?", "Kann ich mit PayPal bezahlen?")).isTrue();
+        assertThat(same("Akzeptieren Sie PayPal?", "Akzeptieren Sie Klarna?")).isFalse();
     }
 }

@@ -80,4 +80,29 @@ class LuceneVectorIndexTest {
             assertThat(index.nearest("p", v(1, 0), 1, NOW).get(0).entryKey()).isEqualTo("json:a");
         }
     }
+
+    @Test
+    void lookupsBetweenStoresFindEachNewEntryWithoutWritingASegmentEach() {
+        try (LuceneVectorIndex index = LuceneVectorIndex.inMemory(1_000, clock)) {
+            for (int i = 0; i < 60; i++) {
+                index.add("p", v(1, i, 2), new int[0], "json:" + i, NOW + 60_000);
+                // Found at once (from the recent entries), not after the next reopen.
+                assertThat(index.nearest("p", v(1, i, 2), 1, NOW).get(0).entryKey()).isEqualTo("json:" + i);
+            }
+            // A reopen per lookup wrote one segment per entry (60, fewer after merges); at most one a second now.
+            assertThat(index.segments()).isLessThanOrEqualTo(3);
+            assertThat(index.size()).isEqualTo(60);
+        }
+    }
+
+    @Test
+    void anExpiredEntryIsDroppedAfterTheSearcherHoldsIt() {
+        try (LuceneVectorIndex index = LuceneVectorIndex.inMemory(100, clock)) {
+            index.add("p", v(1, 0), new int[0], "json:old", NOW + 1_000);
+            index.add("p", v(1, 0.1f), new int[0], "json:new", NOW + 60_000);
+            index.size(); // reopens: both now come from the searcher, not the recent list
+
+            assertThat(index.nearest("p", v(1, 0), 2, NOW + 2_000)).extracting(VectorIndex.Nearest::entryKey).containsExactly("json:new");
+        }
+    }
 }

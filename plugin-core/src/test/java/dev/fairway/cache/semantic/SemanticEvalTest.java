@@ -29,11 +29,14 @@ class SemanticEvalTest {
     static final double MIN_PRECISION = 0.98;
     /**
      * The issue asks for recall 0.6 at precision 0.98; all-MiniLM-L6-v2 with these guards does not
-     * get there on this set (0.28 held out, 0.40 fresh, 0.345 overall at precision 1.0; at precision 0.98 on the
-     * tune pairs recall is 0.57, and the held-out precision then falls to 0.87). This floor sits just
-     * under what is reached, so a change that loses recall fails; docs/semantic-cache.md has the figures.
+     * get there on this set (at 0.85: 0.28 held out, 0.48 fresh, 0.355 overall, precision 1.0; at
+     * precision 0.98 on the tune pairs recall is 0.39 and held-out precision falls to 0.90). The
+     * floors sit at what is reached, per split, so a change that loses one matched pair fails;
+     * docs/semantic-cache.md has the figures and the models compared.
      */
-    static final double MIN_RECALL = 0.25;
+    static final double MIN_RECALL_HELD_OUT = 16 / 57.0;
+    static final double MIN_RECALL_FRESH = 12 / 25.0;
+    static final double MIN_RECALL_ALL = 70 / 197.0;
 
     record Pair(int id, boolean same, String domain, String lang, String kind, String split, String a, String b) {}
 
@@ -88,7 +91,7 @@ class SemanticEvalTest {
         Score score = score(s -> s.pair().split().equals("held_out"), defaultThreshold());
         System.out.println("semantic eval, held-out pairs at " + defaultThreshold() + ": " + score);
         assertThat(score.precision()).as("held-out precision, %s", score).isGreaterThanOrEqualTo(MIN_PRECISION);
-        assertThat(score.recall()).as("held-out recall, %s", score).isGreaterThanOrEqualTo(MIN_RECALL);
+        assertThat(score.recall()).as("held-out recall, %s", score).isGreaterThanOrEqualTo(MIN_RECALL_HELD_OUT - 1e-9);
     }
 
     /** Pairs written after the rules and the threshold were fixed: the blind estimate. */
@@ -97,7 +100,7 @@ class SemanticEvalTest {
         Score score = score(s -> s.pair().split().equals("fresh"), defaultThreshold());
         System.out.println("semantic eval, fresh pairs at " + defaultThreshold() + ": " + score);
         assertThat(score.precision()).as("fresh precision, %s", score).isGreaterThanOrEqualTo(MIN_PRECISION);
-        assertThat(score.recall()).as("fresh recall, %s", score).isGreaterThanOrEqualTo(MIN_RECALL);
+        assertThat(score.recall()).as("fresh recall, %s", score).isGreaterThanOrEqualTo(MIN_RECALL_FRESH - 1e-9);
     }
 
     @Test
@@ -105,14 +108,21 @@ class SemanticEvalTest {
         Score score = score(s -> true, defaultThreshold());
         System.out.println("semantic eval, all pairs at " + defaultThreshold() + ": " + score);
         for (String lang : List.of("en", "fr", "es", "de")) {
-            System.out.println("  " + lang + ": " + score(s -> s.pair().lang().equals(lang), defaultThreshold()));
+            for (String split : List.of("tune", "held_out", "fresh")) {
+                System.out.println("  " + lang + " " + split + ": "
+                        + score(s -> s.pair().lang().equals(lang) && s.pair().split().equals(split), defaultThreshold()));
+            }
+            Score byLang = score(s -> s.pair().lang().equals(lang), defaultThreshold());
+            System.out.println("  " + lang + ": " + byLang);
+            // Every language keeps the precision a wrong answer demands, not only the English majority.
+            assertThat(byLang.precision()).as("%s precision, %s", lang, byLang).isGreaterThanOrEqualTo(MIN_PRECISION);
         }
         // Every false hit is listed (held-out ones too, reported, never used to change a rule or the threshold).
         scored.stream().filter(s -> s.predicted(defaultThreshold()) && !s.pair().same())
                 .forEach(s -> System.out.printf(Locale.ROOT, "  false hit (%s pair): #%d %s %s sim=%.3f guard=%s | %s | %s%n", s.pair().split(), s.pair().id(),
                         s.pair().same() ? "missed" : "FALSE HIT", s.pair().kind(), s.similarity(), s.guardEqual(), s.pair().a(), s.pair().b()));
         assertThat(score.precision()).as("precision, %s", score).isGreaterThanOrEqualTo(MIN_PRECISION);
-        assertThat(score.recall()).as("recall, %s", score).isGreaterThanOrEqualTo(MIN_RECALL);
+        assertThat(score.recall()).as("recall, %s", score).isGreaterThanOrEqualTo(MIN_RECALL_ALL - 1e-9);
     }
 
     /** Without the guard, similarity alone lets hard negatives through: the guard is what earns the precision. */

@@ -31,6 +31,19 @@ class WordingTest {
     }
 
     @Test
+    void inflectedFormsAndTranslatedSynonymsAreOneWord() {
+        // German verb forms move with word order: the same verb, not a swapped slot.
+        assertThat(apart("Wie lösche ich mein Konto?", "Wie kann ich mein Konto löschen?")).isFalse();
+        assertThat(apart("Wie ändere ich mein Profilbild?", "Wie kann ich mein Profilbild ändern?")).isFalse();
+        // The synonym groups hold their French, Spanish and German words.
+        assertThat(apart("Comment changer ma photo de profil ?", "Comment modifier ma photo de profil ?")).isFalse();
+        assertThat(apart("¿Cómo elimino mi cuenta?", "¿Cómo puedo borrar mi cuenta?")).isFalse();
+        // Slots still differ in those languages, and hyphenated compounds stay whole.
+        assertThat(apart("Wie lösche ich mein Konto?", "Wie lösche ich mein Profilbild?")).isTrue();
+        assertThat(apart("What time is check-in?", "What time is check-out?")).isTrue();
+    }
+
+    @Test
     void wordsAreKeptAsHashesOnly() {
         assertThat(Wording.of("refund")).containsExactly("refund".hashCode());
     }
