@@ -14,7 +14,9 @@ import java.util.function.Predicate;
 /**
  * The places Fairway writes, each with the setting that names it: the log spool, the log store's
  * SQLite file ({@code <spool_dir>.logs.db} unless {@code logs.store.path} says otherwise) and the
- * cache's disk tier with its semantic index ({@code <cache_storage.directory>/semantic}). All are
+ * cache's disk tier with its semantic index ({@code <cache_storage.directory>/semantic}) and, with
+ * the admin listener on, the directory of {@code <spool_dir>.flows.json} and {@code .prompts.json}
+ * (flow and prompt versions added through the admin API). All are
  * checked before anything starts, so that an install on a read-only root filesystem whose state
  * volume does not hold one of them fails at once, naming the path and the setting, rather than at
  * the first request or with a database driver's message.
@@ -41,6 +43,13 @@ public final class StateDirs {
             Path file = store.path() != null ? Path.of(store.path()) : dev.fairway.logstore.LogStores.besideSpool(spool);
             out.add(new StateDir(store.path() != null ? "logs.store.path" : "logs.store.path (default: <logs.spool_dir>.logs.db)",
                     file.toAbsolutePath().normalize().getParent()));
+        }
+        if (config.server().adminPort() > 0) {
+            // PUT /flows and PUT /prompts keep their versions in <spool_dir>.flows.json and .prompts.json.
+            Path parent = spool.toAbsolutePath().normalize().getParent();
+            if (parent != null && out.stream().noneMatch(d -> d.directory().equals(parent))) {
+                out.add(new StateDir("logs.spool_dir (admin flow and prompt versions: <logs.spool_dir>.flows.json, .prompts.json)", parent));
+            }
         }
         if (config.cacheStorage().diskMb() > 0) {
             Path cache = Path.of(config.cacheStorage().directory());

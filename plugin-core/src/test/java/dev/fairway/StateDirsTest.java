@@ -34,9 +34,16 @@ class StateDirsTest {
         assertThat(StateDirs.of(c)).extracting(StateDirs.StateDir::directory).containsExactly(
                 Path.of("/var/lib/fairway/spool"), Path.of("/var/lib/fairway"),
                 Path.of("/var/lib/fairway/cache"), Path.of("/var/lib/fairway/cache/semantic"));
-        // No disk tier, or another store: nothing more to write.
+        // No disk tier, or another store: the admin API's flow and prompt versions still go beside the spool.
         GatewayConfig memoryOnly = config("logs: {spool_dir: /s/spool, store: {kind: none}}\ncache_storage: {disk_mb: 0}\n" + semanticRoute());
-        assertThat(StateDirs.of(memoryOnly)).extracting(StateDirs.StateDir::directory).containsExactly(Path.of("/s/spool"));
+        assertThat(StateDirs.of(memoryOnly)).extracting(StateDirs.StateDir::setting, StateDirs.StateDir::directory).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("logs.spool_dir", Path.of("/s/spool")),
+                org.assertj.core.groups.Tuple.tuple("logs.spool_dir (admin flow and prompt versions: <logs.spool_dir>.flows.json,"
+                        + " .prompts.json)", Path.of("/s")));
+        // Without the admin listener, nothing writes there.
+        GatewayConfig noAdmin = config("server: {admin_port: 0}\nlogs: {spool_dir: /s/spool, store: {kind: none}}\ncache_storage: {disk_mb: 0}\n"
+                + semanticRoute());
+        assertThat(StateDirs.of(noAdmin)).extracting(StateDirs.StateDir::directory).containsExactly(Path.of("/s/spool"));
     }
 
     @Test
