@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Pools in direct mode: Envoy sends the request to the member the core admitted (its key in the
  * mutation), the member's own rate limit passes it over for the next one, and what Envoy's response
- * headers phase shows (a 5xx, a 429) feeds the member's passive health, which ejects it.
+ * headers phase shows (a 5xx, a 429) feeds the member's passive health, which ejects it, and its
+ * circuit breaker, which skips it while open.
  */
 class PoolDirectModeTest {
     private static final String CONFIG = """
@@ -40,10 +41,18 @@ class PoolDirectModeTest {
                     members:
                       - {name: a, api_key: key-a, rate_limit: {limit: 1, window: 1h}}
                       - {name: b, api_key: key-b, rate_limit: {limit: 1, window: 1h}}
+              - name: breaking
+                prefix: /breaking
+                circuit_breaker: {failure_threshold: 1, cooldown_seconds: 600}
+                pools:
+                  - provider: fake
+                    eject_after: 100
+                    members: [{name: a, api_key: key-a}, {name: b, api_key: key-b}]
             envoy:
               routes:
                 pooled: {mode: direct, upstreams: {fake: fake-cluster}}
                 capped: {mode: direct, upstreams: {fake: fake-cluster}}
+                breaking: {mode: direct, upstreams: {fake: fake-cluster}}
             """;
 
     private FakeUpstream upstream;
@@ -96,6 +105,19 @@ class PoolDirectModeTest {
         // A 429 counts too: with both ejected, the one back soonest (the first) is tried.
         assertThat(forward("pooled", 429)).isEqualTo(other);
         assertThat(forward("pooled", 200)).isEqualTo(failed);
+    }
+
+    @Test
+    void aFailureSeenInEnvoysResponseHeadersOpensTheMembersCircuit() throws Exception {
+        // Passive health would eject only after 100 failures; the route's circuit opens after one.
+        String failed = forward("breaking", 503);
+        String other = failed.equals("Bearer key-a") ? "Bearer key-b" : "Bearer key-a";
+        for (int i = 0; i < 10; i++) {
+            assertThat(forward("breaking", 200)).as("request %d, with %s's circuit open", i, failed).isEqualTo(other);
+        }
+        // A 429 is the member's own limit, not a failure: the other member's circuit stays closed.
+        assertThat(forward("breaking", 429)).isEqualTo(other);
+        assertThat(forward("breaking", 200)).isEqualTo(other);
     }
 
     /** One request forwarded in direct mode, answered {@code status} in Envoy's response phase; the member's credential it went with. */

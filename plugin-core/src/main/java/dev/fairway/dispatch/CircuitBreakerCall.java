@@ -2,7 +2,6 @@ package dev.fairway.dispatch;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.fairway.retry.CircuitBreaker;
 import dev.fairway.retry.RetryRule;
 import io.vertx.core.Future;
 
@@ -22,15 +21,7 @@ final class CircuitBreakerCall implements UpstreamCall {
     public Future<UpstreamHead> call(Attempt attempt) {
         return inner.call(attempt).andThen(ar -> {
             RetryRule.Result result = ar.succeeded() ? Results.of(ar.result()) : Results.of(ar.cause());
-            report(attempt.circuit(), attempt.rule().health(result));
+            attempt.circuit().record(attempt.rule().health(result));
         });
-    }
-
-    private static void report(CircuitBreaker circuit, RetryRule.Health health) {
-        switch (health) {
-            case SUCCESS -> circuit.onSuccess();
-            case FAILURE -> circuit.onFailure();
-            case IGNORE -> circuit.onIgnore();
-        }
     }
 }

@@ -13,6 +13,7 @@ import dev.fairway.provider.AuthStyle;
 import dev.fairway.provider.SigV4;
 import dev.fairway.provider.UpstreamTarget;
 import dev.fairway.retry.CircuitBreakers;
+import dev.fairway.retry.CircuitBreaker;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
@@ -58,6 +59,11 @@ public final class Dispatcher implements AutoCloseable {
     /** The circuit of every target this dispatcher has called. */
     public CircuitBreakers breakers() {
         return breakers;
+    }
+
+    /** {@code target}'s circuit in {@code exchange}'s route, as the dispatcher's attempts and a host's direct forward both use it. */
+    public CircuitBreaker circuit(Exchange exchange, PlannedTarget target) {
+        return breakers.circuit(UpstreamCalls.breakerKey(exchange.route(), target), exchange.plan().breaker());
     }
 
     /** Makes the upstream call(s) for {@code exchange} and relays the answer into {@code response}. */

@@ -11,7 +11,9 @@ import dev.fairway.pipeline.ResponseObserver;
 import dev.fairway.pipeline.UpstreamObserver;
 import dev.fairway.pipeline.UpstreamRequest;
 import dev.fairway.plan.Member;
+import dev.fairway.plan.MemberAdmission;
 import dev.fairway.plan.PlannedTarget;
+import dev.fairway.retry.CircuitBreaker;
 import dev.fairway.retry.RetryRule;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -43,17 +45,20 @@ public final class HostRelay {
     private boolean ended;
     /** The pool member sent to, or null outside pools. */
     private final Member member;
+    /** The member's circuit, or null outside pools. */
+    private final CircuitBreaker circuit;
     private final long started;
     private boolean reported;
 
     /** What the client's response head becomes. */
     public record Head(Headers set, List<String> remove, boolean rewritesBody) {}
 
-    private HostRelay(Exchange exchange, PlannedTarget target, boolean rewrites) {
+    private HostRelay(Exchange exchange, PlannedTarget target, CircuitBreaker circuit, boolean rewrites) {
         this.exchange = requireNonNull(exchange, "exchange");
         this.target = requireNonNull(target, "target");
         this.rewrites = rewrites;
         this.member = target.member();
+        this.circuit = circuit;
         this.started = exchange.elapsedNanos();
         if (member != null) {
             exchange.facts().member(member.name());
@@ -74,12 +79,12 @@ public final class HostRelay {
      *     translated is refused by {@link #translates} callers first
      */
     public static HostRelay open(Exchange exchange, boolean rewritesBody) {
-        return open(exchange, exchange.plan().first(), rewritesBody);
+        return new HostRelay(exchange, exchange.plan().first(), null, rewritesBody);
     }
 
-    /** As {@link #open(Exchange, boolean)}, to {@code target}: the pool member admitted ({@code plan.MemberAdmission}). */
-    public static HostRelay open(Exchange exchange, PlannedTarget target, boolean rewritesBody) {
-        return new HostRelay(exchange, target, rewritesBody);
+    /** As {@link #open(Exchange, boolean)}, to the target {@link MemberAdmission} admitted; its circuit learns how the attempt went. */
+    public static HostRelay open(Exchange exchange, MemberAdmission.Admitted admitted, boolean rewritesBody) {
+        return new HostRelay(exchange, admitted.target(), admitted.circuit(), rewritesBody);
     }
 
     /**
@@ -205,11 +210,17 @@ public final class HostRelay {
         exchange.complete(Completion.unsent(status, errorType, exchange.elapsedNanos()));
     }
 
-    /** Tells a pool member how its attempt went, once: its passive health, outstanding count and latency learn from it. */
+    /**
+     * Tells a pool member how its attempt went, once: its passive health, outstanding count and
+     * latency learn from it, and its circuit (a 429 is the member's own limit, not a failure of its).
+     */
     private void report(RetryRule.Health health, int upstreamStatus) {
         if (member != null && !reported) {
             reported = true;
             member.finished(health, upstreamStatus, exchange.elapsedNanos() - started);
+            if (circuit != null) {
+                circuit.record(health);
+            }
         }
     }
 

@@ -26,7 +26,7 @@ final class UpstreamCalls {
         UpstreamCall prepared = new PreparingCall(timed, dispatcher, prepare);
         UpstreamCall reported = new CircuitBreakerCall(new MemberCall(prepared, System::nanoTime, exchange.facts()::member));
         UpstreamCall retrying = new RetryingCall(reported, dispatcher.scheduler(), trip);
-        return new FallbackCall(retrying, plan, target -> dispatcher.breakers().circuit(breakerKey(route, target), plan.breaker()),
+        return new FallbackCall(retrying, plan, target -> dispatcher.circuit(exchange, target),
                 route.retry().maxTotalAttempts(), dispatcher.scheduler(), exchange.logId());
     }
 

@@ -150,8 +150,9 @@ public final class HostCall {
             return;
         }
         if (via.isDirect()) {
-            // A pool member at its own rate limit is passed over for the next one, as the dispatcher does.
-            MemberAdmission.first(exchange.plan()).whenComplete((target, refused) -> direct(exchange, target, refused));
+            // A pool member with an open circuit or at its own rate limit is passed over for the next one, as the dispatcher does.
+            MemberAdmission.first(exchange.plan(), t -> bridge.dispatcher().circuit(exchange, t))
+                    .whenComplete((admitted, refused) -> direct(exchange, admitted, refused));
             return;
         }
         CompletableFuture<?> ready = bridge.dispatcherReady();
@@ -163,7 +164,7 @@ public final class HostCall {
         ready.whenComplete((port, t) -> dispatcherReady(exchange, t));
     }
 
-    private synchronized void direct(Exchange exchange, PlannedTarget target, Throwable refused) {
+    private synchronized void direct(Exchange exchange, MemberAdmission.Admitted admitted, Throwable refused) {
         if (result.isDone()) {
             endLate(exchange);
             return;
@@ -174,7 +175,7 @@ public final class HostCall {
                 Throwable cause = refused instanceof CompletionException && refused.getCause() != null ? refused.getCause() : refused;
                 throw cause instanceof GatewayError g ? g : GatewayError.of(ErrorType.INTERNAL, "the gateway failed to process the request");
             }
-            tap = HostRelay.open(exchange, target, via.rewritesBody());
+            tap = HostRelay.open(exchange, admitted, via.rewritesBody());
         } catch (GatewayError e) {
             result.complete(HostBridge.refuse(exchange, e));
             return;

@@ -21,6 +21,7 @@ public final class CompletionLabels {
     private final LabelCap routes = new LabelCap(MAX_ROUTES);
     private final LabelCap providers = new LabelCap(MAX_PROVIDERS);
     private final LabelCap models = new LabelCap(MAX_MODELS);
+    private final LabelCap responseModels = new LabelCap(MAX_MODELS);
 
     /** The exchange's route name, bounded. */
     public String route(Exchange exchange) {
@@ -35,6 +36,14 @@ public final class CompletionLabels {
     /** A model name (null: unknown), bounded. */
     public String model(String name) {
         return models.apply(name);
+    }
+
+    /**
+     * The model an answer named (null: it named none, which stays an empty label), bounded apart from
+     * the requested models: upstreams name dated versions, so these are a different set of values.
+     */
+    public String responseModel(String name) {
+        return name == null || name.isEmpty() ? "" : responseModels.apply(name);
     }
 
     /**

@@ -43,7 +43,7 @@ public final class GenAiMetricsStage implements Stage {
         }
         metrics.record(GenAiNames.operationName(exchange.method(), answered),
                 labels.provider(GenAiNames.providerName(answered.target().provider().slug())),
-                labels.model(exchange.model()), labels.route(exchange), CompletionLabels.error(c, ""), c.cached(), c.usage(),
-                c.durationNanos(), c.ttfbNanos());
+                labels.model(exchange.model()), labels.responseModel(exchange.metered().report().responseModel()),
+                labels.route(exchange), CompletionLabels.error(c, ""), c.cached(), c.usage(), c.durationNanos(), c.ttfbNanos());
     }
 }

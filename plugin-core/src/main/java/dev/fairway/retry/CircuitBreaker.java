@@ -83,6 +83,15 @@ public final class CircuitBreaker {
         }
     }
 
+    /** Tells the circuit what an attempt came to, as {@link RetryRule#health} judged it. */
+    public void record(RetryRule.Health health) {
+        switch (health) {
+            case SUCCESS -> onSuccess();
+            case FAILURE -> onFailure();
+            case IGNORE -> onIgnore();
+        }
+    }
+
     /** The target answered well: the circuit closes and its failures are forgotten. */
     public void onSuccess() {
         if (settings.enabled()) {

@@ -70,15 +70,21 @@ class GrafanaDashboardTest {
         List<String> queries = queries(new ObjectMapper().readTree(Files.readString(DASHBOARD)));
         assertThat(queries).hasSizeGreaterThan(15);
         Set<String> exported;
+        String text;
         try (GatewayHarness h = GatewayHarness.startWithAdmin("routes: [{name: chat, cache: {enabled: true}}]\n", MockOptions.defaults())) {
             assertThat(h.post("/openai/v1/chat/completions", CHAT).statusCode()).isEqualTo(200);
             assertThat(h.post("/openai/v1/chat/completions", CHAT).headers().firstValue("cf-aig-cache-status")).hasValue("HIT");
             assertThat(h.post("/openai/v1/chat/completions", CHAT.replace("gpt-4o", "gpt-4o-mini"), "x-mock-status", "500").statusCode())
                     .isEqualTo(500);
             assertThat(h.post("/openai/v1/chat/completions", CHAT.replace("}]}", "}],\"stream\":true}")).statusCode()).isEqualTo(200);
-            exported = exported(scrape(h));
+            text = scrape(h);
+            exported = exported(text);
         }
         assertThat(exported).contains("fairway_requests_total", "gen_ai_client_token_usage_bucket", "jvm_memory_used_bytes");
+        // The answer's own model (the mock names the requested one) labels the GenAI metrics; a failed
+        // attempt's answer named none, so its label is empty, as the conventions leave it unset.
+        assertThat(text).containsPattern("gen_ai_client_token_usage_count\\{[^}]*gen_ai_response_model=\"gpt-4o\"")
+                .containsPattern("gen_ai_client_operation_duration_seconds_count\\{error_type=\"[^\"]+\",[^}]*gen_ai_request_model=\"gpt-4o-mini\",gen_ai_response_model=\"\"");
         for (String q : queries) {
             Set<String> names = metricNames(q);
             assertThat(names).as(q).isNotEmpty();

@@ -24,8 +24,8 @@ class PrometheusTextTest {
         m.record("chat", "openai", "gpt-4o", 200, false, null, new Usage(10, 20, 4), 0.25, 1_200_000_000L, 300_000_000L);
         m.record("chat", "openai", "gpt-4o", 200, true, null, null, null, 3_000_000L, 2_000_000L);
         m.record("chat", "anthropic", "claude \"3\"", 502, false, "upstream_unavailable", null, null, 40_000_000L, -1);
-        m.genAi().record("chat", "openai", "gpt-4o", "chat", null, false, new Usage(10, 20, 4), 1_200_000_000L, 300_000_000L);
-        m.genAi().record("chat", "anthropic", "claude", "chat", "upstream_unavailable", false, null, 40_000_000L, -1);
+        m.genAi().record("chat", "openai", "gpt-4o", "gpt-4o-2024-08-06", "chat", null, false, new Usage(10, 20, 4), 1_200_000_000L, 300_000_000L);
+        m.genAi().record("chat", "anthropic", "claude", "", "chat", "upstream_unavailable", false, null, 40_000_000L, -1);
         MetricsRegistry registry = new MetricsRegistry(m);
         AtomicLong failures = new AtomicLong(3);
         registry.counter("fairway_quota_store_failures_total", "Quota store operations that failed.", failures::get);
