@@ -282,21 +282,25 @@ public final class Fairway implements AutoCloseable {
         }
         closeListener(loopback, GatewayServer::close);
         dispatcher.close();
-        for (Stage s : gateway.stages()) {
-            if (s instanceof AutoCloseable c) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    org.slf4j.LoggerFactory.getLogger(Fairway.class).warn("closing stage {} failed: {}", s.name(), e.toString());
-                }
-            }
-        }
+        closeStages(gateway.stages());
         vertx.close().toCompletionStage().toCompletableFuture().join();
         for (int i = closeAfter.size() - 1; i >= 0; i--) {
             try {
                 closeAfter.get(i).close();
             } catch (Exception e) {
                 LoggerFactory.getLogger(Fairway.class).warn("closing {} failed: {}", closeAfter.get(i), e.toString());
+            }
+        }
+    }
+
+    private static void closeStages(List<Stage> stages) {
+        for (Stage s : stages) {
+            if (s instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LoggerFactory.getLogger(Fairway.class).warn("closing stage {} failed: {}", s.name(), e.toString());
+                }
             }
         }
     }
@@ -403,10 +407,11 @@ public final class Fairway implements AutoCloseable {
         public Fairway start() {
             StateDirs.check(config);
             Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+            List<Stage> stages = new ArrayList<>();
             try {
                 ProviderRegistry registry = ProviderRegistry.withCustom(config.customProviders());
                 Duration spoolLockWait = handOver ? Duration.ofSeconds(config.server().drainSeconds() + 10L) : Duration.ZERO;
-                List<Stage> stages = new ArrayList<>(Stages.standard(config, spoolLockWait));
+                stages.addAll(Stages.standard(config, spoolLockWait));
                 stages.addAll(extraStages);
                 // Admin-created flow versions are kept beside the log spool, as the prompts are (balance.Balancing).
                 FlowRegistry flows = FlowRegistry.forStages(stages).persistIn(dev.fairway.plan.StateFile.beside(config.logs().spoolDir(), "flows"));
@@ -433,6 +438,9 @@ public final class Fairway implements AutoCloseable {
                 }
                 return new Fairway(vertx, gateway, dispatcher, front, back, admin, List.copyOf(closeAfter), stopping);
             } catch (RuntimeException e) {
+                // The stages opened hold the spool's lock, the log store and the cache files: a start
+                // that failed (a port in use) releases them, so the same process can start again.
+                closeStages(stages);
                 vertx.close();
                 throw e;
             }

@@ -66,9 +66,10 @@ public final class HostRelay {
         }
         UpstreamRequest planned = exchange.upstreamRequest(target);
         this.upstreamObserver = exchange.upstreamObserver(target, planned);
-        // A request change comes with a body filter (it hides what it asked for):
-        // a host that cannot rewrite the body sends the request as planned.
-        this.request = rewrites ? upstreamObserver.request(planned) : planned;
+        // A request change may come with a body filter (it hides what it asked for): a host that
+        // cannot rewrite the body sends the request as planned, with only the header-only changes
+        // (the attempt's trace context, so the provider's parent is still Fairway's attempt span).
+        this.request = rewrites ? upstreamObserver.request(planned) : upstreamObserver.headersOnly(planned);
     }
 
     /**

@@ -29,6 +29,15 @@ record UpstreamFanOut(List<UpstreamObserver> observers) implements UpstreamObser
     }
 
     @Override
+    public UpstreamRequest headersOnly(UpstreamRequest planned) {
+        UpstreamRequest r = planned;
+        for (UpstreamObserver o : observers) {
+            r = o.headersOnly(r);
+        }
+        return r;
+    }
+
+    @Override
     public ResponseFilter hiding() {
         for (UpstreamObserver o : observers) {
             ResponseFilter f = o.hiding();

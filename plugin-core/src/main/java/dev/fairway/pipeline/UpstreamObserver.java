@@ -15,6 +15,16 @@ public interface UpstreamObserver extends ResponseObserver {
     }
 
     /**
+     * The request a host sends when it cannot rewrite the body (Envoy's direct mode without a body
+     * mode): only the changes that stand without a body change and without a filter on the answer,
+     * a trace context. Most observers leave it as planned; one that asks the provider for more than
+     * the client did (usage in a stream) must not, since nothing could hide it again.
+     */
+    default UpstreamRequest headersOnly(UpstreamRequest planned) {
+        return planned;
+    }
+
+    /**
      * Asked once the answer's head was observed: the filter that keeps from the client what
      * {@link #request} asked for and the client did not, or null. It runs on the raw answer, before
      * translation; it never refuses.

@@ -51,6 +51,12 @@ final class AttemptTrace implements UpstreamObserver {
     /** The planned request with this attempt as the W3C parent; the client's traceparent is replaced. */
     @Override
     public UpstreamRequest request(UpstreamRequest planned) {
+        return headersOnly(planned);
+    }
+
+    /** Only a header changes, so a host that cannot rewrite the body sends it too. */
+    @Override
+    public UpstreamRequest headersOnly(UpstreamRequest planned) {
         Headers headers = Headers.copyOf(planned.headers());
         W3CTraceContextPropagator.getInstance().inject(Context.root().with(span), headers, HeaderCarrier.SETTER);
         return new UpstreamRequest(planned.method(), planned.uri(), headers, planned.body());

@@ -28,6 +28,34 @@ class HostTracingTest {
     private static final String HOST_SPAN = "b7ad6b7169203331";
 
     @Test
+    void aDirectForwardThatCannotRewriteTheBodyStillCarriesTheAttemptSpan() throws Exception {
+        try (OtlpReceiver receiver = new OtlpReceiver();
+             Fairway fairway = Fairway.builder(ConfigLoader.withEnv(Map.of()).parse("""
+                     tracing: {enabled: true, protocol: http/protobuf, endpoint: %s}
+                     logs: {spool_dir: '%s'}
+                     """.formatted(receiver.endpoint(), dev.fairway.testing.GatewayHarness.tempDir("fairway-spool")))).start()) {
+            HostBridge bridge = new HostBridge(fairway.gateway(), fairway.dispatcher());
+            RouteConfig route = ConfigLoader.withEnv(Map.of()).parseRoute("{name: envoy-route}");
+            // A stream: with a body mode, metering would ask for usage in it; without one, the body goes as the client sent it.
+            byte[] body = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[]}".getBytes(UTF_8);
+            GatewayRequest request = new GatewayRequest("POST", "/openai/v1/chat/completions",
+                    Headers.of("content-type", "application/json", "authorization", "Bearer sk-client",
+                            "traceparent", "00-" + HOST_TRACE + "-" + HOST_SPAN + "-01"), body, null);
+            HostResult result = bridge.handle(request, route, 5_000, Via.direct(false)).await();
+            var tap = ((HostResult.Direct) result).tap();
+            assertThat(new String(tap.request().body(), UTF_8)).isEqualTo(new String(body, UTF_8));
+            String sent = tap.request().headers().get("traceparent");
+            tap.head(200, Headers.of("content-type", "text/event-stream"));
+            tap.end();
+
+            Runnable flush = () -> fairway.gateway().stages().stream().filter(TracingStage.class::isInstance)
+                    .forEach(s -> ((TracingStage) s).telemetry().flush());
+            Span attempt = receiver.await(s -> s.getKind() == Span.SpanKind.SPAN_KIND_CLIENT, flush);
+            assertThat(sent).isEqualTo("00-" + HOST_TRACE + "-" + HexFormat.of().formatHex(attempt.getSpanId().toByteArray()) + "-01");
+        }
+    }
+
+    @Test
     void aDirectForwardCarriesTheAttemptSpanUnderTheHostsTrace() throws Exception {
         try (OtlpReceiver receiver = new OtlpReceiver();
              Fairway fairway = Fairway.builder(ConfigLoader.withEnv(Map.of()).parse("""
