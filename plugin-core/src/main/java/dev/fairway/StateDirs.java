@@ -57,7 +57,7 @@ public final class StateDirs {
                 out.add(new StateDir("cache_storage.directory", cache));
             }
             if (config.routes().stream().anyMatch(r -> r.cache().semantic().enabled())) {
-                out.add(new StateDir("cache_storage.directory (semantic index)", cache.resolve("semantic")));
+                out.add(new StateDir("cache_storage.directory (semantic index)", cache.resolve(dev.fairway.cache.semantic.Embedders.directory(config.cacheStorage().semanticEmbedder()))));
             }
         }
         return out;

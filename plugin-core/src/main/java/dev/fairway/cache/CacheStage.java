@@ -2,6 +2,7 @@ package dev.fairway.cache;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.fairway.cache.semantic.Embedders;
 import dev.fairway.cache.semantic.SemanticCache;
 import dev.fairway.config.CacheSettings;
 import dev.fairway.config.CacheStorageSettings;
@@ -66,7 +67,8 @@ public final class CacheStage implements Stage, AutoCloseable {
      * so the first request does not wait for the disk tier to load.
      */
     public static CacheStage create(GatewayConfig config) {
-        CacheStage stage = builder(config.cacheStorage()).redis(config.redis()).build();
+        CacheStage stage = builder(config.cacheStorage()).redis(config.redis())
+                .semantic(SemanticCache.create(config.cacheStorage(), Embedders.of(config), Clock.systemUTC())).build();
         if (config.routes().stream().anyMatch(r -> r.cache().enabled())) {
             stage.store.open();
         }
@@ -254,7 +256,7 @@ public final class CacheStage implements Stage, AutoCloseable {
                 connector.connection();
                 shared = new RedisTier(connector, storage.shared(), clock, store.executor());
             }
-            SemanticCache s = semantic != null ? semantic : SemanticCache.create(storage, clock);
+            SemanticCache s = semantic != null ? semantic : SemanticCache.create(storage, Embedders.inProcess(storage), clock);
             return new CacheStage(store, t, clock, timers, shared, storage.shared().pollMs(), s);
         }
     }

@@ -15,7 +15,8 @@ public record CacheStorageSettings(
         @Doc(value = "Directory of the disk tier, relative to the working directory unless absolute. One process at a time may use it.", defaultValue = ".fairway/cache") String directory,
         @Doc(value = "Threads that read and write the cache off the request threads (disk reads block).", defaultValue = "2") Integer ioThreads,
         @Doc("Redis as a shared tier behind these, so several gateway processes share one cache (off by default).") SharedCacheSettings shared,
-        @Doc(value = "Entries kept in the semantic cache's vector index (kept in directory/semantic), all routes together; the soonest to expire leave first.", defaultValue = "100000") Integer semanticEntries)
+        @Doc(value = "Entries kept in the semantic cache's vector index (kept in directory/semantic), all routes together; the soonest to expire leave first.", defaultValue = "100000") Integer semanticEntries,
+        @Doc("The model behind the semantic cache: the in-process all-MiniLM-L6-v2 unless a provider's embeddings endpoint is named.") SemanticEmbedderSettings semanticEmbedder)
         implements Validatable {
 
     public CacheStorageSettings {
@@ -26,10 +27,11 @@ public record CacheStorageSettings(
         ioThreads = Objects.requireNonNullElse(ioThreads, 2);
         shared = Objects.requireNonNullElseGet(shared, SharedCacheSettings::defaults);
         semanticEntries = Objects.requireNonNullElse(semanticEntries, 100_000);
+        semanticEmbedder = Objects.requireNonNullElseGet(semanticEmbedder, SemanticEmbedderSettings::defaults);
     }
 
     public static CacheStorageSettings defaults() {
-        return new CacheStorageSettings(null, null, null, null, null, null, null);
+        return new CacheStorageSettings(null, null, null, null, null, null, null, null);
     }
 
     @Override
@@ -42,5 +44,6 @@ public record CacheStorageSettings(
         problems.require(ioThreads >= 1 && ioThreads <= 16, "io_threads", "%s (expected: 1..16)", ioThreads);
         problems.require(semanticEntries >= 1 && semanticEntries <= 10_000_000, "semantic_entries", "%s (expected: 1..10000000)", semanticEntries);
         shared.validate(problems.at("shared"));
+        semanticEmbedder.validate(problems.at("semantic_embedder"));
     }
 }

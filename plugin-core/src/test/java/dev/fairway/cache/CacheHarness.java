@@ -2,6 +2,8 @@ package dev.fairway.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fairway.cache.semantic.Embedders;
+import dev.fairway.cache.semantic.SemanticCache;
 import dev.fairway.config.ConfigLoader;
 import dev.fairway.config.GatewayConfig;
 import dev.fairway.http.Headers;
@@ -40,11 +42,20 @@ final class CacheHarness implements AutoCloseable {
 
     /** {@code routesYaml}: the {@code routes:} list, indented as a top-level key's value. */
     CacheHarness(Path dir, String routesYaml) {
+        this(dir, "", "", routesYaml);
+    }
+
+    /**
+     * With {@code topYaml} (top-level keys such as providers) and {@code storageYaml} (more
+     * cache_storage fields, each followed by a comma) added to the configuration.
+     */
+    CacheHarness(Path dir, String topYaml, String storageYaml, String routesYaml) {
         this(ConfigLoader.withEnv(Map.of()).parse("""
-                cache_storage: {directory: "%s", heap_entries: 100, off_heap_mb: 4, disk_mb: 16}
+                %s
+                cache_storage: {%sdirectory: "%s", heap_entries: 100, off_heap_mb: 4, disk_mb: 16}
                 routes:
                 %s
-                """.formatted(dir.toString().replace("\\", "/"), routesYaml)), true);
+                """.formatted(topYaml, storageYaml, dir.toString().replace("\\", "/"), routesYaml)), true);
     }
 
     /**
@@ -61,7 +72,8 @@ final class CacheHarness implements AutoCloseable {
     }
 
     private CacheHarness(GatewayConfig config, boolean testTimers) {
-        CacheStage.Builder b = CacheStage.builder(config.cacheStorage()).redis(config.redis()).clock(clock);
+        CacheStage.Builder b = CacheStage.builder(config.cacheStorage()).redis(config.redis()).clock(clock)
+                .semantic(SemanticCache.create(config.cacheStorage(), Embedders.of(config), clock));
         stage = (testTimers ? b.timer(this::schedule) : b).build();
         gateway = new Gateway(config, ProviderRegistry.withCustom(config.customProviders()), List.of(stage));
     }

@@ -22,7 +22,7 @@ class CacheSettingsTest {
     @Test
     void storageDefaultsToAllThreeTiersUnderTheWorkingDirectory() {
         CacheStorageSettings s = ConfigLoader.defaults().cacheStorage();
-        assertThat(s).isEqualTo(new CacheStorageSettings(1000, 64, 512, ".fairway/cache", 2, SharedCacheSettings.defaults(), 100_000));
+        assertThat(s).isEqualTo(new CacheStorageSettings(1000, 64, 512, ".fairway/cache", 2, SharedCacheSettings.defaults(), 100_000, SemanticEmbedderSettings.defaults()));
     }
 
     @Test

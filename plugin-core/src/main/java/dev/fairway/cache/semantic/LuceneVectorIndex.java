@@ -18,6 +18,7 @@ import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.ConcurrentMergeScheduler;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
@@ -207,6 +208,22 @@ public final class LuceneVectorIndex implements VectorIndex {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("vector index: segments", e);
+        }
+    }
+
+    /**
+     * Waits until the merges Lucene has running or pending are done, then reopens the searcher; for
+     * the benchmark, which measures lookups both right after a bulk load and once its merges settle.
+     */
+    void settle() {
+        try {
+            writer.maybeMerge();
+            if (writer.getConfig().getMergeScheduler() instanceof ConcurrentMergeScheduler merges) {
+                merges.sync();
+            }
+            refresh();
+        } catch (IOException e) {
+            throw new UncheckedIOException("vector index: settle", e);
         }
     }
 

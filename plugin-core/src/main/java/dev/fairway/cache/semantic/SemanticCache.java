@@ -56,14 +56,15 @@ public final class SemanticCache implements AutoCloseable {
     }
 
     /**
-     * The process's semantic cache: MiniLM, and a Lucene index in the directory beside the exact
-     * cache's ({@code <directory>/semantic}, next to Ehcache's own files), in memory only when the exact cache keeps nothing on
-     * disk or another process holds that directory.
+     * The process's semantic cache: {@code embedder}, the one {@code cache_storage.semantic_embedder}
+     * names ({@link Embedders#of}), and a Lucene index in the directory beside the exact cache's
+     * ({@code <directory>/semantic} for the in-process model, next to Ehcache's own files), in
+     * memory only when the exact cache keeps nothing on disk or another process holds that directory.
      */
-    public static SemanticCache create(CacheStorageSettings storage, Clock clock) {
+    public static SemanticCache create(CacheStorageSettings storage, Supplier<Embedder> embedder, Clock clock) {
         Supplier<VectorIndex> index = () -> {
             if (storage.diskMb() > 0) {
-                Path dir = Path.of(storage.directory(), "semantic").toAbsolutePath();
+                Path dir = Path.of(storage.directory(), Embedders.directory(storage.semanticEmbedder())).toAbsolutePath();
                 try {
                     LuceneVectorIndex onDisk = LuceneVectorIndex.onDisk(dir, storage.semanticEntries(), clock);
                     LOG.info("semantic cache index on disk at {} ({} entries)", dir, onDisk.size());
@@ -74,7 +75,7 @@ public final class SemanticCache implements AutoCloseable {
             }
             return LuceneVectorIndex.inMemory(storage.semanticEntries(), clock);
         };
-        return new SemanticCache(MiniLmEmbedder::shared, index, clock, 2);
+        return new SemanticCache(embedder, index, clock, Embedders.threads(storage.semanticEmbedder()));
     }
 
     /** Loads the model and opens the index on the pool, ahead of the first request. */
@@ -117,7 +118,13 @@ public final class SemanticCache implements AutoCloseable {
                 }
                 return new Lookup(partition, vector, words, hit);
             }, pool).exceptionally(t -> {
-                LOG.warn("request {}: semantic lookup failed, answering as a miss: {}", exchange.logId(), t.toString());
+                Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+                if (cause instanceof Embedder.Unavailable) {
+                    // The embedder logged the failure once; a log line per request would flood.
+                    LOG.debug("request {}: not looked up by meaning: {}", exchange.logId(), cause.getMessage());
+                } else {
+                    LOG.warn("request {}: semantic lookup failed, answering as a miss: {}", exchange.logId(), cause.toString());
+                }
                 return Lookup.NONE;
             });
         } catch (RejectedExecutionException e) {
