@@ -81,7 +81,11 @@ public final class Embedders {
         if (!s.endpoint()) {
             return "semantic";
         }
-        String id = (s.provider() + "-" + s.model()).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "_");
+        StringBuilder id = new StringBuilder();
+        for (char c : (s.provider() + "-" + s.model()).toLowerCase(Locale.ROOT).toCharArray()) {
+            boolean kept = c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-';
+            id.append(kept ? c : '_');
+        }
         // The readable part may collide ("a/b" and "a_b"); the hash of the exact names does not.
         String hash = java.util.HexFormat.of().formatHex(sha256(s.provider() + "\n" + s.model()), 0, 4);
         return "semantic-" + (id.length() <= 64 ? id : id.substring(0, 64)) + "-" + hash;
