@@ -54,8 +54,12 @@ final class Event implements PdkChannel {
     private final BlockingQueue<Object> toPlugin = new LinkedBlockingQueue<>();
     private final AtomicReference<Owed> owed = new AtomicReference<>();
     private volatile Outlet outlet;
-    /** The connection the handler's thread holds (reads and then serves): only that thread touches it. */
-    private Connection held;
+    /**
+     * The connection the handler's thread holds (reads, and serves once the handler ends). Only that
+     * thread uses it, but {@link #abandon()} may take it from a handler that computes past the
+     * event's timeout, so that Kong's next request on it is not held up behind the handler.
+     */
+    private final AtomicReference<Connection> held = new AtomicReference<>();
     /** The connection the handler waits on, to wake it when something comes through {@link #toPlugin}. */
     private volatile Connection waitingOn;
     private volatile long lastActivity;
@@ -88,13 +92,13 @@ final class Event implements PdkChannel {
     /** Before the handler runs, on its thread: the HandleEvent request it answers first. */
     void begin(Connection connection, Object msgId, Outlet outlet) {
         this.outlet = outlet;
-        this.held = connection;
+        this.held.set(connection);
         this.owed.set(new Owed(connection, msgId));
     }
 
     /** After the handler ended, on its thread: the connection the thread now holds, if any, to serve on. */
     Connection held() {
-        return held;
+        return held.getAndSet(null);
     }
 
     // ---- handler side
@@ -148,7 +152,7 @@ final class Event implements PdkChannel {
     private Object awaitStep() {
         try {
             while (true) {
-                Connection c = held;
+                Connection c = held.get();
                 Object next;
                 if (c == null) {
                     next = toPlugin.take();
@@ -156,7 +160,7 @@ final class Event implements PdkChannel {
                     Connection.Request r = awaitOn(c);
                     if (r == null) { // Kong closed it: the step can only come on another connection
                         c.close();
-                        held = null;
+                        held.set(null);
                         continue;
                     }
                     if (r != Connection.WOKEN) {
@@ -165,7 +169,7 @@ final class Event implements PdkChannel {
                             touch();
                             return data(r);
                         }
-                        held = null;
+                        held.set(null);
                         outlet.pass(c, r);
                         continue;
                     }
@@ -178,7 +182,7 @@ final class Event implements PdkChannel {
                 if (c != null) {
                     outlet.serve(c, null);
                 }
-                held = resume.owed().connection();
+                held.set(resume.owed().connection());
                 owed.set(resume.owed());
                 return resume.data();
             }
@@ -188,8 +192,10 @@ final class Event implements PdkChannel {
         } catch (IOException e) {
             // The connection broke (or sent garbage): close it, and wait for the step elsewhere.
             LOG.debug("Kong connection failed while event {} waited on it: {}", id, e.toString());
-            held.close();
-            held = null;
+            Connection broken = held.getAndSet(null);
+            if (broken != null) {
+                broken.close();
+            }
             return awaitStep();
         }
     }
@@ -256,7 +262,13 @@ final class Event implements PdkChannel {
         abandoned = true;
         Owed o = owed.getAndSet(null);
         if (o != null) {
+            // The handler computes, holding the connection Kong waits on: Kong gets its error, and the
+            // connection a serving thread, as the handler may take much longer still.
             write(o, Rpc.Reply.fail("event " + id + " expired waiting for " + (pendingMethod == null ? "the plugin" : pendingMethod)));
+            Connection c = held.getAndSet(null);
+            if (c != null && c.isOpen()) {
+                outlet.serve(c, null);
+            }
         }
         toPlugin.add(ABANDONED);
         wake();

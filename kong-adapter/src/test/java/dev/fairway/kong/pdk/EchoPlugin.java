@@ -16,6 +16,9 @@ final class EchoPlugin implements KongPlugin<String> {
     final ConcurrentLinkedQueue<String> closed = new ConcurrentLinkedQueue<>();
     /** The "threads" mode's record: the thread the handler ran on before, between and after its PDK calls. */
     final ConcurrentLinkedQueue<Thread> handlerThreads = new ConcurrentLinkedQueue<>();
+    /** The "slow" mode's handler counts this down, then waits for {@link #slowRelease} before it answers. */
+    final java.util.concurrent.CountDownLatch slowEntered = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.CountDownLatch slowRelease = new java.util.concurrent.CountDownLatch(1);
 
     @Override
     public PluginInfo info() {
@@ -80,6 +83,11 @@ final class EchoPlugin implements KongPlugin<String> {
                     handlerThreads.add(Thread.currentThread());
                     kong.request().getPath();
                     handlerThreads.add(Thread.currentThread());
+                }
+                case "slow" -> {
+                    slowEntered.countDown();
+                    slowRelease.await();
+                    kong.response().exit(200, new byte[0], null);
                 }
                 case "throw" -> throw new IllegalStateException("boom");
                 case "call-after-exit" -> {

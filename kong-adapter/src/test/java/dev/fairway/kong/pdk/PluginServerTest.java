@@ -244,6 +244,34 @@ class PluginServerTest {
         }
     }
 
+    /**
+     * A handler that computes past the event's timeout holds the connection Kong waits on: Kong
+     * gets its error then, and its next request on that connection is answered while the handler
+     * still runs.
+     */
+    @Test
+    void handlerComputingPastItsTimeoutFreesKongsConnection() throws Exception {
+        long id = kong.startInstance(conf);
+        Map<String, Object> first = KongDriver.asMap(kong.call("plugin.HandleEvent", Map.of("InstanceId", id, "EventName", "access")));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Object> step = pool.submit(() -> kong.call("plugin.Step", Map.of("EventId", first.get("EventId"), "Data", "slow")));
+            assertThat(plugin.slowEntered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+            clock.addAndGet(EVENT_TIMEOUT.toNanos() + 1);
+            server.sweep();
+
+            assertThatThrownBy(() -> step.get(10, java.util.concurrent.TimeUnit.SECONDS)).hasCauseInstanceOf(RpcError.class)
+                    .hasMessageContaining("expired waiting for kong.request.get_header");
+            Future<Object> status = pool.submit(() -> kong.call("plugin.GetStatus", null));
+            assertThat(KongDriver.asMap(status.get(10, java.util.concurrent.TimeUnit.SECONDS))).containsKey("Pid");
+        } finally {
+            plugin.slowRelease.countDown();
+            pool.shutdownNow();
+        }
+        assertThat(server.eventCount()).isZero();
+    }
+
     @Test
     void expiredInstanceIsRestartedThroughNoPluginInstance() throws Exception {
         kong.handle(conf, "access", mode("forward"));
