@@ -1,5 +1,6 @@
 package dev.fairway.envoy;
 
+import static java.util.Objects.requireNonNull;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -126,6 +127,8 @@ final class EnvoySide implements AutoCloseable {
         private final CompletableFuture<Status> closed = new CompletableFuture<>();
         private ClientCallStreamObserver<ProcessingRequest> requests;
         private boolean first = true;
+        /** When set, responses go here, on the channel's thread, instead of into {@link #reply()}'s queue. */
+        private volatile java.util.function.Consumer<ProcessingResponse> listener;
 
         private Stream(ProtocolConfiguration protocol) {
             this.protocol = protocol;
@@ -138,7 +141,26 @@ final class EnvoySide implements AutoCloseable {
 
         @Override
         public void onNext(ProcessingResponse value) {
-            replies.add(value);
+            java.util.function.Consumer<ProcessingResponse> l = listener;
+            if (l != null) {
+                l.accept(value);
+            } else {
+                replies.add(value);
+            }
+        }
+
+        /**
+         * Hands every later response to {@code l} on the thread that received it (with a
+         * direct-executor channel, the transport's event loop), as Envoy's worker handles them on
+         * its own event loop: nothing waits in {@link #reply()}. Set it before sending.
+         */
+        void onReply(java.util.function.Consumer<ProcessingResponse> l) {
+            this.listener = requireNonNull(l, "l");
+        }
+
+        /** Completes when the server has closed the stream. */
+        CompletableFuture<Status> closed() {
+            return closed;
         }
 
         @Override

@@ -13,6 +13,7 @@ import dev.fairway.pipeline.Stage;
 import dev.fairway.pipeline.Step;
 import dev.fairway.pipeline.Verdict;
 import dev.fairway.testing.Allocation;
+import dev.fairway.testing.ContextSwitches;
 import io.envoyproxy.envoy.config.core.v3.HeaderMap;
 import java.util.Arrays;
 import java.util.Map;
@@ -21,7 +22,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Per-request round trip of the ext_proc message sequence over loopback gRPC, as Envoy runs it
  * (open stream, request headers, BUFFERED body, answer, half-close): a local answer, a refusal and a
- * dispatcher forward. A program, not a test; run it from the module's test classpath:
+ * dispatcher forward. The round trip is timed from the stream's opening to the body's response,
+ * where Envoy carries on with the request; the time to the stream's close is printed beside it.
+ * Like Envoy's worker, the driver sends each message from the event loop that received the last
+ * response, so no hand-off between a waiting thread and the channel's thread is counted in. A program, not a test; run it from the module's test classpath:
  *
  * <pre>
  * java -cp "$(cat cp.txt):target/classes:target/test-classes" dev.fairway.envoy.ExtProcRoundTrip [iterations]
@@ -31,7 +35,8 @@ import java.util.concurrent.CompletableFuture;
  * JSON body and {@code cf-aig-cache-status: HIT}, shaped like a cache hit, so that the numbers do not
  * depend on a cache implementation. Beside the wall-clock percentiles (which follow the machine's
  * load), the load-independent part: CPU time and bytes allocated per request by the whole process
- * (both gRPC ends), for the two messages each request takes.
+ * (both gRPC ends), for the two messages each request takes, and the times the process's threads
+ * went to sleep per request ({@link ContextSwitches}: each thread hand-off is one).
  */
 public final class ExtProcRoundTrip {
     private static final com.sun.management.OperatingSystemMXBean PROCESS =
@@ -64,13 +69,22 @@ public final class ExtProcRoundTrip {
                 run(envoy, fw, h, body, iterations / 4); // warm-up
                 long cpu = PROCESS.getProcessCpuTime();
                 long bytes = Allocation.allThreads();
-                long[] nanos = run(envoy, fw, h, body, iterations);
+                long sleeps = ContextSwitches.allThreads();
+                long mainSleeps = ContextSwitches.currentThread();
+                long[][] both = run(envoy, fw, h, body, iterations);
+                double driverSleeps = (ContextSwitches.currentThread() - mainSleeps) / (double) iterations;
+                double allSleeps = (ContextSwitches.allThreads() - sleeps) / (double) iterations;
                 double cpuMicros = (PROCESS.getProcessCpuTime() - cpu) / 1e3 / iterations;
                 double allocated = (Allocation.allThreads() - bytes) / (double) iterations;
+                long[] nanos = both[0];
+                long[] toClose = both[1];
                 Arrays.sort(nanos);
-                System.out.printf("%-8s n=%d p50=%.1f us p99=%.1f us max=%.1f us messages 2 cpu %.1f us/req alloc %.0f B/req load %s%n",
+                Arrays.sort(toClose);
+                System.out.printf("%-8s n=%d p50=%.1f us p99=%.1f us max=%.1f us (to the stream's close: p50=%.1f us) messages 2 cpu %.1f us/req"
+                                + " alloc %.0f B/req thread sleeps %.1f/req (driver's main thread %.1f) load %s%n",
                         c[0], iterations, nanos[nanos.length / 2] / 1e3, nanos[(int) (nanos.length * 0.99)] / 1e3,
-                        nanos[nanos.length - 1] / 1e3, cpuMicros, allocated, loadAverage());
+                        nanos[nanos.length - 1] / 1e3, toClose[toClose.length / 2] / 1e3, cpuMicros, allocated, allSleeps, driverSleeps,
+                        loadAverage());
             }
         }
     }
@@ -83,24 +97,59 @@ public final class ExtProcRoundTrip {
         }
     }
 
-    private static long[] run(EnvoySide envoy, Fairway fw, HeaderMap headers, byte[] body, int n) throws Exception {
-        long[] out = new long[n];
-        for (int i = 0; i < n; i++) {
+    /**
+     * Runs {@code n} requests one after another, each driven from the channel's event loop as
+     * Envoy's worker drives its ext_proc streams from its own: the body goes out from the callback
+     * that received the headers' response, the next request starts from the callback that saw the
+     * previous stream close. Returns, per request, the time to the body's response (when Envoy
+     * carries on with the request) and to the stream's close (the server's end of the half-close,
+     * which Envoy does not wait for).
+     */
+    private static long[][] run(EnvoySide envoy, Fairway fw, HeaderMap headers, byte[] body, int n) throws Exception {
+        long[][] nanos = {new long[n], new long[n]};
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        new Chain(envoy, fw, headers, body, nanos, done).request(0);
+        done.get(300, java.util.concurrent.TimeUnit.SECONDS);
+        return nanos;
+    }
+
+    /** One request's message sequence after another, each step on the thread the last response came on. */
+    private record Chain(EnvoySide envoy, Fairway fw, HeaderMap headers, byte[] body, long[][] nanos, CompletableFuture<Void> done) {
+        void request(int i) {
+            if (i == nanos[0].length) {
+                done.complete(null);
+                return;
+            }
             long t0 = System.nanoTime();
             EnvoySide.Stream s = envoy.open("ai");
+            int[] replies = {0};
+            s.onReply(r -> {
+                try {
+                    if (replies[0]++ == 0) {
+                        s.requestBody(body, true);
+                        return;
+                    }
+                    nanos[0][i] = System.nanoTime() - t0;
+                    if (r.hasRequestBody()) {
+                        // Keep the ticket book as small as a live one: the dispatcher would redeem it.
+                        fw.dispatcher().tickets().redeem(Http.set(r.getRequestBody().getResponse().getHeaderMutation(), "x-fairway-ticket"));
+                    }
+                    s.halfClose();
+                } catch (RuntimeException e) {
+                    done.completeExceptionally(e);
+                }
+            });
+            s.closed().whenComplete((status, failure) -> {
+                nanos[1][i] = System.nanoTime() - t0;
+                if (failure != null || !status.isOk() || replies[0] != 2) {
+                    done.completeExceptionally(new IllegalStateException("request " + i + ": stream ended " + status + " after "
+                            + replies[0] + " responses", failure));
+                } else {
+                    request(i + 1);
+                }
+            });
             s.requestHeaders(headers, false);
-            s.reply();
-            s.requestBody(body, true);
-            var r = s.reply();
-            s.halfClose();
-            s.awaitClose();
-            out[i] = System.nanoTime() - t0;
-            if (r.hasRequestBody()) {
-                // Keep the ticket book as small as a live one: the dispatcher would redeem it.
-                fw.dispatcher().tickets().redeem(Http.set(r.getRequestBody().getResponse().getHeaderMutation(), "x-fairway-ticket"));
-            }
         }
-        return out;
     }
 
     private static final class AnswerStage implements Stage {

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * The access phase: read the request from Kong, let the core decide, then either answer through
  * {@code kong.response.exit} or point Kong's upstream at the loopback dispatcher with a one-time
  * ticket. Every PDK call is a round trip to the nginx worker (a socket write, Kong's Lua, a socket
- * read, two thread hand-offs here), so each is asked for once and only when its answer is not
+ * read and the wake-up of the thread waiting for it), so each is asked for once and only when its answer is not
  * already known: a request with a body costs five calls when answered, seven when forwarded
  * (eight when its body is over {@link #KEEP_BODY_UP_TO}); {@code AccessCallsTest} pins them.
  */

@@ -8,6 +8,7 @@ import dev.fairway.kong.pdk.KongDriver.PluginConf;
 import dev.fairway.kong.pdk.KongRequest;
 import dev.fairway.kong.pdk.PluginServer;
 import dev.fairway.testing.Allocation;
+import dev.fairway.testing.ContextSwitches;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,9 @@ import java.util.Map;
  * PDK round trip, the core's decision, the exit or the forward set-up) over a real Unix socket, as
  * Kong's driver plays it. Beside the wall-clock percentiles (which follow the machine's load), the
  * load-independent part: PDK calls per request, and CPU time and bytes allocated per request by
- * the plugin server and the core (the whole process but the driver playing Kong, on the main thread). A program, not a test: run it by hand and
+ * the plugin server and the core (the whole process but the driver playing Kong, on the main thread),
+ * and the times its threads went to sleep per request ({@link ContextSwitches}: each thread hand-off
+ * is one). A program, not a test: run it by hand and
  * read the numbers; nothing asserts on them.
  *
  * <pre>
@@ -50,9 +53,11 @@ public final class KongRoundTrip {
                 // The driver playing Kong runs on this thread: its share is taken out.
                 long cpu = PROCESS.getProcessCpuTime() - THREADS.getCurrentThreadCpuTime();
                 long bytes = Allocation.allThreads() - THREADS.getCurrentThreadAllocatedBytes();
+                long switches = ContextSwitches.allThreads() - ContextSwitches.currentThread();
                 long[] nanos = run(kong, conf, hit, n, calls);
                 report(kind, nanos, calls[0], (PROCESS.getProcessCpuTime() - THREADS.getCurrentThreadCpuTime() - cpu) / 1000.0 / n,
-                        (Allocation.allThreads() - THREADS.getCurrentThreadAllocatedBytes() - bytes) / (double) n);
+                        (Allocation.allThreads() - THREADS.getCurrentThreadAllocatedBytes() - bytes) / (double) n,
+                        (ContextSwitches.allThreads() - ContextSwitches.currentThread() - switches) / (double) n);
             }
         }
     }
@@ -77,13 +82,13 @@ public final class KongRoundTrip {
         return nanos;
     }
 
-    private static void report(String kind, long[] nanos, int calls, double cpuMicros, double bytes) {
+    private static void report(String kind, long[] nanos, int calls, double cpuMicros, double bytes, double sleeps) {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
         double mean = Arrays.stream(nanos).average().orElse(0) / 1000.0;
-        System.out.printf("%-20s n=%d  mean %.1f us  p50 %.1f us  p99 %.1f us  p99.9 %.1f us  pdk calls %d  server cpu %.1f us/req  server alloc %.0f B/req  load %s%n",
+        System.out.printf("%-20s n=%d  mean %.1f us  p50 %.1f us  p99 %.1f us  p99.9 %.1f us  pdk calls %d  server cpu %.1f us/req  server alloc %.0f B/req  server thread sleeps %.1f/req  load %s%n",
                 kind, nanos.length, mean, sorted[sorted.length / 2] / 1000.0, sorted[(int) (sorted.length * 0.99)] / 1000.0,
-                sorted[(int) (sorted.length * 0.999)] / 1000.0, calls, cpuMicros, bytes, loadAverage());
+                sorted[(int) (sorted.length * 0.999)] / 1000.0, calls, cpuMicros, bytes, sleeps, loadAverage());
     }
 
     static String loadAverage() {

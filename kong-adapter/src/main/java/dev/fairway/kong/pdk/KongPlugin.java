@@ -4,8 +4,9 @@ package dev.fairway.kong.pdk;
  * A Kong plugin written in Java, served to Kong by {@link PluginServer}.
  *
  * <p>Kong starts one instance per plugin configuration and nginx worker ({@link #start}), then
- * sends events ({@code access}, {@code log}, ...) to it; each event runs {@link #handle} on its own
- * virtual thread, so handlers may block on PDK calls and on their own I/O.
+ * sends events ({@code access}, {@code log}, ...) to it; each event runs {@link #handle} on the
+ * platform thread that serves the connection Kong sent it on, so handlers may block on PDK calls
+ * and on their own I/O (while one does, Kong waits on that connection and uses its others).
  *
  * @param <C> the parsed configuration of one instance
  */

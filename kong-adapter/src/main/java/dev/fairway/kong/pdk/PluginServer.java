@@ -19,7 +19,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves one {@link KongPlugin} to Kong over MessagePack-RPC ({@code MsgPack:1}) on a Unix socket,
- * one virtual thread per connection, so every nginx worker's pool of sockets is served at once.
+ * one platform thread per connection, so every nginx worker's pool of sockets is served at once. An
+ * event's handler runs on the thread that read its {@code plugin.HandleEvent} and reads Kong's
+ * steps itself ({@link Event}): a platform thread, because one blocked in its socket is woken by the
+ * kernel directly, where a virtual thread is woken by the JDK's poller thread and then scheduled on
+ * a carrier, two wake-ups on every PDK call.
  *
  * <pre>{@code
  * try (PluginServer<MyConfig> server = PluginServer.builder(new MyPlugin())
@@ -38,7 +42,7 @@ public final class PluginServer<C> implements AutoCloseable {
     private final Registry<C> registry;
     private final Rpc<C> rpc;
     private final Duration sweepEvery;
-    private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private volatile ServerSocketChannel server;
     private volatile Object socketFileKey;
     private volatile boolean closed;
@@ -142,8 +146,20 @@ public final class PluginServer<C> implements AutoCloseable {
                 }
                 return;
             }
-            connections.add(ch);
-            Thread.ofVirtual().name("kong-connection").start(new Connection(ch, rpc, () -> connections.remove(ch)));
+            Connection connection;
+            try {
+                connection = new Connection(ch, connections::remove);
+            } catch (IOException e) {
+                LOG.warn("setting up a Kong connection failed; closing it: {}", e.toString());
+                try {
+                    ch.close();
+                } catch (IOException closing) {
+                    e.addSuppressed(closing);
+                }
+                continue;
+            }
+            connections.add(connection);
+            rpc.serve(connection, null);
         }
     }
 
@@ -173,14 +189,11 @@ public final class PluginServer<C> implements AutoCloseable {
         }
         closed = true;
         closeListener();
-        for (SocketChannel ch : connections) {
-            try {
-                ch.close();
-            } catch (IOException e) {
-                LOG.debug("closing a Kong connection failed: {}", e.toString());
-            }
+        for (Connection c : connections) {
+            c.close();
         }
         registry.closeAll();
+        rpc.close();
     }
 
     public static final class Builder<C> {

@@ -14,6 +14,11 @@ final class EchoPlugin implements KongPlugin<String> {
     private static final ObjectMapper JSON = new ObjectMapper();
     final ConcurrentLinkedQueue<Throwable> handlerExceptions = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<String> closed = new ConcurrentLinkedQueue<>();
+    /** The "threads" mode's record: the thread the handler ran on before, between and after its PDK calls. */
+    final ConcurrentLinkedQueue<Thread> handlerThreads = new ConcurrentLinkedQueue<>();
+    /** The "slow" mode's handler counts this down, then waits for {@link #slowRelease} before it answers. */
+    final java.util.concurrent.CountDownLatch slowEntered = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.CountDownLatch slowRelease = new java.util.concurrent.CountDownLatch(1);
 
     @Override
     public PluginInfo info() {
@@ -71,6 +76,18 @@ final class EchoPlugin implements KongPlugin<String> {
                     kong.service().setTarget("127.0.0.1", 8080);
                     kong.service().request().setScheme("http");
                     kong.service().request().setHeader("x-greeting", greeting);
+                }
+                case "threads" -> {
+                    handlerThreads.add(Thread.currentThread());
+                    kong.request().getPath();
+                    handlerThreads.add(Thread.currentThread());
+                    kong.request().getPath();
+                    handlerThreads.add(Thread.currentThread());
+                }
+                case "slow" -> {
+                    slowEntered.countDown();
+                    slowRelease.await();
+                    kong.response().exit(200, new byte[0], null);
                 }
                 case "throw" -> throw new IllegalStateException("boom");
                 case "call-after-exit" -> {

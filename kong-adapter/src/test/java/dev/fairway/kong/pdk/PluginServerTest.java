@@ -156,6 +156,11 @@ class PluginServerTest {
         KongRequest req = kong.handle(conf, "access", mode("call-after-exit"));
 
         assertThat(req.exitStatus).isEqualTo(200);
+        // Kong has its answer as soon as the exit is written; the handler goes on to its next call after that.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (plugin.handlerExceptions.isEmpty() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
         assertThat(plugin.handlerExceptions).singleElement().isInstanceOf(IllegalStateException.class);
     }
 
@@ -191,6 +196,80 @@ class PluginServerTest {
         assertThat(plugin.handlerExceptions).singleElement().isInstanceOf(EventAbandonedException.class);
         assertThatThrownBy(() -> kong.call("plugin.Step", Map.of("EventId", first.get("EventId"), "Data", "x")))
                 .isInstanceOf(RpcError.class).hasMessage("event id " + first.get("EventId") + " not found");
+    }
+
+    /**
+     * Kong's pool hands out its most recently used socket first, so an event's steps come back on
+     * the connection that carried its last reply: the handler runs on the thread that reads that
+     * connection and reads its steps itself, with no thread hand-off per PDK call (there were two).
+     */
+    @Test
+    void eventsAndTheirPdkCallsOnOneConnectionRunOnTheThreadThatReadsIt() throws Exception {
+        kong.handle(conf, "access", mode("threads"));
+        kong.handle(conf, "access", mode("threads"));
+
+        assertThat(kong.errors).isEmpty();
+        assertThat(plugin.handlerThreads).hasSize(6);
+        assertThat(java.util.Set.copyOf(plugin.handlerThreads)).as("one thread for both events and all their calls").hasSize(1);
+        assertThat(plugin.handlerThreads.peek().isVirtual()).as("a platform thread, woken by the kernel itself").isFalse();
+        assertThat(server.eventCount()).isZero();
+    }
+
+    /** Under concurrency a step can come on another socket of the pool: the handler takes it there, and both stay served. */
+    @Test
+    void aStepOnAnotherConnectionReachesTheHandlerAndBothConnectionsStayServed() throws Exception {
+        try (KongDriver other = new KongDriver(server.socket(), "echo")) {
+            long id = kong.startInstance(conf);
+            Map<String, Object> first = KongDriver.asMap(kong.call("plugin.HandleEvent", Map.of("InstanceId", id, "EventName", "access")));
+            assertThat(KongDriver.asMap(first.get("Data"))).containsEntry("Method", "kong.request.get_header");
+            Object eventId = first.get("EventId");
+
+            Map<String, Object> second = KongDriver.asMap(other.call("plugin.Step", Map.of("EventId", eventId, "Data", "forward")));
+            assertThat(KongDriver.asMap(second.get("Data"))).containsEntry("Method", "kong.service.set_target");
+            assertThat(KongDriver.asMap(kong.call("plugin.GetStatus", null))).as("the first connection is still served").containsKey("Pid");
+            List<String> methods = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                // Alternate the connections the steps come on.
+                KongDriver via = i % 2 == 0 ? kong : other;
+                Map<String, Object> next = KongDriver.asMap(via.call("plugin.Step", Map.of("EventId", eventId)));
+                if ("ret".equals(next.get("Data"))) {
+                    break;
+                }
+                methods.add(String.valueOf(KongDriver.asMap(next.get("Data")).get("Method")));
+            }
+            assertThat(methods).containsExactly("kong.service.request.set_scheme", "kong.service.request.set_header");
+            assertThat(server.eventCount()).isZero();
+            assertThat(KongDriver.asMap(other.call("plugin.GetStatus", null))).containsKey("Pid");
+            assertThat(kong.handle(conf, "access", mode("digest").body("{}")).exitStatus).isEqualTo(200);
+        }
+    }
+
+    /**
+     * A handler that computes past the event's timeout holds the connection Kong waits on: Kong
+     * gets its error then, and its next request on that connection is answered while the handler
+     * still runs.
+     */
+    @Test
+    void handlerComputingPastItsTimeoutFreesKongsConnection() throws Exception {
+        long id = kong.startInstance(conf);
+        Map<String, Object> first = KongDriver.asMap(kong.call("plugin.HandleEvent", Map.of("InstanceId", id, "EventName", "access")));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Object> step = pool.submit(() -> kong.call("plugin.Step", Map.of("EventId", first.get("EventId"), "Data", "slow")));
+            assertThat(plugin.slowEntered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+            clock.addAndGet(EVENT_TIMEOUT.toNanos() + 1);
+            server.sweep();
+
+            assertThatThrownBy(() -> step.get(10, java.util.concurrent.TimeUnit.SECONDS)).hasCauseInstanceOf(RpcError.class)
+                    .hasMessageContaining("expired waiting for kong.request.get_header");
+            Future<Object> status = pool.submit(() -> kong.call("plugin.GetStatus", null));
+            assertThat(KongDriver.asMap(status.get(10, java.util.concurrent.TimeUnit.SECONDS))).containsKey("Pid");
+        } finally {
+            plugin.slowRelease.countDown();
+            pool.shutdownNow();
+        }
+        assertThat(server.eventCount()).isZero();
     }
 
     @Test
