@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 
 /**
  * The embedded store comparison of docs/architecture.md ("Log store"): ingest rate through
- * {@link LogStore#append} (batches of 500, as the feeder writes), filtered list latency (limit 50)
+ * {@link LogStore#append} (batches of 500 unless a fourth argument says otherwise, as the feeder writes), filtered list latency (limit 50)
  * and 7-day analytics latency over N records spread over 7 days. Not a test: run it on a quiet
  * machine (the figures in the docs say how loaded theirs was).
  *
@@ -35,6 +35,8 @@ public final class StoreBench {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         List<String> kinds = Arrays.asList((args.length > 1 ? args[1] : "sqlite").split(","));
         boolean stream = args.length > 2 && args[2].equals("stream");
+        // The feeder's batch (logs.store.batch_size), 500 unless given.
+        int batchSize = args.length > 3 ? Integer.parseInt(args[3]) : 500;
         if (args.length > 2 && !stream && !args[2].equals("small")) {
             throw new IllegalArgumentException("shape: " + args[2] + " (expected: small or stream)");
         }
@@ -55,7 +57,7 @@ public final class StoreBench {
                 default -> throw new IllegalArgumentException("store: " + kind + " (expected: sqlite or postgres)");
             }
             try {
-                run(kind, store, n, stream, out);
+                run(kind, store, n, stream, batchSize, out);
             } finally {
                 store.close();
                 if (pg != null) {
@@ -65,7 +67,7 @@ public final class StoreBench {
         }
     }
 
-    private static void run(String kind, LogStore store, int n, boolean stream, PrintWriter out) {
+    private static void run(String kind, LogStore store, int n, boolean stream, int batchSize, PrintWriter out) {
         long end = 1_767_225_600_000L + 7 * DAY;
         long start = end - 7 * DAY;
         SplittableRandom rnd = new SplittableRandom(42);
@@ -79,7 +81,7 @@ public final class StoreBench {
         List<Long> batchParse = new ArrayList<>();
         List<Long> batchAppend = new ArrayList<>();
         long parseAtBatch = 0;
-        List<StoredLog> batch = new ArrayList<>(500);
+        List<StoredLog> batch = new ArrayList<>(batchSize);
         for (int i = 1; i <= n; i++) {
             long at = start + (long) ((double) i / n * 7 * DAY);
             if (stream) {
@@ -92,14 +94,14 @@ public final class StoreBench {
             } else {
                 batch.add(record(i, at, rnd));
             }
-            if (batch.size() == 500 || i == n) {
+            if (batch.size() == batchSize || i == n) {
                 long a = threads.getCurrentThreadCpuTime();
                 store.append("bench", i, batch);
                 long spent = threads.getCurrentThreadCpuTime() - a;
                 appendCpu += spent;
-                if (batch.size() == 500) {
-                    batchAppend.add(spent / 500);
-                    batchParse.add((parseCpu - parseAtBatch) / 500);
+                if (batch.size() == batchSize) {
+                    batchAppend.add(spent / batchSize);
+                    batchParse.add((parseCpu - parseAtBatch) / batchSize);
                 }
                 parseAtBatch = parseCpu;
                 batch.clear();
@@ -116,7 +118,7 @@ public final class StoreBench {
             out.printf("%s per stream record (%d bytes a line): parse %.1f us CPU + append %.1f us CPU = %.1f us CPU"
                     + " (writer thread total %.1f us, with making the line)%n", kind, lineBytes / n, parseCpu / 1e3 / n,
                     appendCpu / 1e3 / n, (parseCpu + appendCpu) / 1e3 / n, cpu * 1e6 / n);
-            out.printf("%s per stream record, median batch of 500 (second half, warmed up): parse %.1f us CPU + append %.1f us CPU%n",
+            out.printf("%s per stream record, median batch of " + batchSize + " (second half, warmed up): parse %.1f us CPU + append %.1f us CPU%n",
                     kind, median(batchParse) / 1e3, median(batchAppend) / 1e3);
         }
         List<Supplier<Object>> lists = List.of(
