@@ -29,13 +29,18 @@ final class FeedBudget {
      * @param wallNanos a monotonic clock
      */
     FeedBudget(int percent, LongSupplier cpuNanos, LongSupplier wallNanos) {
-        if (percent < 1 || percent > 100) {
-            throw new IllegalArgumentException("feed CPU percent: " + percent + " (expected: 1..100)");
-        }
-        this.percent = percent;
+        this.percent = checkPercent(percent);
         this.cpuNanos = requireNonNull(cpuNanos, "cpuNanos");
         this.wallNanos = requireNonNull(wallNanos, "wallNanos");
         mark();
+    }
+
+    /** {@code percent} when it is a share of one core (1..100). */
+    static int checkPercent(int percent) {
+        if (percent < 1 || percent > 100) {
+            throw new IllegalArgumentException("feed CPU percent: " + percent + " (expected: 1..100)");
+        }
+        return percent;
     }
 
     /** A budget for the calling thread (the feeder's own), measured with its CPU time. */

@@ -6,6 +6,7 @@ import dev.fairway.log.spool.Segments;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -53,10 +54,8 @@ public final class StoreFeeder implements AutoCloseable {
         this.batchSize = batchSize;
         this.pollMillis = pollMillis;
         this.retention = requireNonNull(retention, "retention");
-        if (cpuPercent < 1 || cpuPercent > 100) {
-            throw new IllegalArgumentException("cpuPercent: " + cpuPercent + " (expected: 1..100)");
-        }
-        this.cpuPercent = cpuPercent;
+        // Checked here, not first in the feeder's thread, where a refusal would go unseen.
+        this.cpuPercent = FeedBudget.checkPercent(cpuPercent);
         this.thread = Thread.ofPlatform().name("fairway-log-store").daemon(true).unstarted(this::run);
         thread.start();
     }
@@ -188,7 +187,7 @@ public final class StoreFeeder implements AutoCloseable {
         int at = segments.indexOf(segment);
         for (int i = Math.max(at, 0); i < segments.size(); i++) {
             try {
-                bytes += java.nio.file.Files.size(segments.get(i)) - (i == at ? offset : 0);
+                bytes += Files.size(segments.get(i)) - (i == at ? offset : 0);
             } catch (NoSuchFileException e) {
                 // Exported and deleted meanwhile (it was read whole): nothing of it is unread.
             }
