@@ -14,17 +14,26 @@ public record LogStoreSettings(
         @Doc(value = "Database connections in the pool.", defaultValue = "4") Integer poolSize,
         @Between(min = 1, max = 10_000)
         @Doc(value = "Records stored per transaction.", defaultValue = "500") Integer batchSize,
+        @Between(min = 1, max = 100)
+        @Doc(value = "Most CPU the feeder from the spool to the store may use, in percent of one core: beyond it the feeder pauses and the store lags behind the spool (which keeps every record) until a peak has passed. Applies while less than " + LogStoreSettings.FEED_BACKLOG_MIB + " MiB of the spool is unread; past that the feeder runs at full speed. 100: never pause.", defaultValue = "25") Integer feedCpuPercent,
         @Doc(value = "This node's name in the store (its feed position is kept under it); must differ between nodes sharing a PostgreSQL.", defaultValue = "host name and absolute spool directory") String node)
         implements Validatable {
+
+    /**
+     * Unread spool (MiB) beyond which the feeder ignores feed_cpu_percent: about 20 s of 1,000
+     * streamed answers a second, so a peak is absorbed, a lasting overload is not left to grow.
+     */
+    public static final int FEED_BACKLOG_MIB = 256;
 
     public LogStoreSettings {
         kind = Objects.requireNonNullElse(kind, "sqlite");
         poolSize = Objects.requireNonNullElse(poolSize, 4);
         batchSize = Objects.requireNonNullElse(batchSize, 500);
+        feedCpuPercent = Objects.requireNonNullElse(feedCpuPercent, 25);
     }
 
     public static LogStoreSettings defaults() {
-        return new LogStoreSettings(null, null, null, null, null, null, null, null);
+        return new LogStoreSettings(null, null, null, null, null, null, null, null, null);
     }
 
     @Override

@@ -22,11 +22,15 @@ public final class JdbcLogStore implements LogStore {
     static final String COLUMNS = "log_id, event_id, node, seq, created_at, duration_ms, ttfb_ms, latency_bucket,"
             + " ttfb_bucket, route, provider, model, status, success, cached, error_type, tokens_in, tokens_out,"
             + " tokens_cached, cost_usd, metadata, feedback, score, cache_semantic";
-    private static final String INSERT = "INSERT INTO fairway_logs (" + COLUMNS + ") SELECT "
-            + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
-            + " WHERE NOT EXISTS (SELECT 1 FROM fairway_log_erased WHERE log_id = ?) ON CONFLICT (log_id) DO NOTHING";
-    private static final String INSERT_RECORD = "INSERT INTO fairway_log_records (log_id, record) SELECT ?, ?"
-            + " WHERE NOT EXISTS (SELECT 1 FROM fairway_log_erased WHERE log_id = ?) ON CONFLICT (log_id) DO NOTHING";
+    // One row per statement, VALUES not SELECT: SQLite keeps a statement journal for a statement that
+    // may write several rows, and in a transaction of 500 appends to the same pages of eight indexes
+    // that journal (spilled to a temporary file) was most of an append's cost (docs/benchmarks.md,
+    // "Log store"). The erased ids are therefore looked up apart, in the same transaction.
+    private static final String INSERT = "INSERT INTO fairway_logs (" + COLUMNS + ") VALUES ("
+            + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (log_id) DO NOTHING";
+    private static final String INSERT_RECORD = "INSERT INTO fairway_log_records (log_id, record) VALUES (?, ?)"
+            + " ON CONFLICT (log_id) DO NOTHING";
+    private static final String ERASED = "SELECT 1 FROM fairway_log_erased WHERE log_id = ?";
 
     private final DataSource db;
     private final Dialect dialect;
@@ -80,18 +84,25 @@ public final class JdbcLogStore implements LogStore {
     @Override
     public int append(String node, long lastSeq, List<StoredLog> records) {
         return tx(c -> {
+            // The position first: a write, so on SQLite the transaction holds the write lock before the
+            // erased ids are read, and no erasure committed meanwhile can be missed (or fail the upgrade).
+            try (PreparedStatement ps = c.prepareStatement(dialect.upsertPosition())) {
+                ps.setString(1, node);
+                ps.setLong(2, lastSeq);
+                ps.executeUpdate();
+            }
             int added = 0;
             if (!records.isEmpty()) {
                 RollupDeltas rollup = new RollupDeltas(dialect);
+                List<StoredLog> candidates = notErased(c, records);
                 try (PreparedStatement ps = c.prepareStatement(INSERT);
-                     PreparedStatement line = c.prepareStatement(INSERT_RECORD)) {
-                    for (StoredLog r : records) {
+                     PreparedStatement line = c.prepareStatement(INSERT_RECORD);
+                     RecordCodec codec = new RecordCodec(dialect)) {
+                    for (StoredLog r : candidates) {
                         Rows.bind(ps, r);
                         ps.addBatch();
-                        Rows.bindRecord(line, r);
-                        line.addBatch();
                     }
-                    int[] inserted = ps.executeBatch();
+                    int[] inserted = candidates.isEmpty() ? new int[0] : ps.executeBatch();
                     List<StoredLog> fresh = new ArrayList<>(inserted.length);
                     for (int i = 0; i < inserted.length; i++) {
                         if (inserted[i] == Statement.SUCCESS_NO_INFO) {
@@ -101,22 +112,40 @@ public final class JdbcLogStore implements LogStore {
                         if (inserted[i] > 0) {
                             added++;
                             // Only records actually inserted count: a replay or an erased id adds nothing.
-                            rollup.add(records.get(i), 1);
-                            fresh.add(records.get(i));
+                            rollup.add(candidates.get(i), 1);
+                            fresh.add(candidates.get(i));
                         }
                     }
-                    line.executeBatch();
+                    // A replayed record's line is stored already: it is neither encoded nor written again.
+                    for (StoredLog r : fresh) {
+                        Rows.bindRecord(line, r, codec);
+                        line.addBatch();
+                    }
+                    if (!fresh.isEmpty()) {
+                        line.executeBatch();
+                    }
                     MetaIndex.insert(c, fresh);
                 }
                 rollup.flush(c);
             }
-            try (PreparedStatement ps = c.prepareStatement(dialect.upsertPosition())) {
-                ps.setString(1, node);
-                ps.setLong(2, lastSeq);
-                ps.executeUpdate();
-            }
             return added;
         });
+    }
+
+    /** {@code records} without those whose id was erased (a replay of the spool must not bring them back). */
+    private static List<StoredLog> notErased(Connection c, List<StoredLog> records) throws SQLException {
+        List<StoredLog> out = new ArrayList<>(records.size());
+        try (PreparedStatement ps = c.prepareStatement(ERASED)) {
+            for (StoredLog r : records) {
+                ps.setString(1, r.logId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        out.add(r);
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     @Override

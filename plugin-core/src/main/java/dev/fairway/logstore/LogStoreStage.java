@@ -29,7 +29,7 @@ public final class LogStoreStage implements Stage, AutoCloseable {
     /** Keyed by configured route names only (an exchange's route comes from configuration). */
     private final Map<String, RetentionSettings> retention = new ConcurrentHashMap<>();
 
-    private LogStoreStage(LogStore store, LogStage logs, String node, int batchSize, GatewayConfig config) {
+    private LogStoreStage(LogStore store, LogStage logs, String node, LogStoreSettings settings, GatewayConfig config) {
         this.store = store;
         this.logs = logs;
         this.node = node;
@@ -38,8 +38,8 @@ public final class LogStoreStage implements Stage, AutoCloseable {
                 retention.put(r.name(), r.logging().retention());
             }
         }
-        this.feeder = new StoreFeeder(logs.spoolDir(), store, node, batchSize, 200,
-                new RouteRetention(retention::get, Clock.systemUTC()));
+        this.feeder = new StoreFeeder(logs.spoolDir(), store, node, settings.batchSize(), 200,
+                new RouteRetention(retention::get, Clock.systemUTC()), settings.feedCpuPercent());
         if (logs.exporter() != null) {
             logs.exporter().keepUnread(feeder::position);
         }
@@ -55,7 +55,7 @@ public final class LogStoreStage implements Stage, AutoCloseable {
             return null;
         }
         String node = settings.node() != null ? settings.node() : defaultNode(logs);
-        return new LogStoreStage(store, logs, node, settings.batchSize(), config);
+        return new LogStoreStage(store, logs, node, settings, config);
     }
 
     private static String defaultNode(LogStage logs) {

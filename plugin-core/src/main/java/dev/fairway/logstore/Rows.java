@@ -34,13 +34,11 @@ final class Rows {
         ps.setObject(22, r.feedback(), Types.INTEGER);
         ps.setObject(23, r.score(), Types.INTEGER);
         ps.setBoolean(24, r.semantic());
-        ps.setString(25, r.logId());
     }
 
-    static void bindRecord(PreparedStatement ps, StoredLog r) throws SQLException {
+    static void bindRecord(PreparedStatement ps, StoredLog r, RecordCodec codec) throws SQLException {
         ps.setString(1, r.logId());
-        ps.setString(2, r.record());
-        ps.setString(3, r.logId());
+        codec.bind(ps, 2, r.record());
     }
 
     static StoredLog read(ResultSet rs, boolean withRecord) throws SQLException {
@@ -50,7 +48,7 @@ final class Rows {
                 rs.getString("model"), rs.getInt("status"), rs.getBoolean("success"), rs.getBoolean("cached"),
                 rs.getBoolean("cache_semantic"), rs.getString("error_type"), nullableLong(rs, "tokens_in"), nullableLong(rs, "tokens_out"),
                 nullableLong(rs, "tokens_cached"), nullableDouble(rs, "cost_usd"), rs.getString("metadata"),
-                nullableInt(rs, "feedback"), nullableInt(rs, "score"), withRecord ? rs.getString("record") : null);
+                nullableInt(rs, "feedback"), nullableInt(rs, "score"), withRecord ? RecordCodec.read(rs, "record") : null);
     }
 
     /** {@code r} with other feedback and score. */

@@ -1,13 +1,17 @@
 package dev.fairway.logstore;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fairway.analytics.LatencyHistogram;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /** Reads one spool line: a request record, a tombstone, or something the store does not keep. */
 final class SpoolLines {
@@ -30,10 +34,15 @@ final class SpoolLines {
     static Line parse(byte[] line, String node) {
         JsonNode n;
         try {
-            n = MAPPER.readTree(line);
+            n = fields(line);
         } catch (IOException e) {
             return new Other(-1);
         }
+        return read(n, line, node);
+    }
+
+    /** The line as the store sees it, from {@code n}: the whole line's tree, or only its {@link #READ} fields. */
+    static Line read(JsonNode n, byte[] line, String node) {
         if (n == null || !n.isObject() || !n.has("seq")) {
             return new Other(-1);
         }
@@ -65,6 +74,41 @@ final class SpoolLines {
                 dimensions(n), null, null,
                 new String(line, java.nio.charset.StandardCharsets.UTF_8)));
     }
+
+    /**
+     * The top-level fields the store reads ({@link #READ}) of a line that is a JSON object, null for
+     * anything else. The others (headers, bodies: most of a streamed answer's line) are only
+     * tokenized, not turned into nodes and strings, which made the whole-tree read the feeder's
+     * largest cost before the database (docs/benchmarks.md, "Log store").
+     */
+    private static JsonNode fields(byte[] line) throws IOException {
+        try (JsonParser p = MAPPER.createParser(line)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            ObjectNode out = MAPPER.createObjectNode();
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                if (READ.contains(name)) {
+                    out.set(name, p.readValueAsTree());
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (t != JsonToken.END_OBJECT) {
+                throw new IOException("not a complete JSON object");
+            }
+            return out;
+        }
+    }
+
+    /** Every field {@link #parse} and {@link #dimensions} read. */
+    private static final Set<String> READ = Set.of("seq", "kind", "erased", "log_id", "event_id", "created_at",
+            "duration_ms", "ttfb_ms", "route", "provider", "model", "status", "success", "cached", "cache_match",
+            "error_type", "tokens_in", "tokens_out", "tokens_cached", "cost_usd", "metadata", "flow", "flow_version",
+            "flow_branch", "experiment", "arm", "prompt", "prompt_version");
 
     /**
      * The record's metadata plus the analytics dimensions the gateway decided (the same reserved

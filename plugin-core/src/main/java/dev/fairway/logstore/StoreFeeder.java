@@ -6,6 +6,7 @@ import dev.fairway.log.spool.Segments;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * A crash re-reads from the stored position; a database outage leaves the records in the spool
  * and retries with doubling backoff; either way nothing is lost and, the append being idempotent by
  * log id, nothing is stored twice. The exporter keeps segments the feeder has not read yet
- * ({@link #position}).
+ * ({@link #position}). The feeder keeps to a CPU budget ({@link FeedBudget}) while its backlog is
+ * small, so a peak of requests is not slowed by the store's writes.
  */
 public final class StoreFeeder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreFeeder.class);
@@ -33,6 +35,7 @@ public final class StoreFeeder implements AutoCloseable {
     private final int batchSize;
     private final long pollMillis;
     private final RouteRetention retention;
+    private final int cpuPercent;
     private final Thread thread;
     private final AtomicLong fed = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
@@ -42,13 +45,17 @@ public final class StoreFeeder implements AutoCloseable {
     private long offset;
     private final ByteArrayLines lines = new ByteArrayLines();
 
-    public StoreFeeder(Path dir, LogStore store, String node, int batchSize, long pollMillis, RouteRetention retention) {
+    /** @param cpuPercent at most this share of one core while the backlog is small (1..100, 100: no limit) */
+    public StoreFeeder(Path dir, LogStore store, String node, int batchSize, long pollMillis, RouteRetention retention,
+            int cpuPercent) {
         this.dir = requireNonNull(dir, "dir");
         this.store = requireNonNull(store, "store");
         this.node = requireNonNull(node, "node");
         this.batchSize = batchSize;
         this.pollMillis = pollMillis;
         this.retention = requireNonNull(retention, "retention");
+        // Checked here, not first in the feeder's thread, where a refusal would go unseen.
+        this.cpuPercent = FeedBudget.checkPercent(cpuPercent);
         this.thread = Thread.ofPlatform().name("fairway-log-store").daemon(true).unstarted(this::run);
         thread.start();
     }
@@ -69,6 +76,8 @@ public final class StoreFeeder implements AutoCloseable {
     }
 
     private void run() {
+        // Created here: it reads the CPU time of the thread that calls it, this one.
+        FeedBudget budget = FeedBudget.ofCurrentThread(cpuPercent);
         long backoff = pollMillis;
         while (!stopping) {
             try {
@@ -76,10 +85,11 @@ public final class StoreFeeder implements AutoCloseable {
                     position = store.position(node);
                     segment = null;
                 }
-                boolean progressed = feed();
+                boolean progressed = feed(budget);
                 backoff = pollMillis;
                 if (!progressed) {
                     Thread.sleep(pollMillis);
+                    budget.mark();
                 }
             } catch (InterruptedException e) {
                 return;
@@ -99,7 +109,7 @@ public final class StoreFeeder implements AutoCloseable {
     }
 
     /** Reads what the spool holds after the position and stores it; false when there was nothing. */
-    private boolean feed() throws IOException {
+    private boolean feed(FeedBudget budget) throws IOException, InterruptedException {
         List<Path> segments = Segments.list(dir);
         if (segments.isEmpty()) {
             return false;
@@ -136,6 +146,13 @@ public final class StoreFeeder implements AutoCloseable {
                 }
             }
             progressed |= !complete.isEmpty();
+            if (!complete.isEmpty()) {
+                long pause = budget.pauseNanos(backlog(segments));
+                if (pause > 0) {
+                    // The lines read are parsed and batched; the position moves only when they are stored.
+                    Thread.sleep(pause / 1_000_000, (int) (pause % 1_000_000));
+                }
+            }
             int at = segments.indexOf(segment);
             if (!complete.isEmpty() || at < 0 || at == segments.size() - 1) {
                 if (complete.isEmpty()) {
@@ -162,6 +179,20 @@ public final class StoreFeeder implements AutoCloseable {
         retention.afterAppend(store, rows);
         batch.clear();
         return last;
+    }
+
+    /** Spool bytes not read yet: the rest of the current segment and the segments after it. */
+    private long backlog(List<Path> segments) throws IOException {
+        long bytes = 0;
+        int at = segments.indexOf(segment);
+        for (int i = Math.max(at, 0); i < segments.size(); i++) {
+            try {
+                bytes += Files.size(segments.get(i)) - (i == at ? offset : 0);
+            } catch (NoSuchFileException e) {
+                // Exported and deleted meanwhile (it was read whole): nothing of it is unread.
+            }
+        }
+        return bytes;
     }
 
     /** The newest segment that starts at or before the record after the position (else the oldest). */

@@ -43,8 +43,8 @@ class PostgresFeedTest {
              SpoolWriter writerB = new SpoolWriter(spoolB, 4096, SpoolWriter.Fsync.ALWAYS, 1000, Clock.systemUTC(), () -> { });
              LogStore storeA = LogStores.postgres(pg.url(), pg.user(), null, 2);
              LogStore storeB = LogStores.postgres(pg.url(), pg.user(), null, 2)) {
-            StoreFeeder feedA = new StoreFeeder(a, storeA, "node-a", 50, 20, RouteRetention.none());
-            StoreFeeder feedB = new StoreFeeder(b, storeB, "node-b", 50, 20, RouteRetention.none());
+            StoreFeeder feedA = new StoreFeeder(a, storeA, "node-a", 50, 20, RouteRetention.none(), 100);
+            StoreFeeder feedB = new StoreFeeder(b, storeB, "node-b", 50, 20, RouteRetention.none(), 100);
             for (int i = 0; i < 150; i++) {
                 writerA.submit(FakeRecords.request("a" + i, "chat", StoreFeederTest.T0 + i));
             }

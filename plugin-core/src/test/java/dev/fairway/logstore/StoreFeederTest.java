@@ -23,7 +23,7 @@ class StoreFeederTest {
         try (Spool spool = Spool.open(spoolDir, 4096, 60_000, Clock.systemUTC());
              SpoolWriter writer = new SpoolWriter(spool, 1024, SpoolWriter.Fsync.ALWAYS, 1000, Clock.systemUTC(), () -> { })) {
             try (LogStore store = LogStores.sqlite(dir.resolve("a.db"), 2)) {
-                StoreFeeder feeder = new StoreFeeder(spoolDir, store, "n1", 7, 20, RouteRetention.none());
+                StoreFeeder feeder = new StoreFeeder(spoolDir, store, "n1", 7, 20, RouteRetention.none(), 100);
                 for (int i = 0; i < 60; i++) {
                     writer.submit(FakeRecords.request("r" + i, "chat", T0 + i));
                 }
@@ -35,7 +35,7 @@ class StoreFeederTest {
                     writer.submit(FakeRecords.request("r" + i, "chat", T0 + i));
                 }
                 writer.flush(true).join(); // also rolls: the feeder must cross segments
-                StoreFeeder again = new StoreFeeder(spoolDir, store, "n1", 7, 20, RouteRetention.none());
+                StoreFeeder again = new StoreFeeder(spoolDir, store, "n1", 7, 20, RouteRetention.none(), 100);
                 await("100 fed", () -> again.position() == 100);
                 again.close();
                 assertThat(store.count("chat")).isEqualTo(100);
@@ -43,7 +43,8 @@ class StoreFeederTest {
             }
             // A store rebuilt from the spool (a new database) gets every record once.
             try (LogStore fresh = LogStores.sqlite(dir.resolve("b.db"), 2)) {
-                StoreFeeder rebuild = new StoreFeeder(spoolDir, fresh, "n1", 500, 20, RouteRetention.none());
+                // A tight CPU budget slows the rebuild down, and still loses nothing.
+                StoreFeeder rebuild = new StoreFeeder(spoolDir, fresh, "n1", 500, 20, RouteRetention.none(), 5);
                 await("rebuilt", () -> rebuild.position() == 100);
                 rebuild.close();
                 assertThat(fresh.count("chat")).isEqualTo(100);
@@ -63,7 +64,7 @@ class StoreFeederTest {
                 case "rolling" -> new dev.fairway.config.RetentionSettings(null, 5L, "delete_oldest");
                 default -> null;
             }, Clock.systemUTC());
-            StoreFeeder feeder = new StoreFeeder(spoolDir, store, "n1", 500, 20, retention);
+            StoreFeeder feeder = new StoreFeeder(spoolDir, store, "n1", 500, 20, retention, 100);
             for (int i = 0; i < 12; i++) {
                 writer.submit(FakeRecords.request("f" + i, "full", T0 + i));
                 writer.submit(FakeRecords.request("o" + i, "rolling", T0 + i));
