@@ -44,7 +44,13 @@ public final class LogStores {
         }
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("fairway-log-store");
-        hc.setJdbcUrl("jdbc:sqlite:" + file + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=10000&cache_size=-32768&wal_autocheckpoint=16384");
+        // cache_size: 8 MiB of page cache per connection (SQLite's default is 2 MiB). It is native memory
+        // (malloc), outside the Java heap and its caps, and under load the feeder's connection fills it:
+        // 32 MiB here put the gateway's RSS 21 MiB higher under the floor's c=32 load
+        // (docs/benchmarks.md, "Reading the figures"), against issue 22's 256 MiB. Its price may be the
+        // writer's CPU: StoreBench 1000000 took 169 us per record at 8 MiB, 167 at 16, 150 at 32 (one
+        // run each, load average 3; docs/architecture.md, "Log store").
+        hc.setJdbcUrl("jdbc:sqlite:" + file + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=10000&cache_size=-8192&wal_autocheckpoint=16384");
         hc.setMaximumPoolSize(poolSize);
         hc.setMinimumIdle(1);
         HikariDataSource ds = new HikariDataSource(hc);
