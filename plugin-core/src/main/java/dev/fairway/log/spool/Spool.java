@@ -30,6 +30,8 @@ import java.util.List;
  * records of the meantime wait in the writer's queue. One chain, one writer at a time.
  */
 public final class Spool implements AutoCloseable {
+    /** The pending buffer's usual size; a longer line grows it for one write, after which it shrinks back. */
+    private static final int PENDING_BYTES = 64 * 1024;
     private final Path dir;
     private final long maxBytes;
     private final long maxAgeMillis;
@@ -44,10 +46,16 @@ public final class Spool implements AutoCloseable {
     private long activeRecords;
     private long firstRecordAt;
     /**
-     * The line being appended, reused: a direct buffer, which the channel writes as it is (a heap
-     * buffer would be copied into one first), so a record costs no buffer of its own.
+     * Appended lines not written yet, written together by {@link #write}: one system call for a
+     * batch of records instead of one each. A direct buffer, which the channel writes as it is (a
+     * heap buffer would be copied into one first).
      */
-    private ByteBuffer lineBuffer = ByteBuffer.allocateDirect(4096);
+    private ByteBuffer pending = ByteBuffer.allocateDirect(PENDING_BYTES);
+    private int pendingRecords;
+    /** The segment as written to the file: what a failed {@link #write} goes back to. */
+    private Chain.Head writtenHead;
+    private long writtenBytes;
+    private long writtenRecords;
 
     private Spool(Path dir, long maxBytes, long maxAgeMillis, Clock clock, long lockWaitMillis) throws IOException {
         this.dir = dir;
@@ -213,45 +221,102 @@ public final class Spool implements AutoCloseable {
         activePath = path;
         activeBytes = active.size();
         activeRecords = 0;
+        emptyPending();
+        written();
         if (fresh) {
             forceDir();
         }
     }
 
-    /** Appends one record line and moves the head; the line must be the render of {@code next}. */
+    /**
+     * Appends one record line and moves the head; the line must be the render of {@code next}. The
+     * line is buffered: it reaches the file with the next {@link #write} (or {@link #force},
+     * {@link #roll}, {@link #close}), or at once when the buffer has no room for it.
+     */
     public synchronized void append(byte[] line, Chain.Head next) {
         if (active == null) {
             throw new IllegalStateException("logs.spool_dir: " + dir + " is still held by the previous instance");
         }
-        if (lineBuffer.capacity() < line.length + 1) {
-            lineBuffer = ByteBuffer.allocateDirect(Math.max(line.length + 1, lineBuffer.capacity() * 2));
+        int length = line.length + 1;
+        if (pending.remaining() < length) {
+            write();
+            if (pending.capacity() < length) {
+                pending = ByteBuffer.allocateDirect(length);
+            }
         }
-        ByteBuffer buf = lineBuffer.clear().put(line).put((byte) '\n').flip();
+        pending.put(line).put((byte) '\n');
+        pendingRecords++;
+        if (activeRecords++ == 0) {
+            firstRecordAt = clock.millis();
+        }
+        activeBytes += length;
+        head = next;
+    }
+
+    /**
+     * Writes the appended lines not written yet. When the write fails they are taken back whole:
+     * the file is cut to what it held before and the chain head returns to the last record written,
+     * so the next record chains to what is on disk, and {@link LostRecords} says how many were lost.
+     */
+    public synchronized void write() {
+        if (pendingRecords == 0) {
+            return;
+        }
+        ByteBuffer buf = pending.flip();
         try {
             while (buf.hasRemaining()) {
                 active.write(buf);
             }
         } catch (IOException e) {
-            // Take back a partly written line, so that the next record does not run into it.
+            int lost = pendingRecords;
             try {
-                active.truncate(activeBytes);
+                active.truncate(writtenBytes);
             } catch (IOException again) {
                 e.addSuppressed(again);
             }
-            throw new UncheckedIOException("cannot append to the log spool " + activePath, e);
+            activeBytes = writtenBytes;
+            activeRecords = writtenRecords;
+            head = writtenHead;
+            emptyPending();
+            throw new LostRecords(lost, "cannot append to the log spool " + activePath, e);
         }
-        if (activeRecords++ == 0) {
-            firstRecordAt = clock.millis();
-        }
-        activeBytes += line.length + 1;
-        head = next;
+        emptyPending();
+        written();
     }
 
-    /** Forces appended records to disk. */
+    private void emptyPending() {
+        pendingRecords = 0;
+        pending = pending.capacity() > PENDING_BYTES ? ByteBuffer.allocateDirect(PENDING_BYTES) : pending.clear();
+    }
+
+    /** The segment as it stands is what the file holds. */
+    private void written() {
+        writtenHead = head;
+        writtenBytes = activeBytes;
+        writtenRecords = activeRecords;
+    }
+
+    /** Records appended but lost with a failed {@link #write}: the file and the chain head no longer hold them. */
+    public static final class LostRecords extends UncheckedIOException {
+        private final int records;
+
+        LostRecords(int records, String message, IOException cause) {
+            super(message, cause);
+            this.records = records;
+        }
+
+        /** How many appended records the failed write lost. */
+        public int records() {
+            return records;
+        }
+    }
+
+    /** Writes the appended records and forces them to disk. */
     public synchronized void force() {
         if (active == null) {
             return;
         }
+        write();
         try {
             active.force(false);
         } catch (IOException e) {
@@ -259,9 +324,14 @@ public final class Spool implements AutoCloseable {
         }
     }
 
+    /** Whether the active segment is full or old enough to be closed. */
+    public synchronized boolean rollDue() {
+        return active != null && activeRecords > 0 && (activeBytes >= maxBytes || clock.millis() - firstRecordAt >= maxAgeMillis);
+    }
+
     /** Closes the active segment when it is full or old enough; returns whether it did. */
     public synchronized boolean rollIfDue() {
-        if (active != null && activeRecords > 0 && (activeBytes >= maxBytes || clock.millis() - firstRecordAt >= maxAgeMillis)) {
+        if (rollDue()) {
             roll();
             return true;
         }
@@ -273,6 +343,7 @@ public final class Spool implements AutoCloseable {
         if (active == null || activeRecords == 0) {
             return;
         }
+        write();
         try {
             active.force(false);
             active.close();
@@ -305,8 +376,13 @@ public final class Spool implements AutoCloseable {
     public synchronized void close() {
         try {
             if (active != null && active.isOpen()) {
-                active.force(false);
-                active.close();
+                try {
+                    write();
+                } finally {
+                    // What was written is kept even when the last lines were lost.
+                    active.force(false);
+                    active.close();
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot close the log spool " + activePath, e);

@@ -11,6 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,11 +24,13 @@ import org.slf4j.LoggerFactory;
  * answers. The loss is not silent: it is counted ({@link #dropped()}) and the next record written
  * carries {@code dropped_before}, inside the hash chain, so an auditor sees exactly where and how
  * many records are missing. The queue is large (65536 by default) and the writer appends a whole
- * batch per system call round, so drops mean the disk has stalled.
+ * batch with one system call, so drops mean the disk has stalled.
  */
 public final class SpoolWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SpoolWriter.class);
     private static final int BATCH = 512;
+    /** How long a batch gathers after the previous one while records keep coming (see {@link #linger}). */
+    private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     public enum Fsync { ALWAYS, INTERVAL, NEVER }
 
@@ -44,6 +47,10 @@ public final class SpoolWriter implements AutoCloseable {
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private long droppedReported;
+    /** {@link #droppedReported} as of the last records written: what a failed write goes back to. */
+    private long droppedReportedWritten;
+    /** Records appended to the spool's buffer and not yet written (the writer thread's own). */
+    private int appended;
     private long lastSync;
     private volatile boolean stopping;
 
@@ -80,6 +87,9 @@ public final class SpoolWriter implements AutoCloseable {
         if (stopping || !queue.offer(new Durable(record, done))) {
             dropped.incrementAndGet();
             done.complete(null);
+        } else {
+            // Someone waits for this one: no lingering.
+            LockSupport.unpark(thread);
         }
         return done;
     }
@@ -95,6 +105,7 @@ public final class SpoolWriter implements AutoCloseable {
             if (!queue.offer(barrier, 30, TimeUnit.SECONDS)) {
                 barrier.done().completeExceptionally(new IllegalStateException("log writer queue stayed full"));
             }
+            LockSupport.unpark(thread);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             barrier.done().completeExceptionally(e);
@@ -142,12 +153,28 @@ public final class SpoolWriter implements AutoCloseable {
                 if (spool.rollIfDue()) {
                     onRoll.run();
                 }
+                if (first != null) {
+                    linger();
+                }
             } catch (InterruptedException e) {
                 stopping = true;
             } catch (RuntimeException e) {
                 LOG.error("log writer: {}", e.toString());
                 batch.clear();
             }
+        }
+    }
+
+    /**
+     * After a batch, lets the next one gather for {@link #LINGER_NANOS} before taking it: while
+     * records keep coming, the writer wakes about once per linger instead of once per record (each
+     * wake-up a futex call on the request's event loop and a context switch on a small machine), and
+     * writes each batch with one system call. A durable record or a barrier ends the wait at once;
+     * an idle writer waits in the queue and a record wakes it as before.
+     */
+    private void linger() {
+        if (!stopping && queue.size() < BATCH) {
+            LockSupport.parkNanos(this, LINGER_NANOS);
         }
     }
 
@@ -161,6 +188,7 @@ public final class SpoolWriter implements AutoCloseable {
             }
             if (item instanceof Barrier b) {
                 try {
+                    writeAppended();
                     spool.force();
                     lastSync = clock.millis();
                     if (b.roll()) {
@@ -173,22 +201,15 @@ public final class SpoolWriter implements AutoCloseable {
                 }
                 continue;
             }
-            SpoolRecord record = (SpoolRecord) item;
-            Chain.Head head = spool.head();
-            long lost = dropped.get() - droppedReported;
-            try {
-                byte[] line = record.render(new SpoolRecord.Link(head.seq() + 1, head.hash(), head.logId(), lost));
-                spool.append(line, new Chain.Head(head.seq() + 1, Chain.hash(digest, line, 0, line.length), record.logId()));
-                droppedReported += lost;
-                written.incrementAndGet();
+            append((SpoolRecord) item);
+            if (spool.rollDue()) {
+                writeAppended();
                 if (spool.rollIfDue()) {
                     onRoll.run();
                 }
-            } catch (RuntimeException e) {
-                failed.incrementAndGet();
-                LOG.error("log record {} could not be written: {}", record.logId(), e.toString());
             }
         }
+        writeAppended();
         if (fsync == Fsync.ALWAYS || durable != null) {
             try {
                 spool.force();
@@ -202,6 +223,55 @@ public final class SpoolWriter implements AutoCloseable {
         }
     }
 
+    /** Renders a record as the next link of the chain and appends it to the spool's buffer. */
+    private void append(SpoolRecord record) {
+        Chain.Head head = spool.head();
+        long lost = dropped.get() - droppedReported;
+        try {
+            byte[] line = record.render(new SpoolRecord.Link(head.seq() + 1, head.hash(), head.logId(), lost));
+            spool.append(line, new Chain.Head(head.seq() + 1, Chain.hash(digest, line, 0, line.length), record.logId()));
+            droppedReported += lost;
+            appended++;
+        } catch (Spool.LostRecords e) {
+            // The buffer had no room for the line and writing what it held failed: this record is lost with them.
+            appended = 0;
+            lost(e.records() + 1, e);
+        } catch (RuntimeException e) {
+            failed.incrementAndGet();
+            LOG.error("log record {} could not be written: {}", record.logId(), e.toString());
+        }
+    }
+
+    /**
+     * Writes the records appended since the last write. When the write fails, the spool has taken
+     * them back: they are counted as failed, and the drops they reported are reported again by the
+     * next record written.
+     */
+    private void writeAppended() {
+        if (appended == 0) {
+            return;
+        }
+        try {
+            spool.write();
+            written.addAndGet(appended);
+            droppedReportedWritten = droppedReported;
+        } catch (Spool.LostRecords e) {
+            lost(e.records(), e);
+        } finally {
+            appended = 0;
+        }
+    }
+
+    /**
+     * Records the spool took back after a failed write: counted as failed, and the drops they
+     * reported are reported again by the next record written, so the chain still says where.
+     */
+    private void lost(int records, Spool.LostRecords e) {
+        failed.addAndGet(records);
+        droppedReported = droppedReportedWritten;
+        LOG.error("{} log records could not be written: {}", records, e.toString());
+    }
+
     private void maybeSync() {
         if (fsync == Fsync.INTERVAL && clock.millis() - lastSync >= fsyncIntervalMillis) {
             spool.force();
@@ -213,6 +283,7 @@ public final class SpoolWriter implements AutoCloseable {
     @Override
     public void close() {
         stopping = true;
+        LockSupport.unpark(thread);
         try {
             thread.join(30_000);
         } catch (InterruptedException e) {
