@@ -69,9 +69,19 @@ public final class GatewayServer implements AutoCloseable {
     public static Future<GatewayServer> start(Vertx vertx, Gateway gateway, Dispatcher dispatcher, Mode mode, String host, int port) {
         GatewayServer s = new GatewayServer(vertx, gateway, dispatcher, mode);
         return s.server.listen(port, host).map(bound -> {
-            LOG.info("{} listening on {}:{}", mode == Mode.STANDALONE ? "gateway" : "dispatcher", host, bound.actualPort());
+            LOG.info("{} listening on {}:{} ({})", mode == Mode.STANDALONE ? "gateway" : "dispatcher", host, bound.actualPort(),
+                    transport(vertx));
             return s;
         });
+    }
+
+    /** Which socket transport serves: Linux's native epoll where the platform has it, else Java's NIO (and why). */
+    static String transport(Vertx vertx) {
+        if (vertx.isNativeTransportEnabled()) {
+            return "native transport";
+        }
+        Throwable why = vertx.unavailableNativeTransportCause();
+        return "NIO transport" + (why == null ? "" : ", native unavailable: " + why.getMessage());
     }
 
     public int port() {
