@@ -53,6 +53,8 @@ public class LogRecordBenchmark {
     private Exchange exchange;
     private LoggingSettings settings;
     private Completion completion;
+    private byte[] requestPayload;
+    private byte[] streamPayload;
     /** As the writer thread holds it: one digest for every record. */
     private final java.security.MessageDigest digest = Chain.sha256();
 
@@ -67,6 +69,10 @@ public class LogRecordBenchmark {
                 """);
         Gateway parser = new Gateway(config, ProviderRegistry.withCustom(config.customProviders()), List.of());
         byte[] body = ChatBodies.chat(2048, false, "log");
+        requestPayload = body;
+        java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
+        dev.fairway.bench.SseChunks.openAiAskedForUsage(50).forEach(stream::writeBytes);
+        streamPayload = stream.toByteArray();
         var request = Exchanges.chatRequest(body);
         request.headers().add("cf-aig-metadata", "{\"user\":\"u-42\",\"team\":\"search\"}");
         exchange = ((dev.fairway.pipeline.Decision.Forward) parser.decide(request).join()).exchange();
@@ -88,6 +94,22 @@ public class LogRecordBenchmark {
     public void stop() throws IOException {
         spool.close();
         Files.walk(dir).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+
+    /**
+     * The writer's rendering of a streamed answer's record with its payloads (the 2 KiB request and
+     * the mock provider's 52-event stream, about 15 KiB), unredacted as by default: where a stream
+     * record's writer time goes.
+     */
+    @Benchmark
+    public byte[] renderStreamRecord() {
+        Completion c = completion;
+        LogEntry entry = new LogEntry(exchange.logId(), exchange.eventId(), exchange.startEpochMillis(), c.durationNanos(),
+                c.ttfbNanos(), exchange.route().name(), exchange.target().provider().slug(), exchange.model(),
+                exchange.method(), "/" + exchange.match().rest(), c.status(), c.success(), c.cached(), c.step(),
+                c.attempts(), c.errorType(), c.usage(), c.costUsd(), false, exchange.cfAig().metadata(), requestPayload.length,
+                streamPayload.length, false, "c0ffee", java.util.Map.of(), requestPayload, streamPayload, false, Redactor.NONE);
+        return entry.render(new SpoolRecord.Link(1, Chain.GENESIS, null, 0));
     }
 
     @Benchmark

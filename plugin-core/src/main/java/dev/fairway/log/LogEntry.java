@@ -195,8 +195,8 @@ record LogEntry(
             }
             writeChoices(g);
             if (requestPayload != null || responsePayload != null) {
-                g.writeStringField("request_body", payload(requestPayload));
-                g.writeStringField("response_body", payload(responsePayload));
+                payloadField(g, "request_body", requestPayload);
+                payloadField(g, "response_body", responsePayload);
                 g.writeBooleanField("payload_truncated", payloadTruncated);
             }
             if (session != null) {
@@ -243,8 +243,21 @@ record LogEntry(
         }
     }
 
-    private String payload(byte[] bytes) {
-        return bytes == null ? null : redactor.apply(new String(bytes, StandardCharsets.UTF_8));
+    /**
+     * A payload as a JSON string. Unredacted ASCII text (nearly every payload: JSON and SSE escape
+     * what is not) is escaped where it lies, instead of being decoded into a String only for the
+     * generator to encode it back, which was most of a stream record's rendering; anything else is
+     * decoded, so bytes that are not UTF-8 become U+FFFD as they always did.
+     */
+    private void payloadField(JsonGenerator g, String name, byte[] bytes) throws IOException {
+        g.writeFieldName(name);
+        if (bytes == null) {
+            g.writeNull();
+        } else if (redactor == Redactor.NONE && AsciiBytes.all(bytes)) {
+            g.writeUTF8String(bytes, 0, bytes.length);
+        } else {
+            g.writeString(redactor.apply(new String(bytes, StandardCharsets.UTF_8)));
+        }
     }
 
     private static void writeScalar(JsonGenerator g, Object v) throws IOException {
