@@ -89,6 +89,11 @@ final class Access {
                 return;
             }
         }
+        // Asked on every request: besides quotas keyed on the consumer, gateway authentication that
+        // accepts it and cache keys, the request log's client hash falls back to it, and a log record
+        // can be asked for by any request (cf-aig-collect-log: true, even where the route's logging is
+        // off). No route configuration rules it out, and Kong offers no call that returns it along
+        // with anything read above.
         Map<String, Object> consumer = kong.client().getConsumer();
         String consumerName = consumer == null ? null
                 : consumerName(textOrNull(consumer.get("username")), textOrNull(consumer.get("custom_id")));
@@ -105,6 +110,12 @@ final class Access {
      * drains the rest, so a large body is dropped here: a 10 MiB prompt then crosses loopback once
      * instead of twice. {@code set_raw_body("")} also sets Content-Length: 0, which keeps the hop
      * well-formed. A small body is left as it is: the call would cost more than the bytes.
+     *
+     * <p>Three calls (four with a large body) and no fewer: Kong's PDK has no call that sets two of
+     * these, and Kong runs one call per round trip (see {@code PdkChannel} for why they cannot be
+     * pipelined). The scheme is set although it is usually http already: it is the Kong service's
+     * protocol, which this plugin cannot see without another call, and with an https service Kong
+     * would otherwise speak TLS to the plain-HTTP dispatcher.
      */
     private void forward(Kong kong, String ticket, boolean clearBody) {
         kong.service().setTarget("127.0.0.1", fairway.dispatcherPort());

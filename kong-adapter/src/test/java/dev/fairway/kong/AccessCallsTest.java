@@ -92,6 +92,29 @@ class AccessCallsTest {
         assertProxied(req, CHAT);
     }
 
+    /**
+     * Round trips as Kong counts them, once the instance runs: the HandleEvent and one Step per PDK
+     * call (Kong 3.9 runs one call per reply and asks for the next with a new request), and not a
+     * message more from the server: Kong would drop it unrun.
+     */
+    @Test
+    void aForwardIsEightRoundTripsAndTheServerSendsNothingUnasked() throws Exception {
+        kong.handle(conf, "access", FairwayKongPluginTest.chat(CHAT)); // starts the instance
+        long before = kong.rpcCalls.get();
+
+        kong.handle(conf, "access", FairwayKongPluginTest.chat(CHAT));
+        KongRequest hit = kong.handle(conf, "access", FairwayKongPluginTest.chat(CHAT).header("x-test-cache", "hit"));
+
+        // 1 + 7 for the forward, 1 + 4 for the answer (its exit yields: Kong sends no Step after it).
+        assertThat(kong.rpcCalls.get() - before).isEqualTo(8 + 5);
+        assertThat(hit.exitStatus).isEqualTo(200);
+        Thread.sleep(100); // a message sent after its reply would reach a pooled socket by now
+        kong.handle(conf, "access", FairwayKongPluginTest.chat(CHAT));
+        assertThat(kong.droppedBytes.get()).isZero();
+        assertThat(kong.staleClosed.get()).isZero();
+        assertThat(kong.errors).isEmpty();
+    }
+
     @Test
     void aForwardClearsABodyLargerThanNginxKeepsInMemory() throws Exception {
         String big = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(Access.KEEP_BODY_UP_TO) + "\"}]}";

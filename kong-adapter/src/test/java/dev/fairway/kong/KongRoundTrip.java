@@ -54,8 +54,12 @@ public final class KongRoundTrip {
                 long cpu = PROCESS.getProcessCpuTime() - THREADS.getCurrentThreadCpuTime();
                 long bytes = Allocation.allThreads() - THREADS.getCurrentThreadAllocatedBytes();
                 long switches = ContextSwitches.allThreads() - ContextSwitches.currentThread();
+                long roundTrips = kong.rpcCalls.get();
+                long unasked = kong.droppedBytes.get() + kong.staleClosed.get();
                 long[] nanos = run(kong, conf, hit, n, calls);
-                report(kind, nanos, calls[0], (PROCESS.getProcessCpuTime() - THREADS.getCurrentThreadCpuTime() - cpu) / 1000.0 / n,
+                report(kind, nanos, calls[0], (kong.rpcCalls.get() - roundTrips) / (double) n,
+                        kong.droppedBytes.get() + kong.staleClosed.get() - unasked,
+                        (PROCESS.getProcessCpuTime() - THREADS.getCurrentThreadCpuTime() - cpu) / 1000.0 / n,
                         (Allocation.allThreads() - THREADS.getCurrentThreadAllocatedBytes() - bytes) / (double) n,
                         (ContextSwitches.allThreads() - ContextSwitches.currentThread() - switches) / (double) n);
             }
@@ -82,13 +86,20 @@ public final class KongRoundTrip {
         return nanos;
     }
 
-    private static void report(String kind, long[] nanos, int calls, double cpuMicros, double bytes, double sleeps) {
+    /**
+     * {@code round trips}: RPC requests the driver sent per request (the HandleEvent and one Step per
+     * PDK call but a delayed-response exit). {@code unasked}: bytes or sockets of messages the server
+     * sent that Kong never asked for, which Kong drops without running them; anything but 0 means
+     * the figures are not what Kong would see.
+     */
+    private static void report(String kind, long[] nanos, int calls, double roundTrips, long unasked, double cpuMicros,
+            double bytes, double sleeps) {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
         double mean = Arrays.stream(nanos).average().orElse(0) / 1000.0;
-        System.out.printf("%-20s n=%d  mean %.1f us  p50 %.1f us  p99 %.1f us  p99.9 %.1f us  pdk calls %d  server cpu %.1f us/req  server alloc %.0f B/req  server thread sleeps %.1f/req  load %s%n",
+        System.out.printf("%-20s n=%d  mean %.1f us  p50 %.1f us  p99 %.1f us  p99.9 %.1f us  pdk calls %d  round trips %.1f/req  unasked %d  server cpu %.1f us/req  server alloc %.0f B/req  server thread sleeps %.1f/req  load %s%n",
                 kind, nanos.length, mean, sorted[sorted.length / 2] / 1000.0, sorted[(int) (sorted.length * 0.99)] / 1000.0,
-                sorted[(int) (sorted.length * 0.999)] / 1000.0, calls, cpuMicros, bytes, sleeps, loadAverage());
+                sorted[(int) (sorted.length * 0.999)] / 1000.0, calls, roundTrips, unasked, cpuMicros, bytes, sleeps, loadAverage());
     }
 
     static String loadAverage() {

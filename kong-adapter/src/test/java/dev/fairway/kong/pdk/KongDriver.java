@@ -1,10 +1,7 @@
 package dev.fairway.kong.pdk;
 
 import java.io.IOException;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,9 +22,11 @@ import org.msgpack.value.Value;
 /**
  * Plays one nginx worker of Kong against a plugin server, as Kong's
  * {@code runloop/plugin_servers/rpc/mp_rpc.lua} and {@code plugin.lua} do: a fresh request
- * {@code [0, msgid, method, {arg}]} per call on a socket from a keepalive pool, notifications read
- * before the response, the instance table keyed by plugin id and {@code __seq__}, the event loop
- * that runs each requested PDK function and answers with the Step variant for its result (never
+ * {@code [0, msgid, method, {arg}]} per call on a socket from a keepalive pool ({@link Cosocket}),
+ * notifications read before the response, one PDK call run per reply and nothing the plugin
+ * server sends unasked ever run (dropped with the call's reader, or its socket closed in the
+ * pool), the instance table keyed by plugin id and {@code __seq__}, the event loop that runs
+ * each requested PDK function and answers with the Step variant for its result (never
  * {@code plugin.StepError}: {@code call_pdk_method} keeps only the first return value), the
  * reset-and-retry on an error containing "no plugin instance" with its {@code reset_instances}
  * worker event to the other workers ({@link WorkerEvents}, delivered when the test says), the
@@ -92,12 +91,18 @@ public final class KongDriver implements AutoCloseable {
 
     private final Path socket;
     private final String pluginName;
-    private final Deque<SocketChannel> pool = new ConcurrentLinkedDeque<>();
+    private final Deque<Cosocket> pool = new ConcurrentLinkedDeque<>();
     private final AtomicLong msgId = new AtomicLong();
     private final Map<String, InstanceInfo> running = new ConcurrentHashMap<>();
     public final List<String> errors = Collections.synchronizedList(new ArrayList<>());
     public final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
     public final AtomicLong starts = new AtomicLong();
+    /** RPC requests sent (each a round trip: a HandleEvent, a Step, an instance call). */
+    public final AtomicLong rpcCalls = new AtomicLong();
+    /** Bytes received after a reply in the same chunk: a message the plugin server sent unasked, lost as in Kong. */
+    public final AtomicLong droppedBytes = new AtomicLong();
+    /** Pooled sockets closed because they became readable while idle: likewise a message sent unasked. */
+    public final AtomicLong staleClosed = new AtomicLong();
     private volatile Long serverPid;
     private final WorkerEvents workerEvents;
     private volatile Map<String, Object> configSchema;
@@ -128,12 +133,16 @@ public final class KongDriver implements AutoCloseable {
 
     // ---- transport (Rpc:call)
 
+    /**
+     * One {@code Rpc:call}: a request on a socket from the pool, then messages read until the reply
+     * with its id. As in Kong, the reader lives for this call only, and any message other than
+     * this call's reply or a notification raises (Lua's {@code assert}) in the plugin's coroutine,
+     * which Kong answers with 500; that socket is not put back in the pool.
+     */
     public Object call(String method, Object arg) throws RpcError, IOException {
         long id = msgId.incrementAndGet();
-        SocketChannel ch = pool.pollFirst();
-        if (ch == null) {
-            ch = SocketChannel.open(UnixDomainSocketAddress.of(socket));
-        }
+        rpcCalls.incrementAndGet();
+        Cosocket ch = checkout();
         MessageBufferPacker p = MessagePack.newDefaultBufferPacker();
         p.packArrayHeader(4).packInt(0).packLong(id).packString(method);
         if (arg == null) {
@@ -142,12 +151,9 @@ public final class KongDriver implements AutoCloseable {
             p.packArrayHeader(1);
             pack(p, arg);
         }
-        ByteBuffer out = ByteBuffer.wrap(p.toByteArray());
-        while (out.hasRemaining()) {
-            ch.write(out);
-        }
-        // One unpacker per call over the pooled socket: a reply is read whole, nothing is left behind.
-        MessageUnpacker in = MessagePack.newDefaultUnpacker(Channels.newInputStream(ch));
+        ch.send(ByteBuffer.wrap(p.toByteArray()));
+        Cosocket.Chunks chunks = ch.reader();
+        MessageUnpacker in = MessagePack.newDefaultUnpacker(chunks);
         while (true) {
             if (!in.hasNext()) {
                 ch.close();
@@ -160,14 +166,29 @@ public final class KongDriver implements AutoCloseable {
             }
             if ((Long) msg.get(0) != 1L || ((Long) msg.get(1)) != id) {
                 ch.close();
-                throw new IOException("unexpected RPC response " + msg.get(0) + "/" + msg.get(1) + " for " + id);
+                throw new Pdk.LuaError("mp_rpc.lua: assertion failed: RPC response " + msg.get(0) + "/" + msg.get(1)
+                        + " where the response to " + id + " was expected");
             }
+            // Whatever else the last chunk held goes with this call's reader.
+            droppedBytes.addAndGet(chunks.received - in.getTotalReadBytes());
             pool.addFirst(ch);
             if (msg.get(2) != null) {
                 throw new RpcError(String.valueOf(msg.get(2)));
             }
             return msg.get(3);
         }
+    }
+
+    /** The most recently used socket the pool still holds, else a new one; readable ones are closed, as nginx does. */
+    private Cosocket checkout() throws IOException {
+        for (Cosocket ch; (ch = pool.pollFirst()) != null; ) {
+            if (!ch.stale()) {
+                return ch;
+            }
+            staleClosed.incrementAndGet();
+            ch.close();
+        }
+        return Cosocket.connect(socket);
     }
 
     private void notification(String label, Object args) {
@@ -333,7 +354,7 @@ public final class KongDriver implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        for (SocketChannel ch; (ch = pool.pollFirst()) != null; ) {
+        for (Cosocket ch; (ch = pool.pollFirst()) != null; ) {
             ch.close();
         }
     }
