@@ -6,6 +6,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -21,6 +22,7 @@ import java.util.Objects;
 public final class ByteSearch {
     /** Arrays read as little-endian longs: the byte at the lowest index is the least significant. */
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
     private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
 
@@ -36,6 +38,9 @@ public final class ByteSearch {
             if (m != 0) {
                 return i + first(m);
             }
+        }
+        if (i < to && i <= a.length - Long.BYTES) {
+            return found(i, zeros((long) LONGS.get(a, i) ^ p) & below(to - i));
         }
         for (; i < to; i++) {
             if (a[i] == b) {
@@ -57,6 +62,10 @@ public final class ByteSearch {
             if (m != 0) {
                 return i + first(m);
             }
+        }
+        if (i < to && i <= a.length - Long.BYTES) {
+            long w = (long) LONGS.get(a, i);
+            return found(i, (zeros(w ^ pb) | zeros(w ^ pc)) & below(to - i));
         }
         for (; i < to; i++) {
             if (a[i] == b || a[i] == c) {
@@ -119,6 +128,12 @@ public final class ByteSearch {
                 return i + (little ? first(m) : Long.numberOfLeadingZeros(m) >>> 3);
             }
         }
+        if (i < to && i <= buf.limit() - Long.BYTES) {
+            long w = buf.getLong(i);
+            // Big-endian, the first bytes are the high ones.
+            long m = (zeros(w ^ pb) | zeros(w ^ pc)) & (little ? below(to - i) : ~(-1L >>> ((to - i) * Byte.SIZE)));
+            return m == 0 ? -1 : i + (little ? first(m) : Long.numberOfLeadingZeros(m) >>> 3);
+        }
         for (; i < to; i++) {
             byte x = buf.get(i);
             if (x == b || x == c) {
@@ -128,17 +143,46 @@ public final class ByteSearch {
         return -1;
     }
 
-    /** Whether {@code a[i, to)} starts with {@code prefix}; false when it is shorter or {@code i} is negative. */
+    /**
+     * Whether {@code a[i, to)} starts with {@code prefix}; false when it is shorter or {@code i} is
+     * negative. A prefix of four bytes or more is compared as its first and last word (overlapping
+     * when shorter than two), then its middle: most candidates differ in the first, and the names
+     * the stream path looks for are all short enough to need no loop.
+     */
     public static boolean startsWith(byte[] a, int i, int to, byte[] prefix) {
-        if (i < 0 || i + prefix.length > to) {
+        int n = prefix.length;
+        if (i < 0 || i > to - n) {
             return false;
         }
-        for (int j = 0; j < prefix.length; j++) {
+        if (n >= Long.BYTES) {
+            int last = n - Long.BYTES;
+            return (long) LONGS.get(a, i) == (long) LONGS.get(prefix, 0)
+                    && (long) LONGS.get(a, i + last) == (long) LONGS.get(prefix, last)
+                    && (n <= 2 * Long.BYTES || Arrays.equals(a, i + Long.BYTES, i + last, prefix, Long.BYTES, last));
+        }
+        if (n >= Integer.BYTES) {
+            int last = n - Integer.BYTES;
+            return (int) INTS.get(a, i) == (int) INTS.get(prefix, 0) && (int) INTS.get(a, i + last) == (int) INTS.get(prefix, last);
+        }
+        for (int j = 0; j < n; j++) {
             if (a[i + j] != prefix[j]) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * The match a tail's mask marks, or -1. The last bytes of a range are read as one word when the
+     * array goes on past them (the bytes past the range masked off), sparing a byte loop per call.
+     */
+    private static int found(int i, long m) {
+        return m == 0 ? -1 : i + first(m);
+    }
+
+    /** The marks of the first {@code n} bytes of a word, 0 < n < 8. */
+    private static long below(int n) {
+        return (1L << (n * Byte.SIZE)) - 1;
     }
 
     /** {@code b} in every byte of a long. */

@@ -13,7 +13,9 @@ class ByteSearchTest {
     /** Bytes a match can hide among: the wanted ones, their neighbours, zero, and the high-bit bytes the trick must not mark. */
     private static final byte[] ALPHABET = {'"', '\\', 'u', 's', '\r', '\n', '[', ']', 0, 1, 0x7F, (byte) 0x80, (byte) 0x81,
         (byte) 0xA2, (byte) 0xC3, (byte) 0xE2, (byte) 0xFF, ' ', 'a', (byte) ('"' ^ 0x80)};
-    private static final byte[][] NEEDLES = {bytes("\"usage\""), bytes("\"u"), bytes("\""), bytes(""), bytes("uu"), {(byte) 0xE2, (byte) 0x82, (byte) 0xAC}};
+    private static final byte[][] NEEDLES = {bytes("\"usage\""), bytes("\"u"), bytes("\""), bytes(""), bytes("uu"),
+        {(byte) 0xE2, (byte) 0x82, (byte) 0xAC}, bytes("\"usa"), bytes("\"usage\\"), bytes("\"usage\"\"usage\""),
+        bytes("\"usage\"\"usage\"\"usage\""), bytes("\"usag"), bytes("\"us")};
 
     @Test
     void theZeroByteMaskMarksExactlyTheZeroBytes() {
@@ -101,6 +103,10 @@ class ByteSearchTest {
         }
         for (byte[] needle : NEEDLES) {
             assertThat(ByteSearch.indexOf(a, from, to, needle)).isEqualTo(loop(a, from, to, needle));
+            for (int i = from - 1; i <= to; i++) {
+                boolean expected = i >= 0 && loop(a, i, Math.min(to, i + needle.length), needle) == i;
+                assertThat(ByteSearch.startsWith(a, i, to, needle)).isEqualTo(expected);
+            }
         }
         assertThat(ByteSearch.indexOf(a, from, to, new byte[] {a.length > 0 ? a[a.length / 2] : 0, 'u'})).isEqualTo(
                 loop(a, from, to, new byte[] {a.length > 0 ? a[a.length / 2] : 0, 'u'}));
@@ -111,9 +117,12 @@ class ByteSearchTest {
         for (int i = 0; i < n; i++) {
             a[i] = random.nextInt(6) == 0 ? (byte) random.nextInt(256) : ALPHABET[random.nextInt(ALPHABET.length)];
         }
-        // Plant the longest needle now and then, so full matches are common enough to test.
-        if (n > 7 && random.nextBoolean()) {
-            System.arraycopy(NEEDLES[0], 0, a, random.nextInt(n - 6), 7);
+        // Plant needles now and then, so full matches are common enough to test.
+        for (int k = random.nextInt(3); k > 0; k--) {
+            byte[] needle = NEEDLES[random.nextInt(NEEDLES.length)];
+            if (needle.length <= n) {
+                System.arraycopy(needle, 0, a, random.nextInt(n - needle.length + 1), needle.length);
+            }
         }
         return a;
     }
