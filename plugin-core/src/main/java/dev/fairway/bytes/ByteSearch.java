@@ -144,6 +144,21 @@ public final class ByteSearch {
     }
 
     /**
+     * The marks (bit 8k + 7) of the bytes equal to {@code b} or {@code c} among {@code a[i, i + 8)},
+     * for a scan that stops at most of them: it goes through one word's marks ({@link #offset},
+     * then {@code m &= m - 1}) instead of searching again from each.
+     */
+    public static long marks(byte[] a, int i, byte b, byte c) {
+        long w = (long) LONGS.get(a, i);
+        return zeros(w ^ repeat(b)) | zeros(w ^ repeat(c));
+    }
+
+    /** The offset in its word of the byte the lowest of {@code marks} stands for. */
+    public static int offset(long marks) {
+        return first(marks);
+    }
+
+    /**
      * Whether {@code a[i, to)} starts with {@code prefix}; false when it is shorter or {@code i} is
      * negative. A prefix of four bytes or more is compared as its first and last word (overlapping
      * when shorter than two), then its middle: most candidates differ in the first, and the names

@@ -80,6 +80,28 @@ class ByteSearchTest {
     }
 
     @Test
+    void aWordsMarksAreItsMatchingBytesInOrder() {
+        Random random = new Random(888);
+        for (int round = 0; round < 20_000; round++) {
+            byte[] a = randomBytes(random, 8 + random.nextInt(9));
+            int i = random.nextInt(a.length - 7);
+            byte b = ALPHABET[random.nextInt(ALPHABET.length)];
+            byte c = ALPHABET[random.nextInt(ALPHABET.length)];
+            StringBuilder expected = new StringBuilder();
+            StringBuilder actual = new StringBuilder();
+            for (int k = i; k < i + 8; k++) {
+                if (a[k] == b || a[k] == c) {
+                    expected.append(k).append(' ');
+                }
+            }
+            for (long m = ByteSearch.marks(a, i, b, c); m != 0; m &= m - 1) {
+                actual.append(i + ByteSearch.offset(m)).append(' ');
+            }
+            assertThat(actual.toString()).isEqualTo(expected.toString());
+        }
+    }
+
+    @Test
     void rangesOutsideTheArrayAreRefused() {
         byte[] a = new byte[10];
         assertThatThrownBy(() -> ByteSearch.indexOf(a, 5, 11, (byte) 0)).isInstanceOf(IndexOutOfBoundsException.class);
