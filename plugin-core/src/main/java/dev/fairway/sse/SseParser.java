@@ -2,6 +2,7 @@ package dev.fairway.sse;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.fairway.bytes.ByteSearch;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -104,13 +105,9 @@ public final class SseParser {
                 continue;
             }
             // Copy the run of line bytes up to the next line end (or the chunk's end) in one go.
-            int to = pos + 1;
-            while (to < limit) {
-                byte c = chunk.get(to);
-                if (c == '\r' || c == '\n') {
-                    break;
-                }
-                to++;
+            int to = ByteSearch.indexOf(chunk, pos + 1, limit, (byte) '\r', (byte) '\n');
+            if (to < 0) {
+                to = limit;
             }
             appendLine(chunk, pos, to - pos);
             offset += to - pos;

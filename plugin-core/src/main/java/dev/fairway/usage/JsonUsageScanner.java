@@ -4,9 +4,14 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
+import dev.fairway.bytes.ByteSearch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -19,12 +24,11 @@ final class JsonUsageScanner {
     /** Object names under which providers report tokens. */
     static final Set<String> ROOTS = Set.of("usage", "usageMetadata", "billed_units", "amazon-bedrock-invocationMetrics", "metrics");
     private static final String ARRAY = "[]";
-    /** Each root name as it appears in JSON text when written without escapes: {@code "usage"}. */
-    private static final byte[][] QUOTED_ROOTS = ROOTS.stream()
-            .map(r -> ('"' + r + '"').getBytes(java.nio.charset.StandardCharsets.US_ASCII)).toArray(byte[][]::new);
-    /** The names of finish reasons, quoted, as {@link #mayHoldFinishReason} looks for them. */
-    private static final byte[][] QUOTED_REASONS = java.util.stream.Stream.of("finish_reason", "stop_reason", "finishReason", "stopReason")
-            .map(r -> ('"' + r + '"').getBytes(java.nio.charset.StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+    /** The names of finish reasons, as {@link #mayHoldFinishReason} looks for them. */
+    private static final List<String> REASONS = List.of("finish_reason", "stop_reason", "finishReason", "stopReason");
+    private static final Name[][] USAGE_NAMES = byFirstLetter(ROOTS, List.of());
+    private static final Name[][] REASON_NAMES = byFirstLetter(Set.of(), REASONS);
+    private static final Name[][] ANY_NAMES = byFirstLetter(ROOTS, REASONS);
     /** The deepest path at which the answer's model or a finish reason is read ({@code response.incomplete_details.reason}). */
     private static final int ANSWER_DEPTH = 4;
 
@@ -110,20 +114,7 @@ final class JsonUsageScanner {
      * at all: all but one of an OpenAI stream's.
      */
     static boolean mayHoldUsage(byte[] json, int length) {
-        for (int i = 0; i < length; i++) {
-            byte b = json[i];
-            if (b == '\\' && i + 1 < length && json[i + 1] == 'u') {
-                return true;
-            }
-            if (b == '"') {
-                for (byte[] root : QUOTED_ROOTS) {
-                    if (at(json, length, i, root) && opensObject(json, length, i + root.length)) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
+        return mayHold(json, length, USAGE_NAMES);
     }
 
     /**
@@ -132,41 +123,83 @@ final class JsonUsageScanner {
      * OpenAI stream's {@code "finish_reason":null} chunks are passed over, its last content chunk is not.
      */
     static boolean mayHoldFinishReason(byte[] json, int length) {
-        for (int i = 0; i < length; i++) {
-            byte b = json[i];
-            if (b == '\\' && i + 1 < length && json[i + 1] == 'u') {
-                return true;
-            }
-            if (b == '"') {
-                for (byte[] name : QUOTED_REASONS) {
-                    if (at(json, length, i, name) && opens(json, length, i + name.length, '"')) {
-                        return true;
-                    }
+        return mayHold(json, length, REASON_NAMES);
+    }
+
+    /** {@link #mayHoldUsage} or {@link #mayHoldFinishReason}, in one pass over the text. */
+    static boolean mayHoldUsageOrFinishReason(byte[] json, int length) {
+        return mayHold(json, length, ANY_NAMES);
+    }
+
+    /**
+     * Whether the text holds a backslash-u escape, or a quote that starts one of {@code names} (by
+     * the byte after the quote) followed by its value's opening byte. Every quote is tried, inside
+     * strings too (a name is never missed for a miscounted string); the bytes between are passed
+     * over eight at a time.
+     */
+    private static boolean mayHold(byte[] json, int length, Name[][] names) {
+        int i = 0;
+        // Quotes are dense in JSON: go through each word's quotes and backslashes rather than search from each.
+        for (; i <= length - Long.BYTES; i += Long.BYTES) {
+            for (long m = ByteSearch.marks(json, i, (byte) '"', (byte) '\\'); m != 0; m &= m - 1) {
+                if (holds(json, length, i + ByteSearch.offset(m), names)) {
+                    return true;
                 }
+            }
+        }
+        for (; i < length; i++) {
+            if (holds(json, length, i, names)) {
+                return true;
             }
         }
         return false;
     }
 
-    private static boolean at(byte[] b, int length, int i, byte[] what) {
-        if (i + what.length > length) {
+    /** Whether a backslash-u escape, or one of {@code names} followed by its value's opening byte, starts at {@code i}. */
+    private static boolean holds(byte[] json, int length, int i, Name[][] names) {
+        if (i + 1 >= length) {
             return false;
         }
-        for (int j = 1; j < what.length; j++) {
-            if (b[i + j] != what[j]) {
-                return false;
+        byte next = json[i + 1];
+        if (json[i] == '\\') {
+            return next == 'u';
+        }
+        if (json[i] != '"' || next < 0 || names[next] == null) {
+            return false;
+        }
+        for (Name name : names[next]) {
+            if (ByteSearch.startsWith(json, i, length, name.quoted) && opens(json, length, i + name.quoted.length, name.value)) {
+                return true;
             }
         }
-        return true;
+        return false;
     }
 
-    /** Whether whitespace, a colon, whitespace and an opening brace start at {@code i}. */
-    private static boolean opensObject(byte[] b, int length, int i) {
-        return opens(b, length, i, '{');
+    /** A quoted name and the byte its value must open with to matter. */
+    private record Name(byte[] quoted, byte value) {}
+
+    /** The names by the byte after their opening quote (all ASCII), so a quote is compared with one or two names at most. */
+    private static Name[][] byFirstLetter(Set<String> roots, List<String> reasons) {
+        List<List<Name>> table = new ArrayList<>(Collections.nCopies(128, null));
+        for (String root : roots) {
+            add(table, root, (byte) '{');
+        }
+        for (String reason : reasons) {
+            add(table, reason, (byte) '"');
+        }
+        return table.stream().map(l -> l == null ? null : l.toArray(Name[]::new)).toArray(Name[][]::new);
+    }
+
+    private static void add(List<List<Name>> table, String name, byte value) {
+        int first = name.charAt(0);
+        if (table.get(first) == null) {
+            table.set(first, new ArrayList<>());
+        }
+        table.get(first).add(new Name(('"' + name + '"').getBytes(StandardCharsets.US_ASCII), value));
     }
 
     /** Whether whitespace, a colon, whitespace and {@code value} start at {@code i}. */
-    private static boolean opens(byte[] b, int length, int i, char value) {
+    private static boolean opens(byte[] b, int length, int i, byte value) {
         i = skipSpace(b, length, i);
         if (i >= length || b[i] != ':') {
             return false;

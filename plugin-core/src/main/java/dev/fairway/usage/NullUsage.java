@@ -1,5 +1,6 @@
 package dev.fairway.usage;
 
+import dev.fairway.bytes.ByteSearch;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -24,7 +25,7 @@ final class NullUsage {
      * {@code to - from} bytes there (the copy is never longer). Returns the end of the copy in {@code dst}.
      */
     static int strip(byte[] src, int from, int to, byte[] dst, int at) {
-        if (indexOf(src, from, to, KEY) < 0) {
+        if (ByteSearch.indexOf(src, from, to, KEY) < 0) {
             System.arraycopy(src, from, dst, at, to - from);
             return at + to - from;
         }
@@ -65,23 +66,14 @@ final class NullUsage {
 
     /**
      * The bytes to remove from the line {@code s[from, to)} for its object's {@code "usage":null}
-     * member at depth 1, as (start << 32 | end), or -1 when there is none.
+     * member at depth 1, as (start << 32 | end), or -1 when there is none. Structure is read byte
+     * by byte; string contents, most of a chunk's bytes, are jumped over ({@link #closingQuote}).
      */
     private static long member(byte[] s, int from, int to) {
         int depth = 0;
-        boolean inString = false;
         int lastComma = -1;
         for (int i = from; i < to; i++) {
-            byte c = s[i];
-            if (inString) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == '"') {
-                    inString = false;
-                }
-                continue;
-            }
-            switch (c) {
+            switch (s[i]) {
                 case '{', '[' -> depth++;
                 case '}', ']' -> depth--;
                 case ',' -> {
@@ -96,12 +88,27 @@ final class NullUsage {
                             return removal(s, i, valueEnd, lastComma, to);
                         }
                     }
-                    inString = true;
+                    i = closingQuote(s, i + 1, to);
                 }
                 default -> { }
             }
         }
         return -1;
+    }
+
+    /** The index of the quote that ends the string whose contents start at {@code i}, or {@code to} when the line ends first. */
+    private static int closingQuote(byte[] s, int i, int to) {
+        while (i < to) {
+            int q = ByteSearch.indexOf(s, i, to, (byte) '"', (byte) '\\');
+            if (q < 0) {
+                return to;
+            }
+            if (s[q] == '"') {
+                return q;
+            }
+            i = q + 2; // past the backslash and the byte it escapes
+        }
+        return to;
     }
 
     /** After the key: optional space, ':', optional space, 'null', optional space, then ',' or '}'; the index of that ',' or '}', else -1. */
@@ -129,11 +136,8 @@ final class NullUsage {
     }
 
     private static int lineEnd(byte[] s, int from, int to) {
-        int i = from;
-        while (i < to && s[i] != '\r' && s[i] != '\n') {
-            i++;
-        }
-        return i;
+        int end = ByteSearch.indexOf(s, from, to, (byte) '\r', (byte) '\n');
+        return end < 0 ? to : end;
     }
 
     private static int skipSpace(byte[] s, int i, int to) {
@@ -144,25 +148,7 @@ final class NullUsage {
     }
 
     private static boolean startsWith(byte[] s, int i, int to, byte[] prefix) {
-        if (i < 0 || i + prefix.length > to) {
-            return false;
-        }
-        for (int j = 0; j < prefix.length; j++) {
-            if (s[i + j] != prefix[j]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The first index of {@code needle} in {@code s[from, to)}, or -1. */
-    static int indexOf(byte[] s, int from, int to, byte[] needle) {
-        for (int i = from; i + needle.length <= to; i++) {
-            if (startsWith(s, i, to, needle)) {
-                return i;
-            }
-        }
-        return -1;
+        return ByteSearch.startsWith(s, i, to, prefix);
     }
 
     private static byte[] ascii(String s) {

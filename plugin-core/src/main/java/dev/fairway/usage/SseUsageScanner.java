@@ -34,8 +34,7 @@ final class SseUsageScanner {
     }
 
     private void read(String name, byte[] data, int length) {
-        if (!mayCarryUsage.test(name)
-                || !JsonUsageScanner.mayHoldUsage(data, length) && !JsonUsageScanner.mayHoldFinishReason(data, length)) {
+        if (!mayCarryUsage.test(name) || !JsonUsageScanner.mayHoldUsageOrFinishReason(data, length)) {
             return;
         }
         JsonUsageScanner json = new JsonUsageScanner();

@@ -3,6 +3,7 @@ package dev.fairway.usage;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.fairway.bytes.ByteSearch;
 import dev.fairway.pipeline.ResponseFilter;
 import dev.fairway.sse.SseEvent;
 import dev.fairway.sse.SseParser;
@@ -148,7 +149,8 @@ final class UsageChunkFilter implements ResponseFilter {
      * parsing; that is every chunk of a stream but its usage chunk.
      */
     static boolean isUsageOnly(byte[] data, int length) {
-        if (NullUsage.indexOf(data, 0, length, USAGE) < 0 || !hasEmptyArray(data, length)) {
+        // The empty array first: a content chunk has none, and '[' is rare enough to be found fast.
+        if (!hasEmptyArray(data, length) || ByteSearch.indexOf(data, 0, length, USAGE) < 0) {
             return false;
         }
         boolean emptyChoices = false;
@@ -174,16 +176,16 @@ final class UsageChunkFilter implements ResponseFilter {
     }
 
     private static boolean hasEmptyArray(byte[] data, int length) {
-        for (int i = 0; i < length; i++) {
-            if (data[i] == '[') {
-                int j = i + 1;
-                while (j < length && (data[j] == ' ' || data[j] == '\t' || data[j] == '\n' || data[j] == '\r')) {
-                    j++;
-                }
-                if (j < length && data[j] == ']') {
-                    return true;
-                }
+        int i = 0;
+        while ((i = ByteSearch.indexOf(data, i, length, (byte) '[')) >= 0) {
+            int j = i + 1;
+            while (j < length && (data[j] == ' ' || data[j] == '\t' || data[j] == '\n' || data[j] == '\r')) {
+                j++;
             }
+            if (j < length && data[j] == ']') {
+                return true;
+            }
+            i++;
         }
         return false;
     }
