@@ -3,10 +3,13 @@ package dev.fairway.kong;
 import dev.fairway.Fairway;
 import dev.fairway.config.ConfigLoader;
 import dev.fairway.config.RouteConfig;
+import dev.fairway.dispatch.TicketBook;
 import dev.fairway.kong.pdk.KongDriver;
 import dev.fairway.kong.pdk.KongDriver.PluginConf;
 import dev.fairway.kong.pdk.KongRequest;
 import dev.fairway.kong.pdk.PluginServer;
+import dev.fairway.pipeline.Completion;
+import dev.fairway.pipeline.Exchange;
 import dev.fairway.testing.Allocation;
 import dev.fairway.testing.ContextSwitches;
 import java.lang.management.ManagementFactory;
@@ -48,7 +51,7 @@ public final class KongRoundTrip {
             PluginConf conf = new PluginConf("p", 1, Map.of("providers", Map.of("openai", Map.of("base_url", "http://127.0.0.1:9/v1"))));
             for (String kind : new String[] {"answer (cache hit)", "forward set-up"}) {
                 boolean hit = kind.startsWith("answer");
-                run(kong, conf, hit, n / 4, null);
+                run(fairway, kong, conf, hit, n / 4, null);
                 int[] calls = new int[1];
                 // The driver playing Kong runs on this thread: its share is taken out.
                 long cpu = PROCESS.getProcessCpuTime() - THREADS.getCurrentThreadCpuTime();
@@ -56,7 +59,7 @@ public final class KongRoundTrip {
                 long switches = ContextSwitches.allThreads() - ContextSwitches.currentThread();
                 long roundTrips = kong.rpcCalls.get();
                 long unasked = kong.droppedBytes.get() + kong.staleClosed.get();
-                long[] nanos = run(kong, conf, hit, n, calls);
+                long[] nanos = run(fairway, kong, conf, hit, n, calls);
                 report(kind, nanos, calls[0], (kong.rpcCalls.get() - roundTrips) / (double) n,
                         kong.droppedBytes.get() + kong.staleClosed.get() - unasked,
                         (PROCESS.getProcessCpuTime() - THREADS.getCurrentThreadCpuTime() - cpu) / 1000.0 / n,
@@ -66,7 +69,7 @@ public final class KongRoundTrip {
         }
     }
 
-    private static long[] run(KongDriver kong, PluginConf conf, boolean hit, int n, int[] calls) throws Exception {
+    private static long[] run(Fairway fairway, KongDriver kong, PluginConf conf, boolean hit, int n, int[] calls) throws Exception {
         long[] nanos = new long[n];
         byte[] body = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}".getBytes();
         for (int i = 0; i < n; i++) {
@@ -79,11 +82,27 @@ public final class KongRoundTrip {
             long start = System.nanoTime();
             kong.handle(conf, "access", req);
             nanos[i] = System.nanoTime() - start;
+            settle(fairway, req);
             if (calls != null) {
                 calls[0] = req.calls.size();
             }
         }
         return nanos;
+    }
+
+    /**
+     * After a forward set-up, untimed: Kong would now send the request to the dispatcher, which
+     * redeems its ticket at once; here the ticket is redeemed and the exchange ends as one whose
+     * client left. Left outstanding, every forward's exchange stayed held until the ticket's expiry
+     * and the program measured a growing heap and the expiry sweep instead of the round trip (the
+     * forward's p50 was 210 to 225 us over 8,000 requests and 390 to 590 us over 20,000).
+     */
+    private static void settle(Fairway fairway, KongRequest req) {
+        String ticket = req.upstreamHeaders.get(TicketBook.HEADER);
+        Exchange exchange = ticket == null ? null : fairway.dispatcher().tickets().redeem(ticket);
+        if (exchange != null) {
+            exchange.complete(Completion.clientClosed(exchange.elapsedNanos()));
+        }
     }
 
     /**
