@@ -7,6 +7,7 @@ import static dev.fairway.envoy.Http.utf8;
 import dev.fairway.Fairway;
 import dev.fairway.config.ConfigLoader;
 import dev.fairway.http.Headers;
+import dev.fairway.pipeline.Completion;
 import dev.fairway.pipeline.Decision;
 import dev.fairway.pipeline.Exchange;
 import dev.fairway.pipeline.Stage;
@@ -131,8 +132,14 @@ public final class ExtProcRoundTrip {
                     }
                     nanos[0][i] = System.nanoTime() - t0;
                     if (r.hasRequestBody()) {
-                        // Keep the ticket book as small as a live one: the dispatcher would redeem it.
-                        fw.dispatcher().tickets().redeem(Http.set(r.getRequestBody().getResponse().getHeaderMutation(), "x-fairway-ticket"));
+                        // Keep the ticket book as small as a live one: the dispatcher would redeem it, and
+                        // the exchange then ends (here as one whose client left), so its completion steps
+                        // (record, quotas, metrics) run as in the Kong and APISIX programs.
+                        Exchange forwarded = fw.dispatcher().tickets().redeem(
+                                Http.set(r.getRequestBody().getResponse().getHeaderMutation(), "x-fairway-ticket"));
+                        if (forwarded != null) {
+                            forwarded.complete(Completion.clientClosed(forwarded.elapsedNanos()));
+                        }
                     }
                     s.halfClose();
                 } catch (RuntimeException e) {
