@@ -52,8 +52,8 @@ public final class RunnerRoundTrip {
     /**
      * After a forward, untimed: APISIX would now proxy the request to the dispatcher, which redeems
      * its ticket at once; here the ticket is redeemed and the exchange ends as one whose client
-     * left, so forwards do not pile up held exchanges until their tickets expire (which made the
-     * Kong program measure its heap and the expiry sweep instead of the round trip).
+     * left, so forwards do not pile up held exchanges until their tickets expire (the Kong program,
+     * which let them pile up, measured that instead of the round trip).
      */
     private static void settle(Fairway fairway, String ticket) {
         Exchange exchange = ticket == null ? null : fairway.dispatcher().tickets().redeem(ticket);
