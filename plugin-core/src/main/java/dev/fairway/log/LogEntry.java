@@ -2,6 +2,7 @@ package dev.fairway.log;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.fairway.bytes.ByteSearch;
 import dev.fairway.log.spool.SpoolRecord;
 import dev.fairway.pipeline.GuardrailFinding;
 import dev.fairway.pipeline.SessionEvents;
@@ -253,7 +254,7 @@ record LogEntry(
         g.writeFieldName(name);
         if (bytes == null) {
             g.writeNull();
-        } else if (redactor == Redactor.NONE && AsciiBytes.all(bytes)) {
+        } else if (redactor == Redactor.NONE && ByteSearch.ascii(bytes)) {
             g.writeUTF8String(bytes, 0, bytes.length);
         } else {
             g.writeString(redactor.apply(new String(bytes, StandardCharsets.UTF_8)));
