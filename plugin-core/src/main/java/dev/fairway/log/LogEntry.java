@@ -3,13 +3,13 @@ package dev.fairway.log;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.fairway.bytes.ByteSearch;
+import dev.fairway.log.spool.Line;
 import dev.fairway.log.spool.SpoolRecord;
 import dev.fairway.pipeline.GuardrailFinding;
 import dev.fairway.pipeline.SessionEvents;
 import dev.fairway.plan.Choices;
 import dev.fairway.pipeline.Usage;
 import dev.fairway.plan.FlowRoute;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -107,7 +107,13 @@ record LogEntry(
     public byte[] render(Link link) {
         // Sized for the payloads as JSON strings (escaping adds about a quarter to JSON or SSE text)
         // so that a stream's record does not grow through every power of two on its way.
-        ByteArrayOutputStream out = new ByteArrayOutputStream(initialCapacity());
+        Line out = new Line(initialCapacity());
+        render(link, out);
+        return out.toByteArray();
+    }
+
+    @Override
+    public void render(Link link, Line out) {
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeNumberField("seq", link.seq());
@@ -221,7 +227,6 @@ record LogEntry(
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
     }
 
     private int initialCapacity() {
