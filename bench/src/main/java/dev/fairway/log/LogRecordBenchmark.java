@@ -6,6 +6,7 @@ import dev.fairway.config.ConfigLoader;
 import dev.fairway.config.GatewayConfig;
 import dev.fairway.config.LoggingSettings;
 import dev.fairway.log.spool.Chain;
+import dev.fairway.log.spool.Line;
 import dev.fairway.log.spool.Spool;
 import dev.fairway.log.spool.SpoolRecord;
 import dev.fairway.pipeline.Completion;
@@ -57,6 +58,8 @@ public class LogRecordBenchmark {
     private byte[] streamPayload;
     /** As the writer thread holds it: one digest for every record. */
     private final java.security.MessageDigest digest = Chain.sha256();
+    /** As the writer thread holds it: one line every record is rendered into. */
+    private final Line line = new Line(64 * 1024);
 
     @Setup
     public void start() throws IOException {
@@ -97,19 +100,46 @@ public class LogRecordBenchmark {
     }
 
     /**
-     * The writer's rendering of a streamed answer's record with its payloads (the 2 KiB request and
-     * the mock provider's 52-event stream, about 15 KiB), unredacted as by default: where a stream
-     * record's writer time goes.
+     * The rendering of a streamed answer's record with its payloads (the 2 KiB request and the mock
+     * provider's 52-event stream, about 15 KiB), unredacted as by default, into an array of its own
+     * (as the old writer rendered; comparable across versions): where a stream record's writer time goes.
      */
     @Benchmark
     public byte[] renderStreamRecord() {
+        return streamEntry().render(new SpoolRecord.Link(1, Chain.GENESIS, null, 0));
+    }
+
+    /** A streamed answer's entry with its payloads, unredacted. */
+    private LogEntry streamEntry() {
         Completion c = completion;
-        LogEntry entry = new LogEntry(exchange.logId(), exchange.eventId(), exchange.startEpochMillis(), c.durationNanos(),
+        return new LogEntry(exchange.logId(), exchange.eventId(), exchange.startEpochMillis(), c.durationNanos(),
                 c.ttfbNanos(), exchange.route().name(), exchange.target().provider().slug(), exchange.model(),
                 exchange.method(), "/" + exchange.match().rest(), c.status(), c.success(), c.cached(), c.step(),
                 c.attempts(), c.errorType(), c.usage(), c.costUsd(), false, exchange.cfAig().metadata(), requestPayload.length,
                 streamPayload.length, false, "c0ffee", java.util.Map.of(), requestPayload, streamPayload, false, Redactor.NONE);
-        return entry.render(new SpoolRecord.Link(1, Chain.GENESIS, null, 0));
+    }
+
+    /** {@link #renderStreamRecord} as the writer thread renders: into its reused line, no array of its own. */
+    @Benchmark
+    public int renderStreamRecordIntoLine() {
+        line.clear();
+        streamEntry().render(new SpoolRecord.Link(1, Chain.GENESIS, null, 0), line);
+        return line.length();
+    }
+
+    /**
+     * What the writer thread does with a streamed answer's record: render it into its reused line,
+     * hash the line into the chain and append it to the spool's buffer (written out when full).
+     */
+    @Benchmark
+    public Chain.Head writeStreamRecord() {
+        LogEntry entry = streamEntry();
+        Chain.Head head = spool.head();
+        line.clear();
+        entry.render(new SpoolRecord.Link(head.seq() + 1, head.hash(), head.logId(), 0), line);
+        Chain.Head next = new Chain.Head(head.seq() + 1, Chain.hash(digest, line.array(), 0, line.length()), entry.logId());
+        spool.append(line.array(), 0, line.length(), next);
+        return next;
     }
 
     @Benchmark

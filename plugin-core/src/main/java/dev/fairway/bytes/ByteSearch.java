@@ -158,19 +158,6 @@ public final class ByteSearch {
         return first(marks);
     }
 
-    /** Whether every byte of {@code a} is ASCII (below 0x80), eight at a time. */
-    public static boolean ascii(byte[] a) {
-        int i = 0;
-        long any = 0;
-        for (; i + Long.BYTES <= a.length; i += Long.BYTES) {
-            any |= (long) LONGS.get(a, i);
-        }
-        for (; i < a.length; i++) {
-            any |= a[i];
-        }
-        return (any & repeat((byte) 0x80)) == 0;
-    }
-
     /**
      * Whether {@code a[i, to)} starts with {@code prefix}; false when it is shorter or {@code i} is
      * negative. A prefix of four bytes or more is compared as its first and last word (overlapping

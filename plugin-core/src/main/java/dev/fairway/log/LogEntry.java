@@ -2,14 +2,14 @@ package dev.fairway.log;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.fairway.bytes.ByteSearch;
+import dev.fairway.bytes.JsonEscape;
+import dev.fairway.log.spool.Line;
 import dev.fairway.log.spool.SpoolRecord;
 import dev.fairway.pipeline.GuardrailFinding;
 import dev.fairway.pipeline.SessionEvents;
 import dev.fairway.plan.Choices;
 import dev.fairway.pipeline.Usage;
 import dev.fairway.plan.FlowRoute;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -62,6 +62,8 @@ record LogEntry(
         Double semanticSimilarity) implements SpoolRecord {
 
     private static final JsonFactory JSON = new JsonFactory();
+    /** The fewest payload bytes escaped per {@link JsonEscape#escapeAscii} call, however full the line. */
+    private static final int MIN_ESCAPE_SLICE = 64;
 
     /** A record of a request that waited for nothing (the usual case). */
     LogEntry(String logId, String eventId, long startEpochMillis, long durationNanos, long ttfbNanos, String route,
@@ -107,7 +109,13 @@ record LogEntry(
     public byte[] render(Link link) {
         // Sized for the payloads as JSON strings (escaping adds about a quarter to JSON or SSE text)
         // so that a stream's record does not grow through every power of two on its way.
-        ByteArrayOutputStream out = new ByteArrayOutputStream(initialCapacity());
+        Line out = new Line(initialCapacity());
+        render(link, out);
+        return out.toByteArray();
+    }
+
+    @Override
+    public void render(Link link, Line out) {
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeNumberField("seq", link.seq());
@@ -196,8 +204,8 @@ record LogEntry(
             }
             writeChoices(g);
             if (requestPayload != null || responsePayload != null) {
-                payloadField(g, "request_body", requestPayload);
-                payloadField(g, "response_body", responsePayload);
+                payloadField(g, out, "request_body", requestPayload);
+                payloadField(g, out, "response_body", responsePayload);
                 g.writeBooleanField("payload_truncated", payloadTruncated);
             }
             if (session != null) {
@@ -221,7 +229,6 @@ record LogEntry(
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
     }
 
     private int initialCapacity() {
@@ -246,19 +253,57 @@ record LogEntry(
 
     /**
      * A payload as a JSON string. Unredacted ASCII text (nearly every payload: JSON and SSE escape
-     * what is not) is escaped where it lies, instead of being decoded into a String only for the
-     * generator to encode it back, which was most of a stream record's rendering; anything else is
-     * decoded, so bytes that are not UTF-8 become U+FFFD as they always did.
+     * what is not) is escaped where it lies, eight bytes at a time, straight into the line, instead
+     * of being decoded into a String only for the generator to encode it back, or escaped by the
+     * generator byte by byte: that was most of a stream record's rendering. The bytes are those the
+     * generator writes ({@code bytes.JsonEscape} escapes as it does; {@code LogRenderOracleTest}
+     * holds them to it). Anything else is decoded, so bytes that are not UTF-8 become U+FFFD as
+     * they always did.
      */
-    private void payloadField(JsonGenerator g, String name, byte[] bytes) throws IOException {
+    private void payloadField(JsonGenerator g, Line out, String name, byte[] bytes) throws IOException {
         g.writeFieldName(name);
         if (bytes == null) {
             g.writeNull();
-        } else if (redactor == Redactor.NONE && ByteSearch.ascii(bytes)) {
-            g.writeUTF8String(bytes, 0, bytes.length);
+        } else if (redactor == Redactor.NONE) {
+            // An empty raw value has the generator write the separator and count the field's value
+            // as written; once it has passed on what it holds, the string follows in the line.
+            g.writeRawValue("");
+            g.flush();
+            int start = out.length();
+            if (!writeAscii(bytes, out)) {
+                // Not ASCII after all (found in the same pass): the decoded text, as the
+                // generator writes a string, by a generator of its own at the same place.
+                out.length(start);
+                try (JsonGenerator alone = JSON.createGenerator(out)) {
+                    alone.writeString(new String(bytes, StandardCharsets.UTF_8));
+                }
+            }
         } else {
             g.writeString(redactor.apply(new String(bytes, StandardCharsets.UTF_8)));
         }
+    }
+
+    /**
+     * {@code bytes} as a quoted JSON string at the end of {@code out} if they are all ASCII, else
+     * false (and the line's length is then not to be trusted). Escaping asks for room for the
+     * worst case (six bytes per byte) while payloads grow by about a tenth, so it goes in slices
+     * sized to the room the line has: the line grows only when it is nearly full.
+     */
+    private static boolean writeAscii(byte[] bytes, Line out) {
+        out.write('"');
+        for (int from = 0; from < bytes.length; ) {
+            int free = out.capacity() - out.length() - Long.BYTES;
+            int n = Math.min(bytes.length - from, Math.max(MIN_ESCAPE_SLICE, free / 6));
+            byte[] dst = out.room(JsonEscape.room(n));
+            int end = JsonEscape.escapeAscii(bytes, from, from + n, dst, out.length());
+            if (end < 0) {
+                return false;
+            }
+            out.length(end);
+            from += n;
+        }
+        out.write('"');
+        return true;
     }
 
     private static void writeScalar(JsonGenerator g, Object v) throws IOException {

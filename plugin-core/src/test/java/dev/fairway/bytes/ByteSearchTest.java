@@ -18,22 +18,6 @@ class ByteSearchTest {
         bytes("\"usage\"\"usage\"\"usage\""), bytes("\"usag"), bytes("\"us")};
 
     @Test
-    void asciiIsFalseExactlyWhenSomeByteIsAtOrAbove0x80() {
-        for (int length = 0; length < 40; length++) {
-            byte[] a = new byte[length];
-            java.util.Arrays.fill(a, (byte) 0x7F);
-            assertThat(ByteSearch.ascii(a)).as("length %s", length).isTrue();
-            for (int at = 0; at < length; at++) {
-                for (int high : new int[] {0x80, 0xC3, 0xFF}) {
-                    byte[] b = a.clone();
-                    b[at] = (byte) high;
-                    assertThat(ByteSearch.ascii(b)).as("length %s, 0x%s at %s", length, Integer.toHexString(high), at).isFalse();
-                }
-            }
-        }
-    }
-
-    @Test
     void theZeroByteMaskMarksExactlyTheZeroBytes() {
         for (int pos = 0; pos < 8; pos++) {
             for (int v = 0; v < 256; v++) {

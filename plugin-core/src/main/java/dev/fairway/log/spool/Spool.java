@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The append-only local spool: one active segment receiving records, older closed segments
@@ -233,18 +234,24 @@ public final class Spool implements AutoCloseable {
      * line is buffered: it reaches the file with the next {@link #write} (or {@link #force},
      * {@link #roll}, {@link #close}), or at once when the buffer has no room for it.
      */
-    public synchronized void append(byte[] line, Chain.Head next) {
+    public void append(byte[] line, Chain.Head next) {
+        append(line, 0, line.length, next);
+    }
+
+    /** As {@link #append(byte[], Chain.Head)} with the line {@code line[offset, offset + length)}. */
+    public synchronized void append(byte[] line, int offset, int lineLength, Chain.Head next) {
+        Objects.checkFromIndexSize(offset, lineLength, line.length);
         if (active == null) {
             throw new IllegalStateException("logs.spool_dir: " + dir + " is still held by the previous instance");
         }
-        int length = line.length + 1;
+        int length = lineLength + 1;
         if (pending.remaining() < length) {
             write();
             if (pending.capacity() < length) {
                 pending = ByteBuffer.allocateDirect(length);
             }
         }
-        pending.put(line).put((byte) '\n');
+        pending.put(line, offset, lineLength).put((byte) '\n');
         pendingRecords++;
         if (activeRecords++ == 0) {
             firstRecordAt = clock.millis();

@@ -31,6 +31,10 @@ public final class SpoolWriter implements AutoCloseable {
     private static final int BATCH = 512;
     /** How long a batch gathers after the previous one while records keep coming (see {@link #linger}). */
     private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** The line's usual size: a streamed answer's record (~18 KB) fits without growing. */
+    private static final int LINE_BYTES = 64 * 1024;
+    /** A line grown past this for one record is dropped afterwards rather than kept. */
+    private static final int LINE_KEPT_BYTES = 1024 * 1024;
 
     public enum Fsync { ALWAYS, INTERVAL, NEVER }
 
@@ -41,6 +45,11 @@ public final class SpoolWriter implements AutoCloseable {
     private final Clock clock;
     private final Runnable onRoll;
     private final Thread thread;
+    /**
+     * The line each record is rendered into, the writer thread's own: reused for every record, so
+     * rendering allocates no array per record and the hash and the spool read the bytes where they lie.
+     */
+    private Line line = new Line(LINE_BYTES);
     /** The chain's digest, the writer thread's own: reused for every record. */
     private final MessageDigest digest = Chain.sha256();
     private final AtomicLong dropped = new AtomicLong();
@@ -228,8 +237,11 @@ public final class SpoolWriter implements AutoCloseable {
         Chain.Head head = spool.head();
         long lost = dropped.get() - droppedReported;
         try {
-            byte[] line = record.render(new SpoolRecord.Link(head.seq() + 1, head.hash(), head.logId(), lost));
-            spool.append(line, new Chain.Head(head.seq() + 1, Chain.hash(digest, line, 0, line.length), record.logId()));
+            line.clear();
+            record.render(new SpoolRecord.Link(head.seq() + 1, head.hash(), head.logId(), lost), line);
+            byte[] bytes = line.array();
+            int length = line.length();
+            spool.append(bytes, 0, length, new Chain.Head(head.seq() + 1, Chain.hash(digest, bytes, 0, length), record.logId()));
             droppedReported += lost;
             appended++;
         } catch (Spool.LostRecords e) {
@@ -239,6 +251,11 @@ public final class SpoolWriter implements AutoCloseable {
         } catch (RuntimeException e) {
             failed.incrementAndGet();
             LOG.error("log record {} could not be written: {}", record.logId(), e.toString());
+        } finally {
+            if (line.capacity() > LINE_KEPT_BYTES) {
+                // A rare huge payload does not pin its array for the writer's lifetime.
+                line = new Line(LINE_BYTES);
+            }
         }
     }
 
