@@ -34,6 +34,7 @@ public final class JdbcLogStore implements LogStore {
 
     private final DataSource db;
     private final Dialect dialect;
+    private final RecordCodec codec;
     private final AutoCloseable onClose;
 
     private volatile boolean schemaReady;
@@ -47,6 +48,7 @@ public final class JdbcLogStore implements LogStore {
     public JdbcLogStore(DataSource db, Dialect dialect, AutoCloseable onClose) {
         this.db = requireNonNull(db, "db");
         this.dialect = requireNonNull(dialect, "dialect");
+        this.codec = new RecordCodec(dialect);
         this.onClose = requireNonNull(onClose, "onClose");
         try {
             connection().close();
@@ -96,8 +98,7 @@ public final class JdbcLogStore implements LogStore {
                 RollupDeltas rollup = new RollupDeltas(dialect);
                 List<StoredLog> candidates = notErased(c, records);
                 try (PreparedStatement ps = c.prepareStatement(INSERT);
-                     PreparedStatement line = c.prepareStatement(INSERT_RECORD);
-                     RecordCodec codec = new RecordCodec(dialect)) {
+                     PreparedStatement line = c.prepareStatement(INSERT_RECORD)) {
                     for (StoredLog r : candidates) {
                         Rows.bind(ps, r);
                         ps.addBatch();
