@@ -81,10 +81,13 @@ final class RecordCodec {
     }
 
     /** The record in column {@code column}: a compressed BLOB, or TEXT as earlier versions (and PostgreSQL) wrote it. */
-    static String read(ResultSet rs, String column) throws SQLException {
+    static byte[] read(ResultSet rs, String column) throws SQLException {
         Object v = rs.getObject(column);
-        if (v == null || v instanceof String) {
-            return (String) v;
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof String text) {
+            return text.getBytes(StandardCharsets.UTF_8);
         }
         if (v instanceof byte[] bytes) {
             return decode(bytes);
@@ -93,12 +96,12 @@ final class RecordCodec {
     }
 
     /** The line a BLOB holds, whichever format wrote it. */
-    static String decode(byte[] stored) throws SQLException {
+    static byte[] decode(byte[] stored) throws SQLException {
         if (stored.length == 0) {
             throw new SQLException("log record in an unknown format: empty");
         }
         return switch (stored[0]) {
-            case LZ4_V1 -> new String(lz4(stored), StandardCharsets.UTF_8);
+            case LZ4_V1 -> lz4(stored);
             case DEFLATE_V1 -> inflate(stored);
             default -> throw new SQLException("log record in an unknown format: format " + stored[0]
                     + " (expected: " + LZ4_V1 + " or " + DEFLATE_V1 + ")");
@@ -128,7 +131,7 @@ final class RecordCodec {
         return line;
     }
 
-    private static String inflate(byte[] stored) throws SQLException {
+    private static byte[] inflate(byte[] stored) throws SQLException {
         Inflater inflater = new Inflater(true);
         try {
             inflater.setInput(stored, 1, stored.length - 1);
@@ -141,7 +144,7 @@ final class RecordCodec {
                 }
                 out.write(chunk, 0, n);
             }
-            return out.toString(StandardCharsets.UTF_8);
+            return out.toByteArray();
         } catch (DataFormatException e) {
             throw new SQLException("log record not readable: " + e.getMessage(), e);
         } finally {

@@ -38,7 +38,7 @@ final class Rows {
 
     static void bindRecord(PreparedStatement ps, StoredLog r, RecordCodec codec) throws SQLException {
         ps.setString(1, r.logId());
-        codec.bind(ps, 2, r.record().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        codec.bind(ps, 2, r.record());
     }
 
     static StoredLog read(ResultSet rs, boolean withRecord) throws SQLException {

@@ -31,6 +31,7 @@ final class SpoolLines {
     /** A segment header, a host note, or a line that cannot be read (the verifier reports those). */
     record Other(long seq) implements Line {}
 
+    /** @param line owned by the result from here on: its request keeps it as the record's line */
     static Line parse(byte[] line, String node) {
         JsonNode n;
         try {
@@ -71,8 +72,7 @@ final class SpoolLines {
                 "semantic".equals(n.path("cache_match").asText()), text(n, "error_type"),
                 number(n, "tokens_in"), number(n, "tokens_out"), number(n, "tokens_cached"),
                 n.path("cost_usd").isNumber() ? n.path("cost_usd").asDouble() : null,
-                dimensions(n), null, null,
-                new String(line, java.nio.charset.StandardCharsets.UTF_8)));
+                dimensions(n), null, null, line));
     }
 
     /**

@@ -96,7 +96,7 @@ abstract class LogStoreContract {
     void getPatchAndDelete() {
         store.append("node-a", 30, sample());
         StoredLog one = store.get("id-007").orElseThrow();
-        assertThat(one.record()).contains("\"request_body\"");
+        assertThat(new String(one.record(), java.nio.charset.StandardCharsets.UTF_8)).contains("\"request_body\"");
         assertThat(one.costUsd()).isEqualTo(0.007);
         assertThat(one.feedback()).isNull();
         assertThat(store.patch("id-007", 1, 85, null)).isTrue();

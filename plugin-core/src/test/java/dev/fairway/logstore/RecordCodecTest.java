@@ -33,7 +33,7 @@ class RecordCodecTest {
         StoredLog row = ((SpoolLines.Request) SpoolLines.parse(line, "node-a")).log();
         try (LogStore store = LogStores.sqlite(file, 2)) {
             store.append("node-a", 1, List.of(row));
-            assertThat(store.get(row.logId()).orElseThrow().record()).isEqualTo(new String(line, StandardCharsets.UTF_8));
+            assertThat(store.get(row.logId()).orElseThrow().record()).isEqualTo(line);
         }
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT typeof(record), length(record) FROM fairway_log_records")) {
@@ -69,7 +69,7 @@ class RecordCodecTest {
         for (byte[] line : lines) {
             byte[] stored = RecordCodec.compress(line);
             assertThat(stored[0]).isEqualTo(RecordCodec.LZ4_V1);
-            assertThat(RecordCodec.decode(stored)).isEqualTo(new String(line, StandardCharsets.UTF_8));
+            assertThat(RecordCodec.decode(stored)).isEqualTo(line);
         }
     }
 
@@ -87,7 +87,7 @@ class RecordCodecTest {
             assertThat(ps.executeUpdate()).isEqualTo(1);
         }
         try (LogStore store = LogStores.sqlite(file, 2)) {
-            assertThat(store.get("old-1").orElseThrow().record()).isEqualTo(new String(line, StandardCharsets.UTF_8));
+            assertThat(store.get("old-1").orElseThrow().record()).isEqualTo(line);
         }
     }
 
@@ -149,7 +149,7 @@ class RecordCodecTest {
             assertThat(ps.executeUpdate()).isEqualTo(1);
         }
         try (LogStore store = LogStores.sqlite(file, 2)) {
-            assertThat(store.get("old-1").orElseThrow().record()).isEqualTo(asWritten);
+            assertThat(store.get("old-1").orElseThrow().record()).isEqualTo(asWritten.getBytes(StandardCharsets.UTF_8));
             StoredLog next = TestRows.row("new-2", 2, LogStoreContract.T0 + 1, "chat", "openai", "m1", 200, 0.01, 10.0, "{}");
             store.append("node-a", 2, List.of(next));
             assertThat(store.get("new-2").orElseThrow().record()).isEqualTo(next.record());

@@ -341,6 +341,7 @@ public final class StoreBench {
                 + "\"response_body\":\"{\\\"choices\\\":[{\\\"message\\\":{\\\"content\\\":\\\"- Revenue grew\\\\n- Costs fell\\\\n- Outlook stable\\\"}}]}\"}";
         return new StoredLog(id, "ev-" + i, "bench", i, at, duration, duration / 3, LatencyHistogram.bucketOf(duration),
                 LatencyHistogram.bucketOf(duration / 3), route, provider, model, status, status == 200,
-                cached, cached && rnd.nextInt(3) == 0, status == 200 ? null : "http_500", 120L, 80L, 0L, cost, meta, null, null, record);
+                cached, cached && rnd.nextInt(3) == 0, status == 200 ? null : "http_500", 120L, 80L, 0L, cost, meta, null, null,
+                record.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }
