@@ -34,7 +34,9 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
  * </ul>
  * PostgreSQL keeps TEXT: it compresses wide values itself (TOAST).
  *
- * <p>Stateless and thread-safe: the LZ4 compressor and decompressor are ({@link #LZ4}).
+ * <p>One instance per append: it keeps a buffer (compressing into a fresh array the size of LZ4's
+ * worst case, then copying, cost as much as the compression for a streamed answer's line), so it is
+ * not thread-safe. Reading is static: the LZ4 compressor and decompressor are thread-safe.
  */
 final class RecordCodec {
     /** Raw deflate after this byte: what versions before LZ4 wrote. Read only. */
@@ -54,6 +56,7 @@ final class RecordCodec {
     private static final int LZ4_MAX_RATIO = 255;
 
     private final boolean compress;
+    private byte[] buffer = new byte[16 * 1024];
 
     RecordCodec(Dialect dialect) {
         this.compress = requireNonNull(dialect, "dialect") == Dialect.SQLITE;
@@ -65,12 +68,16 @@ final class RecordCodec {
             ps.setString(index, new String(line, StandardCharsets.UTF_8));
             return;
         }
-        ps.setBytes(index, compress(line));
+        ps.setBytes(index, encode(line));
     }
 
-    /** {@code line} as {@link #LZ4_V1}: a new array, the statement keeps it until its batch runs. */
-    static byte[] compress(byte[] line) {
-        byte[] out = new byte[LZ4_HEADER + COMPRESSOR.maxCompressedLength(line.length)];
+    /** {@code line} as {@link #LZ4_V1}: a new array of its size, the statement keeps it until its batch runs. */
+    byte[] encode(byte[] line) {
+        int most = LZ4_HEADER + COMPRESSOR.maxCompressedLength(line.length);
+        if (buffer.length < most) {
+            buffer = new byte[Math.max(most, buffer.length * 2)];
+        }
+        byte[] out = buffer;
         out[0] = LZ4_V1;
         out[1] = (byte) (line.length >>> 24);
         out[2] = (byte) (line.length >>> 16);

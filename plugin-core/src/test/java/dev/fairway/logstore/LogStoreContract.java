@@ -117,6 +117,26 @@ abstract class LogStoreContract {
     }
 
     @Test
+    void erasedIdsStayErasedInAReplayLargerThanOneLookup() {
+        // More records than one lookup of erased ids binds (500), erased ids in the first, at the edges and in the last.
+        List<StoredLog> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 1_234; i++) {
+            rows.add(TestRows.row("big-" + i, i + 1, T0 + i, "chat", "openai", "m1", 200, 0.001, 10.0, "{}"));
+        }
+        assertThat(store.append("node-a", 1_234, rows)).isEqualTo(1_234);
+        List<String> erased = List.of("big-3", "big-499", "big-500", "big-501", "big-999", "big-1000", "big-1233");
+        for (String id : erased) {
+            assertThat(store.delete(filter().logId(id).build())).containsExactly(id);
+        }
+        assertThat(store.append("node-a", 1_234, rows)).isZero();
+        for (String id : erased) {
+            assertThat(store.get(id)).as(id).isEmpty();
+        }
+        assertThat(store.get("big-498")).isPresent();
+        assertThat(store.count("chat")).isEqualTo(1_234 - erased.size());
+    }
+
+    @Test
     void aggregatesCountEveryRecordOnce() {
         store.append("node-a", 30, sample());
         List<LogStore.AggregateRow> rows = store.aggregate(LogFilter.ALL.withTimeRange(T0, T0 + 3_600_000L), 600_000L, "route");
