@@ -27,8 +27,11 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
  *   <li>{@link #LZ4_V1} (written now): the line's length (4 bytes, big-endian), then one LZ4 block.
  *       LZ4 costs a fifth to a seventh of the CPU of deflate at level 1 per line (2.6 against 22.8
  *       us for a plain request's 3 KB line, 4.9 against 31.4 us for a streamed one's 19 KB) for a
- *       third larger output (1.4 against 1.0 KB), still one page; under load the deflate was the
- *       largest part of the feeder's CPU.</li>
+ *       third larger output (1.4 to 1.5 against 1.0 to 1.3 KB): still no overflow page, but two
+ *       lines to a page instead of three, so the store takes about 2.7 instead of 2.0 KB per
+ *       record. Under load the deflate was the largest part of the feeder's CPU; zstd at level 1
+ *       kept deflate's size for more CPU than LZ4 (docs/architecture.md, "Feeding cost, second
+ *       pass").</li>
  *   <li>{@link #DEFLATE_V1} (written before): raw deflate, level 1.</li>
  *   <li>TEXT (written by the first versions): the line as it is; the column's value type tells.</li>
  * </ul>
