@@ -39,7 +39,7 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
  *
  * <p>One instance per append: it keeps a buffer (compressing into a fresh array the size of LZ4's
  * worst case, then copying, cost as much as the compression for a streamed answer's line), so it is
- * not thread-safe. Reading is static: the LZ4 compressor and decompressor are thread-safe.
+ * not thread-safe. Reading is static: the LZ4 compressor and decompressor are thread-safe ({@link Lz4}).
  */
 final class RecordCodec {
     /** Raw deflate after this byte: what versions before LZ4 wrote. Read only. */
@@ -47,16 +47,20 @@ final class RecordCodec {
     /** The line's length, big-endian in four bytes, then one LZ4 block, after this byte. */
     static final byte LZ4_V1 = 2;
     private static final int LZ4_HEADER = 5;
-    /**
-     * The JNI build where the jar has one for the platform (linux-x86_64 among them), else the pure
-     * Java one; the same format either way.
-     */
-    private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
-    private static final LZ4Compressor COMPRESSOR = LZ4.fastCompressor();
-    // The safe decompressor: a damaged BLOB fails with an exception, never reads or writes out of bounds.
-    private static final LZ4SafeDecompressor DECOMPRESSOR = LZ4.safeDecompressor();
     /** LZ4 expands at most 255 times (a run's length costs a byte per 255): a larger length was damaged. */
     private static final int LZ4_MAX_RATIO = 255;
+
+    /**
+     * LZ4 apart, so that it is loaded (its native library extracted and loaded) only once a record is
+     * compressed or an LZ4 record read, never on PostgreSQL. The JNI build where the jar has one for
+     * the platform (linux-x86_64 among them), else the pure Java one; the same format either way.
+     */
+    private static final class Lz4 {
+        private static final LZ4Factory FACTORY = LZ4Factory.fastestInstance();
+        static final LZ4Compressor COMPRESSOR = FACTORY.fastCompressor();
+        // The safe decompressor: a damaged BLOB fails with an exception, never reads or writes out of bounds.
+        static final LZ4SafeDecompressor DECOMPRESSOR = FACTORY.safeDecompressor();
+    }
 
     private final boolean compress;
     private byte[] buffer = new byte[16 * 1024];
@@ -76,7 +80,7 @@ final class RecordCodec {
 
     /** {@code line} as {@link #LZ4_V1}: a new array of its size, the statement keeps it until its batch runs. */
     byte[] encode(byte[] line) {
-        int most = LZ4_HEADER + COMPRESSOR.maxCompressedLength(line.length);
+        int most = LZ4_HEADER + Lz4.COMPRESSOR.maxCompressedLength(line.length);
         if (buffer.length < most) {
             buffer = new byte[Math.max(most, buffer.length * 2)];
         }
@@ -86,7 +90,7 @@ final class RecordCodec {
         out[2] = (byte) (line.length >>> 16);
         out[3] = (byte) (line.length >>> 8);
         out[4] = (byte) line.length;
-        int n = COMPRESSOR.compress(line, 0, line.length, out, LZ4_HEADER, out.length - LZ4_HEADER);
+        int n = Lz4.COMPRESSOR.compress(line, 0, line.length, out, LZ4_HEADER, out.length - LZ4_HEADER);
         return java.util.Arrays.copyOf(out, LZ4_HEADER + n);
     }
 
@@ -131,7 +135,7 @@ final class RecordCodec {
         byte[] line = new byte[length];
         int n;
         try {
-            n = DECOMPRESSOR.decompress(stored, LZ4_HEADER, stored.length - LZ4_HEADER, line, 0, length);
+            n = Lz4.DECOMPRESSOR.decompress(stored, LZ4_HEADER, stored.length - LZ4_HEADER, line, 0, length);
         } catch (LZ4Exception e) {
             throw new SQLException("log record not readable: " + e.getMessage(), e);
         }
