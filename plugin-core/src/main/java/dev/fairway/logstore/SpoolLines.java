@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fairway.analytics.LatencyHistogram;
 import java.io.IOException;
-import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +31,7 @@ final class SpoolLines {
     /** A segment header, a host note, or a line that cannot be read (the verifier reports those). */
     record Other(long seq) implements Line {}
 
+    /** @param line owned by the result from here on: its request keeps it as the record's line */
     static Line parse(byte[] line, String node) {
         JsonNode n;
         try {
@@ -58,7 +59,7 @@ final class SpoolLines {
         }
         long created;
         try {
-            created = Instant.parse(n.path("created_at").asText()).toEpochMilli();
+            created = InstantText.epochMillis(n.path("created_at").asText());
         } catch (DateTimeParseException e) {
             return new Other(seq);
         }
@@ -71,8 +72,7 @@ final class SpoolLines {
                 "semantic".equals(n.path("cache_match").asText()), text(n, "error_type"),
                 number(n, "tokens_in"), number(n, "tokens_out"), number(n, "tokens_cached"),
                 n.path("cost_usd").isNumber() ? n.path("cost_usd").asDouble() : null,
-                dimensions(n), null, null,
-                new String(line, java.nio.charset.StandardCharsets.UTF_8)));
+                dimensions(n), null, null, line));
     }
 
     /**
@@ -92,7 +92,7 @@ final class SpoolLines {
                 String name = p.currentName();
                 p.nextToken();
                 if (READ.contains(name)) {
-                    out.set(name, p.readValueAsTree());
+                    out.set(name, value(p));
                 } else {
                     p.skipChildren();
                 }
@@ -102,6 +102,27 @@ final class SpoolLines {
             }
             return out;
         }
+    }
+
+    /**
+     * The value at the parser's current token, as {@link JsonParser#readValueAsTree} makes it (the same
+     * node types), without its per-call deserialization context for the scalars that most fields are.
+     */
+    private static JsonNode value(JsonParser p) throws IOException {
+        JsonNodeFactory nodes = MAPPER.getNodeFactory();
+        return switch (p.currentToken()) {
+            case VALUE_STRING -> nodes.textNode(p.getText());
+            case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
+                case INT -> nodes.numberNode(p.getIntValue());
+                case LONG -> nodes.numberNode(p.getLongValue());
+                default -> nodes.numberNode(p.getBigIntegerValue());
+            };
+            case VALUE_NUMBER_FLOAT -> nodes.numberNode(p.getDoubleValue());
+            case VALUE_TRUE -> nodes.booleanNode(true);
+            case VALUE_FALSE -> nodes.booleanNode(false);
+            case VALUE_NULL -> nodes.nullNode();
+            default -> p.readValueAsTree(); // an object or an array: metadata, erased
+        };
     }
 
     /** Every field {@link #parse} and {@link #dimensions} read. */
@@ -116,6 +137,10 @@ final class SpoolLines {
      * {@code metadata.fairway.experiment.<name>} and {@code metadata.fairway.prompt} work from the store.
      */
     static String dimensions(JsonNode n) {
+        if (!n.hasNonNull("flow") && !n.hasNonNull("experiment") && !n.hasNonNull("prompt")) {
+            // Nothing to add: the metadata as it is, not a copy of it (most records).
+            return n.path("metadata").isObject() ? n.get("metadata").toString() : "{}";
+        }
         com.fasterxml.jackson.databind.node.ObjectNode meta = n.path("metadata").isObject()
                 ? ((com.fasterxml.jackson.databind.node.ObjectNode) n.get("metadata")).deepCopy() : MAPPER.createObjectNode();
         if (n.hasNonNull("flow")) {

@@ -44,6 +44,18 @@ public final class StoreFeeder implements AutoCloseable {
     private Path segment;
     private long offset;
     private final ByteArrayLines lines = new ByteArrayLines();
+    /**
+     * The read buffer, kept from one read to the next while reads are large (a backlog): a fresh
+     * array of up to {@link #READ_MAX} per read, zeroed and page-faulted in each time, was a tenth of
+     * the feeder's CPU per streamed record. Dropped as soon as a read is small again, so a feeder
+     * that keeps up holds no large buffer.
+     */
+    private byte[] readBuffer = NO_BYTES;
+    private static final byte[] NO_BYTES = new byte[0];
+    /** The most one read takes in. */
+    private static final int READ_MAX = 4 << 20;
+    /** Reads up to this size use a buffer of their own and let the kept one go. */
+    private static final int SMALL_READ = 64 << 10;
 
     /** @param cpuPercent at most this share of one core while the backlog is small (1..100, 100: no limit) */
     public StoreFeeder(Path dir, LogStore store, String node, int batchSize, long pollMillis, RouteRetention retention,
@@ -213,9 +225,13 @@ public final class StoreFeeder implements AutoCloseable {
             if (size <= offset) {
                 return List.of();
             }
-            ByteBuffer buf = ByteBuffer.allocate((int) Math.min(size - offset, 4 << 20));
+            int want = (int) Math.min(size - offset, READ_MAX);
+            byte[] bytes = want > readBuffer.length ? new byte[want] : readBuffer;
+            readBuffer = want > SMALL_READ ? bytes : NO_BYTES;
+            // Bytes past what this read filled are an earlier read's: the split reads only up to the position.
+            ByteBuffer buf = ByteBuffer.wrap(bytes, 0, want);
             ch.read(buf, offset);
-            List<byte[]> out = lines.split(buf.array(), buf.position());
+            List<byte[]> out = lines.split(bytes, buf.position());
             offset += lines.consumed();
             return out;
         } catch (NoSuchFileException e) {

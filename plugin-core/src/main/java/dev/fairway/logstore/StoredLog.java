@@ -2,6 +2,9 @@ package dev.fairway.logstore;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * One request record as the log store holds it: the columns filters and aggregates need, plus the
  * spool line itself ({@code record}), which carries the headers, bodies and everything else exactly
@@ -15,7 +18,9 @@ import static java.util.Objects.requireNonNull;
  * @param feedback -1 (thumbs down), 0 or 1 (thumbs up); null when none was given
  * @param score 0..100, null when none was given
  * @param metadata a JSON object (text)
- * @param record the spool line; null in lists (only {@link LogStore#get} reads it)
+ * @param record the spool line as written (UTF-8, a JSON object; not to be modified); null in lists (only
+ *     {@link LogStore#get} reads it). Bytes, not text: the feeder reads the spool as bytes and SQLite
+ *     keeps them compressed, so the line is never decoded on its way into the store.
  */
 public record StoredLog(
         String logId,
@@ -42,12 +47,30 @@ public record StoredLog(
         String metadata,
         Integer feedback,
         Integer score,
-        String record) {
+        byte[] record) {
 
     public StoredLog {
         requireNonNull(logId, "logId");
         requireNonNull(node, "node");
         requireNonNull(metadata, "metadata");
+    }
+
+    // The line is an array: equality and hash by its content, as for the other components.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof StoredLog s && columns().equals(s.columns()) && Arrays.equals(record, s.record);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * columns().hashCode() + Arrays.hashCode(record);
+    }
+
+    /** Every component but the line. */
+    private List<Object> columns() {
+        return Arrays.asList(logId, eventId, node, seq, createdAt, durationMs, ttfbMs, latencyBucket, ttfbBucket, route,
+                provider, model, status, success, cached, semantic, errorType, tokensIn, tokensOut, tokensCached, costUsd,
+                metadata, feedback, score);
     }
 
     @Override

@@ -34,7 +34,7 @@ class StoreFeedbackAnalyticsTest {
                 boolean semantic = i == 3 || i == 9;
                 rows.add(new StoredLog("a-" + i, null, "node", i + 1, T0 + i * 60_000L, 20, 5.0, 13, 7, "chat", "openai",
                         i % 2 == 0 ? "m-even" : "m-odd", 200, true, cached, semantic, null, 10L, 10L, 0L, 0.001,
-                        "{\"fairway.experiment.tone\":\"" + arm + "\"}", null, null, "{}"));
+                        "{\"fairway.experiment.tone\":\"" + arm + "\"}", null, null, new byte[] {'{', '}'}));
             }
             store.append("node", 10, rows);
             // brief: a-0 up 80, a-1 up 60, a-2 down 10; long: a-6 down (no score), a-7 score 50 only.

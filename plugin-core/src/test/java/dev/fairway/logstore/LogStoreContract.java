@@ -96,7 +96,7 @@ abstract class LogStoreContract {
     void getPatchAndDelete() {
         store.append("node-a", 30, sample());
         StoredLog one = store.get("id-007").orElseThrow();
-        assertThat(one.record()).contains("\"request_body\"");
+        assertThat(new String(one.record(), java.nio.charset.StandardCharsets.UTF_8)).contains("\"request_body\"");
         assertThat(one.costUsd()).isEqualTo(0.007);
         assertThat(one.feedback()).isNull();
         assertThat(store.patch("id-007", 1, 85, null)).isTrue();
@@ -114,6 +114,26 @@ abstract class LogStoreContract {
         store.append("node-a", 30, sample());
         assertThat(store.get("id-003")).isEmpty();
         assertThat(store.count("chat") + store.count("support")).isEqualTo(24);
+    }
+
+    @Test
+    void erasedIdsStayErasedInAReplayLargerThanOneLookup() {
+        // More records than one lookup of erased ids binds (500), erased ids in the first, at the edges and in the last.
+        List<StoredLog> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 1_234; i++) {
+            rows.add(TestRows.row("big-" + i, i + 1, T0 + i, "chat", "openai", "m1", 200, 0.001, 10.0, "{}"));
+        }
+        assertThat(store.append("node-a", 1_234, rows)).isEqualTo(1_234);
+        List<String> erased = List.of("big-3", "big-499", "big-500", "big-501", "big-999", "big-1000", "big-1233");
+        for (String id : erased) {
+            assertThat(store.delete(filter().logId(id).build())).containsExactly(id);
+        }
+        assertThat(store.append("node-a", 1_234, rows)).isZero();
+        for (String id : erased) {
+            assertThat(store.get(id)).as(id).isEmpty();
+        }
+        assertThat(store.get("big-498")).isPresent();
+        assertThat(store.count("chat")).isEqualTo(1_234 - erased.size());
     }
 
     @Test

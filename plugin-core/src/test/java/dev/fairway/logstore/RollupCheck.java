@@ -105,7 +105,7 @@ final class RollupCheck {
                     LatencyHistogram.bucketOf(duration), noByte ? -1 : LatencyHistogram.bucketOf(duration / 4), route,
                     providers[rnd.nextInt(providers.length)], rnd.nextInt(4) == 0 ? "" : "m" + rnd.nextInt(3), status,
                     status == 200, cached, cached && rnd.nextBoolean(), status == 200 ? null : "http_502", tokens, tokens, 0L, cost,
-                    "{\"user\":\"u" + rnd.nextInt(3) + "\"}", null, null, "{}"));
+                    "{\"user\":\"u" + rnd.nextInt(3) + "\"}", null, null, new byte[] {'{', '}'}));
         }
         return out;
     }

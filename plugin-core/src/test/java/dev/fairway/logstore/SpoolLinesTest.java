@@ -39,10 +39,25 @@ class SpoolLinesTest {
                 "\"text\"",
                 "",
                 "{\"seq\":13,\"log_id\":\"e\",\"created_at\":\"2026-01-01T00:00:00Z\",\"response_body\":\"cut",
-                "{\"seq\":14,\"log_id\":\"f\",\"created_at\":\"2026-01-01T00:00:00Z\"} trailing"));
+                "{\"seq\":14,\"log_id\":\"f\",\"created_at\":\"2026-01-01T00:00:00Z\"} trailing",
+                // Numbers of every size and form a field may hold, in the fields read as numbers and as text.
+                "{\"seq\":12345678901234567890,\"log_id\":7,\"created_at\":\"2026-02-29T00:00:00Z\",\"duration_ms\":1e400,"
+                        + "\"ttfb_ms\":-0.0,\"route\":1.50,\"provider\":2147483648,\"model\":-12,\"status\":1e2,"
+                        + "\"success\":1,\"cached\":\"false\",\"error_type\":false,\"tokens_in\":9223372036854775808,"
+                        + "\"tokens_out\":1.9,\"tokens_cached\":-1,\"cost_usd\":1E-7,\"event_id\":null,\"cache_match\":true}",
+                "{\"seq\":15,\"log_id\":\"g\",\"created_at\":\"2026-01-01T00:00:00.5Z\",\"duration_ms\":0.1,"
+                        + "\"route\":123456789012,\"provider\":0.1,\"model\":true,\"metadata\":{},\"flow\":null,"
+                        + "\"experiment\":null,\"prompt\":null}",
+                "{\"seq\":16,\"log_id\":\"h\",\"created_at\":\"2026-01-01T00:00:00.123456Z\",\"metadata\":null,"
+                        + "\"experiment\":\"e\"}",
+                "{\"seq\":17,\"log_id\":\"i\",\"created_at\":\"2026-02-30T00:00:00Z\"}",
+                "{\"seq\":18,\"log_id\":\"j\",\"created_at\":12}",
+                "{\"seq\":19,\"log_id\":\"\u00e9t\u00e9 \u6771\",\"created_at\":\"2026-01-01T00:00:00Z\",\"route\":\"r\\u00e9\"}"));
         SplittableRandom rnd = new SplittableRandom(3);
         for (int i = 1; i <= 20; i++) {
             lines.add(new String(StoreBench.streamLine(i, 1_767_225_600_000L + i, rnd), StandardCharsets.UTF_8));
+            lines.add(new String(StoreBench.floorLine(i, 1_767_225_600_000L + i * 1000L, rnd, "{\"model\":\"m\"}",
+                    "data: {\"x\":1}\n\n", i % 2 == 0), StandardCharsets.UTF_8));
         }
         for (String text : lines) {
             byte[] line = text.getBytes(StandardCharsets.UTF_8);

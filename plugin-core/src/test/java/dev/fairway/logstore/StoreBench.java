@@ -21,6 +21,11 @@ import java.util.function.Supplier;
  * java -cp "plugin-core/target/test-classes:plugin-core/target/classes:$(cat plugin-core/target/bench.cp)" \
  *     dev.fairway.logstore.StoreBench 1000000 sqlite    (then, not at the same time: ... 1000000 postgres)
  * </pre>
+ * A third argument picks the records' shape: {@code small} (rows built directly, the default),
+ * {@code stream} (a synthetic 50-chunk streamed answer's spool line), {@code plain} or {@code floorstream}
+ * (the spool lines of the floor benchmark's plain and streamed requests, from bench/floor; run from the
+ * repository's root). Every shape but {@code small} is parsed as the feeder does and reports parse and
+ * append CPU per record; on SQLite every shape reports the bytes stored per record.
  * ({@code bench.cp}: {@code ./mvnw -q -B -o -pl plugin-core -am test-compile dependency:build-classpath -DskipTests
  * -Dmdep.outputFile=target/bench.cp}.) DuckDB was measured once and refused (docs/architecture.md).
  */
@@ -34,14 +39,19 @@ public final class StoreBench {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         List<String> kinds = Arrays.asList((args.length > 1 ? args[1] : "sqlite").split(","));
-        boolean stream = args.length > 2 && args[2].equals("stream");
+        String shape = args.length > 2 ? args[2] : "small";
         // The feeder's batch (logs.store.batch_size), 500 unless given.
         int batchSize = args.length > 3 ? Integer.parseInt(args[3]) : 500;
-        if (args.length > 2 && !stream && !args[2].equals("small")) {
-            throw new IllegalArgumentException("shape: " + args[2] + " (expected: small or stream)");
-        }
+        LineShape lines = switch (shape) {
+            case "small" -> null;
+            case "stream" -> StoreBench::streamLine;
+            case "plain" -> floorShape("request.json", "chat-completion.json", false);
+            case "floorstream" -> floorShape("request-stream.json", "chat-stream.sse", true);
+            default -> throw new IllegalArgumentException("shape: " + shape
+                    + " (expected: small, stream, plain or floorstream)");
+        };
         PrintWriter out = new PrintWriter(System.out, true);
-        out.printf("records=%d shape=%s cores=%d load average=%.2f%n", n, stream ? "stream" : "small",
+        out.printf("records=%d shape=%s cores=%d load average=%.2f%n", n, shape,
                 Runtime.getRuntime().availableProcessors(),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         for (String kind : kinds) {
@@ -57,17 +67,22 @@ public final class StoreBench {
                 default -> throw new IllegalArgumentException("store: " + kind + " (expected: sqlite or postgres)");
             }
             try {
-                run(kind, store, n, stream, batchSize, out);
+                run(kind, store, n, shape, lines, batchSize, out);
             } finally {
                 store.close();
                 if (pg != null) {
                     pg.close();
                 }
             }
+            if (kind.equals("sqlite")) {
+                storedSize(dir.resolve("logs.db"), n, shape, out);
+            }
         }
     }
 
-    private static void run(String kind, LogStore store, int n, boolean stream, int batchSize, PrintWriter out) {
+    private static void run(String kind, LogStore store, int n, String shape, LineShape lines, int batchSize,
+            PrintWriter out) {
+        boolean parsed = lines != null;
         long end = 1_767_225_600_000L + 7 * DAY;
         long start = end - 7 * DAY;
         SplittableRandom rnd = new SplittableRandom(42);
@@ -84,9 +99,9 @@ public final class StoreBench {
         List<StoredLog> batch = new ArrayList<>(batchSize);
         for (int i = 1; i <= n; i++) {
             long at = start + (long) ((double) i / n * 7 * DAY);
-            if (stream) {
+            if (parsed) {
                 // As the feeder does it: the spool line is parsed into the row (timed apart), then appended.
-                byte[] line = streamLine(i, at, rnd);
+                byte[] line = lines.line(i, at, rnd);
                 lineBytes += line.length;
                 long p = threads.getCurrentThreadCpuTime();
                 batch.add(((SpoolLines.Request) SpoolLines.parse(line, "bench")).log());
@@ -113,13 +128,13 @@ public final class StoreBench {
         out.printf("%s ingest: %d records in %.1f s = %.0f records/s; writer thread CPU %.1f s = %.0f records per CPU second"
                 + " (load average %.2f)%n", kind, n, secs, n / secs, cpu, n / cpu,
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        if (stream) {
+        if (parsed) {
             // Building the synthetic line is in the writer's CPU too; parse and append are what the feeder spends.
-            out.printf("%s per stream record (%d bytes a line): parse %.1f us CPU + append %.1f us CPU = %.1f us CPU"
-                    + " (writer thread total %.1f us, with making the line)%n", kind, lineBytes / n, parseCpu / 1e3 / n,
+            out.printf("%s per %s record (%d bytes a line): parse %.1f us CPU + append %.1f us CPU = %.1f us CPU"
+                    + " (writer thread total %.1f us, with making the line)%n", kind, shape, lineBytes / n, parseCpu / 1e3 / n,
                     appendCpu / 1e3 / n, (parseCpu + appendCpu) / 1e3 / n, cpu * 1e6 / n);
-            out.printf("%s per stream record, median batch of " + batchSize + " (second half, warmed up): parse %.1f us CPU + append %.1f us CPU%n",
-                    kind, median(batchParse) / 1e3, median(batchAppend) / 1e3);
+            out.printf("%s per %s record, median batch of " + batchSize + " (second half, warmed up): parse %.1f us CPU + append %.1f us CPU%n",
+                    kind, shape, median(batchParse) / 1e3, median(batchAppend) / 1e3);
         }
         List<Supplier<Object>> lists = List.of(
                 () -> store.list(LogFilter.route("support").withTimeRange(end - DAY, end), LogStore.Sort.TIME, false, null, 50),
@@ -135,6 +150,107 @@ public final class StoreBench {
                 () -> store.aggregate(LogFilter.ALL.withTimeRange(end - 7 * DAY, end), 3_600_000L, "route"),
                 () -> store.aggregate(LogFilter.route("chat").withTimeRange(end - 7 * DAY, end), 3_600_000L, "model"));
         out.printf("%s analytics over 7 days (hourly, by none/route/model): %s%n", kind, percentiles(aggregates, 15));
+    }
+
+    /**
+     * What the store takes per record on disk once closed (the last connection's close checkpoints the
+     * write-ahead log into the database; a WAL left over is counted too), and the stored lines alone
+     * ({@code fairway_log_records.record}, as the codec wrote them).
+     */
+    private static void storedSize(Path db, int n, String shape, PrintWriter out) throws Exception {
+        long file = Files.size(db);
+        Path walPath = db.resolveSibling(db.getFileName() + "-wal");
+        long wal = Files.exists(walPath) ? Files.size(walPath) : 0;
+        long records;
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+             java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT COALESCE(SUM(length(CAST(record AS BLOB))), 0) FROM fairway_log_records")) {
+            rs.next();
+            records = rs.getLong(1);
+        }
+        out.printf("sqlite stored per %s record: database %d + WAL %d = %d bytes; the line alone %d bytes%n", shape,
+                file / n, wal / n, (file + wal) / n, records / n);
+    }
+
+    /** Makes the spool line of record {@code i}. */
+    @FunctionalInterface
+    interface LineShape {
+        byte[] line(int i, long at, SplittableRandom rnd);
+    }
+
+    /**
+     * Lines as LogEntry writes them for the floor benchmark's requests (bench/floor: the request body
+     * and the mock provider's answer, or its 53 server-sent events for a stream), read from the working
+     * directory's bench/floor, so run from the repository's root.
+     */
+    private static LineShape floorShape(String requestFile, String responseFile, boolean stream) throws java.io.IOException {
+        Path floor = Path.of("bench", "floor");
+        String request = Files.readString(floor.resolve(requestFile));
+        String response = Files.readString(floor.resolve(responseFile));
+        return (i, at, rnd) -> floorLine(i, at, rnd, request, response, stream);
+    }
+
+    static byte[] floorLine(int i, long at, SplittableRandom rnd, String request, String response, boolean stream) {
+        String route = ROUTES[rnd.nextInt(ROUTES.length)];
+        int status = rnd.nextInt(100) < 3 ? 500 : 200;
+        double duration = 50 + rnd.nextDouble() * 3000;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (com.fasterxml.jackson.core.JsonGenerator g = new com.fasterxml.jackson.core.JsonFactory().createGenerator(bytes)) {
+            g.writeStartObject();
+            g.writeNumberField("seq", i);
+            g.writeStringField("prev_hash", hex(rnd, 32));
+            g.writeStringField("prev_id", "01J" + hex(rnd, 12).toUpperCase(java.util.Locale.ROOT));
+            g.writeStringField("log_id", "log-" + i);
+            g.writeStringField("event_id", "ev-" + hex(rnd, 8));
+            g.writeStringField("created_at", java.time.Instant.ofEpochMilli(at).toString());
+            g.writeNumberField("duration_ms", duration);
+            g.writeNumberField("ttfb_ms", duration / 3);
+            g.writeStringField("route", route);
+            g.writeStringField("provider", "openai");
+            g.writeStringField("model", "gpt-4o-mini");
+            g.writeStringField("method", "POST");
+            g.writeStringField("path", "/openai/v1/chat/completions");
+            g.writeNumberField("status", status);
+            g.writeBooleanField("success", status == 200);
+            g.writeBooleanField("cached", false);
+            g.writeNumberField("step", 0);
+            g.writeNumberField("attempts", 1);
+            g.writeStringField("error_type", status == 200 ? null : "http_500");
+            g.writeNumberField("tokens_in", 180);
+            g.writeNumberField("tokens_out", stream ? 52 : 149);
+            g.writeNumberField("tokens_cached", 0);
+            g.writeNumberField("cost_usd", rnd.nextDouble() * 0.001);
+            g.writeBooleanField("custom_cost", false);
+            g.writeObjectFieldStart("metadata");
+            g.writeStringField("user", "u" + rnd.nextInt(1000));
+            g.writeEndObject();
+            g.writeNumberField("request_bytes", request.length());
+            g.writeNumberField("response_bytes", response.length());
+            g.writeBooleanField("truncated", false);
+            g.writeStringField("client_hash", hex(rnd, 32));
+            g.writeObjectFieldStart("request_headers");
+            g.writeStringField("host", "127.0.0.1:8080");
+            g.writeStringField("user-agent", "wrk");
+            g.writeStringField("content-type", "application/json");
+            g.writeStringField("authorization", "[redacted]");
+            g.writeStringField("content-length", String.valueOf(request.length()));
+            g.writeEndObject();
+            g.writeStringField("request_body", request);
+            g.writeStringField("response_body", response);
+            g.writeBooleanField("payload_truncated", false);
+            g.writeEndObject();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static String hex(SplittableRandom rnd, int bytes) {
+        StringBuilder s = new StringBuilder(bytes * 2);
+        for (int b = 0; b < bytes; b++) {
+            s.append(Character.forDigit(rnd.nextInt(16), 16)).append(Character.forDigit(rnd.nextInt(16), 16));
+        }
+        return s.toString();
     }
 
     /** The median of the second half (the JIT has compiled the path by then). */
@@ -225,6 +341,7 @@ public final class StoreBench {
                 + "\"response_body\":\"{\\\"choices\\\":[{\\\"message\\\":{\\\"content\\\":\\\"- Revenue grew\\\\n- Costs fell\\\\n- Outlook stable\\\"}}]}\"}";
         return new StoredLog(id, "ev-" + i, "bench", i, at, duration, duration / 3, LatencyHistogram.bucketOf(duration),
                 LatencyHistogram.bucketOf(duration / 3), route, provider, model, status, status == 200,
-                cached, cached && rnd.nextInt(3) == 0, status == 200 ? null : "http_500", 120L, 80L, 0L, cost, meta, null, null, record);
+                cached, cached && rnd.nextInt(3) == 0, status == 200 ? null : "http_500", 120L, 80L, 0L, cost, meta, null, null,
+                record.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

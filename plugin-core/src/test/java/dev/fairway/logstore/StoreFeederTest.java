@@ -83,6 +83,62 @@ class StoreFeederTest {
         }
     }
 
+    @Test
+    void largeReadsThenSmallOnesStoreEveryLineAsWritten() throws Exception {
+        // 400 streamed answers' lines (about 5 MiB) written before the feeder starts: reads of up to
+        // 4 MiB through the kept buffer, the last one shorter than the one before (stale bytes after
+        // it); then lines one at a time: small reads that let the kept buffer go.
+        Path spoolDir = dir.resolve("spool");
+        java.util.Map<String, byte[]> written = new java.util.concurrent.ConcurrentHashMap<>();
+        try (Spool spool = Spool.open(spoolDir, 64L << 20, 60_000, Clock.systemUTC());
+             SpoolWriter writer = new SpoolWriter(spool, 1024, SpoolWriter.Fsync.NEVER, 1000, Clock.systemUTC(), () -> { });
+             LogStore store = LogStores.sqlite(dir.resolve("d.db"), 2)) {
+            for (int i = 1; i <= 410; i++) {
+                if (i == 401) {
+                    writer.flush(false).join();
+                    StoreFeeder feeder = new StoreFeeder(spoolDir, store, "n1", 500, 20, RouteRetention.none(), 100);
+                    try {
+                        await("400 fed", () -> feeder.position() == 400);
+                        for (int j = 401; j <= 410; j++) {
+                            writer.submit(streamed(j, written));
+                            writer.flush(false).join();
+                            long seq = j;
+                            await(j + " fed", () -> feeder.position() == seq);
+                        }
+                    } finally {
+                        feeder.close();
+                    }
+                    break;
+                }
+                writer.submit(streamed(i, written));
+            }
+            assertThat(written).hasSize(410);
+            for (var e : written.entrySet()) {
+                assertThat(store.get(e.getKey()).orElseThrow().record()).as(e.getKey()).isEqualTo(e.getValue());
+            }
+        }
+    }
+
+    /** A streamed answer's line whose log id is {@code "s" + i}, kept in {@code written} as rendered. */
+    private static dev.fairway.log.spool.SpoolRecord streamed(int i, java.util.Map<String, byte[]> written) {
+        return new dev.fairway.log.spool.SpoolRecord() {
+            @Override
+            public byte[] render(Link link) {
+                String line = new String(StoreBench.streamLine((int) link.seq(), T0 + i, new java.util.SplittableRandom(i)),
+                        java.nio.charset.StandardCharsets.UTF_8).replace("\"log_id\":\"log-" + link.seq() + "\"",
+                        "\"log_id\":\"s" + i + "\"");
+                byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                written.put("s" + i, bytes);
+                return bytes;
+            }
+
+            @Override
+            public String logId() {
+                return "s" + i;
+            }
+        };
+    }
+
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!condition.getAsBoolean()) {

@@ -13,6 +13,6 @@ final class TestRows {
         return new StoredLog(id, "ev-" + id, "node-a", seq, createdAt, durationMs, durationMs / 2,
                 LatencyHistogram.bucketOf(durationMs), LatencyHistogram.bucketOf(durationMs / 2), route, provider, model,
                 status, success, status == 200 && cost == null, false, success ? null : "http_" + status, 10L, 20L, 0L, cost,
-                metadata, null, null, record);
+                metadata, null, null, record.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }
