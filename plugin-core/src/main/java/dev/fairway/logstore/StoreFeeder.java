@@ -52,8 +52,17 @@ public final class StoreFeeder implements AutoCloseable {
      */
     private byte[] readBuffer = NO_BYTES;
     private static final byte[] NO_BYTES = new byte[0];
-    /** The most one read takes in. */
-    private static final int READ_MAX = 4 << 20;
+    /**
+     * The most one read takes in, and the most line bytes one transaction holds: what the feeder
+     * keeps between reading lines and storing them lives through the young collections of that
+     * time, so it is kept within what the young generation's survivor space holds (a few MiB with
+     * the flags bin/fairway sets). Held in batches of 500 streamed answers (about 10 MiB), it was
+     * promoted, and the old generation filled and was collected whole every few seconds under a
+     * stream load; a transaction of 50 lines costs SQLite no more per line than one of 500.
+     */
+    static final int READ_MAX = 1 << 20;
+    /** See {@link #READ_MAX}. */
+    static final int BATCH_BYTES = 1 << 20;
     /** Reads up to this size use a buffer of their own and let the kept one go. */
     private static final int SMALL_READ = 64 << 10;
 
@@ -131,6 +140,7 @@ public final class StoreFeeder implements AutoCloseable {
             offset = 0;
         }
         List<SpoolLines.Request> batch = new ArrayList<>();
+        long batchBytes = 0;
         long last = position;
         boolean progressed = false;
         while (true) {
@@ -142,6 +152,7 @@ public final class StoreFeeder implements AutoCloseable {
                 }
                 if (line instanceof SpoolLines.Erasure erasure) {
                     last = flush(batch, last);
+                    batchBytes = 0;
                     for (String id : erasure.erased()) {
                         store.delete(new LogFilter(null, null, null, null, null, null, null, null, null, null, id,
                                 null, null, null));
@@ -149,9 +160,11 @@ public final class StoreFeeder implements AutoCloseable {
                     last = flush(batch, erasure.seq());
                 } else if (line instanceof SpoolLines.Request request) {
                     batch.add(request);
+                    batchBytes += request.log().record().length;
                     last = Math.max(last, request.seq());
-                    if (batch.size() >= batchSize) {
+                    if (batch.size() >= batchSize || batchBytes >= BATCH_BYTES) {
                         last = flush(batch, last);
+                        batchBytes = 0;
                     }
                 } else {
                     last = Math.max(last, line.seq());

@@ -119,6 +119,45 @@ class StoreFeederTest {
         }
     }
 
+    @Test
+    void aBacklogOfLargeLinesIsStoredInTransactionsOfAtMostAMebibyte() throws Exception {
+        // 150 streamed answers' lines (about 1.8 MiB) waiting when the feeder starts, with 500
+        // records allowed per transaction: the lines held from the read to the commit stay within
+        // BATCH_BYTES (plus the line that reached it), so they are not promoted to the old generation.
+        Path spoolDir = dir.resolve("spool");
+        java.util.Map<String, byte[]> written = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.List<Long> appended = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Spool spool = Spool.open(spoolDir, 64L << 20, 60_000, Clock.systemUTC());
+             SpoolWriter writer = new SpoolWriter(spool, 1024, SpoolWriter.Fsync.NEVER, 1000, Clock.systemUTC(), () -> { });
+             LogStore sqlite = LogStores.sqlite(dir.resolve("d.db"), 2)) {
+            for (int i = 1; i <= 150; i++) {
+                writer.submit(streamed(i, written));
+            }
+            writer.flush(false).join();
+            LogStore store = (LogStore) java.lang.reflect.Proxy.newProxyInstance(LogStore.class.getClassLoader(),
+                    new Class<?>[] {LogStore.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("append")) {
+                            appended.add(((java.util.List<?>) args[2]).stream()
+                                    .mapToLong(r -> ((StoredLog) r).record().length).sum());
+                        }
+                        try {
+                            return method.invoke(sqlite, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            try (StoreFeeder feeder = new StoreFeeder(spoolDir, store, "n1", 500, 20, RouteRetention.none(), 100)) {
+                await("150 fed", () -> feeder.position() == 150);
+            }
+            long line = written.values().stream().mapToLong(b -> b.length).max().orElseThrow();
+            assertThat(appended).hasSizeGreaterThanOrEqualTo(2)
+                    .allSatisfy(bytes -> assertThat(bytes).isLessThan(StoreFeeder.BATCH_BYTES + line));
+            for (var e : written.entrySet()) {
+                assertThat(sqlite.get(e.getKey()).orElseThrow().record()).as(e.getKey()).isEqualTo(e.getValue());
+            }
+        }
+    }
+
     /** A streamed answer's line whose log id is {@code "s" + i}, kept in {@code written} as rendered. */
     private static dev.fairway.log.spool.SpoolRecord streamed(int i, java.util.Map<String, byte[]> written) {
         return new dev.fairway.log.spool.SpoolRecord() {
