@@ -5,8 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.fairway.bytes.ByteSearch;
 import dev.fairway.pipeline.ResponseFilter;
-import dev.fairway.sse.SseEvent;
-import dev.fairway.sse.SseParser;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -15,21 +13,20 @@ import java.util.Arrays;
 /**
  * Removes the usage-only chunk ({@code "choices": []} with {@code usage}) from an OpenAI-style
  * stream whose client did not ask for it, and the {@code "usage": null} member asking added to
- * every other chunk ({@link NullUsage}). The one {@link SseParser} says where each event's bytes
- * end; complete events pass on at once, and only the unfinished tail of the current event is held.
+ * every other chunk ({@link NullUsage}). The stream's {@link SseFrames} says where each event's
+ * bytes end and whether it is the usage-only chunk; the meter reading the same stream shares them
+ * ({@link #frames()}), so each event is framed once. Complete events pass on at once, and only the
+ * unfinished tail of the current event is held.
  *
- * <p>Per chunk, the bytes passed on are written once, into one array handed over with them; events
- * are read where the parser holds them, and the JSON parser runs only for an event that can be the
- * usage-only chunk ({@link #isUsageOnly}).
+ * <p>Per chunk, the bytes passed on are written once, into one array handed over with them; the
+ * JSON parser runs only for an event that can be the usage-only chunk ({@link #isUsageOnly}).
  */
 final class UsageChunkFilter implements ResponseFilter {
     private static final JsonFactory JSON = new JsonFactory();
     private static final byte[] USAGE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
-    /** The largest event filtered: the bound every reader of a provider's stream holds an event to. */
-    private static final int MAX_EVENT = 16 * 1024 * 1024;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
-    private final SseParser parser = new SseParser(MAX_EVENT, new Events());
+    private final SseFrames frames = new SseFrames(true);
     /** The raw bytes not passed on yet; they start at stream offset {@link #pendingStart}. */
     private byte[] pending = new byte[256];
     private int pendingLength;
@@ -40,12 +37,13 @@ final class UsageChunkFilter implements ResponseFilter {
     private byte[] out;
     private int outLength;
     private int dropped;
+    /** Past an event too large to read, the rest is passed on as it is. */
+    private boolean unframed;
 
     @Override
     public ByteBuffer apply(ByteBuffer chunk) {
         int n = chunk.remaining();
-        if (parser.failed()) {
-            // Past an event too large to read, the rest is passed on as it is (nothing is pending then).
+        if (unframed) {
             byte[] rest = new byte[n];
             chunk.get(chunk.position(), rest);
             return ByteBuffer.wrap(rest);
@@ -54,10 +52,17 @@ final class UsageChunkFilter implements ResponseFilter {
         consumed = 0;
         grow(n);
         chunk.get(chunk.position(), pending, pendingLength, n);
+        long taken = pendingStart + pendingLength;
         pendingLength += n;
         out = null;
-        parser.feed(chunk);
-        if (parser.failed()) {
+        frames.take(chunk, taken);
+        for (int i = 0, cuts = frames.cuts(); i < cuts; i++) {
+            long cut = frames.cut(i);
+            cut((int) ((cut >>> 2) - pendingStart), (int) cut & 3);
+        }
+        if (frames.failed()) {
+            // Nothing is pending from here on.
+            unframed = true;
             pass(consumed, pendingLength);
             consumed = pendingLength;
         }
@@ -70,6 +75,11 @@ final class UsageChunkFilter implements ResponseFilter {
         pendingStart += pendingLength;
         pendingLength = 0;
         return ByteBuffer.wrap(rest);
+    }
+
+    /** The stream's framing, for the meter that reads the same stream ({@link SseUsageScanner}). */
+    SseFrames frames() {
+        return frames;
     }
 
     /** How many chunks were dropped. */
@@ -112,30 +122,17 @@ final class UsageChunkFilter implements ResponseFilter {
         return passed;
     }
 
-    private final class Events implements SseParser.Handler {
-        @Override
-        public void event(SseEvent e) {
-            event(e.name(), e.data(), e.data().length, e.id(), e.end());
-        }
-
-        @Override
-        public void event(String name, byte[] data, int length, String id, long end) {
-            int to = (int) (end - pendingStart);
-            if (isUsageOnly(data, length)) {
-                dropped++;
-            } else {
-                room();
-                outLength = NullUsage.strip(pending, consumed, to, out, outLength);
-            }
-            consumed = to;
-        }
-
-        @Override
-        public void blank(long end) {
-            int to = (int) (end - pendingStart);
+    /** The pending bytes up to {@code to} (past the last cut), an event or a blank line's lines, as the cut's kind says. */
+    private void cut(int to, int kind) {
+        if (kind == SseFrames.DROP) {
+            dropped++;
+        } else if (kind == SseFrames.KEEP) {
+            room();
+            outLength = NullUsage.strip(pending, consumed, to, out, outLength);
+        } else {
             pass(consumed, to);
-            consumed = to;
         }
+        consumed = to;
     }
 
     /** Whether an event's data is {@code {"choices": [], "usage": {...}}}, in any member order. */
