@@ -158,6 +158,28 @@ public final class ByteSearch {
         return first(marks);
     }
 
+    /**
+     * How many bytes {@code a[aFrom, aTo)} and {@code b[bFrom, bTo)} have in common at their ends,
+     * compared from the last byte back eight at a time (the mirror of {@link Arrays#mismatch}).
+     */
+    public static int commonSuffix(byte[] a, int aFrom, int aTo, byte[] b, int bFrom, int bTo) {
+        Objects.checkFromToIndex(aFrom, aTo, a.length);
+        Objects.checkFromToIndex(bFrom, bTo, b.length);
+        int max = Math.min(aTo - aFrom, bTo - bFrom);
+        int n = 0;
+        for (; n + Long.BYTES <= max; n += Long.BYTES) {
+            long x = (long) LONGS.get(a, aTo - n - Long.BYTES) ^ (long) LONGS.get(b, bTo - n - Long.BYTES);
+            if (x != 0) {
+                // Little-endian: the word's last byte is its most significant.
+                return n + (Long.numberOfLeadingZeros(x) >>> 3);
+            }
+        }
+        while (n < max && a[aTo - n - 1] == b[bTo - n - 1]) {
+            n++;
+        }
+        return n;
+    }
+
     /** Whether every byte of {@code a} is ASCII (below 0x80), eight at a time. */
     public static boolean ascii(byte[] a) {
         int i = 0;

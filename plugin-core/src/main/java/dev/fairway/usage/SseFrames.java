@@ -2,6 +2,7 @@ package dev.fairway.usage;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.fairway.bytes.ByteSearch;
 import dev.fairway.sse.SseEvent;
 import dev.fairway.sse.SseParser;
 import java.nio.ByteBuffer;
@@ -20,6 +21,12 @@ import java.util.Arrays;
  * to do with its bytes. Only the cuts of the chunk fed last are kept; the filter takes them before
  * the next chunk is fed, so a filter that is never applied (a translated answer) costs no memory.
  *
+ * <p>A stream's events are much alike (OpenAI repeats the id, model and fingerprint, and all but a
+ * few bytes of the rest, in every chunk), so the frames also say where an event differs from the
+ * one before it ({@link #changedFrom}, {@link #changedTo}): a scan whose answer at a place depends
+ * only on the bytes from there on (a name, JSON whitespace and colons, one byte) need not try the
+ * places outside that range again when the previous event's answer was no everywhere.
+ *
  * <p>Not thread-safe: one stream's chunks come one at a time.
  */
 final class SseFrames {
@@ -29,6 +36,13 @@ final class SseFrames {
     static final int KEEP = 0;
     static final int DROP = 1;
     static final int BLANK = 2;
+    /**
+     * How far before the first changed byte a place's answer may depend on what follows it (past the
+     * JSON whitespace and colons just before it): longer than every name a scan looks for, quoted.
+     */
+    static final int WINDOW = 40;
+    /** The longest event remembered to compare the next with; a longer one is scanned whole. */
+    private static final int MAX_REMEMBERED = 8 * 1024;
 
     /** What the meter does with each event: read {@code data[0, length)}, valid only during the call. */
     interface Reader {
@@ -43,6 +57,13 @@ final class SseFrames {
     private long[] cuts = new long[8];
     private int cutCount;
     private boolean ended;
+    /** The previous event's data, or a negative length when there is none to compare with. */
+    private byte[] previous = new byte[512];
+    private int previousLength = -1;
+    private int changedFrom;
+    private int changedTo;
+    /** Whether the previous event was cut and had no empty array anywhere ({@link UsageChunkFilter#hasEmptyArray}). */
+    private boolean previousWithoutArray;
 
     /** @param cutting whether to record cuts: a usage-chunk filter takes them */
     SseFrames(boolean cutting) {
@@ -100,6 +121,54 @@ final class SseFrames {
         return cuts[i];
     }
 
+    /**
+     * During a reader's call: places before this one in the event's data have what follows them up
+     * to {@link #WINDOW} bytes, then a run of JSON whitespace and colons, then one byte, as the same
+     * place of the previous event had (the two agree on all those bytes). Zero when there was no
+     * previous event to compare with.
+     */
+    int changedFrom() {
+        return changedFrom;
+    }
+
+    /**
+     * During a reader's call: places from this one on in the event's data are followed by the same
+     * bytes to its end as the place as far from the previous event's end (the two end alike).
+     * The data's length when there was no previous event to compare with; may be below {@link #changedFrom}.
+     */
+    int changedTo() {
+        return changedTo;
+    }
+
+    private void compare(byte[] data, int length) {
+        long range = previousLength < 0 ? length : changed(previous, previousLength, data, length);
+        changedFrom = (int) (range >>> 32);
+        changedTo = (int) range;
+    }
+
+    /** {@link #changedFrom} and {@link #changedTo} of {@code data[0, length)} after {@code previous[0, previousLength)}, as (from << 32 | to). */
+    static long changed(byte[] previous, int previousLength, byte[] data, int length) {
+        int same = Arrays.mismatch(previous, 0, previousLength, data, 0, length);
+        int p = (same < 0 ? length : same) - 1;
+        while (p >= 0 && (data[p] == ' ' || data[p] == '\t' || data[p] == '\n' || data[p] == '\r' || data[p] == ':')) {
+            p--;
+        }
+        long from = Math.max(0, p - WINDOW);
+        return from << 32 | (length - ByteSearch.commonSuffix(previous, 0, previousLength, data, 0, length));
+    }
+
+    private void remember(byte[] data, int length) {
+        if (length > MAX_REMEMBERED) {
+            previousLength = -1;
+            return;
+        }
+        if (previous.length < length) {
+            previous = new byte[Math.max(length, previous.length * 2)];
+        }
+        System.arraycopy(data, 0, previous, 0, length);
+        previousLength = length;
+    }
+
     private void cut(long end, int kind) {
         if (cutCount == cuts.length) {
             cuts = Arrays.copyOf(cuts, cutCount * 2);
@@ -115,12 +184,19 @@ final class SseFrames {
 
         @Override
         public void event(String name, byte[] data, int length, String id, long end) {
+            compare(data, length);
             if (reader != null) {
                 reader.read(name, data, length);
             }
+            boolean withoutArray = false;
             if (cutting && !ended) {
-                cut(end, UsageChunkFilter.isUsageOnly(data, length) ? DROP : KEEP);
+                boolean array = previousWithoutArray ? UsageChunkFilter.hasEmptyArray(data, changedFrom, changedTo, length)
+                        : UsageChunkFilter.hasEmptyArray(data, 0, length, length);
+                withoutArray = !array;
+                cut(end, array && UsageChunkFilter.isUsageOnlyWithEmptyArray(data, length) ? DROP : KEEP);
             }
+            previousWithoutArray = withoutArray;
+            remember(data, length);
         }
 
         @Override

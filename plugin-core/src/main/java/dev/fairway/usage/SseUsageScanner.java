@@ -21,6 +21,8 @@ final class SseUsageScanner {
     private final SseFrames frames;
     /** Bytes of the stream this scanner got so far. */
     private long taken;
+    /** Whether the previous event was read and held neither a usage object nor a finish reason. */
+    private boolean previousWithoutNames;
 
     /** @param mayCarryUsage given the event's name (null when it has none), whether to read its data */
     SseUsageScanner(Predicate<String> mayCarryUsage) {
@@ -40,7 +42,15 @@ final class SseUsageScanner {
     }
 
     private void read(String name, byte[] data, int length) {
-        if (!mayCarryUsage.test(name) || !JsonUsageScanner.mayHoldUsageOrFinishReason(data, length)) {
+        if (!mayCarryUsage.test(name)) {
+            previousWithoutNames = false;
+            return;
+        }
+        // Where the event is the previous one's bytes again, and that one held no name, neither does this one.
+        boolean names = previousWithoutNames ? JsonUsageScanner.mayHoldUsageOrFinishReason(data, length, frames.changedFrom(), frames.changedTo())
+                : JsonUsageScanner.mayHoldUsageOrFinishReason(data, length);
+        previousWithoutNames = !names;
+        if (!names) {
             return;
         }
         JsonUsageScanner json = new JsonUsageScanner();

@@ -27,6 +27,8 @@ final class UsageChunkFilter implements ResponseFilter {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final SseFrames frames = new SseFrames(true);
+    /** The {@code "usage":null} removal, walking each line only where it differs from the one before. */
+    private final NullUsage.Lines lines = new NullUsage.Lines();
     /** The raw bytes not passed on yet; they start at stream offset {@link #pendingStart}. */
     private byte[] pending = new byte[256];
     private int pendingLength;
@@ -128,7 +130,7 @@ final class UsageChunkFilter implements ResponseFilter {
             dropped++;
         } else if (kind == SseFrames.KEEP) {
             room();
-            outLength = NullUsage.strip(pending, consumed, to, out, outLength);
+            outLength = lines.strip(pending, consumed, to, out, outLength);
         } else {
             pass(consumed, to);
         }
@@ -141,13 +143,18 @@ final class UsageChunkFilter implements ResponseFilter {
     }
 
     /**
-     * As {@link #isUsageOnly(byte[])} for {@code data[0, length)}. Without the key {@code "usage"} or
-     * an empty array ({@code [}, JSON whitespace, {@code ]}) in its text the answer is no without
+     * As {@link #isUsageOnly(byte[])} for {@code data[0, length)}. Without an empty array ({@code [},
+     * JSON whitespace, {@code ]}) or the key {@code "usage"} in its text the answer is no without
      * parsing; that is every chunk of a stream but its usage chunk.
      */
     static boolean isUsageOnly(byte[] data, int length) {
         // The empty array first: a content chunk has none, and '[' is rare enough to be found fast.
-        if (!hasEmptyArray(data, length) || ByteSearch.indexOf(data, 0, length, USAGE) < 0) {
+        return hasEmptyArray(data, 0, length, length) && isUsageOnlyWithEmptyArray(data, length);
+    }
+
+    /** As {@link #isUsageOnly}, for data known to hold an empty array: the rest of the check. */
+    static boolean isUsageOnlyWithEmptyArray(byte[] data, int length) {
+        if (ByteSearch.indexOf(data, 0, length, USAGE) < 0) {
             return false;
         }
         boolean emptyChoices = false;
@@ -172,9 +179,13 @@ final class UsageChunkFilter implements ResponseFilter {
         }
     }
 
-    private static boolean hasEmptyArray(byte[] data, int length) {
-        int i = 0;
-        while ((i = ByteSearch.indexOf(data, i, length, (byte) '[')) >= 0) {
+    /**
+     * Whether an empty array ({@code [}, JSON whitespace, {@code ]}) starts in {@code data[from, to)};
+     * what follows its {@code [} is read up to {@code length}.
+     */
+    static boolean hasEmptyArray(byte[] data, int from, int to, int length) {
+        int i = from;
+        while (i < to && (i = ByteSearch.indexOf(data, i, to, (byte) '[')) >= 0) {
             int j = i + 1;
             while (j < length && (data[j] == ' ' || data[j] == '\t' || data[j] == '\n' || data[j] == '\r')) {
                 j++;
