@@ -31,7 +31,8 @@ final class NullUsage {
 
     /** As {@link #strip(byte[], int, int, byte[], int)}, each line's member found through {@code lines} when given. */
     private static int strip(byte[] src, int from, int to, byte[] dst, int at, Lines lines) {
-        if (ByteSearch.indexOf(src, from, to, KEY) < 0) {
+        // Without the key nothing is removed; a stream's lines have it (the gateway asked), and are walked cheaply through lines.
+        if (lines == null && ByteSearch.indexOf(src, from, to, KEY) < 0) {
             System.arraycopy(src, from, dst, at, to - from);
             return at + to - from;
         }
@@ -134,9 +135,10 @@ final class NullUsage {
         /** The current walk's commas at depth 1, from its line's start. */
         private int[] walked = new int[16];
         private int walkedCount;
-        /** During a walk: the line's start, where the ends both lines share start in the previous one, how much longer this line is, the next previous comma to compare. */
+        /** During a walk: the line, its bounds, how much longer it is than the previous one, the next previous comma to compare. */
+        private byte[] line;
         private int lineFrom;
-        private int sharedFrom;
+        private int lineTo;
         private int shift;
         private int next;
 
@@ -151,10 +153,13 @@ final class NullUsage {
                 return NullUsage.member(s, from, to);
             }
             walkedCount = 0;
+            line = s;
             lineFrom = from;
+            lineTo = to;
+            next = 0;
             long found;
             if (previousLength < 0) {
-                sharedFrom = Integer.MAX_VALUE;
+                commaCount = 0;
                 found = walk(s, from, to, from, 0, -1, this);
             } else {
                 int same = Arrays.mismatch(previous, 0, previousLength, s, from, to);
@@ -164,12 +169,12 @@ final class NullUsage {
                 while (k < commaCount && commas[k] < same) {
                     add(commas[k++]);
                 }
-                sharedFrom = previousLength - ByteSearch.commonSuffix(previous, 0, previousLength, s, from, to);
                 shift = length - previousLength;
                 next = k;
                 found = k == 0 ? walk(s, from, to, from, 0, -1, this)
                         : walk(s, from, to, from + commas[k - 1] + 1, 1, from + commas[k - 1], this);
             }
+            line = null;
             remember(s, from, length, found);
             return found;
         }
@@ -181,13 +186,12 @@ final class NullUsage {
         private boolean at(int at) {
             add(at);
             int there = at - shift;
-            if (there < sharedFrom) {
-                return false;
-            }
             while (next < commaCount && commas[next] < there) {
                 next++;
             }
-            if (next == commaCount || commas[next] != there) {
+            // The previous walk passed a comma at depth 1 as far from its line's end, and the two lines end alike from there.
+            if (next == commaCount || commas[next] != there
+                    || !Arrays.equals(previous, there, previousLength, line, lineFrom + at, lineTo)) {
                 return false;
             }
             for (int k = next + 1; k < commaCount; k++) {
