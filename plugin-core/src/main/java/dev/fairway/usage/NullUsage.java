@@ -126,14 +126,14 @@ final class NullUsage {
         /** Lines longer than this are walked whole and not remembered. */
         private static final int MAX_REMEMBERED = 8 * 1024;
 
-        private byte[] previous = new byte[512];
+        private byte[] previous = new byte[0];
         private int previousLength = -1;
         /** The previous walk's commas at depth 1, from its line's start, in order; and its answer, from there too, or -1. */
-        private int[] commas = new int[16];
+        private int[] commas = new int[8];
         private int commaCount;
         private long answer;
         /** The current walk's commas at depth 1, from its line's start. */
-        private int[] walked = new int[16];
+        private int[] walked = new int[8];
         private int walkedCount;
         /** During a walk: the line, its bounds, how much longer it is than the previous one, the next previous comma to compare. */
         private byte[] line;

@@ -58,7 +58,7 @@ final class SseFrames {
     private int cutCount;
     private boolean ended;
     /** The previous event's data, or a negative length when there is none to compare with. */
-    private byte[] previous = new byte[512];
+    private byte[] previous = new byte[0];
     private int previousLength = -1;
     private int changedFrom;
     private int changedTo;
@@ -201,7 +201,7 @@ final class SseFrames {
 
         @Override
         public void blank(long end) {
-            if (cutting) {
+            if (cutting && !ended) {
                 cut(end, BLANK);
             }
         }
