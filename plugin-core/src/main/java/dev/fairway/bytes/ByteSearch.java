@@ -159,6 +159,28 @@ public final class ByteSearch {
     }
 
     /**
+     * How many bytes {@code a[aFrom, aTo)} and {@code b[bFrom, bTo)} have in common at their ends,
+     * compared from the last byte back eight at a time (the mirror of {@link Arrays#mismatch}).
+     */
+    public static int commonSuffix(byte[] a, int aFrom, int aTo, byte[] b, int bFrom, int bTo) {
+        Objects.checkFromToIndex(aFrom, aTo, a.length);
+        Objects.checkFromToIndex(bFrom, bTo, b.length);
+        int max = Math.min(aTo - aFrom, bTo - bFrom);
+        int n = 0;
+        for (; n + Long.BYTES <= max; n += Long.BYTES) {
+            long x = (long) LONGS.get(a, aTo - n - Long.BYTES) ^ (long) LONGS.get(b, bTo - n - Long.BYTES);
+            if (x != 0) {
+                // Little-endian: the word's last byte is its most significant.
+                return n + (Long.numberOfLeadingZeros(x) >>> 3);
+            }
+        }
+        while (n < max && a[aTo - n - 1] == b[bTo - n - 1]) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
      * Whether {@code a[i, to)} starts with {@code prefix}; false when it is shorter or {@code i} is
      * negative. A prefix of four bytes or more is compared as its first and last word (overlapping
      * when shorter than two), then its middle: most candidates differ in the first, and the names

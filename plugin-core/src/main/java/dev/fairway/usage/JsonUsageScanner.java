@@ -114,7 +114,7 @@ final class JsonUsageScanner {
      * at all: all but one of an OpenAI stream's.
      */
     static boolean mayHoldUsage(byte[] json, int length) {
-        return mayHold(json, length, USAGE_NAMES);
+        return mayHold(json, 0, length, length, USAGE_NAMES);
     }
 
     /**
@@ -123,31 +123,41 @@ final class JsonUsageScanner {
      * OpenAI stream's {@code "finish_reason":null} chunks are passed over, its last content chunk is not.
      */
     static boolean mayHoldFinishReason(byte[] json, int length) {
-        return mayHold(json, length, REASON_NAMES);
+        return mayHold(json, 0, length, length, REASON_NAMES);
     }
 
     /** {@link #mayHoldUsage} or {@link #mayHoldFinishReason}, in one pass over the text. */
     static boolean mayHoldUsageOrFinishReason(byte[] json, int length) {
-        return mayHold(json, length, ANY_NAMES);
+        return mayHold(json, 0, length, length, ANY_NAMES);
+    }
+
+    /**
+     * As {@link #mayHoldUsageOrFinishReason(byte[], int)}, trying only the places in {@code [from, to)}:
+     * the caller knows that none outside them holds a name ({@link SseFrames#changedFrom}: the
+     * previous event, which had none, has the same bytes there). An empty range is a no.
+     */
+    static boolean mayHoldUsageOrFinishReason(byte[] json, int length, int from, int to) {
+        return from < to && mayHold(json, from, to, length, ANY_NAMES);
     }
 
     /**
      * Whether the text holds a backslash-u escape, or a quote that starts one of {@code names} (by
      * the byte after the quote) followed by its value's opening byte. Every quote is tried, inside
      * strings too (a name is never missed for a miscounted string); the bytes between are passed
-     * over eight at a time.
+     * over eight at a time. Only places in {@code [from, to)} are tried; what follows them is read up
+     * to {@code length}.
      */
-    private static boolean mayHold(byte[] json, int length, Name[][] names) {
-        int i = 0;
+    private static boolean mayHold(byte[] json, int from, int to, int length, Name[][] names) {
+        int i = from;
         // Quotes are dense in JSON: go through each word's quotes and backslashes rather than search from each.
-        for (; i <= length - Long.BYTES; i += Long.BYTES) {
+        for (; i <= to - Long.BYTES; i += Long.BYTES) {
             for (long m = ByteSearch.marks(json, i, (byte) '"', (byte) '\\'); m != 0; m &= m - 1) {
                 if (holds(json, length, i + ByteSearch.offset(m), names)) {
                     return true;
                 }
             }
         }
-        for (; i < length; i++) {
+        for (; i < to; i++) {
             if (holds(json, length, i, names)) {
                 return true;
             }

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.fairway.bytes.ByteSearch;
 import dev.fairway.pipeline.ResponseFilter;
-import dev.fairway.sse.SseEvent;
-import dev.fairway.sse.SseParser;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -15,21 +13,22 @@ import java.util.Arrays;
 /**
  * Removes the usage-only chunk ({@code "choices": []} with {@code usage}) from an OpenAI-style
  * stream whose client did not ask for it, and the {@code "usage": null} member asking added to
- * every other chunk ({@link NullUsage}). The one {@link SseParser} says where each event's bytes
- * end; complete events pass on at once, and only the unfinished tail of the current event is held.
+ * every other chunk ({@link NullUsage}). The stream's {@link SseFrames} says where each event's
+ * bytes end and whether it is the usage-only chunk; the meter reading the same stream shares them
+ * ({@link #frames()}), so each event is framed once. Complete events pass on at once, and only the
+ * unfinished tail of the current event is held.
  *
- * <p>Per chunk, the bytes passed on are written once, into one array handed over with them; events
- * are read where the parser holds them, and the JSON parser runs only for an event that can be the
- * usage-only chunk ({@link #isUsageOnly}).
+ * <p>Per chunk, the bytes passed on are written once, into one array handed over with them; the
+ * JSON parser runs only for an event that can be the usage-only chunk ({@link #isUsageOnly}).
  */
 final class UsageChunkFilter implements ResponseFilter {
     private static final JsonFactory JSON = new JsonFactory();
     private static final byte[] USAGE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
-    /** The largest event filtered: the bound every reader of a provider's stream holds an event to. */
-    private static final int MAX_EVENT = 16 * 1024 * 1024;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
-    private final SseParser parser = new SseParser(MAX_EVENT, new Events());
+    private final SseFrames frames = new SseFrames(true);
+    /** The {@code "usage":null} removal, walking each line only where it differs from the one before. */
+    private final NullUsage.Lines lines = new NullUsage.Lines();
     /** The raw bytes not passed on yet; they start at stream offset {@link #pendingStart}. */
     private byte[] pending = new byte[256];
     private int pendingLength;
@@ -40,12 +39,13 @@ final class UsageChunkFilter implements ResponseFilter {
     private byte[] out;
     private int outLength;
     private int dropped;
+    /** Past an event too large to read, the rest is passed on as it is. */
+    private boolean unframed;
 
     @Override
     public ByteBuffer apply(ByteBuffer chunk) {
         int n = chunk.remaining();
-        if (parser.failed()) {
-            // Past an event too large to read, the rest is passed on as it is (nothing is pending then).
+        if (unframed) {
             byte[] rest = new byte[n];
             chunk.get(chunk.position(), rest);
             return ByteBuffer.wrap(rest);
@@ -54,10 +54,17 @@ final class UsageChunkFilter implements ResponseFilter {
         consumed = 0;
         grow(n);
         chunk.get(chunk.position(), pending, pendingLength, n);
+        long taken = pendingStart + pendingLength;
         pendingLength += n;
         out = null;
-        parser.feed(chunk);
-        if (parser.failed()) {
+        frames.take(chunk, taken);
+        for (int i = 0, cuts = frames.cuts(); i < cuts; i++) {
+            long cut = frames.cut(i);
+            cut((int) ((cut >>> 2) - pendingStart), (int) cut & 3);
+        }
+        if (frames.failed()) {
+            // Nothing is pending from here on.
+            unframed = true;
             pass(consumed, pendingLength);
             consumed = pendingLength;
         }
@@ -70,6 +77,11 @@ final class UsageChunkFilter implements ResponseFilter {
         pendingStart += pendingLength;
         pendingLength = 0;
         return ByteBuffer.wrap(rest);
+    }
+
+    /** The stream's framing, for the meter that reads the same stream ({@link SseUsageScanner}). */
+    SseFrames frames() {
+        return frames;
     }
 
     /** How many chunks were dropped. */
@@ -112,30 +124,17 @@ final class UsageChunkFilter implements ResponseFilter {
         return passed;
     }
 
-    private final class Events implements SseParser.Handler {
-        @Override
-        public void event(SseEvent e) {
-            event(e.name(), e.data(), e.data().length, e.id(), e.end());
-        }
-
-        @Override
-        public void event(String name, byte[] data, int length, String id, long end) {
-            int to = (int) (end - pendingStart);
-            if (isUsageOnly(data, length)) {
-                dropped++;
-            } else {
-                room();
-                outLength = NullUsage.strip(pending, consumed, to, out, outLength);
-            }
-            consumed = to;
-        }
-
-        @Override
-        public void blank(long end) {
-            int to = (int) (end - pendingStart);
+    /** The pending bytes up to {@code to} (past the last cut), an event or a blank line's lines, as the cut's kind says. */
+    private void cut(int to, int kind) {
+        if (kind == SseFrames.DROP) {
+            dropped++;
+        } else if (kind == SseFrames.KEEP) {
+            room();
+            outLength = lines.strip(pending, consumed, to, out, outLength);
+        } else {
             pass(consumed, to);
-            consumed = to;
         }
+        consumed = to;
     }
 
     /** Whether an event's data is {@code {"choices": [], "usage": {...}}}, in any member order. */
@@ -144,13 +143,18 @@ final class UsageChunkFilter implements ResponseFilter {
     }
 
     /**
-     * As {@link #isUsageOnly(byte[])} for {@code data[0, length)}. Without the key {@code "usage"} or
-     * an empty array ({@code [}, JSON whitespace, {@code ]}) in its text the answer is no without
+     * As {@link #isUsageOnly(byte[])} for {@code data[0, length)}. Without an empty array ({@code [},
+     * JSON whitespace, {@code ]}) or the key {@code "usage"} in its text the answer is no without
      * parsing; that is every chunk of a stream but its usage chunk.
      */
     static boolean isUsageOnly(byte[] data, int length) {
         // The empty array first: a content chunk has none, and '[' is rare enough to be found fast.
-        if (!hasEmptyArray(data, length) || ByteSearch.indexOf(data, 0, length, USAGE) < 0) {
+        return hasEmptyArray(data, 0, length, length) && isUsageOnlyWithEmptyArray(data, length);
+    }
+
+    /** As {@link #isUsageOnly}, for data known to hold an empty array: the rest of the check. */
+    static boolean isUsageOnlyWithEmptyArray(byte[] data, int length) {
+        if (ByteSearch.indexOf(data, 0, length, USAGE) < 0) {
             return false;
         }
         boolean emptyChoices = false;
@@ -175,9 +179,13 @@ final class UsageChunkFilter implements ResponseFilter {
         }
     }
 
-    private static boolean hasEmptyArray(byte[] data, int length) {
-        int i = 0;
-        while ((i = ByteSearch.indexOf(data, i, length, (byte) '[')) >= 0) {
+    /**
+     * Whether an empty array ({@code [}, JSON whitespace, {@code ]}) starts in {@code data[from, to)};
+     * what follows its {@code [} is read up to {@code length}.
+     */
+    static boolean hasEmptyArray(byte[] data, int from, int to, int length) {
+        int i = from;
+        while (i < to && (i = ByteSearch.indexOf(data, i, to, (byte) '[')) >= 0) {
             int j = i + 1;
             while (j < length && (data[j] == ' ' || data[j] == '\t' || data[j] == '\n' || data[j] == '\r')) {
                 j++;

@@ -24,7 +24,7 @@ final class UsageMeter implements UpstreamObserver {
     private final String model;
     private final CustomCost customCost;
     private final PriceTable prices;
-    private final ResponseFilter streamHiding;
+    private final UsageChunkFilter streamHiding;
     private final UpstreamRequest request;
     private final Readings readings;
     private boolean headed;
@@ -40,7 +40,7 @@ final class UsageMeter implements UpstreamObserver {
      * @param request the request to send: the planned one, or one asking for usage
      */
     UsageMeter(WireFormat format, String provider, String model, CustomCost customCost, PriceTable prices,
-               ResponseFilter streamHiding, UpstreamRequest request, Readings readings) {
+               UsageChunkFilter streamHiding, UpstreamRequest request, Readings readings) {
         this.request = request;
         this.readings = readings;
         this.format = format;
@@ -66,7 +66,9 @@ final class UsageMeter implements UpstreamObserver {
         String type = headers.get("content-type");
         type = type == null ? "" : type.toLowerCase(Locale.ROOT);
         if (type.startsWith("text/event-stream")) {
-            sse = new SseUsageScanner(eventsWithUsage(format));
+            // With a filter hiding the usage asked for, the two read one framing of the stream.
+            sse = streamHiding == null ? new SseUsageScanner(eventsWithUsage(format))
+                    : new SseUsageScanner(eventsWithUsage(format), streamHiding.frames());
         } else if (type.startsWith("application/vnd.amazon.eventstream")) {
             eventStream = new EventStreamUsageScanner();
         } else {

@@ -149,6 +149,37 @@ class ByteSearchTest {
         return a;
     }
 
+    @Test
+    void theCommonSuffixIsWhatALoopFindsAtEveryLength() {
+        Random random = new Random(8888);
+        for (int round = 0; round < 20_000; round++) {
+            byte[] tail = new byte[random.nextInt(40)];
+            for (int i = 0; i < tail.length; i++) {
+                tail[i] = ALPHABET[random.nextInt(ALPHABET.length)];
+            }
+            byte[] a = withTail(random, tail);
+            byte[] b = withTail(random, tail);
+            int aTo = random.nextBoolean() ? a.length : random.nextInt(a.length + 1);
+            int bTo = random.nextBoolean() ? b.length : random.nextInt(b.length + 1);
+            int aFrom = random.nextInt(aTo + 1);
+            int bFrom = random.nextInt(bTo + 1);
+            int expected = 0;
+            while (expected < Math.min(aTo - aFrom, bTo - bFrom) && a[aTo - expected - 1] == b[bTo - expected - 1]) {
+                expected++;
+            }
+            assertThat(ByteSearch.commonSuffix(a, aFrom, aTo, b, bFrom, bTo)).isEqualTo(expected);
+        }
+    }
+
+    private static byte[] withTail(Random random, byte[] tail) {
+        byte[] a = new byte[random.nextInt(20) + tail.length];
+        for (int i = 0; i < a.length - tail.length; i++) {
+            a[i] = ALPHABET[random.nextInt(ALPHABET.length)];
+        }
+        System.arraycopy(tail, 0, a, a.length - tail.length, tail.length);
+        return a;
+    }
+
     private static int loop(byte[] a, int from, int to, byte b, byte c) {
         for (int i = from; i < to; i++) {
             if (a[i] == b || a[i] == c) {

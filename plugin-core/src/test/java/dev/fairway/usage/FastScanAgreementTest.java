@@ -62,6 +62,91 @@ class FastScanAgreementTest {
         }
     }
 
+    @Test
+    void anEventScannedOnlyWhereItDiffersFromThePreviousGetsTheSameAnswers() {
+        Random random = new Random(888);
+        String[] spaces = {" ", "\t", "\n", "\r", ":", " : ", "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n"};
+        int ranged = 0;
+        for (int round = 0; round < 200_000; round++) {
+            StringBuilder text = new StringBuilder();
+            int pieces = random.nextInt(24);
+            for (int i = 0; i < pieces; i++) {
+                text.append(random.nextInt(4) == 0 ? spaces[random.nextInt(spaces.length)] : PIECES[random.nextInt(PIECES.length)]);
+            }
+            byte[] previous = text.toString().getBytes(StandardCharsets.UTF_8);
+            // The next event: the previous one with a piece put in, taken out or replaced somewhere.
+            int at = random.nextInt(previous.length + 1);
+            int removed = random.nextInt(Math.min(6, previous.length - at) + 1);
+            String piece = switch (random.nextInt(3)) {
+                case 0 -> "";
+                case 1 -> spaces[random.nextInt(spaces.length)];
+                default -> PIECES[random.nextInt(PIECES.length)];
+            };
+            ByteArrayOutputStream next = new ByteArrayOutputStream();
+            next.write(previous, 0, at);
+            next.writeBytes(piece.getBytes(StandardCharsets.UTF_8));
+            next.write(previous, at + removed, previous.length - at - removed);
+            byte[] data = next.toByteArray();
+            long range = SseFrames.changed(previous, previous.length, data, data.length);
+            int from = (int) (range >>> 32);
+            int to = (int) range;
+            String what = new String(previous, StandardCharsets.UTF_8) + " then " + new String(data, StandardCharsets.UTF_8);
+            if (!ReferenceScans.mayHoldUsage(previous, previous.length) && !ReferenceScans.mayHoldFinishReason(previous, previous.length)) {
+                ranged++;
+                assertThat(JsonUsageScanner.mayHoldUsageOrFinishReason(data, data.length, from, to)).as(what)
+                        .isEqualTo(ReferenceScans.mayHoldUsage(data, data.length) || ReferenceScans.mayHoldFinishReason(data, data.length));
+            }
+            if (!UsageChunkFilter.hasEmptyArray(previous, 0, previous.length, previous.length)) {
+                assertThat(UsageChunkFilter.hasEmptyArray(data, from, to, data.length)).as(what)
+                        .isEqualTo(UsageChunkFilter.hasEmptyArray(data, 0, data.length, data.length));
+            }
+        }
+        assertThat(ranged).isGreaterThan(10_000);
+        // The window must cover the longest name a scan compares, quoted.
+        int longest = java.util.stream.Stream.concat(JsonUsageScanner.ROOTS.stream(),
+                java.util.stream.Stream.of("finish_reason", "stop_reason", "finishReason", "stopReason")).mapToInt(String::length).max().orElseThrow();
+        assertThat(SseFrames.WINDOW).isGreaterThan(longest + 2);
+    }
+
+    @Test
+    void linesWalkedOnlyWhereTheyDifferFromTheLineBeforeLoseTheSameMember() {
+        Random random = new Random(8888);
+        String head = "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"";
+        String tail = "\"},\"finish_reason\":null}],\"service_tier\":\"default\",\"usage\":null,\"x\":[1,{\"a\":2}],\"y\":3}";
+        for (int stream = 0; stream < 3_000; stream++) {
+            NullUsage.Lines lines = new NullUsage.Lines();
+            byte[] line = (head + "hi" + tail).getBytes(StandardCharsets.UTF_8);
+            for (int event = 0; event < 30; event++) {
+                // The next line: the one before with pieces put in, taken out or replaced anywhere.
+                int edits = 1 + random.nextInt(3);
+                for (int e = 0; e < edits; e++) {
+                    int at = random.nextInt(line.length + 1);
+                    int removed = random.nextInt(Math.min(8, line.length - at) + 1);
+                    String piece = random.nextInt(3) == 0 ? "" : PIECES[random.nextInt(PIECES.length)];
+                    ByteArrayOutputStream next = new ByteArrayOutputStream();
+                    next.write(line, 0, at);
+                    next.writeBytes(piece.getBytes(StandardCharsets.UTF_8));
+                    next.write(line, at + removed, line.length - at - removed);
+                    line = next.toByteArray();
+                }
+                if (random.nextInt(8) == 0) {
+                    line = (head + " w" + event + tail).getBytes(StandardCharsets.UTF_8);
+                }
+                // The line somewhere in a larger array, as in the filter's pending bytes.
+                int before = random.nextInt(6);
+                byte[] src = new byte[before + line.length + random.nextInt(6)];
+                Arrays.fill(src, (byte) '{');
+                System.arraycopy(line, 0, src, before, line.length);
+                byte[] expected = new byte[line.length + 3];
+                byte[] actual = new byte[line.length + 3];
+                int expectedEnd = ReferenceScans.strip(src, before, before + line.length, expected, 3);
+                String what = new String(line, StandardCharsets.UTF_8);
+                assertThat(lines.strip(src, before, before + line.length, actual, 3)).as(what).isEqualTo(expectedEnd);
+                assertThat(actual).as(what).isEqualTo(expected);
+            }
+        }
+    }
+
     private static void check(byte[] text, Random random) {
         String what = new String(text, StandardCharsets.UTF_8) + " " + HexFormat.of().formatHex(text);
         // Longer arrays than the text: nothing past the length may count.
