@@ -3,9 +3,7 @@ package dev.fairway.usage;
 import dev.fairway.bench.SseChunks;
 import dev.fairway.cost.PriceTable;
 import dev.fairway.http.Headers;
-import dev.fairway.pipeline.ResponseFilter;
 import dev.fairway.pipeline.Usage;
-import dev.fairway.provider.WireFormat;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,22 +64,11 @@ public class SseEventBenchmark {
     @Benchmark
     @OperationsPerInvocation(EVENTS)
     public long stream() {
-        UsageMeter meter = new UsageMeter(WireFormat.OPENAI, "openai", "gpt-4o-mini", null, prices,
-                new UsageChunkFilter(), null, Readings.NONE);
-        meter.onHeaders(200, headers);
-        ResponseFilter hiding = meter.hiding();
-        long sent = 0;
-        for (byte[] chunk : chunks) {
-            ByteBuffer raw = ByteBuffer.wrap(chunk);
-            meter.onChunk(raw.asReadOnlyBuffer());
-            sent += hiding.apply(raw).remaining();
-        }
-        meter.onEnd(true);
-        sent += hiding.finish().remaining();
-        Usage usage = meter.usage();
+        MeteredStream.Relayed relayed = MeteredStream.relay(prices, headers, chunks);
+        Usage usage = relayed.usage();
         if (usage == null || usage.outputTokens() != CONTENT) {
             throw new IllegalStateException("the meter read " + usage + " from the stream");
         }
-        return sent;
+        return relayed.sent();
     }
 }

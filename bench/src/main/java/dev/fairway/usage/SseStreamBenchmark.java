@@ -2,12 +2,9 @@ package dev.fairway.usage;
 
 import dev.fairway.cost.PriceTable;
 import dev.fairway.http.Headers;
-import dev.fairway.pipeline.ResponseFilter;
 import dev.fairway.pipeline.Usage;
-import dev.fairway.provider.WireFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -89,20 +86,9 @@ public class SseStreamBenchmark {
 
     @Benchmark
     public Usage stream() {
-        UsageMeter meter = new UsageMeter(WireFormat.OPENAI, "openai", "gpt-4o-mini", null, prices,
-                new UsageChunkFilter(), null, Readings.NONE);
-        meter.onHeaders(200, headers);
-        ResponseFilter hiding = meter.hiding();
-        long sent = 0;
-        for (byte[] read : reads) {
-            ByteBuffer raw = ByteBuffer.wrap(read);
-            meter.onChunk(raw.asReadOnlyBuffer());
-            sent += hiding.apply(raw).remaining();
-        }
-        meter.onEnd(true);
-        sent += hiding.finish().remaining();
-        Usage usage = meter.usage();
-        if (usage == null || sent == 0 || completionTokens >= 0 && usage.outputTokens() != completionTokens) {
+        MeteredStream.Relayed relayed = MeteredStream.relay(prices, headers, reads);
+        Usage usage = relayed.usage();
+        if (usage == null || relayed.sent() == 0 || completionTokens >= 0 && usage.outputTokens() != completionTokens) {
             throw new IllegalStateException("the meter read " + usage + " from the stream");
         }
         return usage;
