@@ -103,6 +103,8 @@ class SharedCacheTest {
         assertThat(body(hit)).isEqualTo(ANSWER);
         assertThat(hit.headers().get("content-type")).isEqualTo("application/json");
 
+        // The hit is answered before the copy into this process's tiers lands (on the store's pool).
+        awaitUntil(() -> b.stage.store().index().size() == 1, "the shared hit is copied into b's tiers");
         rawConnection.sync().flushall();
         assertThat(answered(b.send(CHAT, ASK)).headers().get("cf-aig-cache-status"))
                 .as("the shared hit was copied into this process's tiers").isEqualTo("HIT");
