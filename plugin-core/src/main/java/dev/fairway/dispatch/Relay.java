@@ -14,6 +14,7 @@ import dev.fairway.pipeline.UpstreamRequest;
 import dev.fairway.plan.PlannedTarget;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -41,6 +42,7 @@ final class Relay {
     private ResponseFilter filter;
     private UpstreamObserver upstreamObserver = UpstreamObserver.NONE;
     private UpstreamHead upstream;
+    private CoalescingWriter writer;
     private Buffer held;
     private boolean headersSent;
     private boolean finished;
@@ -112,6 +114,8 @@ final class Relay {
             response.setChunked(true);
         }
         headersSent = true;
+        Context context = Vertx.currentContext();
+        writer = new CoalescingWriter(response, context != null ? context : dispatcher.vertx().getOrCreateContext(), up);
         boolean hold = exchange.holdsAnswerEnd();
         up.handler(chunk -> {
             if (finished) {
@@ -135,15 +139,11 @@ final class Relay {
                 // The last bytes wait for the record: keep one chunk back until the next one arrives.
                 observe(out);
                 if (held != null) {
-                    response.write(held);
+                    writer.write(held);
                 }
                 held = out;
             } else {
                 send(out);
-            }
-            if (response.writeQueueFull()) {
-                up.pause();
-                response.drainHandler(v -> up.resume());
             }
         });
         up.exceptionHandler(this::cutMidStream);
@@ -166,7 +166,7 @@ final class Relay {
                 }
                 observer.onEnd(true);
                 beforeHead();
-                response.end();
+                writer.end(Buffer.buffer());
                 complete(false, null);
                 return;
             }
@@ -185,7 +185,7 @@ final class Relay {
 
     private void send(Buffer out) {
         observe(out);
-        response.write(out);
+        writer.write(out);
     }
 
     private void observe(Buffer out) {
@@ -197,8 +197,15 @@ final class Relay {
     /** Ends the answer with {@code last} once the exchange's held steps (its record) are durable. */
     private void endWhenRecorded(CompletableFuture<Void> recorded, Buffer last) {
         if (recorded.isDone()) {
-            response.end(last);
+            if (writer != null) {
+                writer.end(last);
+            } else {
+                response.end(last);
+            }
             return;
+        }
+        if (writer != null) {
+            writer.flush();
         }
         Context context = dispatcher.vertx().getOrCreateContext();
         recorded.whenComplete((v, t) -> context.runOnContext(x -> {
@@ -223,6 +230,8 @@ final class Relay {
         if (finished) {
             return;
         }
+        // What the client was given so far goes out first: whether it got a byte decides the answer below.
+        writer.flush();
         GatewayError refusal = cause instanceof GatewayError e ? e : null;
         if (refusal != null && !response.headWritten()) {
             upstreamObserver.onEnd(false);
@@ -260,6 +269,9 @@ final class Relay {
         finished = true;
         // An attempt in flight is dropped by its call; an answer being relayed, here.
         clientLeft.tryComplete();
+        if (writer != null) {
+            writer.discard();
+        }
         if (upstream != null) {
             upstream.reset().run();
         }
