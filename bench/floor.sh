@@ -1,10 +1,12 @@
 # The floor comparison of issue 22, sourced by bench/run.sh (it uses run.sh's JAVA, ROOT, BENCH, RESULTS,
-# QUICK, PIDS, log, wait_port, port_free, rss_kb and start_portkey).
+# QUICK, JAR, PIDS, log, wait_port, port_free, rss_kb and start_portkey).
 #
 # Targets, side by side in one run, every one in front of the same near-zero-cost upstream (an nginx
 # serving a 1 KiB chat completion and a 52-event SSE stream in one response, both static files):
 #   direct   the upstream itself;
 #   nginx    a plain nginx reverse proxy (one proxy hop, keep-alive to the upstream, access log on);
+#   relay    a bare reverse proxy on Fairway's own HTTP stack (bench/.../stack/BareRelay.java: Vert.x,
+#            no routing, logs or usage), so the gap to nginx splits into the stack's and the gateway's;
 #   fairway  the standalone gateway from bin/fairway with its defaults (logs on, cache off);
 #   portkey  only with BENCH_FLOOR_PORTKEY=1 (npm ci of the pinned version in bench/portkey).
 # Each target: wrk at c=1 (latency p50; overhead = p50 - direct's p50), plain requests at c=32 (req/s)
@@ -18,6 +20,7 @@ FLOOR_UP_PORT="${BENCH_FLOOR_UPSTREAM_PORT:-28091}"
 FLOOR_NGINX_PORT="${BENCH_FLOOR_NGINX_PORT:-28092}"
 FLOOR_FAIRWAY_PORT="${BENCH_FLOOR_FAIRWAY_PORT:-28797}"
 FLOOR_PORTKEY_PORT="${BENCH_FLOOR_PORTKEY_PORT:-28798}"
+FLOOR_RELAY_PORT="${BENCH_FLOOR_RELAY_PORT:-28093}"
 FLOOR_OUT="$RESULTS/floor"
 FLOOR_HEADING="## Against the floor (issue 22 method)"
 ASYNC_PROFILER_VERSION="4.2" # tools.profiler:async-profiler and tools.profiler:jfr-converter
@@ -94,6 +97,19 @@ floor_nginx_proxy() {
     location /sse/ { proxy_pass http://floor_upstream; proxy_buffering off; }
   }"
   start_nginx nginx "$d" "$FLOOR_NGINX_PORT"
+}
+
+# The bare relay, with the memory flags bin/fairway gives the gateway (the same heap and collector).
+floor_relay() {
+  local d="$FLOOR_OUT/relay"
+  mkdir -p "$d"
+  log "starting the bare Vert.x relay on 127.0.0.1:$FLOOR_RELAY_PORT"
+  "$JAVA" -Xms32m -Xmx128m -XX:+UseSerialGC -cp "$JAR" dev.fairway.bench.stack.BareRelay "$FLOOR_RELAY_PORT" "$FLOOR_UP_PORT" \
+      > "$d/relay.log" 2>&1 &
+  local pid=$!
+  PIDS+=("$pid")
+  wait_port "$FLOOR_RELAY_PORT" 60
+  FLOOR_PID[relay]="$pid"
 }
 
 floor_fairway() { # log name, extra JVM options, "hit" for the profiling route with the cache on
@@ -300,7 +316,7 @@ run_floor() {
     log "floor: wrk is not on PATH (Debian: apt-get install wrk); the floor comparison is left out"
     return 0
   fi
-  for p in "$FLOOR_UP_PORT" "$FLOOR_NGINX_PORT" "$FLOOR_FAIRWAY_PORT"; do
+  for p in "$FLOOR_UP_PORT" "$FLOOR_NGINX_PORT" "$FLOOR_RELAY_PORT" "$FLOOR_FAIRWAY_PORT"; do
     port_free "$p" || { log "floor: 127.0.0.1:$p is in use; set BENCH_FLOOR_*_PORT"; return 1; }
   done
   echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')" > "$FLOOR_OUT/machine.txt"
@@ -313,16 +329,19 @@ run_floor() {
   fi
   floor_upstream
   floor_nginx_proxy
+  floor_relay
   floor_fairway fairway ""
   FLOOR_PLAIN=([direct]="http://127.0.0.1:$FLOOR_UP_PORT/v1/chat/completions"
                [nginx]="http://127.0.0.1:$FLOOR_NGINX_PORT/v1/chat/completions"
+               [relay]="http://127.0.0.1:$FLOOR_RELAY_PORT/v1/chat/completions"
                [fairway]="http://127.0.0.1:$FLOOR_FAIRWAY_PORT/openai/v1/chat/completions"
                [portkey]="http://127.0.0.1:$FLOOR_PORTKEY_PORT/v1/chat/completions")
   FLOOR_STREAM=([direct]="http://127.0.0.1:$FLOOR_UP_PORT/sse/v1/chat/completions"
                 [nginx]="http://127.0.0.1:$FLOOR_NGINX_PORT/sse/v1/chat/completions"
+                [relay]="http://127.0.0.1:$FLOOR_RELAY_PORT/sse/v1/chat/completions"
                 [fairway]="http://127.0.0.1:$FLOOR_FAIRWAY_PORT/sse/openai/v1/chat/completions"
                 [portkey]="http://127.0.0.1:$FLOOR_PORTKEY_PORT/v1/chat/completions")
-  local targets=(direct nginx fairway)
+  local targets=(direct nginx relay fairway)
   if [ "${BENCH_FLOOR_PORTKEY:-0}" = 1 ]; then
     start_portkey "$FLOOR_PORTKEY_PORT" && FLOOR_PID[portkey]="$PORTKEY_PID" && targets+=(portkey)
   fi

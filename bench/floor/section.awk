@@ -23,6 +23,7 @@ function ratio(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "-" }
 function label(t) {
   if (t == "direct") return "direct (the nginx upstream itself)"
   if (t == "nginx") return "plain nginx reverse proxy (one proxy hop)"
+  if (t == "relay") return "bare Vert.x relay (Fairway's HTTP stack alone, `BareRelay`)"
   if (t == "fairway") return "Fairway standalone (defaults, logs on)"
   if (t == "portkey") return "Portkey (pinned in bench/portkey)"
   return t
