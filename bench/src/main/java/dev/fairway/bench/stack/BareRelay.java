@@ -1,10 +1,12 @@
 package dev.fairway.bench.stack;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -34,15 +36,19 @@ public final class BareRelay {
         if (args.length != 2) {
             throw new IllegalArgumentException("usage: BareRelay PORT UPSTREAM_PORT");
         }
-        int port = Integer.parseInt(args[0]);
         int upstreamPort = Integer.parseInt(args[1]);
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        int port = start(vertx, Integer.parseInt(args[0]), upstreamPort).toCompletionStage().toCompletableFuture().join().actualPort();
+        System.out.println("bare relay on 127.0.0.1:" + port + " -> 127.0.0.1:" + upstreamPort);
+    }
+
+    /** Listens on 127.0.0.1:{@code port} (0: a free one) and relays to 127.0.0.1:{@code upstreamPort}. */
+    static Future<HttpServer> start(Vertx vertx, int port, int upstreamPort) {
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
                 new PoolOptions().setHttp1MaxSize(256));
-        vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
+        return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
                 .requestHandler(req -> relay(client, upstreamPort, req))
-                .listen(port, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
-        System.out.println("bare relay on 127.0.0.1:" + port + " -> 127.0.0.1:" + upstreamPort);
+                .listen(port, "127.0.0.1");
     }
 
     private static void relay(HttpClient client, int upstreamPort, HttpServerRequest req) {
