@@ -113,7 +113,9 @@ class CoalescingWriterTest {
                 });
         int n = pieces.get(10, TimeUnit.SECONDS);
         assertThat(n).isLessThan(1024);
-        assertThat(upstreamCalls).containsExactly("pause");
+        // The client's connection still takes in what fits its buffers, so the queue may drain (and the
+        // upstream resume) before the client reads: only the order is fixed.
+        assertThat(upstreamCalls).startsWith("pause");
         HttpClientResponse r = head.get(10, TimeUnit.SECONDS);
         vertx.runOnContext(v -> read(r, body, new CompletableFuture<>()));
         assertThat(body.get(20, TimeUnit.SECONDS)).hasSize(n * CoalescingWriter.MAX_PENDING);
