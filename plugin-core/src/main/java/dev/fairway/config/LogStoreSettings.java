@@ -13,7 +13,7 @@ public record LogStoreSettings(
         @Between(min = 1, max = 64)
         @Doc(value = "Database connections in the pool.", defaultValue = "4") Integer poolSize,
         @Between(min = 1, max = 10_000)
-        @Doc(value = "Most records stored per transaction; a transaction also ends once it holds 1 MiB of record lines, so a backlog of large records is not held long enough to be promoted in the heap.", defaultValue = "500") Integer batchSize,
+        @Doc(value = "Most records stored per transaction; a transaction also ends once it holds 256 KiB of record lines, so a backlog of large records is not held long enough to be promoted in the heap.", defaultValue = "500") Integer batchSize,
         @Between(min = 1, max = 100)
         @Doc(value = "Most CPU the feeder from the spool to the store may use, in percent of one core: beyond it the feeder pauses and the store lags behind the spool (which keeps every record) until a peak has passed. Applies while less than " + LogStoreSettings.FEED_BACKLOG_MIB + " MiB of the spool is unread; past that the feeder runs at full speed. 100: never pause.", defaultValue = "25") Integer feedCpuPercent,
         @Doc(value = "This node's name in the store (its feed position is kept under it); must differ between nodes sharing a PostgreSQL.", defaultValue = "host name and absolute spool directory") String node)

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,6 +37,7 @@ public final class StoreFeeder implements AutoCloseable {
     private final long pollMillis;
     private final RouteRetention retention;
     private final int cpuPercent;
+    private final Pause pause;
     private final Thread thread;
     private final AtomicLong fed = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
@@ -53,22 +55,38 @@ public final class StoreFeeder implements AutoCloseable {
     private byte[] readBuffer = NO_BYTES;
     private static final byte[] NO_BYTES = new byte[0];
     /**
-     * The most one read takes in, and the most line bytes one transaction holds: what the feeder
-     * keeps between reading lines and storing them lives through the young collections of that
-     * time, so it is kept within what the young generation's survivor space holds (a few MiB with
-     * the flags bin/fairway sets). Held in batches of 500 streamed answers (about 10 MiB), it was
+     * The most one read takes in (unless one line is longer), and the most line bytes one
+     * transaction holds. What the feeder keeps between reading lines and storing them lives through
+     * the young collections of that time, and under load there is always such a batch: the feeder
+     * runs most of the time. Held in batches of 500 streamed answers (about 10 MiB) it was
      * promoted, and the old generation filled and was collected whole every few seconds under a
-     * stream load; a transaction of 50 lines costs SQLite no more per line than one of 500.
+     * stream load. At 1 MiB, the floor's stream load still promoted 24 and 40 MiB in 10 s (a full
+     * collection every 20 to 40 s, 80 to 120 ms each); at 256 KiB, 1.8 MiB in both runs
+     * (docs/benchmarks.md, "What changed (issue 22, wave 11)"). A transaction of 13 streamed lines
+     * costs SQLite about what one of 50 does per line.
      */
-    static final int READ_MAX = 1 << 20;
+    static final int READ_MAX = 1 << 18;
     /** See {@link #READ_MAX}. */
-    static final int BATCH_BYTES = 1 << 20;
+    static final int BATCH_BYTES = 1 << 18;
+    /** The longest line read (an array's limit); a longer one is never complete to the feeder. */
+    private static final int MAX_READ = Integer.MAX_VALUE - 8;
     /** Reads up to this size use a buffer of their own and let the kept one go. */
     private static final int SMALL_READ = 64 << 10;
 
     /** @param cpuPercent at most this share of one core while the backlog is small (1..100, 100: no limit) */
     public StoreFeeder(Path dir, LogStore store, String node, int batchSize, long pollMillis, RouteRetention retention,
             int cpuPercent) {
+        this(dir, store, node, batchSize, pollMillis, retention, cpuPercent, nanos -> Thread.sleep(Duration.ofNanos(nanos)));
+    }
+
+    /** How the feeder waits out its CPU budget; tests see what is stored when it does. */
+    interface Pause {
+        void sleep(long nanos) throws InterruptedException;
+    }
+
+    StoreFeeder(Path dir, LogStore store, String node, int batchSize, long pollMillis, RouteRetention retention,
+            int cpuPercent, Pause pause) {
+        this.pause = requireNonNull(pause, "pause");
         this.dir = requireNonNull(dir, "dir");
         this.store = requireNonNull(store, "store");
         this.node = requireNonNull(node, "node");
@@ -139,48 +157,21 @@ public final class StoreFeeder implements AutoCloseable {
             segment = start(segments);
             offset = 0;
         }
-        List<SpoolLines.Request> batch = new ArrayList<>();
-        long batchBytes = 0;
-        long last = position;
         boolean progressed = false;
         while (true) {
-            List<byte[]> complete = read();
-            for (byte[] raw : complete) {
-                SpoolLines.Line line = SpoolLines.parse(raw, node);
-                if (line.seq() <= position || line.seq() <= last) {
-                    continue;
-                }
-                if (line instanceof SpoolLines.Erasure erasure) {
-                    last = flush(batch, last);
-                    batchBytes = 0;
-                    for (String id : erasure.erased()) {
-                        store.delete(new LogFilter(null, null, null, null, null, null, null, null, null, null, id,
-                                null, null, null));
-                    }
-                    last = flush(batch, erasure.seq());
-                } else if (line instanceof SpoolLines.Request request) {
-                    batch.add(request);
-                    batchBytes += request.log().record().length;
-                    last = Math.max(last, request.seq());
-                    if (batch.size() >= batchSize || batchBytes >= BATCH_BYTES) {
-                        last = flush(batch, last);
-                        batchBytes = 0;
-                    }
-                } else {
-                    last = Math.max(last, line.seq());
-                }
-            }
-            progressed |= !complete.isEmpty();
-            if (!complete.isEmpty()) {
+            boolean read = storeNextRead();
+            progressed |= read;
+            if (read) {
+                // Whatever was read is stored by now: a paused feeder holds no lines (held through the
+                // young collections of a pause, they would be promoted; see READ_MAX).
                 long pause = budget.pauseNanos(backlog(segments));
                 if (pause > 0) {
-                    // The lines read are parsed and batched; the position moves only when they are stored.
-                    Thread.sleep(pause / 1_000_000, (int) (pause % 1_000_000));
+                    this.pause.sleep(pause);
                 }
             }
             int at = segments.indexOf(segment);
-            if (!complete.isEmpty() || at < 0 || at == segments.size() - 1) {
-                if (complete.isEmpty()) {
+            if (read || at < 0 || at == segments.size() - 1) {
+                if (!read) {
                     break;
                 }
                 continue;
@@ -189,8 +180,45 @@ public final class StoreFeeder implements AutoCloseable {
             segment = segments.get(at + 1);
             offset = 0;
         }
-        flush(batch, last);
         return progressed;
+    }
+
+    /**
+     * Reads the complete lines after the current offset and stores them, in transactions of at most
+     * {@code batchSize} records and {@link #BATCH_BYTES}; false when there was no complete line.
+     */
+    private boolean storeNextRead() throws IOException {
+        List<byte[]> complete = read();
+        List<SpoolLines.Request> batch = new ArrayList<>();
+        long batchBytes = 0;
+        long last = position;
+        for (byte[] raw : complete) {
+            SpoolLines.Line line = SpoolLines.parse(raw, node);
+            if (line.seq() <= position || line.seq() <= last) {
+                continue;
+            }
+            if (line instanceof SpoolLines.Erasure erasure) {
+                last = flush(batch, last);
+                batchBytes = 0;
+                for (String id : erasure.erased()) {
+                    store.delete(new LogFilter(null, null, null, null, null, null, null, null, null, null, id,
+                            null, null, null));
+                }
+                last = flush(batch, erasure.seq());
+            } else if (line instanceof SpoolLines.Request request) {
+                batch.add(request);
+                batchBytes += request.log().record().length;
+                last = Math.max(last, request.seq());
+                if (batch.size() >= batchSize || batchBytes >= BATCH_BYTES) {
+                    last = flush(batch, last);
+                    batchBytes = 0;
+                }
+            } else {
+                last = Math.max(last, line.seq());
+            }
+        }
+        flush(batch, last);
+        return !complete.isEmpty();
     }
 
     private long flush(List<SpoolLines.Request> batch, long last) {
@@ -231,27 +259,45 @@ public final class StoreFeeder implements AutoCloseable {
         return chosen;
     }
 
-    /** Complete lines appended to the current segment since the last read. */
+    /**
+     * Complete lines appended to the current segment since the last read: at most {@link #READ_MAX}
+     * bytes of them, or the one line that is longer (a record with large payloads), read whole.
+     */
     private List<byte[]> read() throws IOException {
         try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size <= offset) {
+            long available = ch.size() - offset;
+            if (available <= 0) {
                 return List.of();
             }
-            int want = (int) Math.min(size - offset, READ_MAX);
-            byte[] bytes = want > readBuffer.length ? new byte[want] : readBuffer;
-            readBuffer = want > SMALL_READ ? bytes : NO_BYTES;
-            // Bytes past what this read filled are an earlier read's: the split reads only up to the position.
-            ByteBuffer buf = ByteBuffer.wrap(bytes, 0, want);
-            ch.read(buf, offset);
-            List<byte[]> out = lines.split(bytes, buf.position());
-            offset += lines.consumed();
-            return out;
+            int want = (int) Math.min(available, READ_MAX);
+            while (true) {
+                byte[] bytes = buffer(want);
+                // Bytes past what this read filled are an earlier read's: the split reads only up to the position.
+                ByteBuffer buf = ByteBuffer.wrap(bytes, 0, want);
+                ch.read(buf, offset);
+                List<byte[]> out = lines.split(bytes, buf.position());
+                if (lines.consumed() > 0 || want >= available || want >= MAX_READ) {
+                    offset += lines.consumed();
+                    return out;
+                }
+                // No line ends within the read: the next line is longer than READ_MAX, read it whole.
+                want = (int) Math.min(Math.min(available, MAX_READ), 2L * want);
+            }
         } catch (NoSuchFileException e) {
             // Exported and deleted after we read it whole (the exporter waits for our position).
             segment = null;
             return List.of();
         }
+    }
+
+    /** A buffer for a read of {@code want} bytes: the kept one while reads are large, never one past READ_MAX. */
+    private byte[] buffer(int want) {
+        if (want > READ_MAX) {
+            return new byte[want];
+        }
+        byte[] bytes = want > readBuffer.length ? new byte[want] : readBuffer;
+        readBuffer = want > SMALL_READ ? bytes : NO_BYTES;
+        return bytes;
     }
 
     @Override

@@ -9,6 +9,12 @@ final class FakeRecords {
     private FakeRecords() {}
 
     static SpoolRecord request(String id, String route, long at) {
+        return request(id, route, at, 0);
+    }
+
+    /** As {@link #request(String, String, long)}, with a logged answer of {@code payloadBytes} bytes when above 0. */
+    static SpoolRecord request(String id, String route, long at, int payloadBytes) {
+        String payload = payloadBytes > 0 ? ",\"response_payload\":\"" + "x".repeat(payloadBytes) + "\"" : "";
         return new SpoolRecord() {
             @Override
             public byte[] render(Link link) {
@@ -17,7 +23,7 @@ final class FakeRecords {
                         + "\",\"event_id\":\"ev-" + id + "\",\"created_at\":\"" + Instant.ofEpochMilli(at)
                         + "\",\"duration_ms\":12.5,\"ttfb_ms\":3.0,\"route\":\"" + route + "\",\"provider\":\"openai\","
                         + "\"model\":\"gpt-4o\",\"status\":200,\"success\":true,\"cached\":false,\"error_type\":null,"
-                        + "\"tokens_in\":10,\"tokens_out\":5,\"tokens_cached\":0,\"cost_usd\":0.001,\"metadata\":{\"team\":\"a\"}}")
+                        + "\"tokens_in\":10,\"tokens_out\":5,\"tokens_cached\":0,\"cost_usd\":0.001,\"metadata\":{\"team\":\"a\"}" + payload + "}")
                         .getBytes(StandardCharsets.UTF_8);
             }
 

@@ -120,7 +120,7 @@ class StoreFeederTest {
     }
 
     @Test
-    void aBacklogOfLargeLinesIsStoredInTransactionsOfAtMostAMebibyte() throws Exception {
+    void aBacklogOfLargeLinesIsStoredInTransactionsOfAtMostBatchBytes() throws Exception {
         // 150 streamed answers' lines (about 1.8 MiB) waiting when the feeder starts, with 500
         // records allowed per transaction: the lines held from the read to the commit stay within
         // BATCH_BYTES (plus the line that reached it), so they are not promoted to the old generation.
@@ -155,6 +155,49 @@ class StoreFeederTest {
             for (var e : written.entrySet()) {
                 assertThat(sqlite.get(e.getKey()).orElseThrow().record()).as(e.getKey()).isEqualTo(e.getValue());
             }
+        }
+    }
+
+    @Test
+    void aLineLongerThanOneReadIsStoredAndTheRecordsAfterItToo() throws Exception {
+        // max_payload_bytes has no upper bound: a record logging two large bodies is one line longer
+        // than a read (READ_MAX). The feeder found no complete line in its read and never moved on.
+        Path spoolDir = dir.resolve("spool");
+        int payload = 3 * StoreFeeder.READ_MAX / 2 + (1 << 20);
+        try (Spool spool = Spool.open(spoolDir, 64L << 20, 60_000, Clock.systemUTC());
+             SpoolWriter writer = new SpoolWriter(spool, 1024, SpoolWriter.Fsync.NEVER, 1000, Clock.systemUTC(), () -> { });
+             LogStore store = LogStores.sqlite(dir.resolve("e.db"), 2)) {
+            writer.submit(FakeRecords.request("before", "chat", T0));
+            writer.submit(FakeRecords.request("large", "chat", T0 + 1, payload));
+            writer.submit(FakeRecords.request("after", "chat", T0 + 2));
+            writer.flush(false).join();
+            try (StoreFeeder feeder = new StoreFeeder(spoolDir, store, "n1", 500, 20, RouteRetention.none(), 100)) {
+                await("3 fed", () -> feeder.position() == 3);
+            }
+            assertThat(store.count("chat")).isEqualTo(3);
+            assertThat(store.get("large").orElseThrow().record()).hasSizeGreaterThan(payload);
+            assertThat(store.get("after")).isPresent();
+        }
+    }
+
+    @Test
+    void whatWasReadIsStoredBeforeTheFeederPausesForItsCpuBudget() throws Exception {
+        // Lines held through a pause (up to a second) live through young collections and are promoted.
+        Path spoolDir = dir.resolve("spool");
+        java.util.List<Long> storedAtPause = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Spool spool = Spool.open(spoolDir, 1 << 20, 60_000, Clock.systemUTC());
+             SpoolWriter writer = new SpoolWriter(spool, 1024, SpoolWriter.Fsync.NEVER, 1000, Clock.systemUTC(), () -> { });
+             LogStore store = LogStores.sqlite(dir.resolve("f.db"), 2)) {
+            for (int i = 0; i < 20; i++) {
+                writer.submit(FakeRecords.request("p" + i, "chat", T0 + i));
+            }
+            writer.flush(false).join();
+            // 1 % of a core: every read is followed by a pause.
+            try (StoreFeeder feeder = new StoreFeeder(spoolDir, store, "n1", 500, 20, RouteRetention.none(), 1,
+                    nanos -> storedAtPause.add(store.count("chat")))) {
+                await("20 fed", () -> feeder.position() == 20);
+            }
+            assertThat(storedAtPause).isNotEmpty().allSatisfy(n -> assertThat(n).isEqualTo(20L));
         }
     }
 
