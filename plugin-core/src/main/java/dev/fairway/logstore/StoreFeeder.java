@@ -60,8 +60,8 @@ public final class StoreFeeder implements AutoCloseable {
      * the young collections of that time, and under load there is always such a batch: the feeder
      * runs most of the time. Held in batches of 500 streamed answers (about 10 MiB) it was
      * promoted, and the old generation filled and was collected whole every few seconds under a
-     * stream load. At 1 MiB, the floor's stream load still promoted 24 and 40 MiB in 10 s (a full
-     * collection every 20 to 40 s, 80 to 120 ms each); at 256 KiB, 1.8 MiB in both runs
+     * stream load. At 1 MiB, 20 s at 1,000 streams/s on a warm gateway still promoted 24 and 8 MiB,
+     * with a whole-heap collection in each run; at 256 KiB, 2.2 and 4.4 MiB and none
      * (docs/benchmarks.md, "What changed (issue 22, wave 11)"). A transaction of 13 streamed lines
      * costs SQLite about what one of 50 does per line.
      */
