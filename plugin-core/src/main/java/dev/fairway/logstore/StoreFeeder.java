@@ -62,8 +62,8 @@ public final class StoreFeeder implements AutoCloseable {
      * promoted, and the old generation filled and was collected whole every few seconds under a
      * stream load. At 1 MiB, 20 s at 1,000 streams/s on a warm gateway still promoted 24 and 8 MiB,
      * with a whole-heap collection in each run; at 256 KiB, 2.2 and 4.4 MiB and none
-     * (docs/benchmarks.md, "What changed (issue 22, wave 11)"). A transaction of 13 streamed lines
-     * costs SQLite about what one of 50 does per line.
+     * (docs/benchmarks.md, "What changed (issue 22, wave 11)"), at a floor stream rate unchanged
+     * within the runs' spread.
      */
     static final int READ_MAX = 1 << 18;
     /** See {@link #READ_MAX}. */
