@@ -15,7 +15,8 @@
 # BENCH_SKIP_JMH=1 / BENCH_SKIP_ADAPTERS=1 / BENCH_SKIP_EXPORT=1 / BENCH_SKIP_FLOOR=1 to leave a part out,
 # BENCH_FLOOR_ONLY=1 for the floor comparison alone (a few minutes; it replaces only its own section),
 # BENCH_FLOOR_PORTKEY=1 to add Portkey to it, PROFILE=1 (PROFILE_TAG=before|after) for the flame graphs,
-# BENCH_OUT=<file> for the document. The floor needs wrk and nginx (Debian: apt-get install wrk nginx-light).
+# BENCH_OUT=<file> for the document, BENCH_KEEP_SPOOL=1 to keep the gateways' spools and log stores.
+# The floor needs wrk and nginx (Debian: apt-get install wrk nginx-light).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -60,6 +61,13 @@ cleanup() {
     for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$p" 2>/dev/null || true
   done
+  # The gateways' spools and log stores: every request of every load is logged with its bodies, about
+  # 13 GB for a full run, and a few runs filled this machine's disk. The figures and the gateways'
+  # own logs stay; BENCH_KEEP_SPOOL=1 keeps these too.
+  if [ "${BENCH_KEEP_SPOOL:-0}" != 1 ] && [ -n "${RESULTS:-}" ]; then
+    rm -rf "$RESULTS"/fairway/spool "$RESULTS"/fairway/spool.logs.db* "$RESULTS"/floor/fairway/spool \
+        "$RESULTS"/floor/fairway/spool.logs.db*
+  fi
 }
 trap cleanup EXIT INT TERM
 
