@@ -69,7 +69,7 @@ public final class StoreFeeder implements AutoCloseable {
     /** See {@link #READ_MAX}. */
     static final int BATCH_BYTES = 1 << 18;
     /** The longest line read (an array's limit); a longer one is never complete to the feeder. */
-    private static final int MAX_READ = Integer.MAX_VALUE - 8;
+    private static final int LONGEST_LINE = Integer.MAX_VALUE - 8;
     /** Reads up to this size use a buffer of their own and let the kept one go. */
     private static final int SMALL_READ = 64 << 10;
 
@@ -276,12 +276,12 @@ public final class StoreFeeder implements AutoCloseable {
                 ByteBuffer buf = ByteBuffer.wrap(bytes, 0, want);
                 ch.read(buf, offset);
                 List<byte[]> out = lines.split(bytes, buf.position());
-                if (lines.consumed() > 0 || want >= available || want >= MAX_READ) {
+                if (lines.consumed() > 0 || want >= available || want >= LONGEST_LINE) {
                     offset += lines.consumed();
                     return out;
                 }
                 // No line ends within the read: the next line is longer than READ_MAX, read it whole.
-                want = (int) Math.min(Math.min(available, MAX_READ), 2L * want);
+                want = (int) Math.min(Math.min(available, LONGEST_LINE), 2L * want);
             }
         } catch (NoSuchFileException e) {
             // Exported and deleted after we read it whole (the exporter waits for our position).
