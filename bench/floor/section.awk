@@ -30,7 +30,7 @@ function label(t) {
 }
 END {
   d1 = has("direct", "plain", 1) ? p50["direct" SUBSEP "plain" SUBSEP 1] : -1
-  print "| target | p50 at c=1 | overhead p50 at c=1 over direct | req/s at c=32 | streams/s at c=32 | p99 at c=32 (plain / stream) | RSS under load | errors |"
+  print "| target | p50 / p99 at c=1 | overhead p50 at c=1 over direct | req/s at c=32 | streams/s at c=32 | p99 at c=32 (plain / stream) | RSS under load | errors |"
   print "|---|---|---|---|---|---|---|---|"
   for (i = 1; i <= n; i++) {
     t = order[i]
@@ -44,7 +44,7 @@ END {
     mem = (t in rss) ? sprintf("%.0f MiB", rss[t] / 1024) : "-"
     if (t == "nginx" && (t in rss)) mem = mem " (master + workers)"
     if (t == "direct" && (t in rss)) mem = mem " (the upstream)"
-    print "| " label(t) " | " (has(t, "plain", 1) ? ms(p50[c1]) : "-") " | " over " | " rp " | " sp " | " tail " | " mem " | " errs[t] + 0 " |"
+    print "| " label(t) " | " (has(t, "plain", 1) ? ms(p50[c1]) " / " ms(p99[c1]) : "-") " | " over " | " rp " | " sp " | " tail " | " mem " | " errs[t] + 0 " |"
   }
   if (!("fairway" in seen) || !("nginx" in seen)) exit
   print ""

@@ -5,11 +5,13 @@ import static java.util.Objects.requireNonNull;
 import java.util.function.LongSupplier;
 
 /**
- * How long the feeder pauses so that it uses at most {@code percent} of one core: the spool is the
- * durable path, so under a peak the store may lag and catch up after instead of taking CPU from the
- * requests. Only while the backlog is small: past {@link #BACKLOG_LIMIT} unread spool bytes the
- * feeder runs at full speed, so a lasting overload makes the store lag, never the spool grow
- * without bound; nothing is ever dropped either way.
+ * Whether the feeder keeps up ({@link #keepsUp}), and how long it pauses so that it uses at most
+ * {@code percent} of one core: the spool is the durable path, so under a peak the store may lag and
+ * catch up after instead of taking CPU from the requests. Only while the backlog is small: past
+ * {@link #BACKLOG_LIMIT} unread spool bytes the feeder runs at full speed, so a lasting overload
+ * makes the store lag, never the spool grow without bound; nothing is ever dropped either way.
+ * (Where the feeder runs in the idle scheduling class while it keeps up, it needs no pauses: see
+ * {@link StoreFeeder}.)
  */
 final class FeedBudget {
     /** Unread spool bytes beyond which the budget no longer applies. */
@@ -18,6 +20,7 @@ final class FeedBudget {
     static final long MAX_PAUSE_NANOS = 1_000_000_000L;
 
     private final int percent;
+    private final long backlogLimit;
     private final LongSupplier cpuNanos;
     private final LongSupplier wallNanos;
     private long cpuMark;
@@ -25,11 +28,13 @@ final class FeedBudget {
 
     /**
      * @param percent 1..100 of one core; 100 never pauses
+     * @param backlogLimit unread spool bytes from which the feeder is behind ({@link #BACKLOG_LIMIT}; tests use less)
      * @param cpuNanos the feeder thread's CPU time
      * @param wallNanos a monotonic clock
      */
-    FeedBudget(int percent, LongSupplier cpuNanos, LongSupplier wallNanos) {
+    FeedBudget(int percent, long backlogLimit, LongSupplier cpuNanos, LongSupplier wallNanos) {
         this.percent = checkPercent(percent);
+        this.backlogLimit = backlogLimit;
         this.cpuNanos = requireNonNull(cpuNanos, "cpuNanos");
         this.wallNanos = requireNonNull(wallNanos, "wallNanos");
         mark();
@@ -44,13 +49,18 @@ final class FeedBudget {
     }
 
     /** A budget for the calling thread (the feeder's own), measured with its CPU time. */
-    static FeedBudget ofCurrentThread(int percent) {
+    static FeedBudget ofCurrentThread(int percent, long backlogLimit) {
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         if (percent == 100 || !threads.isCurrentThreadCpuTimeSupported()) {
             // Without a thread CPU clock there is nothing to budget by: full speed, as before the budget.
-            return new FeedBudget(100, () -> 0L, System::nanoTime);
+            return new FeedBudget(100, backlogLimit, () -> 0L, System::nanoTime);
         }
-        return new FeedBudget(percent, threads::getCurrentThreadCpuTime, System::nanoTime);
+        return new FeedBudget(percent, backlogLimit, threads::getCurrentThreadCpuTime, System::nanoTime);
+    }
+
+    /** Whether a feeder with {@code backlogBytes} unread keeps up, and so gives way to the requests. */
+    boolean keepsUp(long backlogBytes) {
+        return backlogBytes < backlogLimit;
     }
 
     /**
@@ -62,7 +72,7 @@ final class FeedBudget {
         long cpu = cpuNanos.getAsLong() - cpuMark;
         long wall = wallNanos.getAsLong() - wallMark;
         long pause = 0;
-        if (percent < 100 && backlogBytes < BACKLOG_LIMIT) {
+        if (percent < 100 && keepsUp(backlogBytes)) {
             pause = Math.min(MAX_PAUSE_NANOS, Math.max(0, cpu * 100 / percent - wall));
         }
         cpuMark += cpu;

@@ -2,6 +2,7 @@ package dev.fairway.logstore;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.fairway.lifecycle.IdleScheduling;
 import dev.fairway.log.spool.Segments;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +27,15 @@ import org.slf4j.LoggerFactory;
  * A crash re-reads from the stored position; a database outage leaves the records in the spool
  * and retries with doubling backoff; either way nothing is lost and, the append being idempotent by
  * log id, nothing is stored twice. The exporter keeps segments the feeder has not read yet
- * ({@link #position}). The feeder keeps to a CPU budget ({@link FeedBudget}) while its backlog is
- * small, so a peak of requests is not slowed by the store's writes.
+ * ({@link #position}).
+ *
+ * <p>While its backlog is small ({@link FeedBudget#keepsUp}) the feeder gives way to the requests,
+ * so a peak of them is not slowed by the store's writes: it feeds from a thread in Linux's idle
+ * scheduling class ({@link IdleScheduling}), which any request thread that wakes preempts at once;
+ * where there is no such class, it keeps to a CPU budget ({@link FeedBudget}) instead. Past the
+ * limit an ordinary thread feeds at full speed, so a lasting overload makes the store lag, never
+ * the backlog grow without bound. Two threads, one feeding at a time (a lock): a thread cannot leave
+ * the idle class without privileges.
  */
 public final class StoreFeeder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreFeeder.class);
@@ -38,13 +48,27 @@ public final class StoreFeeder implements AutoCloseable {
     private final RouteRetention retention;
     private final int cpuPercent;
     private final Pause pause;
+    private final long backlogLimit;
+    /** Feeds while the feeder is behind, and always where there is no idle feeding. */
     private final Thread thread;
+    /** In the idle class, feeds while the feeder keeps up; null when the feeder never gives way ({@code cpuPercent} 100). */
+    private final Thread idleThread;
+    /** Held by the thread feeding: the fields below it are its own while it holds it. */
+    private final ReentrantLock feeding = new ReentrantLock();
+    /** Whether {@link #idleThread} is in the idle class, so that it feeds while the feeder keeps up. */
+    private volatile boolean idleFeeding;
+    /**
+     * Whether the backlog was past the limit when last measured: the ordinary thread's turn. Until
+     * the first measure it is taken to be, so that a backlog left by a restart is not left to idle time.
+     */
+    private volatile boolean behind = true;
     private final AtomicLong fed = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private volatile long position = -1;
     private volatile boolean stopping;
-    private Path segment;
-    private long offset;
+    /** Volatile as well: the ordinary thread measures the backlog while the idle one feeds. */
+    private volatile Path segment;
+    private volatile long offset;
     private final ByteArrayLines lines = new ByteArrayLines();
     /**
      * The read buffer, kept from one read to the next while reads are large (a backlog): a fresh
@@ -76,7 +100,8 @@ public final class StoreFeeder implements AutoCloseable {
     /** @param cpuPercent at most this share of one core while the backlog is small (1..100, 100: no limit) */
     public StoreFeeder(Path dir, LogStore store, String node, int batchSize, long pollMillis, RouteRetention retention,
             int cpuPercent) {
-        this(dir, store, node, batchSize, pollMillis, retention, cpuPercent, nanos -> Thread.sleep(Duration.ofNanos(nanos)));
+        this(dir, store, node, batchSize, pollMillis, retention, cpuPercent, nanos -> Thread.sleep(Duration.ofNanos(nanos)),
+                cpuPercent < 100, FeedBudget.BACKLOG_LIMIT);
     }
 
     /** How the feeder waits out its CPU budget; tests see what is stored when it does. */
@@ -84,9 +109,14 @@ public final class StoreFeeder implements AutoCloseable {
         void sleep(long nanos) throws InterruptedException;
     }
 
+    /**
+     * @param idle whether to feed from a thread in the idle class while the backlog is under {@code backlogLimit}
+     *     (where there is one; else the CPU budget applies)
+     */
     StoreFeeder(Path dir, LogStore store, String node, int batchSize, long pollMillis, RouteRetention retention,
-            int cpuPercent, Pause pause) {
+            int cpuPercent, Pause pause, boolean idle, long backlogLimit) {
         this.pause = requireNonNull(pause, "pause");
+        this.backlogLimit = backlogLimit;
         this.dir = requireNonNull(dir, "dir");
         this.store = requireNonNull(store, "store");
         this.node = requireNonNull(node, "node");
@@ -95,8 +125,13 @@ public final class StoreFeeder implements AutoCloseable {
         this.retention = requireNonNull(retention, "retention");
         // Checked here, not first in the feeder's thread, where a refusal would go unseen.
         this.cpuPercent = FeedBudget.checkPercent(cpuPercent);
-        this.thread = Thread.ofPlatform().name("fairway-log-store").daemon(true).unstarted(this::run);
+        // Both started here, by an ordinary thread: a thread started by one in the idle class would be in it too.
+        this.thread = Thread.ofPlatform().name("fairway-log-store").daemon(true).unstarted(() -> run(false));
+        this.idleThread = idle ? Thread.ofPlatform().name("fairway-log-store-idle").daemon(true).unstarted(() -> run(true)) : null;
         thread.start();
+        if (idleThread != null) {
+            idleThread.start();
+        }
     }
 
     /** The last sequence number stored, -1 until the store was first reached. */
@@ -114,19 +149,47 @@ public final class StoreFeeder implements AutoCloseable {
         return failures.get();
     }
 
-    private void run() {
-        // Created here: it reads the CPU time of the thread that calls it, this one.
-        FeedBudget budget = FeedBudget.ofCurrentThread(cpuPercent);
+    /** Whether the thread of this role feeds now: the idle one while the feeder keeps up, the ordinary one otherwise. */
+    private boolean turn(boolean idle) {
+        return idle ? !behind : behind || !idleFeeding;
+    }
+
+    private void run(boolean idle) {
+        if (idle) {
+            if (!IdleScheduling.enterForCurrentThread()) {
+                // The ordinary thread feeds alone, keeping to the CPU budget while the backlog is small.
+                return;
+            }
+            idleFeeding = true;
+        }
+        // Created here: it reads the CPU time of the thread that calls it. In the idle class nothing needs a budget.
+        FeedBudget budget = FeedBudget.ofCurrentThread(idle ? 100 : cpuPercent, backlogLimit);
         long backoff = pollMillis;
         while (!stopping) {
             try {
-                if (position < 0) {
-                    position = store.position(node);
-                    segment = null;
+                if (!turn(idle) && !idle) {
+                    // Under a load that leaves no CPU idle, the idle thread never runs to see the backlog grow: look from here.
+                    behind = !budget.keepsUp(backlog(Segments.list(dir)));
                 }
-                boolean progressed = feed(budget);
+                if (!turn(idle)) {
+                    LockSupport.parkNanos(this, pollMillis * 1_000_000);
+                    continue;
+                }
+                boolean progressed;
+                feeding.lockInterruptibly();
+                try {
+                    if (position < 0) {
+                        position = store.position(node);
+                        segment = null;
+                    }
+                    progressed = feed(budget, idle);
+                } finally {
+                    feeding.unlock();
+                }
                 backoff = pollMillis;
-                if (!progressed) {
+                if (!turn(idle)) {
+                    LockSupport.unpark(idle ? thread : idleThread);
+                } else if (!progressed) {
                     Thread.sleep(pollMillis);
                     budget.mark();
                 }
@@ -147,10 +210,14 @@ public final class StoreFeeder implements AutoCloseable {
         }
     }
 
-    /** Reads what the spool holds after the position and stores it; false when there was nothing. */
-    private boolean feed(FeedBudget budget) throws IOException, InterruptedException {
+    /**
+     * Reads what the spool holds after the position and stores it, until there is nothing more or it
+     * is the other thread's turn; false when there was nothing.
+     */
+    private boolean feed(FeedBudget budget, boolean idle) throws IOException, InterruptedException {
         List<Path> segments = Segments.list(dir);
         if (segments.isEmpty()) {
+            behind = false;
             return false;
         }
         if (segment == null) {
@@ -162,9 +229,14 @@ public final class StoreFeeder implements AutoCloseable {
             boolean read = storeNextRead();
             progressed |= read;
             if (read) {
+                long backlog = backlog(segments);
+                behind = !budget.keepsUp(backlog);
+                if (!turn(idle)) {
+                    return true;
+                }
                 // Whatever was read is stored by now: a paused feeder holds no lines (held through the
                 // young collections of a pause, they would be promoted; see READ_MAX).
-                long pause = budget.pauseNanos(backlog(segments));
+                long pause = budget.pauseNanos(backlog);
                 if (pause > 0) {
                     this.pause.sleep(pause);
                 }
@@ -172,6 +244,7 @@ public final class StoreFeeder implements AutoCloseable {
             int at = segments.indexOf(segment);
             if (read || at < 0 || at == segments.size() - 1) {
                 if (!read) {
+                    behind = false;
                     break;
                 }
                 continue;
@@ -237,10 +310,12 @@ public final class StoreFeeder implements AutoCloseable {
     /** Spool bytes not read yet: the rest of the current segment and the segments after it. */
     private long backlog(List<Path> segments) throws IOException {
         long bytes = 0;
-        int at = segments.indexOf(segment);
+        Path current = segment;
+        long read = offset;
+        int at = segments.indexOf(current);
         for (int i = Math.max(at, 0); i < segments.size(); i++) {
             try {
-                bytes += Files.size(segments.get(i)) - (i == at ? offset : 0);
+                bytes += Files.size(segments.get(i)) - (i == at ? read : 0);
             } catch (NoSuchFileException e) {
                 // Exported and deleted meanwhile (it was read whole): nothing of it is unread.
             }
@@ -304,8 +379,14 @@ public final class StoreFeeder implements AutoCloseable {
     public void close() {
         stopping = true;
         thread.interrupt();
+        if (idleThread != null) {
+            idleThread.interrupt();
+        }
         try {
             thread.join(10_000);
+            if (idleThread != null) {
+                idleThread.join(10_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

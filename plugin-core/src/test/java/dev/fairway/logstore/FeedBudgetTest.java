@@ -14,7 +14,7 @@ class FeedBudgetTest {
 
     @Test
     void pausesSoThatTheCpuUsedIsTheShareOfTheTimePassed() {
-        FeedBudget budget = new FeedBudget(25, cpu::get, wall::get);
+        FeedBudget budget = new FeedBudget(25, FeedBudget.BACKLOG_LIMIT, cpu::get, wall::get);
         work(10 * MS, 10 * MS);
         // 10 ms of CPU is 25% of 40 ms: 30 ms more to wait.
         assertThat(budget.pauseNanos(0)).isEqualTo(30 * MS);
@@ -29,17 +29,17 @@ class FeedBudgetTest {
 
     @Test
     void aLargeBacklogOrAFullShareNeverPauses() {
-        FeedBudget budget = new FeedBudget(10, cpu::get, wall::get);
+        FeedBudget budget = new FeedBudget(10, FeedBudget.BACKLOG_LIMIT, cpu::get, wall::get);
         work(10 * MS, 10 * MS);
         assertThat(budget.pauseNanos(FeedBudget.BACKLOG_LIMIT)).isZero();
-        FeedBudget full = new FeedBudget(100, cpu::get, wall::get);
+        FeedBudget full = new FeedBudget(100, FeedBudget.BACKLOG_LIMIT, cpu::get, wall::get);
         work(10 * MS, 10 * MS);
         assertThat(full.pauseNanos(0)).isZero();
     }
 
     @Test
     void idleTimeIsNotCreditedToTheNextBurstAndPausesAreCapped() {
-        FeedBudget budget = new FeedBudget(50, cpu::get, wall::get);
+        FeedBudget budget = new FeedBudget(50, FeedBudget.BACKLOG_LIMIT, cpu::get, wall::get);
         wall.addAndGet(10_000 * MS); // nothing to feed for 10 s
         budget.mark();
         work(10 * MS, 10 * MS);
@@ -50,8 +50,8 @@ class FeedBudgetTest {
 
     @Test
     void theShareIsAPercentOfOneCore() {
-        assertThatThrownBy(() -> new FeedBudget(0, cpu::get, wall::get)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new FeedBudget(101, cpu::get, wall::get)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new FeedBudget(0, FeedBudget.BACKLOG_LIMIT, cpu::get, wall::get)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new FeedBudget(101, FeedBudget.BACKLOG_LIMIT, cpu::get, wall::get)).isInstanceOf(IllegalArgumentException.class);
     }
 
     private void work(long cpuNanos, long wallNanos) {

@@ -1,7 +1,9 @@
 package dev.fairway.logstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.fairway.lifecycle.IdleSchedulingTest;
 import dev.fairway.log.spool.Spool;
 import dev.fairway.log.spool.SpoolWriter;
 import java.nio.file.Path;
@@ -194,11 +196,66 @@ class StoreFeederTest {
             writer.flush(false).join();
             // 1 % of a core: every read is followed by a pause.
             try (StoreFeeder feeder = new StoreFeeder(spoolDir, store, "n1", 500, 20, RouteRetention.none(), 1,
-                    nanos -> storedAtPause.add(store.count("chat")))) {
+                    nanos -> storedAtPause.add(store.count("chat")), false, FeedBudget.BACKLOG_LIMIT)) {
                 await("20 fed", () -> feeder.position() == 20);
             }
             assertThat(storedAtPause).isNotEmpty().allSatisfy(n -> assertThat(n).isEqualTo(20L));
         }
+    }
+
+    @Test
+    void whileItKeepsUpTheFeederStoresFromAThreadInTheIdleSchedulingClass() throws Exception {
+        // An ordinary feeder thread held a CPU for its whole slice when a request thread woke: the p90
+        // of a single-connection load was a millisecond with the store on, a quarter of that with it off.
+        assumeTrue(IdleSchedulingTest.linuxWithForeignFunctions(), "SCHED_IDLE needs Linux and JDK 22+");
+        java.util.List<String> appendedBy = storedBy(FeedBudget.BACKLOG_LIMIT, 20, 100);
+        assertThat(appendedBy).isNotEmpty().allSatisfy(by -> assertThat(by).isEqualTo("fairway-log-store-idle policy 5"));
+    }
+
+    @Test
+    void aFeederBehindStoresFromAnOrdinaryThread() throws Exception {
+        // The idle class gets no CPU while the machine is busy: past the limit the feeder must not wait for idle time.
+        // 40 records of 20 KiB: more than one read (READ_MAX), so a read leaves a backlog past the limit of 1 byte.
+        java.util.List<String> appendedBy = storedBy(1, 40, 20 << 10);
+        assertThat(appendedBy).contains("fairway-log-store policy 0");
+    }
+
+    /**
+     * Which thread (and scheduling policy) stored each batch of {@code count} records of
+     * {@code payloadBytes}, written once the feeder has stored a first record and so measured its backlog.
+     */
+    private java.util.List<String> storedBy(long backlogLimit, int count, int payloadBytes) throws Exception {
+        Path spoolDir = dir.resolve("spool");
+        java.util.List<String> appendedBy = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Spool spool = Spool.open(spoolDir, 8 << 20, 60_000, Clock.systemUTC());
+             SpoolWriter writer = new SpoolWriter(spool, 1024, SpoolWriter.Fsync.NEVER, 1000, Clock.systemUTC(), () -> { });
+             LogStore store = LogStores.sqlite(dir.resolve("f.db"), 2)) {
+            LogStore watched = (LogStore) java.lang.reflect.Proxy.newProxyInstance(LogStore.class.getClassLoader(),
+                    new Class<?>[] {LogStore.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("append")) {
+                            appendedBy.add(Thread.currentThread().getName() + " policy " + IdleSchedulingTest.policyOfCurrentThread());
+                        }
+                        try {
+                            return method.invoke(store, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            try (StoreFeeder feeder = new StoreFeeder(spoolDir, watched, "n1", 5, 20, RouteRetention.none(), 25,
+                    nanos -> Thread.sleep(Duration.ofNanos(nanos)), true, backlogLimit)) {
+                writer.submit(FakeRecords.request("first", "chat", T0));
+                writer.flush(false).join();
+                await("the first record fed", () -> feeder.position() == 1);
+                appendedBy.clear();
+                for (int i = 0; i < count; i++) {
+                    writer.submit(FakeRecords.request("p" + i, "chat", T0 + i, payloadBytes));
+                }
+                writer.flush(false).join();
+                await("all fed", () -> feeder.position() == count + 1);
+            }
+            assertThat(store.count("chat")).isEqualTo(count + 1L);
+        }
+        return appendedBy;
     }
 
     /** A streamed answer's line whose log id is {@code "s" + i}, kept in {@code written} as rendered. */
