@@ -60,20 +60,13 @@ public final class IdleScheduling {
         }
     }
 
-    /** The linked call, or why there is none; linked once, on first use. */
-    private static final class Call {
+    /**
+     * The linked call, or why there is none ({@code unavailable}); linked once, on first use.
+     *
+     * @param param a zeroed {@code struct sched_param} (its one field, the priority, must be 0 for SCHED_IDLE)
+     */
+    private record Call(MethodHandle setScheduler, Object param, String unavailable) {
         static final Call INSTANCE = link();
-
-        final MethodHandle setScheduler;
-        /** A zeroed {@code struct sched_param} (its one field, the priority, must be 0 for SCHED_IDLE). */
-        final Object param;
-        final String unavailable;
-
-        private Call(MethodHandle setScheduler, Object param, String unavailable) {
-            this.setScheduler = setScheduler;
-            this.param = param;
-            this.unavailable = unavailable;
-        }
 
         private static Call link() {
             if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")) {
