@@ -505,9 +505,11 @@ public final class Fairway implements AutoCloseable {
                 }
                 if (s instanceof LogStage logs) {
                     registry.counter("fairway_log_records_written_total", "Log records appended to the spool.", () -> logs.stats().written());
-                    registry.counter("fairway_log_records_dropped_total", "Log records dropped (queue full).", () -> logs.stats().dropped());
+                    registry.counter("fairway_log_records_dropped_total", "Log records dropped (queue full: logs.queue_capacity or logs.queue_max_bytes).", () -> logs.stats().dropped());
                     registry.counter("fairway_log_records_failed_total", "Log records that could not be written.", () -> logs.stats().failed());
                     registry.gauge("fairway_log_queue", "Log records waiting to be written to the spool.", () -> logs.stats().queued());
+                    registry.gauge("fairway_log_queue_bytes", "Bytes held by the log records waiting to be written (logs.queue_max_bytes bounds them).",
+                            () -> logs.stats().queuedBytes());
                     registry.counter("fairway_log_exported_objects_total", "Objects exported to object storage.", () -> logs.stats().exportedObjects());
                     registry.counter("fairway_log_export_failures_total", "Failed export attempts.", () -> logs.stats().exportFailures());
                     registry.gauge("fairway_log_export_backlog_segments", "Spool segments not yet exported.", () -> logs.stats().exportBacklogSegments());

@@ -65,6 +65,12 @@ record LogEntry(
     /** The fewest payload bytes escaped per {@link JsonEscape#escapeAscii} call, however full the line. */
     private static final int MIN_ESCAPE_SLICE = 64;
 
+    @Override
+    public long heldBytes() {
+        return HELD_BASE_BYTES + (requestPayload == null ? 0 : requestPayload.length)
+                + (responsePayload == null ? 0 : responsePayload.length);
+    }
+
     /** A record of a request that waited for nothing (the usual case). */
     LogEntry(String logId, String eventId, long startEpochMillis, long durationNanos, long ttfbNanos, String route,
              String provider, String model, String method, String path, int status, boolean success, boolean cached,

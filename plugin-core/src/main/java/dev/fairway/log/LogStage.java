@@ -64,7 +64,7 @@ public final class LogStage implements Stage, AutoCloseable {
         }
         S3Exporter exporter = settings.export() == null ? null
                 : S3Exporter.start(spool, settings.export(), clock, sleeper);
-        SpoolWriter writer = new SpoolWriter(spool, settings.queueCapacity(),
+        SpoolWriter writer = new SpoolWriter(spool, settings.queueCapacity(), settings.queueMaxBytesOrDefault(),
                 SpoolWriter.Fsync.valueOf(settings.fsync().name()), settings.fsyncIntervalMs(), clock,
                 exporter == null ? () -> { } : exporter::wake);
         return new LogStage(spool, writer, exporter);
@@ -118,7 +118,7 @@ public final class LogStage implements Stage, AutoCloseable {
 
     /** Counters for metrics: records written, dropped (queue full), failed, queued, and the exporter's. */
     public LogStats stats() {
-        return new LogStats(writer.written(), writer.dropped(), writer.failed(), writer.queued(),
+        return new LogStats(writer.written(), writer.dropped(), writer.failed(), writer.queued(), writer.queuedBytes(),
                 exporter == null ? 0 : exporter.exportedObjects(),
                 exporter == null ? 0 : exporter.failures(),
                 exporter == null ? 0 : exporter.backlogSegments());
@@ -153,6 +153,6 @@ public final class LogStage implements Stage, AutoCloseable {
     }
 
     /** A snapshot of the log pipeline's counters. */
-    public record LogStats(long written, long dropped, long failed, int queued, long exportedObjects,
+    public record LogStats(long written, long dropped, long failed, int queued, long queuedBytes, long exportedObjects,
                            long exportFailures, int exportBacklogSegments) {}
 }

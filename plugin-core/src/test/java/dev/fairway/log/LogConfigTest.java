@@ -54,6 +54,7 @@ class LogConfigTest {
                 logs:
                   fsync: sometimes
                   queue_capacity: 1
+                  queue_max_bytes: 4096
                   export:
                     endpoint: "not a url"
                     access_key_id: ${env:KEY}
@@ -61,6 +62,7 @@ class LogConfigTest {
                 """)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("logs.fsync: sometimes (expected: always, interval or never)")
                 .hasMessageContaining("logs.queue_capacity: 1 (expected: >= 16)")
+                .hasMessageContaining("logs.queue_max_bytes: 4096 (expected: >= 65536)")
                 .hasMessageContaining("logs.export.endpoint: not a url (expected: an absolute http or https URL)")
                 .hasMessageContaining("logs.export.bucket: required")
                 .hasMessageContaining("logs.export.secret_access_key: access_key_id and secret_access_key go together")

@@ -31,7 +31,7 @@ class LogVerifierTest {
     @BeforeEach
     void writeTenRecords() throws Exception {
         try (Spool spool = Spool.open(dir, 1 << 20, 60_000, Clock.systemUTC())) {
-            SpoolWriter writer = new SpoolWriter(spool, 64, SpoolWriter.Fsync.ALWAYS, 1000, Clock.systemUTC(), () -> { });
+            SpoolWriter writer = new SpoolWriter(spool, 64, 64L << 20, SpoolWriter.Fsync.ALWAYS, 1000, Clock.systemUTC(), () -> { });
             for (int i = 1; i <= 10; i++) {
                 writer.submit(Entries.entry("log-" + i));
             }

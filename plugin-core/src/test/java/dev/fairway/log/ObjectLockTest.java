@@ -54,7 +54,7 @@ class ObjectLockTest {
                     .build();
             try (Spool spool = Spool.open(dir, 1 << 20, 60_000, clock);
                  S3Exporter exporter = S3Exporter.start(spool, settings.export(), client, clock, ms -> Thread.sleep(5))) {
-                SpoolWriter writer = new SpoolWriter(spool, 64, SpoolWriter.Fsync.ALWAYS, 1000, clock, exporter::wake);
+                SpoolWriter writer = new SpoolWriter(spool, 64, 64L << 20, SpoolWriter.Fsync.ALWAYS, 1000, clock, exporter::wake);
                 writer.submit(Entries.entry("locked-1"));
                 writer.flush(true).get(10, TimeUnit.SECONDS);
                 Waits.until("the export", Duration.ofSeconds(20), () -> exporter.position() >= 1);

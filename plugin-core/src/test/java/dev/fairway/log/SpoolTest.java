@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -64,7 +65,7 @@ class SpoolTest {
     @Test
     void segmentsCloseBySize() throws Exception {
         try (Spool spool = Spool.open(dir, 2048, 60_000, clock)) {
-            SpoolWriter writer = new SpoolWriter(spool, 1024, SpoolWriter.Fsync.ALWAYS, 1000, clock, () -> { });
+            SpoolWriter writer = new SpoolWriter(spool, 1024, 64L << 20, SpoolWriter.Fsync.ALWAYS, 1000, clock, () -> { });
             for (int i = 0; i < 8; i++) {
                 writer.submit(Entries.entry("log-" + i));
             }
@@ -79,7 +80,7 @@ class SpoolTest {
     @Test
     void segmentsCloseByAgeOnceTheyHoldARecord() throws Exception {
         try (Spool spool = Spool.open(dir, 1 << 20, 60_000, clock)) {
-            SpoolWriter writer = new SpoolWriter(spool, 1024, SpoolWriter.Fsync.INTERVAL, 1000, clock, () -> { });
+            SpoolWriter writer = new SpoolWriter(spool, 1024, 64L << 20, SpoolWriter.Fsync.INTERVAL, 1000, clock, () -> { });
             clock.advance(Duration.ofSeconds(120));
             writer.flush(false).get(10, TimeUnit.SECONDS);
             assertThat(spool.closedSegments()).as("an empty segment never closes").isEmpty();
@@ -97,28 +98,10 @@ class SpoolTest {
 
     @Test
     void aFullQueueDropsAndTheNextRecordSaysHowMany() throws Exception {
-        CountDownLatch inRender = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         try (Spool spool = Spool.open(dir, 1 << 20, 60_000, clock)) {
-            SpoolWriter writer = new SpoolWriter(spool, 16, SpoolWriter.Fsync.NEVER, 1000, clock, () -> { });
-            writer.submit(new SpoolRecord() {
-                @Override
-                public byte[] render(Link link) {
-                    inRender.countDown();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return Entries.entry("slow").render(link);
-                }
-
-                @Override
-                public String logId() {
-                    return "slow";
-                }
-            });
-            assertThat(inRender.await(10, TimeUnit.SECONDS)).isTrue();
+            SpoolWriter writer = new SpoolWriter(spool, 16, 64L << 20, SpoolWriter.Fsync.NEVER, 1000, clock, () -> { });
+            stall(writer, release);
             int accepted = 0;
             for (int i = 0; i < 40; i++) {
                 accepted += writer.submit(Entries.entry("log-" + i)) ? 1 : 0;
@@ -136,6 +119,77 @@ class SpoolTest {
         assertThat(records.subList(2, 17)).allSatisfy(r -> assertThat(r.has("dropped_before")).isFalse());
     }
 
+    /**
+     * A stalled writer must not hold more than its byte bound: streamed answers' records (tens of
+     * KB each) would otherwise fill the heap long before the record bound.
+     */
+    @Test
+    void theQueueIsBoundedInBytesAsWellAsInRecords() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        byte[] answer = new byte[15 * 1024];
+        Arrays.fill(answer, (byte) 'a');
+        long held = Entries.entry("x", 0, new byte[1024], answer, null).heldBytes();
+        assertThat(held).isEqualTo(SpoolRecord.HELD_BASE_BYTES + 1024 + answer.length);
+        try (Spool spool = Spool.open(dir, 1 << 20, 60_000, clock)) {
+            // Room for ten beside the record the writer is stalled in.
+            long bound = 10 * held + SpoolRecord.HELD_BASE_BYTES;
+            SpoolWriter writer = new SpoolWriter(spool, 1024, bound, SpoolWriter.Fsync.NEVER, 1000, clock, () -> { });
+            stall(writer, release);
+            int accepted = 0;
+            for (int i = 0; i < 40; i++) {
+                accepted += writer.submit(Entries.entry("log-" + i, 0, new byte[1024], answer, null)) ? 1 : 0;
+            }
+            assertThat(accepted).as("records of %s bytes under a bound of %s", held, bound).isEqualTo(10);
+            assertThat(writer.dropped()).isEqualTo(30);
+            assertThat(writer.queuedBytes()).isEqualTo(bound);
+            release.countDown();
+            writer.flush(false).get(10, TimeUnit.SECONDS);
+            assertThat(writer.queuedBytes()).as("written records are no longer counted").isZero();
+            // Room again: the next record is taken, and says how many were lost before it.
+            assertThat(writer.submit(Entries.entry("after", 0, new byte[1024], answer, null))).isTrue();
+            writer.flush(false).get(10, TimeUnit.SECONDS);
+            writer.close();
+        }
+        List<JsonNode> records = records(dir);
+        assertThat(records).hasSize(12);
+        assertThat(records.get(1).get("dropped_before").asLong()).isEqualTo(30);
+        assertThat(records.get(11).get("log_id").asText()).isEqualTo("after");
+    }
+
+    @Test
+    void aRecordLargerThanTheByteBoundIsTakenWhenNothingElseWaits() throws Exception {
+        try (Spool spool = Spool.open(dir, 1 << 20, 60_000, clock)) {
+            SpoolWriter writer = new SpoolWriter(spool, 1024, 4096, SpoolWriter.Fsync.NEVER, 1000, clock, () -> { });
+            assertThat(writer.submit(Entries.entry("big", 0, new byte[64 * 1024], new byte[0], null))).isTrue();
+            writer.flush(false).get(10, TimeUnit.SECONDS);
+            writer.close();
+        }
+        assertThat(records(dir)).extracting(r -> r.get("log_id").asText()).containsExactly("big");
+    }
+
+    /** Holds the writer thread inside its first record's rendering until {@code release}. */
+    private static void stall(SpoolWriter writer, CountDownLatch release) throws InterruptedException {
+        CountDownLatch inRender = new CountDownLatch(1);
+        writer.submit(new SpoolRecord() {
+            @Override
+            public byte[] render(Link link) {
+                inRender.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return Entries.entry("slow").render(link);
+            }
+
+            @Override
+            public String logId() {
+                return "slow";
+            }
+        });
+        assertThat(inRender.await(10, TimeUnit.SECONDS)).isTrue();
+    }
+
     @Test
     void oneSpoolDirectoryServesOneInstance() throws Exception {
         try (Spool first = Spool.open(dir, 1 << 20, 60_000, clock)) {
@@ -151,14 +205,14 @@ class SpoolTest {
     @Test
     void aSuccessorTakesTheSpoolOverWhenThePredecessorLetsGoAndTheChainStaysOne() throws Exception {
         try (Spool old = Spool.open(dir, 1 << 20, 60_000, clock)) {
-            SpoolWriter oldWriter = new SpoolWriter(old, 1024, SpoolWriter.Fsync.ALWAYS, 1000, clock, () -> { });
+            SpoolWriter oldWriter = new SpoolWriter(old, 1024, 64L << 20, SpoolWriter.Fsync.ALWAYS, 1000, clock, () -> { });
             for (int i = 0; i < 3; i++) {
                 oldWriter.submit(Entries.entry("old-" + i));
             }
             oldWriter.flush(false).get(10, TimeUnit.SECONDS);
 
             try (Spool successor = Spool.open(dir, 1 << 20, 60_000, clock, Duration.ofSeconds(60))) {
-                SpoolWriter newWriter = new SpoolWriter(successor, 1024, SpoolWriter.Fsync.ALWAYS, 1000, clock, () -> { });
+                SpoolWriter newWriter = new SpoolWriter(successor, 1024, 64L << 20, SpoolWriter.Fsync.ALWAYS, 1000, clock, () -> { });
                 for (int i = 0; i < 3; i++) {
                     assertThat(newWriter.submit(Entries.entry("new-" + i))).as("accepted while the old one drains").isTrue();
                 }
@@ -185,7 +239,7 @@ class SpoolTest {
 
     private void write(Path dir, int from, int count) throws Exception {
         try (Spool spool = Spool.open(dir, 1 << 20, 60_000, clock)) {
-            SpoolWriter writer = new SpoolWriter(spool, 1024, SpoolWriter.Fsync.ALWAYS, 1000, clock, () -> { });
+            SpoolWriter writer = new SpoolWriter(spool, 1024, 64L << 20, SpoolWriter.Fsync.ALWAYS, 1000, clock, () -> { });
             for (int i = from; i < from + count; i++) {
                 assertThat(writer.submit(Entries.entry("log-" + i))).isTrue();
             }

@@ -45,7 +45,7 @@ class WriterLineTest {
                 java.util.Set.of("email")));
         HostNote note = new HostNote("note-1", "log-1", "kong", 1_764_000_000_500L, java.util.Map.of("consumer", "alice"));
         try (Spool spool = Spool.open(dir, 64L << 20, TimeUnit.HOURS.toMillis(1), Clock.systemUTC())) {
-            SpoolWriter writer = new SpoolWriter(spool, 1024, SpoolWriter.Fsync.NEVER, 1000, Clock.systemUTC(), () -> { });
+            SpoolWriter writer = new SpoolWriter(spool, 1024, 64L << 20, SpoolWriter.Fsync.NEVER, 1000, Clock.systemUTC(), () -> { });
             for (int i = 0; i < entries.size(); i++) {
                 writer.submit(entries.get(i));
                 if (i == 2) {

@@ -30,7 +30,7 @@ public final class FeedBench {
         Path spoolDir = dir.resolve("spool");
         long start = 1_767_225_600_000L;
         try (Spool spool = Spool.open(spoolDir, 8L << 20, Long.MAX_VALUE, Clock.systemUTC());
-             SpoolWriter writer = new SpoolWriter(spool, 1024, SpoolWriter.Fsync.NEVER, 1000, Clock.systemUTC(), () -> { })) {
+             SpoolWriter writer = new SpoolWriter(spool, 1024, 64L << 20, SpoolWriter.Fsync.NEVER, 1000, Clock.systemUTC(), () -> { })) {
             for (int i = 1; i <= n; i++) {
                 long at = start + i * 10L;
                 writer.submit(new SpoolRecord() {

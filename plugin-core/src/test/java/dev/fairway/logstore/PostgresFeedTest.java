@@ -39,8 +39,8 @@ class PostgresFeedTest {
         Path b = dir.resolve("b");
         try (Spool spoolA = Spool.open(a, 4096, 60_000, Clock.systemUTC());
              Spool spoolB = Spool.open(b, 4096, 60_000, Clock.systemUTC());
-             SpoolWriter writerA = new SpoolWriter(spoolA, 4096, SpoolWriter.Fsync.ALWAYS, 1000, Clock.systemUTC(), () -> { });
-             SpoolWriter writerB = new SpoolWriter(spoolB, 4096, SpoolWriter.Fsync.ALWAYS, 1000, Clock.systemUTC(), () -> { });
+             SpoolWriter writerA = new SpoolWriter(spoolA, 4096, 64L << 20, SpoolWriter.Fsync.ALWAYS, 1000, Clock.systemUTC(), () -> { });
+             SpoolWriter writerB = new SpoolWriter(spoolB, 4096, 64L << 20, SpoolWriter.Fsync.ALWAYS, 1000, Clock.systemUTC(), () -> { });
              LogStore storeA = LogStores.postgres(pg.url(), pg.user(), null, 2);
              LogStore storeB = LogStores.postgres(pg.url(), pg.user(), null, 2)) {
             StoreFeeder feedA = new StoreFeeder(a, storeA, "node-a", 50, 20, RouteRetention.none(), 100);

@@ -23,7 +23,7 @@ class StoreFeederTest {
     void aRestartedFeederContinuesWhereTheStoreStandsAndARebuiltStoreGetsEverythingOnce() throws Exception {
         Path spoolDir = dir.resolve("spool");
         try (Spool spool = Spool.open(spoolDir, 4096, 60_000, Clock.systemUTC());
-             SpoolWriter writer = new SpoolWriter(spool, 1024, SpoolWriter.Fsync.ALWAYS, 1000, Clock.systemUTC(), () -> { })) {
+             SpoolWriter writer = new SpoolWriter(spool, 1024, 64L << 20, SpoolWriter.Fsync.ALWAYS, 1000, Clock.systemUTC(), () -> { })) {
             try (LogStore store = LogStores.sqlite(dir.resolve("a.db"), 2)) {
                 StoreFeeder feeder = new StoreFeeder(spoolDir, store, "n1", 7, 20, RouteRetention.none(), 100);
                 for (int i = 0; i < 60; i++) {
@@ -59,7 +59,7 @@ class StoreFeederTest {
     void stopInsertingKeepsTheFirstRecordsAndDeleteOldestTheNewest() throws Exception {
         Path spoolDir = dir.resolve("spool");
         try (Spool spool = Spool.open(spoolDir, 1 << 20, 60_000, Clock.systemUTC());
-             SpoolWriter writer = new SpoolWriter(spool, 1024, SpoolWriter.Fsync.ALWAYS, 1000, Clock.systemUTC(), () -> { });
+             SpoolWriter writer = new SpoolWriter(spool, 1024, 64L << 20, SpoolWriter.Fsync.ALWAYS, 1000, Clock.systemUTC(), () -> { });
              LogStore store = LogStores.sqlite(dir.resolve("c.db"), 2)) {
             RouteRetention retention = new RouteRetention(route -> switch (route) {
                 case "full" -> new dev.fairway.config.RetentionSettings(null, 5L, "stop_inserting");
@@ -93,7 +93,7 @@ class StoreFeederTest {
         Path spoolDir = dir.resolve("spool");
         java.util.Map<String, byte[]> written = new java.util.concurrent.ConcurrentHashMap<>();
         try (Spool spool = Spool.open(spoolDir, 64L << 20, 60_000, Clock.systemUTC());
-             SpoolWriter writer = new SpoolWriter(spool, 1024, SpoolWriter.Fsync.NEVER, 1000, Clock.systemUTC(), () -> { });
+             SpoolWriter writer = new SpoolWriter(spool, 1024, 64L << 20, SpoolWriter.Fsync.NEVER, 1000, Clock.systemUTC(), () -> { });
              LogStore store = LogStores.sqlite(dir.resolve("d.db"), 2)) {
             for (int i = 1; i <= 410; i++) {
                 if (i == 401) {
@@ -130,7 +130,7 @@ class StoreFeederTest {
         java.util.Map<String, byte[]> written = new java.util.concurrent.ConcurrentHashMap<>();
         java.util.List<Long> appended = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (Spool spool = Spool.open(spoolDir, 64L << 20, 60_000, Clock.systemUTC());
-             SpoolWriter writer = new SpoolWriter(spool, 1024, SpoolWriter.Fsync.NEVER, 1000, Clock.systemUTC(), () -> { });
+             SpoolWriter writer = new SpoolWriter(spool, 1024, 64L << 20, SpoolWriter.Fsync.NEVER, 1000, Clock.systemUTC(), () -> { });
              LogStore sqlite = LogStores.sqlite(dir.resolve("d.db"), 2)) {
             for (int i = 1; i <= 150; i++) {
                 writer.submit(streamed(i, written));
@@ -167,7 +167,7 @@ class StoreFeederTest {
         Path spoolDir = dir.resolve("spool");
         int payload = 3 * StoreFeeder.READ_MAX / 2 + (1 << 20);
         try (Spool spool = Spool.open(spoolDir, 64L << 20, 60_000, Clock.systemUTC());
-             SpoolWriter writer = new SpoolWriter(spool, 1024, SpoolWriter.Fsync.NEVER, 1000, Clock.systemUTC(), () -> { });
+             SpoolWriter writer = new SpoolWriter(spool, 1024, 64L << 20, SpoolWriter.Fsync.NEVER, 1000, Clock.systemUTC(), () -> { });
              LogStore store = LogStores.sqlite(dir.resolve("e.db"), 2)) {
             writer.submit(FakeRecords.request("before", "chat", T0));
             writer.submit(FakeRecords.request("large", "chat", T0 + 1, payload));
@@ -188,7 +188,7 @@ class StoreFeederTest {
         Path spoolDir = dir.resolve("spool");
         java.util.List<Long> storedAtPause = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (Spool spool = Spool.open(spoolDir, 1 << 20, 60_000, Clock.systemUTC());
-             SpoolWriter writer = new SpoolWriter(spool, 1024, SpoolWriter.Fsync.NEVER, 1000, Clock.systemUTC(), () -> { });
+             SpoolWriter writer = new SpoolWriter(spool, 1024, 64L << 20, SpoolWriter.Fsync.NEVER, 1000, Clock.systemUTC(), () -> { });
              LogStore store = LogStores.sqlite(dir.resolve("f.db"), 2)) {
             for (int i = 0; i < 20; i++) {
                 writer.submit(FakeRecords.request("p" + i, "chat", T0 + i));
@@ -228,7 +228,7 @@ class StoreFeederTest {
         Path spoolDir = dir.resolve("spool");
         java.util.List<String> appendedBy = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (Spool spool = Spool.open(spoolDir, 8 << 20, 60_000, Clock.systemUTC());
-             SpoolWriter writer = new SpoolWriter(spool, 1024, SpoolWriter.Fsync.NEVER, 1000, Clock.systemUTC(), () -> { });
+             SpoolWriter writer = new SpoolWriter(spool, 1024, 64L << 20, SpoolWriter.Fsync.NEVER, 1000, Clock.systemUTC(), () -> { });
              LogStore store = LogStores.sqlite(dir.resolve("f.db"), 2)) {
             LogStore watched = (LogStore) java.lang.reflect.Proxy.newProxyInstance(LogStore.class.getClassLoader(),
                     new Class<?>[] {LogStore.class}, (proxy, method, args) -> {

@@ -22,6 +22,17 @@ public interface SpoolRecord {
     String logId();
 
     /**
+     * About how much heap the record holds while it waits for the writer: what the writer's queue
+     * counts against its byte bound. Must not change while the record waits.
+     */
+    default long heldBytes() {
+        return HELD_BASE_BYTES;
+    }
+
+    /** A record's fields other than its payloads: ids, route, model, usage, headers, metadata. */
+    long HELD_BASE_BYTES = 1024;
+
+    /**
      * Where a record sits in the chain.
      *
      * @param seq its sequence number, 1 for the first record a spool ever wrote

@@ -23,8 +23,15 @@ import org.slf4j.LoggerFactory;
  * <p>When the queue is full the record is dropped, not waited for: a slow disk must never slow the
  * answers. The loss is not silent: it is counted ({@link #dropped()}) and the next record written
  * carries {@code dropped_before}, inside the hash chain, so an auditor sees exactly where and how
- * many records are missing. The queue is large (65536 by default) and the writer appends a whole
- * batch with one system call, so drops mean the disk has stalled.
+ * many records are missing. The queue is large (65536 records by default) and the writer appends a
+ * whole batch with one system call, so drops mean the disk has stalled.
+ *
+ * <p>The queue is bounded in bytes as well as in records ({@link SpoolRecord#heldBytes()}): a
+ * streamed answer's record holds tens of KB, so a stalled writer would otherwise fill the heap long
+ * before the record bound, and the process would spend its time in whole-heap collections (or die)
+ * instead of answering. A record is accepted whenever nothing else waits, however large, so one
+ * larger than the bound is not always dropped. Durable records (erasures) are not held to the byte
+ * bound: they are rare, small and waited for.
  */
 public final class SpoolWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SpoolWriter.class);
@@ -52,6 +59,9 @@ public final class SpoolWriter implements AutoCloseable {
     private Line line = new Line(LINE_BYTES);
     /** The chain's digest, the writer thread's own: reused for every record. */
     private final MessageDigest digest = Chain.sha256();
+    private final long maxQueuedBytes;
+    /** {@link SpoolRecord#heldBytes()} of the records accepted and not yet appended. */
+    private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -64,11 +74,18 @@ public final class SpoolWriter implements AutoCloseable {
     private volatile boolean stopping;
 
     /**
+     * @param capacity the most records that wait for the writer
+     * @param maxQueuedBytes the most {@link SpoolRecord#heldBytes()} that wait for it
      * @param onRoll called on the writer thread after a segment was closed (wakes the exporter)
      */
-    public SpoolWriter(Spool spool, int capacity, Fsync fsync, long fsyncIntervalMillis, Clock clock, Runnable onRoll) {
+    public SpoolWriter(Spool spool, int capacity, long maxQueuedBytes, Fsync fsync, long fsyncIntervalMillis, Clock clock,
+                       Runnable onRoll) {
         this.spool = requireNonNull(spool, "spool");
         this.queue = new ArrayBlockingQueue<>(capacity);
+        if (maxQueuedBytes <= 0) {
+            throw new IllegalArgumentException("maxQueuedBytes: %s (expected: > 0)".formatted(maxQueuedBytes));
+        }
+        this.maxQueuedBytes = maxQueuedBytes;
         this.fsync = requireNonNull(fsync, "fsync");
         this.fsyncIntervalMillis = fsyncIntervalMillis;
         this.clock = requireNonNull(clock, "clock");
@@ -79,8 +96,24 @@ public final class SpoolWriter implements AutoCloseable {
 
     /** Queues a record; false (and counted) when the queue is full or the writer is closed. */
     public boolean submit(SpoolRecord record) {
-        if (stopping || !queue.offer(record)) {
+        long held = record.heldBytes();
+        if (stopping || !reserve(held)) {
             dropped.incrementAndGet();
+            return false;
+        }
+        if (!queue.offer(record)) {
+            queuedBytes.addAndGet(-held);
+            dropped.incrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /** Counts {@code held} bytes as waiting unless that passes the bound while others wait. */
+    private boolean reserve(long held) {
+        long now = queuedBytes.addAndGet(held);
+        if (now > maxQueuedBytes && now != held) {
+            queuedBytes.addAndGet(-held);
             return false;
         }
         return true;
@@ -139,6 +172,11 @@ public final class SpoolWriter implements AutoCloseable {
         return queue.size();
     }
 
+    /** {@link SpoolRecord#heldBytes()} of the records waiting for the writer. */
+    public long queuedBytes() {
+        return queuedBytes.get();
+    }
+
     private void run() {
         try {
             // A predecessor may still hold the spool (hand-over): records queue until it lets go.
@@ -155,8 +193,12 @@ public final class SpoolWriter implements AutoCloseable {
                 if (first != null) {
                     batch.add(first);
                     queue.drainTo(batch, BATCH - 1);
-                    write(batch);
-                    batch.clear();
+                    try {
+                        write(batch);
+                    } finally {
+                        release(batch);
+                        batch.clear();
+                    }
                 }
                 maybeSync();
                 if (spool.rollIfDue()) {
@@ -169,9 +211,19 @@ public final class SpoolWriter implements AutoCloseable {
                 stopping = true;
             } catch (RuntimeException e) {
                 LOG.error("log writer: {}", e.toString());
-                batch.clear();
             }
         }
+    }
+
+    /** Stops counting a batch's records as waiting: they were written, or failed and were counted. */
+    private void release(List<Object> batch) {
+        long held = 0;
+        for (Object item : batch) {
+            if (item instanceof SpoolRecord record) {
+                held += record.heldBytes();
+            }
+        }
+        queuedBytes.addAndGet(-held);
     }
 
     /**
