@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * "What changed (issue 22, wave 12)").
  *
  * <p>The way in is one-way for an unprivileged process: the kernel lets a thread leave the idle
- * class only with {@code CAP_SYS_NICE} or a raised {@code RLIMIT_NICE}, so a caller that may need
- * ordinary priority again keeps a second thread for it.
+ * class only with {@code CAP_SYS_NICE} or a raised {@code RLIMIT_NICE}. And a thread in it should
+ * hold nothing others wait for: see {@link IdleGate}, which is how the project uses it.
  *
  * <p>The call is {@code sched_setscheduler(0, SCHED_IDLE, {0})} through the JDK's foreign function
  * API, final since JDK 22 and reached reflectively so that the project still builds and runs on

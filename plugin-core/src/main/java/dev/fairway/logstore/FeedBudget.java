@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
  * catch up after instead of taking CPU from the requests. Only while the backlog is small: past
  * {@link #BACKLOG_LIMIT} unread spool bytes the feeder runs at full speed, so a lasting overload
  * makes the store lag, never the spool grow without bound; nothing is ever dropped either way.
- * (Where the feeder runs in the idle scheduling class while it keeps up, it needs no pauses: see
+ * (Where the feeder waits for idle CPU while it keeps up, it needs no pauses: see
  * {@link StoreFeeder}.)
  */
 final class FeedBudget {

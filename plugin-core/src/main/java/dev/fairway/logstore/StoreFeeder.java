@@ -2,7 +2,7 @@ package dev.fairway.logstore;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.fairway.lifecycle.IdleScheduling;
+import dev.fairway.lifecycle.IdleGate;
 import dev.fairway.log.spool.Segments;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,8 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,12 +28,13 @@ import org.slf4j.LoggerFactory;
  * ({@link #position}).
  *
  * <p>While its backlog is small ({@link FeedBudget#keepsUp}) the feeder gives way to the requests,
- * so a peak of them is not slowed by the store's writes: it feeds from a thread in Linux's idle
- * scheduling class ({@link IdleScheduling}), which any request thread that wakes preempts at once;
- * where there is no such class, it keeps to a CPU budget ({@link FeedBudget}) instead. Past the
- * limit an ordinary thread feeds at full speed, so a lasting overload makes the store lag, never
- * the backlog grow without bound. Two threads, one feeding at a time (a lock): a thread cannot leave
- * the idle class without privileges.
+ * so a peak of them is not slowed by the store's writes: before each read it waits for a CPU that
+ * would otherwise be idle ({@link IdleGate}), and reads little at a time ({@link #IDLE_READ_MAX}) so
+ * that a request thread waking meanwhile waits for a short step only. Where there is no idle
+ * scheduling class it keeps to a CPU budget ({@link FeedBudget}) instead. Past the limit it feeds
+ * at full speed, so a lasting overload makes the store lag, never the backlog grow without bound.
+ * The feeding itself always runs at ordinary priority: a write transaction held by a thread in the
+ * idle class, preempted under load, kept the store's other writers out for seconds.
  */
 public final class StoreFeeder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreFeeder.class);
@@ -49,26 +48,17 @@ public final class StoreFeeder implements AutoCloseable {
     private final int cpuPercent;
     private final Pause pause;
     private final long backlogLimit;
-    /** Feeds while the feeder is behind, and always where there is no idle feeding. */
     private final Thread thread;
-    /** In the idle class, feeds while the feeder keeps up; null when the feeder never gives way ({@code cpuPercent} 100). */
-    private final Thread idleThread;
-    /** Held by the thread feeding: the fields below it are its own while it holds it. */
-    private final ReentrantLock feeding = new ReentrantLock();
-    /** Whether {@link #idleThread} is in the idle class, so that it feeds while the feeder keeps up. */
-    private volatile boolean idleFeeding;
-    /**
-     * Whether the backlog was past the limit when last measured: the ordinary thread's turn. Until
-     * the first measure it is taken to be, so that a backlog left by a restart is not left to idle time.
-     */
-    private volatile boolean behind = true;
+    /** Waits for an idle CPU while the feeder keeps up; null where there is none to wait for (a CPU budget applies). */
+    private final Gate gate;
+    /** Whether the backlog was past the limit when last measured. Until the first measure it is taken to be, so a backlog left by a restart is not left to idle time. */
+    private boolean behind = true;
     private final AtomicLong fed = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private volatile long position = -1;
     private volatile boolean stopping;
-    /** Volatile as well: the ordinary thread measures the backlog while the idle one feeds. */
-    private volatile Path segment;
-    private volatile long offset;
+    private Path segment;
+    private long offset;
     private final ByteArrayLines lines = new ByteArrayLines();
     /**
      * The read buffer, kept from one read to the next while reads are large (a backlog): a fresh
@@ -90,6 +80,11 @@ public final class StoreFeeder implements AutoCloseable {
      * within the runs' spread.
      */
     static final int READ_MAX = 1 << 18;
+    /**
+     * The most one read takes in while the feeder waits for idle CPU: one step between two waits, a
+     * streamed answer's record or a dozen plain ones, tens to a few hundred microseconds of work.
+     */
+    static final int IDLE_READ_MAX = 1 << 15;
     /** See {@link #READ_MAX}. */
     static final int BATCH_BYTES = 1 << 18;
     /** The longest line read (an array's limit); a longer one is never complete to the feeder. */
@@ -101,7 +96,7 @@ public final class StoreFeeder implements AutoCloseable {
     public StoreFeeder(Path dir, LogStore store, String node, int batchSize, long pollMillis, RouteRetention retention,
             int cpuPercent) {
         this(dir, store, node, batchSize, pollMillis, retention, cpuPercent, nanos -> Thread.sleep(Duration.ofNanos(nanos)),
-                cpuPercent < 100, FeedBudget.BACKLOG_LIMIT);
+                cpuPercent < 100 ? idleGate() : null, FeedBudget.BACKLOG_LIMIT);
     }
 
     /** How the feeder waits out its CPU budget; tests see what is stored when it does. */
@@ -109,12 +104,35 @@ public final class StoreFeeder implements AutoCloseable {
         void sleep(long nanos) throws InterruptedException;
     }
 
+    /** How the feeder waits for an idle CPU ({@link IdleGate#await}); tests stand in for a machine that stays busy. */
+    interface Gate extends AutoCloseable {
+        boolean await(long timeoutNanos) throws InterruptedException;
+
+        @Override
+        default void close() {}
+    }
+
+    /** An {@link IdleGate}, or null where there is no idle class to wait for. */
+    private static Gate idleGate() {
+        return IdleGate.start("fairway-log-idle").<Gate>map(g -> new Gate() {
+            @Override
+            public boolean await(long timeoutNanos) throws InterruptedException {
+                return g.await(timeoutNanos);
+            }
+
+            @Override
+            public void close() {
+                g.close();
+            }
+        }).orElse(null);
+    }
+
     /**
-     * @param idle whether to feed from a thread in the idle class while the backlog is under {@code backlogLimit}
-     *     (where there is one; else the CPU budget applies)
+     * @param gate waits for an idle CPU while the backlog is under {@code backlogLimit}; null: keep to
+     *     the CPU budget instead
      */
     StoreFeeder(Path dir, LogStore store, String node, int batchSize, long pollMillis, RouteRetention retention,
-            int cpuPercent, Pause pause, boolean idle, long backlogLimit) {
+            int cpuPercent, Pause pause, Gate gate, long backlogLimit) {
         this.pause = requireNonNull(pause, "pause");
         this.backlogLimit = backlogLimit;
         this.dir = requireNonNull(dir, "dir");
@@ -125,13 +143,9 @@ public final class StoreFeeder implements AutoCloseable {
         this.retention = requireNonNull(retention, "retention");
         // Checked here, not first in the feeder's thread, where a refusal would go unseen.
         this.cpuPercent = FeedBudget.checkPercent(cpuPercent);
-        // Both started here, by an ordinary thread: a thread started by one in the idle class would be in it too.
-        this.thread = Thread.ofPlatform().name("fairway-log-store").daemon(true).unstarted(() -> run(false));
-        this.idleThread = idle ? Thread.ofPlatform().name("fairway-log-store-idle").daemon(true).unstarted(() -> run(true)) : null;
+        this.gate = gate;
+        this.thread = Thread.ofPlatform().name("fairway-log-store").daemon(true).unstarted(this::run);
         thread.start();
-        if (idleThread != null) {
-            idleThread.start();
-        }
     }
 
     /** The last sequence number stored, -1 until the store was first reached. */
@@ -149,47 +163,19 @@ public final class StoreFeeder implements AutoCloseable {
         return failures.get();
     }
 
-    /** Whether the thread of this role feeds now: the idle one while the feeder keeps up, the ordinary one otherwise. */
-    private boolean turn(boolean idle) {
-        return idle ? !behind : behind || !idleFeeding;
-    }
-
-    private void run(boolean idle) {
-        if (idle) {
-            if (!IdleScheduling.enterForCurrentThread()) {
-                // The ordinary thread feeds alone, keeping to the CPU budget while the backlog is small.
-                return;
-            }
-            idleFeeding = true;
-        }
-        // Created here: it reads the CPU time of the thread that calls it. In the idle class nothing needs a budget.
-        FeedBudget budget = FeedBudget.ofCurrentThread(idle ? 100 : cpuPercent, backlogLimit);
+    private void run() {
+        // Created here: it reads the CPU time of the thread that calls it. Behind a gate nothing needs a budget.
+        FeedBudget budget = FeedBudget.ofCurrentThread(gate != null ? 100 : cpuPercent, backlogLimit);
         long backoff = pollMillis;
         while (!stopping) {
             try {
-                if (!turn(idle) && !idle) {
-                    // Under a load that leaves no CPU idle, the idle thread never runs to see the backlog grow: look from here.
-                    behind = !budget.keepsUp(backlog(Segments.list(dir)));
+                if (position < 0) {
+                    position = store.position(node);
+                    segment = null;
                 }
-                if (!turn(idle)) {
-                    LockSupport.parkNanos(this, pollMillis * 1_000_000);
-                    continue;
-                }
-                boolean progressed;
-                feeding.lockInterruptibly();
-                try {
-                    if (position < 0) {
-                        position = store.position(node);
-                        segment = null;
-                    }
-                    progressed = feed(budget, idle);
-                } finally {
-                    feeding.unlock();
-                }
+                boolean progressed = feed(budget);
                 backoff = pollMillis;
-                if (!turn(idle)) {
-                    LockSupport.unpark(idle ? thread : idleThread);
-                } else if (!progressed) {
+                if (!progressed) {
                     Thread.sleep(pollMillis);
                     budget.mark();
                 }
@@ -210,11 +196,8 @@ public final class StoreFeeder implements AutoCloseable {
         }
     }
 
-    /**
-     * Reads what the spool holds after the position and stores it, until there is nothing more or it
-     * is the other thread's turn; false when there was nothing.
-     */
-    private boolean feed(FeedBudget budget, boolean idle) throws IOException, InterruptedException {
+    /** Reads what the spool holds after the position and stores it, until there is nothing more; false when there was nothing. */
+    private boolean feed(FeedBudget budget) throws IOException, InterruptedException {
         List<Path> segments = Segments.list(dir);
         if (segments.isEmpty()) {
             behind = false;
@@ -225,15 +208,19 @@ public final class StoreFeeder implements AutoCloseable {
             offset = 0;
         }
         boolean progressed = false;
-        while (true) {
-            boolean read = storeNextRead();
+        while (!stopping) {
+            boolean gated = gate != null && !behind;
+            if (gated && !gate.await(pollMillis * 1_000_000)) {
+                // No idle CPU for a whole poll: look whether the backlog has passed the limit meanwhile.
+                segments = Segments.list(dir);
+                behind = !budget.keepsUp(backlog(segments));
+                continue;
+            }
+            boolean read = storeNextRead(gated ? IDLE_READ_MAX : READ_MAX);
             progressed |= read;
             if (read) {
                 long backlog = backlog(segments);
                 behind = !budget.keepsUp(backlog);
-                if (!turn(idle)) {
-                    return true;
-                }
                 // Whatever was read is stored by now: a paused feeder holds no lines (held through the
                 // young collections of a pause, they would be promoted; see READ_MAX).
                 long pause = budget.pauseNanos(backlog);
@@ -260,8 +247,8 @@ public final class StoreFeeder implements AutoCloseable {
      * Reads the complete lines after the current offset and stores them, in transactions of at most
      * {@code batchSize} records and {@link #BATCH_BYTES}; false when there was no complete line.
      */
-    private boolean storeNextRead() throws IOException {
-        List<byte[]> complete = read();
+    private boolean storeNextRead(int readMax) throws IOException {
+        List<byte[]> complete = read(readMax);
         List<SpoolLines.Request> batch = new ArrayList<>();
         long batchBytes = 0;
         long last = position;
@@ -335,16 +322,16 @@ public final class StoreFeeder implements AutoCloseable {
     }
 
     /**
-     * Complete lines appended to the current segment since the last read: at most {@link #READ_MAX}
+     * Complete lines appended to the current segment since the last read: at most {@code readMax}
      * bytes of them, or the one line that is longer (a record with large payloads), read whole.
      */
-    private List<byte[]> read() throws IOException {
+    private List<byte[]> read(int readMax) throws IOException {
         try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ)) {
             long available = ch.size() - offset;
             if (available <= 0) {
                 return List.of();
             }
-            int want = (int) Math.min(available, READ_MAX);
+            int want = (int) Math.min(available, readMax);
             while (true) {
                 byte[] bytes = buffer(want);
                 // Bytes past what this read filled are an earlier read's: the split reads only up to the position.
@@ -379,16 +366,13 @@ public final class StoreFeeder implements AutoCloseable {
     public void close() {
         stopping = true;
         thread.interrupt();
-        if (idleThread != null) {
-            idleThread.interrupt();
-        }
         try {
             thread.join(10_000);
-            if (idleThread != null) {
-                idleThread.join(10_000);
-            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (gate != null) {
+            gate.close();
         }
     }
 }
