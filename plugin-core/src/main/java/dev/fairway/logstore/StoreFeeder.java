@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * <p>While its backlog is small ({@link FeedBudget#keepsUp}) the feeder gives way to the requests,
  * so a peak of them is not slowed by the store's writes: before each read it waits for a CPU that
  * would otherwise be idle ({@link IdleGate}), and reads little at a time ({@link #IDLE_READ_MAX}) so
- * that a request thread waking meanwhile waits for a short step only. Where there is no idle
+ * that a request thread waking meanwhile waits for one short step at most. Where there is no idle
  * scheduling class it keeps to a CPU budget ({@link FeedBudget}) instead. Past the limit it feeds
  * at full speed, so a lasting overload makes the store lag, never the backlog grow without bound.
  * The feeding itself always runs at ordinary priority: a write transaction held by a thread in the
@@ -81,10 +81,15 @@ public final class StoreFeeder implements AutoCloseable {
      */
     static final int READ_MAX = 1 << 18;
     /**
-     * The most one read takes in while the feeder waits for idle CPU: one step between two waits, a
-     * streamed answer's record or a dozen plain ones, tens to a few hundred microseconds of work.
+     * The most one read takes in while the feeder waits for idle CPU: one step between two waits,
+     * and one transaction. A transaction costs about 350 us whatever it holds (its index and rollup
+     * pages, the statements prepared again), so smaller steps cost more CPU per record: feeding
+     * streamed records took 312 us each at 32 KiB, 200 at 64, 175 at 128 and 150 at 256
+     * ({@code FeedBench 8000 25}), while the p90 of one connection's plain requests was 0.29 to 0.38
+     * ms at 32 KiB, 0.28 to 0.45 at 64 and 0.39 to 0.46 at 128 (docs/benchmarks.md, "What changed
+     * (issue 22, wave 13)"). A step is then up to about a millisecond of work.
      */
-    static final int IDLE_READ_MAX = 1 << 15;
+    static final int IDLE_READ_MAX = 1 << 16;
     /** See {@link #READ_MAX}. */
     static final int BATCH_BYTES = 1 << 18;
     /** The longest line read (an array's limit); a longer one is never complete to the feeder. */
