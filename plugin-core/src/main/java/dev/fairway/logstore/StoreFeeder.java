@@ -84,7 +84,7 @@ public final class StoreFeeder implements AutoCloseable {
      * The most one read takes in while the feeder waits for idle CPU: one step between two waits,
      * and one transaction. A transaction costs about 350 us whatever it holds (its index and rollup
      * pages, the statements prepared again), so smaller steps cost more CPU per record: feeding
-     * streamed records took 312 us each at 32 KiB, 200 at 64, 175 at 128 and 150 at 256
+     * streamed records took 312 us each at 32 KiB, 200 to 250 at 64, 175 at 128 and 150 at 256
      * ({@code FeedBench 8000 25}), while the p90 of one connection's plain requests was 0.29 to 0.38
      * ms at 32 KiB, 0.28 to 0.45 at 64 and 0.39 to 0.46 at 128 (docs/benchmarks.md, "What changed
      * (issue 22, wave 13)"). A step is then up to about a millisecond of work.
