@@ -11,13 +11,16 @@ import java.time.Clock;
 import java.util.SplittableRandom;
 
 /**
- * The feeder's CPU budget at work: N streamed-answer records ({@link StoreBench#streamLine}) are
- * written to a spool first, then a {@link StoreFeeder} with the given share of a core feeds a fresh
+ * The feeder keeping up: N streamed-answer records ({@link StoreBench#streamLine}) are written to a
+ * spool first, then a {@link StoreFeeder} with the given {@code feed_cpu_percent} feeds a fresh
  * SQLite store from it; prints the time to catch up and the feeder thread's CPU over that time.
+ * Below 100 percent the feeder gives way: on Linux with JDK 22+ it waits for idle CPU before each
+ * step of {@link StoreFeeder#IDLE_READ_MAX} (so this measures what those steps cost per record),
+ * elsewhere it keeps to the budget. At 100 it reads {@link StoreFeeder#READ_MAX} at a time.
  * Not a test (classpath as for {@link StoreBench}):
  *
  * <pre>
- * java -cp ... dev.fairway.logstore.FeedBench 15000 25    (then: ... 15000 100; 15,000 records stay under the 256 MiB past which no budget applies)
+ * java --enable-native-access=ALL-UNNAMED -cp ... dev.fairway.logstore.FeedBench 15000 25    (then: ... 15000 100; 15,000 records stay under the 256 MiB past which no budget applies)
  * </pre>
  */
 public final class FeedBench {
