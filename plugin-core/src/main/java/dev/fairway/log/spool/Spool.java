@@ -57,6 +57,8 @@ public final class Spool implements AutoCloseable {
     private Chain.Head writtenHead;
     private long writtenBytes;
     private long writtenRecords;
+    /** Bytes written to the active segment since it was last forced or handed to {@link #unforced}. */
+    private long unforcedBytes;
 
     private Spool(Path dir, long maxBytes, long maxAgeMillis, Clock clock, long lockWaitMillis) throws IOException {
         this.dir = dir;
@@ -222,6 +224,7 @@ public final class Spool implements AutoCloseable {
         activePath = path;
         activeBytes = active.size();
         activeRecords = 0;
+        unforcedBytes = 0;
         emptyPending();
         written();
         if (fresh) {
@@ -270,6 +273,7 @@ public final class Spool implements AutoCloseable {
             return;
         }
         ByteBuffer buf = pending.flip();
+        int length = buf.remaining();
         try {
             while (buf.hasRemaining()) {
                 active.write(buf);
@@ -287,6 +291,7 @@ public final class Spool implements AutoCloseable {
             emptyPending();
             throw new LostRecords(lost, "cannot append to the log spool " + activePath, e);
         }
+        unforcedBytes += length;
         emptyPending();
         written();
     }
@@ -326,9 +331,23 @@ public final class Spool implements AutoCloseable {
         write();
         try {
             active.force(false);
+            unforcedBytes = 0;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot sync the log spool " + activePath, e);
         }
+    }
+
+    /**
+     * The active segment's channel when at least {@code minBytes} were written to it since it was last
+     * forced or returned here, else null: for {@link SyncAhead} to force outside this lock, while
+     * the writer goes on appending.
+     */
+    synchronized FileChannel unforced(long minBytes) {
+        if (active == null || unforcedBytes < minBytes) {
+            return null;
+        }
+        unforcedBytes = 0;
+        return active;
     }
 
     /** Whether the active segment is full or old enough to be closed. */

@@ -2,6 +2,7 @@ package dev.fairway.log.spool;
 
 import static java.util.Objects.requireNonNull;
 
+import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -40,6 +41,8 @@ public final class SpoolWriter implements AutoCloseable {
     private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /** The line's usual size: a streamed answer's record (~18 KB) fits without growing. */
     private static final int LINE_BYTES = 64 * 1024;
+    /** Bytes written to the active segment that have it forced ahead of the writer's own syncs ({@link SyncAhead}). */
+    static final long SYNC_AHEAD_BYTES = 1024 * 1024;
     /** A line grown past this for one record is dropped afterwards rather than kept. */
     private static final int LINE_KEPT_BYTES = 1024 * 1024;
 
@@ -52,6 +55,7 @@ public final class SpoolWriter implements AutoCloseable {
     private final Clock clock;
     private final Runnable onRoll;
     private final Thread thread;
+    private final SyncAhead syncAhead;
     /**
      * The line each record is rendered into, the writer thread's own: reused for every record, so
      * rendering allocates no array per record and the hash and the spool read the bytes where they lie.
@@ -90,6 +94,7 @@ public final class SpoolWriter implements AutoCloseable {
         this.fsyncIntervalMillis = fsyncIntervalMillis;
         this.clock = requireNonNull(clock, "clock");
         this.onRoll = requireNonNull(onRoll, "onRoll");
+        this.syncAhead = new SyncAhead("fairway-log-sync");
         this.thread = Thread.ofPlatform().name("fairway-log-writer").daemon(true).unstarted(this::run);
         thread.start();
     }
@@ -324,6 +329,10 @@ public final class SpoolWriter implements AutoCloseable {
             spool.write();
             written.addAndGet(appended);
             droppedReportedWritten = droppedReported;
+            FileChannel unforced = spool.unforced(SYNC_AHEAD_BYTES);
+            if (unforced != null) {
+                syncAhead.request(unforced);
+            }
         } catch (Spool.LostRecords e) {
             lost(e.records(), e);
         } finally {
@@ -358,9 +367,15 @@ public final class SpoolWriter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        syncAhead.close();
         if (fsync != Fsync.NEVER) {
             spool.force();
         }
+    }
+
+    /** Forces the sync-ahead thread completed (for tests). */
+    long forcedAhead() {
+        return syncAhead.forced();
     }
 
     private record Barrier(boolean roll, CompletableFuture<Void> done) {}
