@@ -111,7 +111,7 @@ public final class Report {
         line("");
         line("VmRSS from /proc/<pid>/status: at idle after start, the highest value sampled every 0.5 s during "
                 + "all load cases, and with streams held open at once (50 chunks 200 ms apart, so each lasts "
-                + "about 10 s). Fairway runs through `bin/fairway`, with the JVM flags it chooses (`-Xmx128m -XX:+UseSerialGC`, see the script).");
+                + "about 10 s). Fairway runs through `bin/fairway`, with the JVM flags it chooses (`-Xmx112m -Xmn48m -XX:+UseSerialGC`, see the script).");
         line("");
         Map<String, Map<String, String>> rss = new LinkedHashMap<>();
         Path file = dir.resolve("rss.txt");
