@@ -13,7 +13,7 @@ public record LogStoreSettings(
         @Between(min = 1, max = 64)
         @Doc(value = "Database connections in the pool.", defaultValue = "4") Integer poolSize,
         @Between(min = 1, max = 10_000)
-        @Doc(value = "Most records stored per transaction; a transaction also ends once it holds 256 KiB of record lines, so a backlog of large records is not held long enough to be promoted in the heap.", defaultValue = "500") Integer batchSize,
+        @Doc(value = "Most records stored per transaction; a transaction also ends once it holds 4 MiB of record lines or has been open 100 ms, and before the feeder pauses. Lines are inserted 256 KiB at a time and then let go, so a backlog of large records is not held long enough to be promoted in the heap.", defaultValue = "500") Integer batchSize,
         @Between(min = 1, max = 100)
         @Doc(value = "How the feeder from the spool to the store gives way to requests while less than " + LogStoreSettings.FEED_BACKLOG_MIB + " MiB of the spool is unread (past that it runs at full speed): on Linux with JDK 22+ it then waits before each short step for a CPU no request wants (a helper thread in the idle scheduling class, SCHED_IDLE, tells it when), and this budget does not apply; elsewhere it uses at most this percent of one core, pausing beyond it. Either way the store lags behind the spool (which keeps every record) until a peak has passed. 100: never give way.", defaultValue = "25") Integer feedCpuPercent,
         @Doc(value = "This node's name in the store (its feed position is kept under it); must differ between nodes sharing a PostgreSQL.", defaultValue = "host name and absolute spool directory") String node)

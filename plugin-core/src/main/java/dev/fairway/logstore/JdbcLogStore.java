@@ -8,10 +8,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 
@@ -25,18 +23,6 @@ public final class JdbcLogStore implements LogStore {
     static final String COLUMNS = "log_id, event_id, node, seq, created_at, duration_ms, ttfb_ms, latency_bucket,"
             + " ttfb_bucket, route, provider, model, status, success, cached, error_type, tokens_in, tokens_out,"
             + " tokens_cached, cost_usd, metadata, feedback, score, cache_semantic";
-    // One row per statement, VALUES not SELECT: SQLite keeps a statement journal for a statement that
-    // may write several rows, and in a transaction of 500 appends to the same pages of eight indexes
-    // that journal (spilled to a temporary file) was most of an append's cost (docs/benchmarks.md,
-    // "Log store"). The erased ids are therefore looked up apart, in the same transaction.
-    private static final String INSERT = "INSERT INTO fairway_logs (" + COLUMNS + ") VALUES ("
-            + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (log_id) DO NOTHING";
-    private static final String INSERT_RECORD = "INSERT INTO fairway_log_records (log_id, record) VALUES (?, ?)"
-            + " ON CONFLICT (log_id) DO NOTHING";
-    private static final String ERASED = "SELECT log_id FROM fairway_log_erased WHERE log_id IN (";
-    /** Ids a lookup of erased ids binds at most: the feeder's batch (500), well below SQLite's 32,766 parameters. */
-    private static final int ERASED_CHUNK = 500;
-
     private final DataSource db;
     private final Dialect dialect;
     private final AutoCloseable onClose;
@@ -99,82 +85,16 @@ public final class JdbcLogStore implements LogStore {
 
     @Override
     public int append(String node, long lastSeq, List<StoredLog> records) {
-        return tx(c -> {
-            // The position first: a write, so on SQLite the transaction holds the write lock before the
-            // erased ids are read, and no erasure committed meanwhile can be missed (or fail the upgrade).
-            try (PreparedStatement ps = c.prepareStatement(dialect.upsertPosition())) {
-                ps.setString(1, node);
-                ps.setLong(2, lastSeq);
-                ps.executeUpdate();
-            }
-            int added = 0;
-            if (!records.isEmpty()) {
-                RollupDeltas rollup = new RollupDeltas(dialect);
-                List<StoredLog> candidates = notErased(c, records);
-                RecordCodec codec = new RecordCodec(dialect);
-                try (PreparedStatement ps = c.prepareStatement(INSERT);
-                     PreparedStatement line = c.prepareStatement(INSERT_RECORD)) {
-                    for (StoredLog r : candidates) {
-                        Rows.bind(ps, r);
-                        ps.addBatch();
-                    }
-                    int[] inserted = candidates.isEmpty() ? new int[0] : ps.executeBatch();
-                    List<StoredLog> fresh = new ArrayList<>(inserted.length);
-                    for (int i = 0; i < inserted.length; i++) {
-                        if (inserted[i] == Statement.SUCCESS_NO_INFO) {
-                            // Without per-row counts a replayed record would be counted twice.
-                            throw new SQLException("the driver did not report which records were inserted");
-                        }
-                        if (inserted[i] > 0) {
-                            added++;
-                            // Only records actually inserted count: a replay or an erased id adds nothing.
-                            rollup.add(candidates.get(i), 1);
-                            fresh.add(candidates.get(i));
-                        }
-                    }
-                    // A replayed record's line is stored already: it is neither encoded nor written again.
-                    for (StoredLog r : fresh) {
-                        Rows.bindRecord(line, r, codec);
-                        line.addBatch();
-                    }
-                    if (!fresh.isEmpty()) {
-                        line.executeBatch();
-                    }
-                    MetaIndex.insert(c, fresh);
-                }
-                rollup.flush(c);
-            }
+        try (Append append = openAppend(node)) {
+            int added = append.add(lastSeq, records);
+            append.commit();
             return added;
-        });
+        }
     }
 
-    /**
-     * {@code records} without those whose id was erased (a replay of the spool must not bring them back).
-     * One query per {@link #ERASED_CHUNK} ids, not one per record: a point query per record through
-     * JDBC was a twentieth of an append's CPU.
-     */
-    private static List<StoredLog> notErased(Connection c, List<StoredLog> records) throws SQLException {
-        Set<String> erased = new HashSet<>();
-        for (int from = 0; from < records.size(); from += ERASED_CHUNK) {
-            List<StoredLog> chunk = records.subList(from, Math.min(records.size(), from + ERASED_CHUNK));
-            try (PreparedStatement ps = c.prepareStatement(ERASED + "?, ".repeat(chunk.size() - 1) + "?)")) {
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 1, chunk.get(i).logId());
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        erased.add(rs.getString(1));
-                    }
-                }
-            }
-        }
-        List<StoredLog> out = new ArrayList<>(records.size());
-        for (StoredLog r : records) {
-            if (!erased.contains(r.logId())) {
-                out.add(r);
-            }
-        }
-        return out;
+    @Override
+    public Append openAppend(String node) {
+        return new JdbcAppend(() -> Transaction.begin(writes, this::connection), dialect, node);
     }
 
     @Override
@@ -360,31 +280,10 @@ public final class JdbcLogStore implements LogStore {
 
     /** Runs {@code work} in one transaction, rolled back when it fails. */
     <T> T tx(Work<T> work) {
-        if (writes == null) {
-            return inTransaction(work);
-        }
-        writes.lock();
-        try {
-            return inTransaction(work);
-        } finally {
-            writes.unlock();
-        }
-    }
-
-    private <T> T inTransaction(Work<T> work) {
-        try (Connection c = connection()) {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
-            }
+        try (Transaction t = Transaction.begin(writes, this::connection)) {
+            T result = work.run(t.connection());
+            t.commit();
+            return result;
         } catch (SQLException e) {
             throw new StoreException("log store: " + e.getMessage(), e);
         }

@@ -23,6 +23,33 @@ public interface LogStore extends AutoCloseable {
      */
     int append(String node, long lastSeq, List<StoredLog> records);
 
+    /**
+     * An {@link #append} that spans several calls: one transaction that each {@link Append#add}
+     * fills and {@link Append#commit} ends, so a caller with many records need not hold them all at
+     * once to store them in one transaction. Until the commit nothing added is seen by others, and
+     * on SQLite the store's other writes wait.
+     */
+    Append openAppend(String node);
+
+    /** See {@link #openAppend}. Used by one thread; not reusable after its commit or close. */
+    interface Append extends AutoCloseable {
+        /**
+         * Stores {@code records} as {@link #append} does and sets the node's feed position to
+         * {@code lastSeq}, within the transaction; on a failure the transaction is rolled back and
+         * the append is over.
+         *
+         * @return how many records were new
+         */
+        int add(long lastSeq, List<StoredLog> records);
+
+        /** Makes what was added, and the last position, durable and visible together. */
+        void commit();
+
+        /** Rolls back what was added unless it was committed. */
+        @Override
+        void close();
+    }
+
     /** The last sequence number of {@code node} stored, 0 before the first. */
     long position(String node);
 

@@ -20,7 +20,7 @@ import java.util.Map;
 final class MetaIndex {
     static final String TABLE = "fairway_log_meta";
     private static final JsonFactory JSON = new JsonFactory();
-    private static final String INSERT = "INSERT INTO " + TABLE + " (log_id, meta_key, meta_value) VALUES (?, ?, ?)"
+    static final String INSERT = "INSERT INTO " + TABLE + " (log_id, meta_key, meta_value) VALUES (?, ?, ?)"
             + " ON CONFLICT (log_id, meta_key) DO NOTHING";
 
     private MetaIndex() {}
@@ -65,13 +65,18 @@ final class MetaIndex {
 
     static void insert(Connection c, List<StoredLog> records) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            int n = 0;
-            for (StoredLog r : records) {
-                n += add(ps, r.logId(), r.metadata());
-            }
-            if (n > 0) {
-                ps.executeBatch();
-            }
+            insert(ps, records);
+        }
+    }
+
+    /** Indexes the metadata of {@code records} through {@code ps}, a statement of {@link #INSERT}. */
+    static void insert(PreparedStatement ps, List<StoredLog> records) throws SQLException {
+        int n = 0;
+        for (StoredLog r : records) {
+            n += add(ps, r.logId(), r.metadata());
+        }
+        if (n > 0) {
+            ps.executeBatch();
         }
     }
 

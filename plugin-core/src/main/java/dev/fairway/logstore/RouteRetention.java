@@ -16,7 +16,7 @@ import java.util.function.Function;
  * Each route's retention (Cloudflare's log limits): records older than {@code max_age_days} go;
  * beyond {@code max_records} either the oldest go ({@code delete_oldest}) or new records are not
  * stored ({@code stop_inserting}; they stay in the spool and its export). Runs on the feeder's
- * thread, after each batch, at most once per route every {@link #EVERY_MILLIS}.
+ * thread, after each transaction, at most once per route every {@link #EVERY_MILLIS}.
  */
 public final class RouteRetention {
     static final long EVERY_MILLIS = 10_000;
@@ -37,34 +37,54 @@ public final class RouteRetention {
         return new RouteRetention(route -> null, Clock.systemUTC());
     }
 
-    /** The records of {@code batch} the store takes: all, except for full stop_inserting routes. */
-    List<StoredLog> admit(LogStore store, List<StoredLog> batch) {
-        Map<String, Long> room = new HashMap<>();
-        List<StoredLog> out = new ArrayList<>(batch.size());
-        for (StoredLog r : batch) {
-            RetentionSettings s = r.route() == null ? null : settings.apply(r.route());
-            if (s == null || s.maxRecords() == null || !"stop_inserting".equals(s.whenFull())) {
-                out.add(r);
-                continue;
-            }
-            long left = room.computeIfAbsent(r.route(), route -> s.maxRecords() - store.count(route));
-            if (left > 0) {
-                out.add(r);
-                room.put(r.route(), left - 1);
-            }
-        }
-        return out;
+    /**
+     * Admission to one transaction of the store: its room per stop_inserting route is counted from
+     * the store once, then lowered by what it admits, since the store's count does not see records
+     * added in a transaction not committed yet.
+     */
+    Admission admission(LogStore store) {
+        return new Admission(requireNonNull(store, "store"));
     }
 
-    /** Applies age limits and delete_oldest count limits to the routes {@code stored} touched. */
-    void afterAppend(LogStore store, List<StoredLog> stored) {
-        Set<String> routes = new LinkedHashSet<>();
-        for (StoredLog r : stored) {
-            if (r.route() != null && settings.apply(r.route()) != null) {
-                routes.add(r.route());
-                addedSince.merge(r.route(), 1L, Long::sum);
-            }
+    final class Admission {
+        private final LogStore store;
+        private final Map<String, Long> room = new HashMap<>();
+
+        private Admission(LogStore store) {
+            this.store = store;
         }
+
+        /** The records of {@code batch} the store takes: all, except for full stop_inserting routes. */
+        List<StoredLog> admit(List<StoredLog> batch) {
+            List<StoredLog> out = new ArrayList<>(batch.size());
+            for (StoredLog r : batch) {
+                RetentionSettings s = r.route() == null ? null : settings.apply(r.route());
+                if (s == null || s.maxRecords() == null || !"stop_inserting".equals(s.whenFull())) {
+                    out.add(r);
+                    continue;
+                }
+                long left = room.computeIfAbsent(r.route(), route -> s.maxRecords() - store.count(route));
+                if (left > 0) {
+                    out.add(r);
+                    room.put(r.route(), left - 1);
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Applies age limits and delete_oldest count limits to the routes a committed transaction
+     * touched ({@code stored}: records admitted per route).
+     */
+    void afterAppend(LogStore store, Map<String, Long> stored) {
+        Set<String> routes = new LinkedHashSet<>();
+        stored.forEach((route, count) -> {
+            if (settings.apply(route) != null) {
+                routes.add(route);
+                addedSince.merge(route, count, Long::sum);
+            }
+        });
         long now = clock.millis();
         for (String route : routes) {
             RetentionSettings s = settings.apply(route);

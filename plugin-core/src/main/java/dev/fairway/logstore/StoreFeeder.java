@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +57,12 @@ public final class StoreFeeder implements AutoCloseable {
     private boolean behind = true;
     private final AtomicLong fed = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    /** The last sequence number committed to the store, -1 until read from it. */
     private volatile long position = -1;
+    /** The last sequence number added to the store: {@link #position}, or past it while a transaction is open. */
+    private long added = -1;
+    /** The transaction being filled, null between transactions. */
+    private Pending pending;
     private volatile boolean stopping;
     private Path segment;
     private long offset;
@@ -90,8 +97,28 @@ public final class StoreFeeder implements AutoCloseable {
      * (issue 22, wave 13)"). A step is then up to about a millisecond of work.
      */
     static final int IDLE_READ_MAX = 1 << 16;
-    /** See {@link #READ_MAX}. */
+    /**
+     * The most line bytes one statement batch holds: what is read is added to the store this much at
+     * a time and let go, so the lines are never held long enough to be promoted (see {@link #READ_MAX}).
+     */
     static final int BATCH_BYTES = 1 << 18;
+    /**
+     * The most line bytes one transaction takes in, over several reads, while the feeder is behind
+     * (and at most {@code batch_size} records). What a commit writes besides the records (the pages
+     * of eight indexes, the rollups, the position) costs about the same however many records it
+     * holds: one transaction per 256 KiB read cost 127 to 160 us per streamed record, one per 4 MiB
+     * 80 to 100 ({@code FeedBench 15000 100}, docs/benchmarks.md, "What changed (issue 22, wave
+     * 15)"). The lines are let go after each batch; SQLite keeps the transaction's pages in its own
+     * cache. Bounds how long the store's other writers (PATCH, DELETE /logs) wait: tens of ms.
+     */
+    static final long TX_BYTES = 4L << 20;
+    /**
+     * How long a transaction stays open at most, across the waits for idle CPU between the short
+     * steps of a feeder that keeps up as well: committing each step was a transaction per three or
+     * four streamed records. Bounds how stale the store is while records keep coming, and how long
+     * the store's other writers wait.
+     */
+    static final long TX_OPEN_NANOS = 100_000_000L;
     /** The longest line read (an array's limit); a longer one is never complete to the feeder. */
     private static final int LONGEST_LINE = Integer.MAX_VALUE - 8;
     /** Reads up to this size use a buffer of their own and let the kept one go. */
@@ -171,11 +198,20 @@ public final class StoreFeeder implements AutoCloseable {
     private void run() {
         // Created here: it reads the CPU time of the thread that calls it. Behind a gate nothing needs a budget.
         FeedBudget budget = FeedBudget.ofCurrentThread(gate != null ? 100 : cpuPercent, backlogLimit);
+        try {
+            feedUntilStopped(budget);
+        } finally {
+            abandon();
+        }
+    }
+
+    private void feedUntilStopped(FeedBudget budget) {
         long backoff = pollMillis;
         while (!stopping) {
             try {
                 if (position < 0) {
                     position = store.position(node);
+                    added = position;
                     segment = null;
                 }
                 boolean progressed = feed(budget);
@@ -187,6 +223,7 @@ public final class StoreFeeder implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (IOException | RuntimeException e) {
+                abandon();
                 failures.incrementAndGet();
                 LOG.warn("log store feed failed, retrying in {} ms: {}", backoff, e.getMessage());
                 // Start again from what the store says it has: the spool still holds the rest.
@@ -215,12 +252,13 @@ public final class StoreFeeder implements AutoCloseable {
         boolean progressed = false;
         while (!stopping) {
             boolean gated = gate != null && !behind;
-            if (gated && !gate.await(pollMillis * 1_000_000)) {
+            if (gated && !awaitIdle()) {
                 // No idle CPU for a whole poll: look whether the backlog has passed the limit meanwhile.
                 segments = Segments.list(dir);
                 behind = !budget.keepsUp(backlog(segments));
                 continue;
             }
+            // The transaction stays open for the next read: see TX_BYTES.
             boolean read = storeNextRead(gated ? IDLE_READ_MAX : READ_MAX);
             progressed |= read;
             if (read) {
@@ -230,6 +268,7 @@ public final class StoreFeeder implements AutoCloseable {
                 // young collections of a pause, they would be promoted; see READ_MAX).
                 long pause = budget.pauseNanos(backlog);
                 if (pause > 0) {
+                    commit();
                     this.pause.sleep(pause);
                 }
             }
@@ -245,58 +284,147 @@ public final class StoreFeeder implements AutoCloseable {
             segment = segments.get(at + 1);
             offset = 0;
         }
+        commit();
         return progressed;
     }
 
     /**
-     * Reads the complete lines after the current offset and stores them, in transactions of at most
-     * {@code batchSize} records and {@link #BATCH_BYTES}; false when there was no complete line.
+     * Waits for idle CPU, for a poll at most; an open transaction is committed when the wait ends
+     * without idle CPU, and the wait ends by the time the transaction reaches {@link #TX_OPEN_NANOS}.
+     */
+    private boolean awaitIdle() throws InterruptedException {
+        long timeout = pollMillis * 1_000_000;
+        if (pending != null) {
+            timeout = Math.max(0, Math.min(timeout, pending.openedAt + TX_OPEN_NANOS - System.nanoTime()));
+        }
+        boolean idle = timeout > 0 && gate.await(timeout);
+        if (!idle) {
+            commit();
+        }
+        return idle;
+    }
+
+    /**
+     * Reads the complete lines after the current offset and adds them to the store, in statement
+     * batches of at most {@code batchSize} records and {@link #BATCH_BYTES}; false when there was no
+     * complete line. The transaction is left open (see {@link #commit}).
      */
     private boolean storeNextRead(int readMax) throws IOException {
         List<byte[]> complete = read(readMax);
         List<SpoolLines.Request> batch = new ArrayList<>();
         long batchBytes = 0;
-        long last = position;
+        long last = added;
         for (byte[] raw : complete) {
             SpoolLines.Line line = SpoolLines.parse(raw, node);
-            if (line.seq() <= position || line.seq() <= last) {
+            if (line.seq() <= last) {
                 continue;
             }
             if (line instanceof SpoolLines.Erasure erasure) {
-                last = flush(batch, last);
+                last = add(batch, last);
                 batchBytes = 0;
+                // The erasure runs in a transaction of its own, after every record before it.
+                commit();
                 for (String id : erasure.erased()) {
                     store.delete(new LogFilter(null, null, null, null, null, null, null, null, null, null, id,
                             null, null, null));
                 }
-                last = flush(batch, erasure.seq());
+                last = add(batch, erasure.seq());
             } else if (line instanceof SpoolLines.Request request) {
                 batch.add(request);
                 batchBytes += request.log().record().length;
                 last = Math.max(last, request.seq());
                 if (batch.size() >= batchSize || batchBytes >= BATCH_BYTES) {
-                    last = flush(batch, last);
+                    last = add(batch, last);
                     batchBytes = 0;
                 }
             } else {
                 last = Math.max(last, line.seq());
             }
         }
-        flush(batch, last);
+        add(batch, last);
         return !complete.isEmpty();
     }
 
-    private long flush(List<SpoolLines.Request> batch, long last) {
-        if (last <= position) {
+    /**
+     * Adds {@code batch} and the position {@code last} to the open transaction (opening one), and
+     * commits once it holds {@code batchSize} records or {@link #TX_BYTES}; empties the batch.
+     */
+    private long add(List<SpoolLines.Request> batch, long last) {
+        if (last <= added) {
+            batch.clear();
             return last;
         }
-        List<StoredLog> rows = retention.admit(store, batch.stream().map(SpoolLines.Request::log).toList());
-        int added = store.append(node, last, rows);
-        fed.addAndGet(added);
-        position = last;
-        retention.afterAppend(store, rows);
+        if (pending == null) {
+            pending = new Pending(store.openAppend(node), retention.admission(store));
+        }
+        List<StoredLog> rows = pending.admission.admit(batch.stream().map(SpoolLines.Request::log).toList());
+        pending.added += pending.append.add(last, rows);
+        for (StoredLog r : rows) {
+            if (r.route() != null) {
+                pending.routes.merge(r.route(), 1L, Long::sum);
+            }
+        }
+        for (SpoolLines.Request r : batch) {
+            pending.records++;
+            pending.bytes += r.log().record().length;
+        }
+        added = last;
         batch.clear();
+        if (pending.records >= batchSize || pending.bytes >= TX_BYTES
+                || System.nanoTime() - pending.openedAt >= TX_OPEN_NANOS) {
+            commit();
+        }
         return last;
+    }
+
+    /**
+     * Commits the open transaction, if any: only then does {@link #position} move (the exporter
+     * keeps what is past it), and retention runs. Called before every wait, so the store's write
+     * lock is never held while the feeder sleeps.
+     */
+    private void commit() {
+        if (pending == null) {
+            return;
+        }
+        Pending done = pending;
+        pending = null;
+        try (LogStore.Append append = done.append) {
+            append.commit();
+        }
+        fed.addAndGet(done.added);
+        position = added;
+        retention.afterAppend(store, done.routes);
+    }
+
+    /** Rolls back the open transaction, if any: what it held is read again from the stored position. */
+    private void abandon() {
+        Pending dropped = pending;
+        pending = null;
+        if (dropped != null) {
+            try {
+                dropped.append.close();
+            } catch (RuntimeException e) {
+                // The connection goes back to the pool either way; the records are read again.
+                LOG.warn("log store rollback failed: {}", e.getMessage());
+            }
+        }
+        added = position;
+    }
+
+    /** One open transaction and what it holds: records and line bytes (its limits), and per route what it admitted. */
+    private static final class Pending {
+        final LogStore.Append append;
+        final RouteRetention.Admission admission;
+        final Map<String, Long> routes = new HashMap<>();
+        final long openedAt = System.nanoTime();
+        int records;
+        long bytes;
+        int added;
+
+        Pending(LogStore.Append append, RouteRetention.Admission admission) {
+            this.append = append;
+            this.admission = admission;
+        }
     }
 
     /** Spool bytes not read yet: the rest of the current segment and the segments after it. */

@@ -54,6 +54,44 @@ abstract class LogStoreContract {
     }
 
     @Test
+    void anAppendOverSeveralAddsIsOneTransaction() {
+        List<StoredLog> rows = sample();
+        try (LogStore.Append append = store.openAppend("node-a")) {
+            assertThat(append.add(10, rows.subList(0, 10))).isEqualTo(10);
+            assertThat(append.add(20, rows.subList(5, 20))).as("the first five are stored already").isEqualTo(10);
+            // Not committed: neither the records nor the position are seen.
+            assertThat(store.position("node-a")).isZero();
+            assertThat(store.get("id-001")).isEmpty();
+            append.commit();
+        }
+        assertThat(store.position("node-a")).isEqualTo(20);
+        assertThat(store.count("chat") + store.count("support")).isEqualTo(20);
+        List<LogStore.AggregateRow> agg = store.aggregate(LogFilter.ALL, 3_600_000L, null);
+        assertThat(agg.stream().mapToLong(LogStore.AggregateRow::requests).sum()).as("the rollup counts each once").isEqualTo(20);
+        // The store's other writes go on after the commit.
+        assertThat(store.patch("id-001", 1, null, null)).isTrue();
+    }
+
+    @Test
+    void anAppendClosedWithoutCommitLeavesNothingAndReleasesTheStore() {
+        List<StoredLog> rows = sample();
+        try (LogStore.Append append = store.openAppend("node-a")) {
+            append.add(10, rows.subList(0, 10));
+        }
+        assertThat(store.position("node-a")).isZero();
+        assertThat(store.get("id-001")).isEmpty();
+        assertThat(store.aggregate(LogFilter.ALL, 3_600_000L, null).stream().mapToLong(LogStore.AggregateRow::requests).sum()).isZero();
+        // The write lock and the connection were given back: the next append and a patch go through.
+        assertThat(store.append("node-a", 30, rows)).isEqualTo(30);
+        assertThat(store.patch("id-001", 1, null, null)).isTrue();
+        try (LogStore.Append append = store.openAppend("node-a")) {
+            append.commit();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> append.add(31, List.of()))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("already committed");
+        }
+    }
+
+    @Test
     void filtersSelectExactlyTheMatchingRecords() {
         store.append("node-a", 30, sample());
         assertThat(ids(filter().route("support").build())).hasSize(10).allMatch(id -> num(id) % 3 == 0);

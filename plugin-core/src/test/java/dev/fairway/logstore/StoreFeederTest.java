@@ -123,13 +123,16 @@ class StoreFeederTest {
     }
 
     @Test
-    void aBacklogOfLargeLinesIsStoredInTransactionsOfAtMostBatchBytes() throws Exception {
+    void aBacklogOfLargeLinesIsStoredInTransactionsOverSeveralReadsEachBatchAtMostBatchBytes() throws Exception {
         // 150 streamed answers' lines (about 1.8 MiB) waiting when the feeder starts, with 500
-        // records allowed per transaction: the lines held from the read to the commit stay within
-        // BATCH_BYTES (plus the line that reached it), so they are not promoted to the old generation.
+        // records allowed per transaction: the lines held from the read to their statement batch stay
+        // within BATCH_BYTES (plus the line that reached it), so they are not promoted to the old
+        // generation, while one transaction takes in several reads (READ_MAX each), since what a
+        // commit writes besides the records costs the same however many it holds.
         Path spoolDir = dir.resolve("spool");
         java.util.Map<String, byte[]> written = new java.util.concurrent.ConcurrentHashMap<>();
-        java.util.List<Long> appended = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<Long> added = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<java.util.List<Long>> committed = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (Spool spool = Spool.open(spoolDir, 64L << 20, 60_000, Clock.systemUTC());
              SpoolWriter writer = new SpoolWriter(spool, 1024, 64L << 20, SpoolWriter.Fsync.NEVER, 1000, Clock.systemUTC(), () -> { });
              LogStore sqlite = LogStores.sqlite(dir.resolve("d.db"), 2)) {
@@ -137,28 +140,107 @@ class StoreFeederTest {
                 writer.submit(streamed(i, written));
             }
             writer.flush(false).join();
-            LogStore store = (LogStore) java.lang.reflect.Proxy.newProxyInstance(LogStore.class.getClassLoader(),
-                    new Class<?>[] {LogStore.class}, (proxy, method, args) -> {
-                        if (method.getName().equals("append")) {
-                            appended.add(((java.util.List<?>) args[2]).stream()
-                                    .mapToLong(r -> ((StoredLog) r).record().length).sum());
-                        }
-                        try {
-                            return method.invoke(sqlite, args);
-                        } catch (java.lang.reflect.InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
+            LogStore store = watched(sqlite, "openAppend", args -> { }, append -> new LogStore.Append() {
+                private final java.util.List<Long> adds = new java.util.ArrayList<>();
+
+                @Override
+                public int add(long lastSeq, java.util.List<StoredLog> records) {
+                    long bytes = records.stream().mapToLong(r -> r.record().length).sum();
+                    adds.add(bytes);
+                    added.add(bytes);
+                    return append.add(lastSeq, records);
+                }
+
+                @Override
+                public void commit() {
+                    append.commit();
+                    committed.add(java.util.List.copyOf(adds));
+                }
+
+                @Override
+                public void close() {
+                    append.close();
+                }
+            });
             try (StoreFeeder feeder = new StoreFeeder(spoolDir, store, "n1", 500, 20, RouteRetention.none(), 100)) {
                 await("150 fed", () -> feeder.position() == 150);
             }
             long line = written.values().stream().mapToLong(b -> b.length).max().orElseThrow();
-            assertThat(appended).hasSizeGreaterThanOrEqualTo(2)
+            assertThat(added).hasSizeGreaterThanOrEqualTo(2)
                     .allSatisfy(bytes -> assertThat(bytes).isLessThan(StoreFeeder.BATCH_BYTES + line));
+            assertThat(committed).as("a transaction spans several reads")
+                    .anySatisfy(adds -> assertThat(adds.stream().mapToLong(Long::longValue).sum()).isGreaterThan(StoreFeeder.READ_MAX))
+                    .allSatisfy(adds -> assertThat(adds.stream().mapToLong(Long::longValue).sum()).isLessThan(StoreFeeder.TX_BYTES + line));
             for (var e : written.entrySet()) {
                 assertThat(sqlite.get(e.getKey()).orElseThrow().record()).as(e.getKey()).isEqualTo(e.getValue());
             }
         }
+    }
+
+    @Test
+    void aFailedTransactionIsRolledBackAndItsRecordsStoredOnceOnTheRetry() throws Exception {
+        // A transaction now spans several reads: when it fails, what the earlier reads added must not
+        // count as stored (the position stays), and the retry reads it again from the stored position.
+        Path spoolDir = dir.resolve("spool");
+        java.util.Map<String, byte[]> written = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger adds = new java.util.concurrent.atomic.AtomicInteger();
+        try (Spool spool = Spool.open(spoolDir, 64L << 20, 60_000, Clock.systemUTC());
+             SpoolWriter writer = new SpoolWriter(spool, 1024, 64L << 20, SpoolWriter.Fsync.NEVER, 1000, Clock.systemUTC(), () -> { });
+             LogStore sqlite = LogStores.sqlite(dir.resolve("r.db"), 2)) {
+            for (int i = 1; i <= 150; i++) {
+                writer.submit(streamed(i, written));
+            }
+            writer.flush(false).join();
+            LogStore store = watched(sqlite, "openAppend", args -> { }, append -> new LogStore.Append() {
+                @Override
+                public int add(long lastSeq, java.util.List<StoredLog> records) {
+                    if (adds.incrementAndGet() == 3) {
+                        throw new StoreException("the database went away", null);
+                    }
+                    return append.add(lastSeq, records);
+                }
+
+                @Override
+                public void commit() {
+                    append.commit();
+                }
+
+                @Override
+                public void close() {
+                    append.close();
+                }
+            });
+            try (StoreFeeder feeder = new StoreFeeder(spoolDir, store, "n1", 500, 20, RouteRetention.none(), 100)) {
+                await("150 fed", () -> feeder.position() == 150);
+                assertThat(feeder.failures()).isEqualTo(1);
+                assertThat(feeder.fed()).as("each record counted once").isEqualTo(150);
+            }
+            assertThat(sqlite.aggregate(LogFilter.ALL, 3_600_000L, null).stream()
+                    .mapToLong(LogStore.AggregateRow::requests).sum()).as("the rollup counts each once").isEqualTo(150);
+            for (var e : written.entrySet()) {
+                assertThat(sqlite.get(e.getKey()).orElseThrow().record()).as(e.getKey()).isEqualTo(e.getValue());
+            }
+        }
+    }
+
+    /**
+     * {@code store} with each call of {@code method} shown to {@code onCall} first, and the
+     * {@link LogStore.Append}s it opens wrapped by {@code wrap}.
+     */
+    private static LogStore watched(LogStore store, String method, java.util.function.Consumer<Object[]> onCall,
+            java.util.function.UnaryOperator<LogStore.Append> wrap) {
+        return (LogStore) java.lang.reflect.Proxy.newProxyInstance(LogStore.class.getClassLoader(),
+                new Class<?>[] {LogStore.class}, (proxy, m, args) -> {
+                    if (m.getName().equals(method)) {
+                        onCall.accept(args);
+                    }
+                    try {
+                        Object result = m.invoke(store, args);
+                        return result instanceof LogStore.Append a ? wrap.apply(a) : result;
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Test
@@ -253,17 +335,9 @@ class StoreFeederTest {
         try (Spool spool = Spool.open(spoolDir, 8 << 20, 60_000, Clock.systemUTC());
              SpoolWriter writer = new SpoolWriter(spool, 1024, 64L << 20, SpoolWriter.Fsync.NEVER, 1000, Clock.systemUTC(), () -> { });
              LogStore store = LogStores.sqlite(dir.resolve("f.db"), 2)) {
-            LogStore watched = (LogStore) java.lang.reflect.Proxy.newProxyInstance(LogStore.class.getClassLoader(),
-                    new Class<?>[] {LogStore.class}, (proxy, method, args) -> {
-                        if (method.getName().equals("append")) {
-                            appendedBy.add(Thread.currentThread().getName() + " policy " + IdleSchedulingTest.policyOfCurrentThread());
-                        }
-                        try {
-                            return method.invoke(store, args);
-                        } catch (java.lang.reflect.InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
+            LogStore watched = watched(store, "openAppend",
+                    args -> appendedBy.add(Thread.currentThread().getName() + " policy " + IdleSchedulingTest.policyOfCurrentThread()),
+                    append -> append);
             try (StoreFeeder feeder = new StoreFeeder(spoolDir, watched, "n1", 5, 20, RouteRetention.none(), 25,
                     nanos -> Thread.sleep(Duration.ofNanos(nanos)), gate, backlogLimit)) {
                 writer.submit(FakeRecords.request("first", "chat", T0));
