@@ -33,4 +33,22 @@ final class FakeRecords {
             }
         };
     }
+
+    /** A tombstone line (an erasure through DELETE /logs) naming {@code erased}. */
+    static SpoolRecord tombstone(String id, java.util.List<String> erased) {
+        return new SpoolRecord() {
+            @Override
+            public byte[] render(Link link) {
+                return ("{\"seq\":" + link.seq() + ",\"prev_hash\":\"" + link.prevHash() + "\",\"log_id\":\"" + id
+                        + "\",\"kind\":\"tombstone\",\"at\":\"" + Instant.ofEpochMilli(0) + "\",\"filter\":\"test\","
+                        + "\"erased\":[" + String.join(",", erased.stream().map(e -> "\"" + e + "\"").toList()) + "]}")
+                        .getBytes(StandardCharsets.UTF_8);
+            }
+
+            @Override
+            public String logId() {
+                return id;
+            }
+        };
+    }
 }

@@ -178,6 +178,35 @@ class StoreFeederTest {
     }
 
     @Test
+    void anErasureAmidABacklogIsAppliedAfterTheRecordsBeforeItAndTheRestIsStored() throws Exception {
+        // A transaction spans several reads, and an erasure is a write of its own: the records before
+        // it must be committed first (a delete waiting for the feeder's own open transaction would
+        // wait out SQLite's busy timeout and fail, again and again), and those after it stored.
+        Path spoolDir = dir.resolve("spool");
+        try (Spool spool = Spool.open(spoolDir, 64L << 20, 60_000, Clock.systemUTC());
+             SpoolWriter writer = new SpoolWriter(spool, 1024, 64L << 20, SpoolWriter.Fsync.NEVER, 1000, Clock.systemUTC(), () -> { });
+             LogStore store = LogStores.sqlite(dir.resolve("t.db"), 2)) {
+            for (int i = 0; i < 40; i++) {
+                writer.submit(FakeRecords.request("a" + i, "chat", T0 + i, 20 << 10));
+            }
+            writer.submit(FakeRecords.tombstone("t1", java.util.List.of("a3", "a30")));
+            for (int i = 0; i < 40; i++) {
+                writer.submit(FakeRecords.request("b" + i, "chat", T0 + 100 + i, 20 << 10));
+            }
+            writer.flush(false).join();
+            try (StoreFeeder feeder = new StoreFeeder(spoolDir, store, "n1", 500, 20, RouteRetention.none(), 100)) {
+                await("81 fed", () -> feeder.position() == 81);
+                assertThat(feeder.failures()).isZero();
+            }
+            assertThat(store.count("chat")).isEqualTo(78);
+            assertThat(store.get("a3")).isEmpty();
+            assertThat(store.get("a30")).isEmpty();
+            assertThat(store.get("a29")).isPresent();
+            assertThat(store.get("b39")).isPresent();
+        }
+    }
+
+    @Test
     void aFailedTransactionIsRolledBackAndItsRecordsStoredOnceOnTheRetry() throws Exception {
         // A transaction now spans several reads: when it fails, what the earlier reads added must not
         // count as stored (the position stays), and the retry reads it again from the stored position.
