@@ -136,10 +136,7 @@ class StoreFeederTest {
         try (Spool spool = Spool.open(spoolDir, 64L << 20, 60_000, Clock.systemUTC());
              SpoolWriter writer = new SpoolWriter(spool, 1024, 64L << 20, SpoolWriter.Fsync.NEVER, 1000, Clock.systemUTC(), () -> { });
              LogStore sqlite = LogStores.sqlite(dir.resolve("d.db"), 2)) {
-            for (int i = 1; i <= 150; i++) {
-                writer.submit(streamed(i, written));
-            }
-            writer.flush(false).join();
+            writeStreamed(writer, 150, written);
             LogStore store = watched(sqlite, "openAppend", args -> { }, append -> new LogStore.Append() {
                 private final java.util.List<Long> adds = new java.util.ArrayList<>();
 
@@ -216,10 +213,7 @@ class StoreFeederTest {
         try (Spool spool = Spool.open(spoolDir, 64L << 20, 60_000, Clock.systemUTC());
              SpoolWriter writer = new SpoolWriter(spool, 1024, 64L << 20, SpoolWriter.Fsync.NEVER, 1000, Clock.systemUTC(), () -> { });
              LogStore sqlite = LogStores.sqlite(dir.resolve("r.db"), 2)) {
-            for (int i = 1; i <= 150; i++) {
-                writer.submit(streamed(i, written));
-            }
-            writer.flush(false).join();
+            writeStreamed(writer, 150, written);
             LogStore store = watched(sqlite, "openAppend", args -> { }, append -> new LogStore.Append() {
                 @Override
                 public int add(long lastSeq, java.util.List<StoredLog> records) {
@@ -382,6 +376,14 @@ class StoreFeederTest {
             assertThat(store.count("chat")).isEqualTo(count + 1L);
         }
         return appendedBy;
+    }
+
+    /** {@code n} streamed answers' lines ({@link #streamed}) written to the spool. */
+    private static void writeStreamed(SpoolWriter writer, int n, java.util.Map<String, byte[]> written) {
+        for (int i = 1; i <= n; i++) {
+            writer.submit(streamed(i, written));
+        }
+        writer.flush(false).join();
     }
 
     /** A streamed answer's line whose log id is {@code "s" + i}, kept in {@code written} as rendered. */
