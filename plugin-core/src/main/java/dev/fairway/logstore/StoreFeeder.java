@@ -103,12 +103,12 @@ public final class StoreFeeder implements AutoCloseable {
      */
     static final int BATCH_BYTES = 1 << 18;
     /**
-     * The most line bytes one transaction takes in, over several reads, while the feeder is behind
-     * (and at most {@code batch_size} records). What a commit writes besides the records (the pages
-     * of eight indexes, the rollups, the position) costs about the same however many records it
-     * holds: one transaction per 256 KiB read cost 127 to 160 us per streamed record, one per 4 MiB
-     * 80 to 100 ({@code FeedBench 15000 100}, docs/benchmarks.md, "What changed (issue 22, wave
-     * 15)"). The lines are let go after each batch; SQLite keeps the transaction's pages in its own
+     * The most line bytes one transaction takes in, over several reads (and at most
+     * {@code batch_size} records). What a commit writes besides the records (the pages of eight
+     * indexes, the rollups, the position) costs about the same however many records it holds: one
+     * transaction per 256 KiB read cost 120 to 140 us per streamed record, one per 4 MiB with its
+     * statements prepared once 80 ({@code FeedBench 15000 100}, docs/benchmarks.md, "What changed
+     * (issue 22, wave 15)"). The lines are let go after each batch; SQLite keeps the transaction's pages in its own
      * cache. Bounds how long the store's other writers (PATCH, DELETE /logs) wait: tens of ms.
      */
     static final long TX_BYTES = 4L << 20;
@@ -347,7 +347,8 @@ public final class StoreFeeder implements AutoCloseable {
 
     /**
      * Adds {@code batch} and the position {@code last} to the open transaction (opening one), and
-     * commits once it holds {@code batchSize} records or {@link #TX_BYTES}; empties the batch.
+     * commits once it holds {@code batchSize} records or {@link #TX_BYTES}, or has been open
+     * {@link #TX_OPEN_NANOS}; empties the batch.
      */
     private long add(List<SpoolLines.Request> batch, long last) {
         if (last <= added) {
@@ -379,8 +380,9 @@ public final class StoreFeeder implements AutoCloseable {
 
     /**
      * Commits the open transaction, if any: only then does {@link #position} move (the exporter
-     * keeps what is past it), and retention runs. Called before every wait, so the store's write
-     * lock is never held while the feeder sleeps.
+     * keeps what is past it), and retention runs. Called before every pause and poll, so the
+     * store's write lock is never held while the feeder sleeps; across its waits for idle CPU it is
+     * held {@link #TX_OPEN_NANOS} at most ({@link #awaitIdle}).
      */
     private void commit() {
         if (pending == null) {
