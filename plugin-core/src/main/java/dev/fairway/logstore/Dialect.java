@@ -21,19 +21,32 @@ public enum Dialect {
                         + " cache_semantic BOOLEAN NOT NULL DEFAULT FALSE)",
                 // The whole line apart, so that list and analytics scans read narrow rows only.
                 "CREATE TABLE IF NOT EXISTS fairway_log_records (log_id VARCHAR(128) PRIMARY KEY, record " + text + " NOT NULL)",
-                // Each list filter's equality columns, then the keyset (sort key, log_id): the page is read
-                // in index order and stops after limit + 1 rows instead of sorting every match.
+                // Each list filter's equality columns, then the keyset (created_at, log_id): a page in time
+                // order is read in index order and stops after limit + 1 rows instead of sorting every match.
                 "DROP INDEX IF EXISTS fairway_logs_time",
                 "DROP INDEX IF EXISTS fairway_logs_route_time",
                 "DROP INDEX IF EXISTS fairway_logs_status_time",
                 "DROP INDEX IF EXISTS fairway_logs_model_time",
+                // No index is keyed by cost or duration, so sort=cost and sort=duration sort the matching
+                // rows (a time range, a route, success: each narrows them by an index) rather than read a
+                // page in index order. Records arrive in time order, so each time-keyed index here takes
+                // its new entries at the end of one of a few key ranges (a route's, a status's): pages a
+                // commit writes once for hundreds of records (the event id index, which a lookup by the
+                // client's id needs, takes them where the id falls, and records without one at its end).
+                // A cost or a duration is random: once such an
+                // index has more leaf pages than a transaction has records, each record dirties a page of
+                // its own, written to the write-ahead log at the commit and again at the checkpoint. Under
+                // the floor benchmark's plain load the duration index alone was a quarter of the feeder's
+                // CPU per record, and it grows with the store, which is kept without limit by default
+                // (docs/benchmarks.md, "What changed (issue 22, wave 16)").
+                "DROP INDEX IF EXISTS fairway_logs_cost_id",
+                "DROP INDEX IF EXISTS fairway_logs_success_duration_id",
                 "CREATE INDEX IF NOT EXISTS fairway_logs_time_id ON fairway_logs (created_at, log_id)",
                 "CREATE INDEX IF NOT EXISTS fairway_logs_route_time_id ON fairway_logs (route, created_at, log_id)",
                 "CREATE INDEX IF NOT EXISTS fairway_logs_event ON fairway_logs (event_id)",
                 "CREATE INDEX IF NOT EXISTS fairway_logs_status_time_id ON fairway_logs (status, created_at, log_id)",
                 "CREATE INDEX IF NOT EXISTS fairway_logs_model_time_id ON fairway_logs (provider, model, created_at, log_id)",
-                "CREATE INDEX IF NOT EXISTS fairway_logs_cost_id ON fairway_logs ((COALESCE(cost_usd, -1)), log_id)",
-                "CREATE INDEX IF NOT EXISTS fairway_logs_success_duration_id ON fairway_logs (success, duration_ms, log_id)",
+                "CREATE INDEX IF NOT EXISTS fairway_logs_success_time_id ON fairway_logs (success, created_at, log_id)",
                 // The rollup before histograms were one column each (see Cells); Backfill refills it.
                 "DROP TABLE IF EXISTS fairway_log_rollup",
                 RollupDeltas.ddl(real) + withoutRowid(),

@@ -3,6 +3,10 @@ package dev.fairway.logstore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -63,6 +67,74 @@ class SqliteLogStoreTest extends LogStoreContract {
             }
             assertThat(store.get("target").orElseThrow().score()).isEqualTo(84);
         }
+    }
+
+    /**
+     * Every index of the records table takes a new record where the keys of records arriving in time
+     * order go: an index keyed by cost or duration took each at a random place, a page written per
+     * record at every commit once the index outgrew a transaction (Dialect's schema says how much).
+     */
+    @Test
+    void noIndexOfTheRecordsTableIsKeyedByCostOrDuration() throws Exception {
+        try (LogStore store = open(); Connection c = connect(dir.resolve("logs.db"))) {
+            List<String> indexed = indexedColumns(c);
+            assertThat(indexed).isNotEmpty().noneMatch(col -> col.contains("cost_usd") || col.contains("duration_ms"));
+        }
+    }
+
+    /** The failed requests analytics lists, newest first, are read in index order, not sorted. */
+    @Test
+    void failedRecordsNewestFirstAreReadInIndexOrder() throws Exception {
+        try (LogStore store = open(); Connection c = connect(dir.resolve("logs.db"))) {
+            store.append("node-a", 1, List.of(row("r1", 1)));
+            String plan = plan(c, "SELECT log_id FROM fairway_logs WHERE success = 0 ORDER BY created_at DESC, log_id DESC LIMIT 11");
+            assertThat(plan).contains("fairway_logs_success_time_id").doesNotContain("TEMP B-TREE");
+        }
+    }
+
+    /** A store made before: its cost and duration indexes are dropped when it is opened, its records kept. */
+    @Test
+    void openingAStoreMadeBeforeDropsItsCostAndDurationIndexes() throws Exception {
+        Path db = dir.resolve("old.db");
+        try (LogStore store = LogStores.sqlite(db, 2)) {
+            store.append("node-a", 1, List.of(row("r1", 1)));
+        }
+        try (Connection c = connect(db); Statement s = c.createStatement()) {
+            s.execute("CREATE INDEX IF NOT EXISTS fairway_logs_cost_id ON fairway_logs ((COALESCE(cost_usd, -1)), log_id)");
+            s.execute("CREATE INDEX IF NOT EXISTS fairway_logs_success_duration_id ON fairway_logs (success, duration_ms, log_id)");
+        }
+        try (LogStore store = LogStores.sqlite(db, 2); Connection c = connect(db)) {
+            assertThat(indexedColumns(c)).noneMatch(col -> col.contains("cost_usd") || col.contains("duration_ms"));
+            assertThat(store.get("r1")).isPresent();
+            assertThat(store.list(LogFilter.ALL, LogStore.Sort.DURATION, false, null, 5).logs())
+                    .extracting(StoredLog::logId).containsExactly("r1");
+        }
+    }
+
+    private static Connection connect(Path db) throws Exception {
+        return DriverManager.getConnection("jdbc:sqlite:" + db);
+    }
+
+    /** Each index of fairway_logs as "name: its SQL". */
+    private static List<String> indexedColumns(Connection c) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'fairway_logs'")) {
+            while (rs.next()) {
+                out.add(rs.getString(1) + ": " + rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    private static String plan(Connection c, String sql) throws Exception {
+        StringBuilder out = new StringBuilder();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("EXPLAIN QUERY PLAN " + sql)) {
+            while (rs.next()) {
+                out.append(rs.getString("detail")).append('\n');
+            }
+        }
+        return out.toString();
     }
 
     private static StoredLog row(String id, long seq) {
