@@ -175,6 +175,32 @@ abstract class LogStoreContract {
     }
 
     @Test
+    void erasedIdsStayErasedInAReplayOfSmallAdds() {
+        // A feeder that keeps up adds a few records at a time: adds of 70 (a full lookup, then a short
+        // one), 8, 1 and 9, with erased ids in each lookup, at its edges.
+        List<StoredLog> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 88; i++) {
+            rows.add(TestRows.row("small-" + i, i + 1, T0 + i, "chat", "openai", "m1", 200, 0.001, 10.0, "{}"));
+        }
+        assertThat(store.append("node-a", 88, rows)).isEqualTo(88);
+        List<String> erased = List.of("small-0", "small-63", "small-64", "small-69", "small-70", "small-77", "small-78",
+                "small-79", "small-87");
+        for (String id : erased) {
+            assertThat(store.delete(filter().logId(id).build())).containsExactly(id);
+        }
+        int from = 0;
+        for (int size : new int[] {70, 8, 1, 9}) {
+            assertThat(store.append("node-a", 88, rows.subList(from, from + size))).isZero();
+            from += size;
+        }
+        for (String id : erased) {
+            assertThat(store.get(id)).as(id).isEmpty();
+        }
+        assertThat(store.get("small-86")).isPresent();
+        assertThat(store.count("chat")).isEqualTo(88 - erased.size());
+    }
+
+    @Test
     void aggregatesCountEveryRecordOnce() {
         store.append("node-a", 30, sample());
         List<LogStore.AggregateRow> rows = store.aggregate(LogFilter.ALL.withTimeRange(T0, T0 + 3_600_000L), 600_000L, "route");
