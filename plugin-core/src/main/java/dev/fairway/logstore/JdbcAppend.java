@@ -21,7 +21,7 @@ import java.util.Set;
  */
 final class JdbcAppend implements LogStore.Append {
     // One row per statement, VALUES not SELECT: SQLite keeps a statement journal for a statement that
-    // may write several rows, and in a transaction of 500 appends to the same pages of eight indexes
+    // may write several rows, and in a transaction of 500 appends to the same pages of the indexes
     // that journal (spilled to a temporary file) was most of an append's cost (docs/benchmarks.md,
     // "Log store"). The erased ids are therefore looked up apart, in the same transaction.
     private static final String INSERT = "INSERT INTO fairway_logs (" + JdbcLogStore.COLUMNS + ") VALUES ("

@@ -156,16 +156,9 @@ abstract class LogStoreContract {
 
     @Test
     void erasedIdsStayErasedInAReplayLargerThanOneLookup() {
-        // More records than one lookup of erased ids binds (500), erased ids in the first, at the edges and in the last.
-        List<StoredLog> rows = new java.util.ArrayList<>();
-        for (int i = 0; i < 1_234; i++) {
-            rows.add(TestRows.row("big-" + i, i + 1, T0 + i, "chat", "openai", "m1", 200, 0.001, 10.0, "{}"));
-        }
-        assertThat(store.append("node-a", 1_234, rows)).isEqualTo(1_234);
+        // More records than one lookup of erased ids binds (64), erased ids in the first, at the edges and in the last.
         List<String> erased = List.of("big-3", "big-499", "big-500", "big-501", "big-999", "big-1000", "big-1233");
-        for (String id : erased) {
-            assertThat(store.delete(filter().logId(id).build())).containsExactly(id);
-        }
+        List<StoredLog> rows = storedThenErased("big-", 1_234, erased);
         assertThat(store.append("node-a", 1_234, rows)).isZero();
         for (String id : erased) {
             assertThat(store.get(id)).as(id).isEmpty();
@@ -178,16 +171,9 @@ abstract class LogStoreContract {
     void erasedIdsStayErasedInAReplayOfSmallAdds() {
         // A feeder that keeps up adds a few records at a time: adds of 70 (a full lookup, then a short
         // one), 8, 1 and 9, with erased ids in each lookup, at its edges.
-        List<StoredLog> rows = new java.util.ArrayList<>();
-        for (int i = 0; i < 88; i++) {
-            rows.add(TestRows.row("small-" + i, i + 1, T0 + i, "chat", "openai", "m1", 200, 0.001, 10.0, "{}"));
-        }
-        assertThat(store.append("node-a", 88, rows)).isEqualTo(88);
         List<String> erased = List.of("small-0", "small-63", "small-64", "small-69", "small-70", "small-77", "small-78",
                 "small-79", "small-87");
-        for (String id : erased) {
-            assertThat(store.delete(filter().logId(id).build())).containsExactly(id);
-        }
+        List<StoredLog> rows = storedThenErased("small-", 88, erased);
         int from = 0;
         for (int size : new int[] {70, 8, 1, 9}) {
             assertThat(store.append("node-a", 88, rows.subList(from, from + size))).isZero();
@@ -198,6 +184,19 @@ abstract class LogStoreContract {
         }
         assertThat(store.get("small-86")).isPresent();
         assertThat(store.count("chat")).isEqualTo(88 - erased.size());
+    }
+
+    /** {@code n} chat records with ids {@code prefix + i}, stored, then {@code erased} of them erased one by one. */
+    private List<StoredLog> storedThenErased(String prefix, int n, List<String> erased) {
+        List<StoredLog> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            rows.add(TestRows.row(prefix + i, i + 1, T0 + i, "chat", "openai", "m1", 200, 0.001, 10.0, "{}"));
+        }
+        assertThat(store.append("node-a", n, rows)).isEqualTo(n);
+        for (String id : erased) {
+            assertThat(store.delete(filter().logId(id).build())).containsExactly(id);
+        }
+        return rows;
     }
 
     @Test
