@@ -52,7 +52,23 @@ class SpoolLinesTest {
                         + "\"experiment\":\"e\"}",
                 "{\"seq\":17,\"log_id\":\"i\",\"created_at\":\"2026-02-30T00:00:00Z\"}",
                 "{\"seq\":18,\"log_id\":\"j\",\"created_at\":12}",
-                "{\"seq\":19,\"log_id\":\"\u00e9t\u00e9 \u6771\",\"created_at\":\"2026-01-01T00:00:00Z\",\"route\":\"r\\u00e9\"}"));
+                "{\"seq\":19,\"log_id\":\"\u00e9t\u00e9 \u6771\",\"created_at\":\"2026-01-01T00:00:00Z\",\"route\":\"r\\u00e9\"}",
+                // Members not read: strings ending in an escaped backslash or holding brackets, quotes and
+                // unicode escapes; nested objects and arrays; whitespace anywhere; a read member's name
+                // escaped; a member after the bodies. Then lines cut or malformed in several places.
+                " { \"seq\" : 20 , \"request_body\" : \"a \\\\\" , \"x\\\"}{[\" : [ {\"a\":\"]}\\\"\"} , [ ] , { } ] ,"
+                        + " \"log_id\":\"k\", \"created_at\":\"2026-01-01T00:00:00Z\",\"response_body\":\"\\u0022}\\\\\","
+                        + " \"ro\\u0075te\" :\"escaped name\",\"empty\":{},\"n\":-1.5e3,\"t\":true,\"z\":null,"
+                        + " \"prompt\":\"p\",\"prompt_version\":4 }\n",
+                "{\"seq\":21,\"log_id\":\"l\",\"created_at\":\"2026-01-01T00:00:00Z\",\"request_headers\":{\"a\":[1,{\"b\":2}]"
+                        + ",\"route\":\"r\"}",
+                "{\"seq\":22,\"log_id\":\"m\",\"created_at\":\"2026-01-01T00:00:00Z\",\"response_body\":\"ends in \\\\",
+                "{\"seq\":23,\"log_id\":\"n\",\"created_at\":\"2026-01-01T00:00:00Z\" \"route\":\"r\"}",
+                "{\"seq\":24,\"log_id\":\"o\",\"created_at\":\"2026-01-01T00:00:00Z\",\"route\"}",
+                "{\"seq\":25,\"log_id\":\"p\",\"created_at\":\"2026-01-01T00:00:00Z\",\"route\":}",
+                "{}",
+                " { } ",
+                "{\"seq\":26}"));
         SplittableRandom rnd = new SplittableRandom(3);
         for (int i = 1; i <= 20; i++) {
             lines.add(new String(StoreBench.streamLine(i, 1_767_225_600_000L + i, rnd), StandardCharsets.UTF_8));
