@@ -33,12 +33,12 @@ public enum Dialect {
                 // its new entries at the end of one of a few key ranges (a route's, a status's): pages a
                 // commit writes once for hundreds of records (the event id index, which a lookup by the
                 // client's id needs, takes them where the id falls, and records without one at its end).
-                // A cost or a duration is random: once such an
-                // index has more leaf pages than a transaction has records, each record dirties a page of
-                // its own, written to the write-ahead log at the commit and again at the checkpoint. Under
-                // the floor benchmark's plain load the duration index alone was a quarter of the feeder's
-                // CPU per record, and it grows with the store, which is kept without limit by default
-                // (docs/benchmarks.md, "What changed (issue 22, wave 16)").
+                // A cost or a duration is random: once such an index has more leaf pages than a
+                // transaction has records, each record dirties a page of its own, written to the
+                // write-ahead log at the commit and again at the checkpoint. Under the floor benchmark's
+                // plain load the duration index alone was a quarter of the feeder's CPU per record, and
+                // it grows with the store, which is kept without limit by default (docs/benchmarks.md,
+                // "What changed (issue 22, wave 16)").
                 "DROP INDEX IF EXISTS fairway_logs_cost_id",
                 "DROP INDEX IF EXISTS fairway_logs_success_duration_id",
                 "CREATE INDEX IF NOT EXISTS fairway_logs_time_id ON fairway_logs (created_at, log_id)",
