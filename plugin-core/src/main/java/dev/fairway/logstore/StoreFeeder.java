@@ -69,6 +69,12 @@ public final class StoreFeeder implements AutoCloseable {
     /** The size of {@link #sizeOf} when last read: the backlog counts it without asking the file system again. */
     private long size;
     private Path sizeOf;
+    /**
+     * Sizes of the segments after the one being read that a newer one follows: the writer has closed
+     * them, so each is measured once. A feeder behind by 256 MiB has 32 of them, and measuring each
+     * at every step of three or four records was more system calls than the step's own.
+     */
+    private final Map<Path, Long> closedSizes = new HashMap<>();
     private final ByteArrayLines lines = new ByteArrayLines();
     /**
      * The read buffer, kept from one read to the next while reads are large (a backlog): a fresh
@@ -448,12 +454,24 @@ public final class StoreFeeder implements AutoCloseable {
         // From the end: the segment being read is the newest or near it, and a spool that is never
         // exported keeps thousands.
         int at = segments.lastIndexOf(current);
-        for (int i = Math.max(at, 0); i < segments.size(); i++) {
+        List<Path> unread = segments.subList(Math.max(at, 0), segments.size());
+        closedSizes.keySet().retainAll(unread);
+        for (int i = 0; i < unread.size(); i++) {
+            Path p = unread.get(i);
             try {
                 // The segment being read was measured by the read just before: a stat per step of a few
-                // records was 4% of the feeder's CPU.
-                long length = segments.get(i).equals(sizeOf) ? size : Files.size(segments.get(i));
-                bytes += length - (i == at ? read : 0);
+                // records was 4% of the feeder's CPU. Only the newest segment listed may still grow.
+                long length;
+                if (p.equals(sizeOf)) {
+                    length = size;
+                } else if (i < unread.size() - 1) {
+                    Long known = closedSizes.get(p);
+                    length = known != null ? known : Files.size(p);
+                    closedSizes.put(p, length);
+                } else {
+                    length = Files.size(p);
+                }
+                bytes += length - (i == 0 && at >= 0 ? read : 0);
             } catch (NoSuchFileException e) {
                 // Exported and deleted meanwhile (it was read whole): nothing of it is unread.
             }

@@ -348,14 +348,35 @@ class StoreFeederTest {
         assertThat(appendedBy).isNotEmpty().allSatisfy(by -> assertThat(by).isEqualTo("fairway-log-store policy 0"));
     }
 
+    @Test
+    void aBacklogInSegmentsAfterTheOneBeingReadPutsTheFeederBehind() throws Exception {
+        // Each record in a segment of its own: the segment being read has nothing unread, the backlog
+        // is all in the closed segments after it (measured once each) and the newest.
+        StoreFeeder.Gate busy = timeout -> {
+            Thread.sleep(Duration.ofNanos(timeout));
+            return false;
+        };
+        java.util.List<String> appendedBy = storedBy(1, 256, 12, 20 << 10, busy);
+        assertThat(appendedBy).isNotEmpty().allSatisfy(by -> assertThat(by).isEqualTo("fairway-log-store policy 0"));
+        try (var files = java.nio.file.Files.list(dir.resolve("spool"))) {
+            assertThat(files.filter(f -> f.getFileName().toString().startsWith("seg-")).count()).isGreaterThan(12);
+        }
+    }
+
     /**
      * Which thread (and scheduling policy) stored each batch of {@code count} records of
      * {@code payloadBytes}, written once the feeder has stored a first record and so measured its backlog.
      */
     private java.util.List<String> storedBy(long backlogLimit, int count, int payloadBytes, StoreFeeder.Gate gate) throws Exception {
+        return storedBy(backlogLimit, 8 << 20, count, payloadBytes, gate);
+    }
+
+    /** As above, in segments of {@code segmentBytes}, each record written on its own (so a small segment holds one). */
+    private java.util.List<String> storedBy(long backlogLimit, long segmentBytes, int count, int payloadBytes, StoreFeeder.Gate gate)
+            throws Exception {
         Path spoolDir = dir.resolve("spool");
         java.util.List<String> appendedBy = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (Spool spool = Spool.open(spoolDir, 8 << 20, 60_000, Clock.systemUTC());
+        try (Spool spool = Spool.open(spoolDir, segmentBytes, 60_000, Clock.systemUTC());
              SpoolWriter writer = new SpoolWriter(spool, 1024, 64L << 20, SpoolWriter.Fsync.NEVER, 1000, Clock.systemUTC(), () -> { });
              LogStore store = LogStores.sqlite(dir.resolve("f.db"), 2)) {
             LogStore watched = watched(store, "openAppend",
@@ -369,8 +390,8 @@ class StoreFeederTest {
                 appendedBy.clear();
                 for (int i = 0; i < count; i++) {
                     writer.submit(FakeRecords.request("p" + i, "chat", T0 + i, payloadBytes));
+                    writer.flush(false).join();
                 }
-                writer.flush(false).join();
                 await("all fed", () -> feeder.position() == count + 1);
             }
             assertThat(store.count("chat")).isEqualTo(count + 1L);
