@@ -1,5 +1,5 @@
 # The floor comparison of issue 22, sourced by bench/run.sh (it uses run.sh's JAVA, ROOT, BENCH, RESULTS,
-# QUICK, JAR, PIDS, log, wait_port, port_free, rss_kb and start_portkey).
+# QUICK, JAR, PIDS, log, rss_kb and start_portkey, and bench/ports.sh's wait_port and port_free).
 #
 # Targets, side by side in one run, every one in front of the same near-zero-cost upstream (an nginx
 # serving a 1 KiB chat completion and a 52-event SSE stream in one response, both static files):

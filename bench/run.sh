@@ -71,15 +71,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-wait_port() { # port, seconds
-  local i
-  for i in $(seq 1 $(( $2 * 10 ))); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "bench: nothing listens on 127.0.0.1:$1 after $2 s" >&2; return 1
-}
+# shellcheck source=bench/ports.sh
+. "$BENCH/ports.sh"
 rss_kb() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status" 2>/dev/null || echo 0; }
 if [ "$FLOOR_ONLY" != 1 ]; then
   for p in "$MOCK_PORT" "$FAIRWAY_PORT" "$PORTKEY_PORT"; do

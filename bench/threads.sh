@@ -27,14 +27,8 @@ ROUNDS="${ROUNDS:-3}"; WARM="${WARM:-3}"; CONNECTIONS="${CONNECTIONS:-32}"
 TICK_US=$(( 1000000 / $(getconf CLK_TCK) ))
 
 log() { echo "[threads $(date -u +%H:%M:%S)] $*" >&2; }
-wait_port() { # port, seconds
-  local i
-  for i in $(seq 1 $(( $2 * 10 ))); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "threads: nothing listens on 127.0.0.1:$1 after $2 s" >&2; return 1
-}
+# shellcheck source=bench/ports.sh
+. "$BENCH/ports.sh"
 PIDS=()
 cleanup() {
   local p
