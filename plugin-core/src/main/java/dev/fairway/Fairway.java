@@ -489,6 +489,8 @@ public final class Fairway implements AutoCloseable {
                             cache::sharedFailures);
                     registry.gauge("fairway_cache_shared_available", "1 when the last shared cache operation succeeded (or there is no shared tier), else 0.",
                             () -> cache.sharedAvailable() ? 1 : 0);
+                    registry.counter("fairway_cache_shared_lease_waits_total", "Requests that waited for an identical request another"
+                            + " gateway process was answering (its lease in Redis).", cache::sharedLeaseWaits);
                 }
                 if (s instanceof QuotaStage quota) {
                     registry.counter("fairway_quota_store_failures_total", "Quota store operations that failed (timeouts, refused connections).",

@@ -19,6 +19,7 @@ import java.util.function.Supplier;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The exact response cache (step 5 of docs/architecture.md, "One request"), the last stage before dispatch so that
@@ -45,6 +46,7 @@ public final class CacheStage implements Stage, AutoCloseable {
     private final RedisTier shared;
     private final int pollMs;
     private final SemanticCache semantic;
+    private final LongAdder leaseWaits = new LongAdder();
 
     private CacheStage(ResponseStore store, SingleFlight.Timer timer, Clock clock, ScheduledThreadPoolExecutor timers,
                        RedisTier shared, int pollMs, SemanticCache semantic) {
@@ -144,6 +146,7 @@ public final class CacheStage implements Stage, AutoCloseable {
 
     /** Waits for the process holding {@code key}'s lease to store its answer (see {@link LeaseWait}). */
     CompletableFuture<LeaseWait.Outcome> awaitLease(String key, int maxBodyBytes, long waitMillis) {
+        leaseWaits.increment();
         return LeaseWait.start(shared, timer, key, maxBodyBytes, pollMs, waitMillis).thenApply(o -> {
             fillLocal(key, o.entry());
             return o;
@@ -155,6 +158,11 @@ public final class CacheStage implements Stage, AutoCloseable {
             store.put(key, () -> found);
         }
         return found;
+    }
+
+    /** Requests that waited for an identical one another gateway process was answering (its lease in Redis). */
+    public long sharedLeaseWaits() {
+        return leaseWaits.sum();
     }
 
     /** Operations on the shared tier that failed (for metrics); 0 when there is none. */

@@ -127,7 +127,11 @@ class SharedCacheTest {
         // follower can find no lease yet and go upstream itself.
         awaitUntil(() -> leaseHeld(), "process A holds the lease");
         CompletableFuture<Decision> follower = b.sendAsync(CHAT, ASK);
-        // The follower is waiting on the lease, not answered and not forwarded.
+        // The follower waits on the lease, not answered and not forwarded. Its look and its try for the
+        // lease run on its own threads: answering A before it tried let it find neither the entry
+        // (looked at before A stored it) nor the lease (tried after A gave it back), and go upstream
+        // (failed once in a full run; a race of the test, not of a waiting follower).
+        awaitUntil(() -> b.stage.sharedLeaseWaits() == 1, "process B waits on A's lease");
         assertThat(follower).isNotDone();
 
         a.upstream(leader, 200, "application/json", ANSWER);
