@@ -133,9 +133,25 @@ public final class CacheStage implements Stage, AutoCloseable {
         return shared != null;
     }
 
-    /** Takes the cross-process lease on {@code key}; true when this process should go upstream. */
-    CompletableFuture<Boolean> lease(String key, long millis) {
-        return shared == null ? CompletableFuture.completedFuture(true) : shared.lease(key, millis);
+    /**
+     * For this process's leader: this process's tiers, then in one step at Redis the shared entry or
+     * the key's lease for {@code leaseMillis} (see {@link RedisTier#entryOrLease}). Without a shared
+     * tier a miss is a lease: this process alone decides who goes upstream.
+     */
+    CompletableFuture<RedisTier.Claim> findOrLease(String key, int maxBodyBytes, long leaseMillis) {
+        CompletableFuture<CachedResponse> local = store.get(key);
+        return local.thenCompose(found -> {
+            if (found != null) {
+                return CompletableFuture.completedFuture(new RedisTier.Claim(found, false));
+            }
+            if (shared == null) {
+                return CompletableFuture.completedFuture(new RedisTier.Claim(null, true));
+            }
+            return shared.entryOrLease(key, maxBodyBytes, leaseMillis).thenApply(claim -> {
+                fillLocal(key, claim.entry());
+                return claim;
+            });
+        });
     }
 
     void release(String key) {

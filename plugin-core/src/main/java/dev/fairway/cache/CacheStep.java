@@ -81,11 +81,15 @@ final class CacheStep implements Step, ResponseCapture.Sink {
                 return found;
             }).thenCompose(this::exactThenSemantic);
         }
-        return stage.find(key, maxEntryBytes).thenCompose(found -> {
-            if (found != null || !stage.sharesFlights()) {
-                return CompletableFuture.completedFuture(found);
+        return stage.findOrLease(key, maxEntryBytes, waitMs).thenCompose(claim -> {
+            if (claim.entry() != null) {
+                return CompletableFuture.completedFuture(claim.entry());
             }
-            return leadAcrossProcesses();
+            if (claim.leased()) {
+                leased = stage.sharesFlights();
+                return CompletableFuture.completedFuture(null);
+            }
+            return awaitOtherProcess();
         }).thenCompose(this::exactThenSemantic).thenApply(verdict -> {
             if (hit != null) {
                 // Releases a lease taken before a semantic hit, too: nothing of this key goes upstream.
@@ -96,26 +100,20 @@ final class CacheStep implements Step, ResponseCapture.Sink {
     }
 
     /**
-     * This process's leader on a miss in every tier: it goes upstream when it takes the key's lease
-     * in Redis, else it waits, as a local follower does, for the process holding the lease.
+     * This process's leader on a miss in every tier, when another process holds the key's lease in
+     * Redis: it waits, as a local follower does, for that process's answer.
      */
-    private CompletableFuture<CachedResponse> leadAcrossProcesses() {
-        return stage.lease(key, waitMs).thenCompose(taken -> {
-            if (taken) {
-                leased = true;
-                return CompletableFuture.completedFuture(null);
+    private CompletableFuture<CachedResponse> awaitOtherProcess() {
+        long budget = exchange.waitBudgetMillis();
+        boolean deadlineFirst = budget < waitMs;
+        return stage.awaitLease(key, maxEntryBytes, deadlineFirst ? budget : waitMs).thenApply(o -> {
+            if (o.entry() == null && o.timedOut() && deadlineFirst) {
+                exchange.facts().markWaitCutShort();
+                LOG.info("request {}: an identical request is still upstream through another gateway process; stopped"
+                        + " waiting for it after {} ms, at the host's decision deadline, and forwarded this one as a miss",
+                        exchange.logId(), budget);
             }
-            long budget = exchange.waitBudgetMillis();
-            boolean deadlineFirst = budget < waitMs;
-            return stage.awaitLease(key, maxEntryBytes, deadlineFirst ? budget : waitMs).thenApply(o -> {
-                if (o.entry() == null && o.timedOut() && deadlineFirst) {
-                    exchange.facts().markWaitCutShort();
-                    LOG.info("request {}: an identical request is still upstream through another gateway process; stopped"
-                            + " waiting for it after {} ms, at the host's decision deadline, and forwarded this one as a miss",
-                            exchange.logId(), budget);
-                }
-                return o.entry();
-            });
+            return o.entry();
         });
     }
 

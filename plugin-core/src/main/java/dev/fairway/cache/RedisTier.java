@@ -19,7 +19,10 @@ import java.util.function.Function;
 /**
  * The shared second tier: entries in Redis under the same key as in this process's tiers, living
  * exactly as long as their TTL has left, plus the lease by which one process at a time goes
- * upstream for a key ({@code SET NX PX}; a holder that dies releases it by expiry).
+ * upstream for a key ({@code SET NX PX}; a holder that dies releases it by expiry). A leader looks
+ * for the entry and tries for the lease in one script ({@link #entryOrLease}): as two commands, a
+ * holder could store its answer and give the lease back between them, and the leader would take
+ * the free lease and go upstream for an answer Redis already holds.
  *
  * <p>Every method is asynchronous and never completes exceptionally: a failed or slow command
  * counts against {@link SharedHealth} and answers as if Redis held nothing (a miss, a granted
@@ -30,8 +33,15 @@ final class RedisTier implements AutoCloseable {
     /** Deletes the lease only when it is still ours: an expired lease may be someone else's by now. */
     private static final String RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
+    /** The entry, else the lease taken for this process (ARGV[1] its owner, ARGV[2] milliseconds), else neither. */
+    private static final String ENTRY_OR_LEASE = "local v = redis.call('get', KEYS[1]) if v then return {1, v} end "
+            + "if redis.call('set', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {2} end return {0}";
+
     /** What one look at a key found: the entry, if any, and whether a lease on it is still held. */
     record Look(CachedResponse entry, boolean leased) {}
+
+    /** What a leader's one step found: the entry; else whether it took the lease (false: another process holds it). */
+    record Claim(CachedResponse entry, boolean leased) {}
 
     private final RedisConnector redis;
     private final String prefix;
@@ -72,8 +82,33 @@ final class RedisTier implements AutoCloseable {
                 .handle((ok, t) -> null);
     }
 
+    /**
+     * In one step at Redis: the live entry under {@code key}, else the lease on it for {@code millis}
+     * if no one holds it. When Redis cannot say, the lease counts as taken (the process goes upstream
+     * alone). An entry this process cannot use (larger than {@code maxBodyBytes}, or expired by this
+     * process's clock) counts as none, and the lease is then tried on its own.
+     */
+    CompletableFuture<Claim> entryOrLease(String key, int maxBodyBytes, long millis) {
+        byte[][] keys = {entryKey(key), leaseKey(key)};
+        byte[] ttl = Long.toString(Math.max(1, millis)).getBytes(StandardCharsets.US_ASCII);
+        return command(c -> c.<List<Object>>eval(ENTRY_OR_LEASE, ScriptOutputType.MULTI, keys, owner, ttl), null)
+                .thenComposeAsync(reply -> {
+                    if (reply == null || reply.isEmpty()) {
+                        return CompletableFuture.completedFuture(new Claim(null, true));
+                    }
+                    long found = (Long) reply.get(0);
+                    if (found != 1) {
+                        return CompletableFuture.completedFuture(new Claim(null, found == 2));
+                    }
+                    CachedResponse entry = decode((byte[]) reply.get(1), maxBodyBytes);
+                    return entry != null ? CompletableFuture.completedFuture(new Claim(entry, false))
+                            : lease(key, millis).thenApply(taken -> new Claim(null, taken));
+                }, codecPool)
+                .exceptionally(t -> new Claim(null, true));
+    }
+
     /** Tries to take the lease on {@code key} for {@code millis}; true when taken, or when Redis cannot say. */
-    CompletableFuture<Boolean> lease(String key, long millis) {
+    private CompletableFuture<Boolean> lease(String key, long millis) {
         return command(c -> c.set(leaseKey(key), owner, SetArgs.Builder.nx().px(Math.max(1, millis))), "OK")
                 .thenApply(ok -> ok != null);
     }

@@ -143,6 +143,57 @@ class SharedCacheTest {
     }
 
     @Test
+    void aProcessThatLooksJustBeforeTheLeaderStoresAndGivesTheLeaseBackIsAnsweredFromTheEntry() throws Exception {
+        try (CommandGate gate = CommandGate.to(redis.port())) {
+            CacheHarness c = CacheHarness.shared(dir.resolve("c"), gate.uri(), ROUTES);
+            try {
+                // Process C's connection to Redis is made by a first request of its own, before the gate counts.
+                String warm = ASK.replace("hi", "warm-up");
+                c.upstream(c.send(CHAT, warm), 200, "application/json", ANSWER);
+                awaitUntil(() -> !leaseHeld(), "process C stored its warm-up answer and gave its lease back");
+                Decision leader = a.send(CHAT, ASK);
+                forwarded(leader);
+                awaitUntil(() -> leaseHeld(), "process A holds the lease");
+
+                // C's first command at Redis goes through (A has stored nothing yet); its next one waits
+                // until A has stored its answer and given the lease back. Had the look for the entry
+                // and the try for the lease been two commands, C would now take the free lease and go
+                // upstream a second time.
+                gate.holdAfter(1);
+                CompletableFuture<Decision> follower = c.sendAsync(CHAT, ASK);
+                awaitUntil(gate::holding, "process C's second command at Redis is held");
+                a.upstream(leader, 200, "application/json", ANSWER);
+                awaitUntil(() -> !leaseHeld(), "process A stored its answer and gave the lease back");
+                gate.open();
+
+                Decision.Answer hit = answered(follower.orTimeout(10, TimeUnit.SECONDS).join());
+                assertThat(hit.headers().get("cf-aig-cache-status")).isEqualTo("HIT");
+                assertThat(body(hit)).isEqualTo(ANSWER);
+            } finally {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void aSharedEntryLargerThanThisProcessKeepsIsAMissForWhichItTakesTheLease() {
+        a.upstream(a.send(CHAT, ASK), 200, "application/json", ANSWER);
+        // A process whose route keeps smaller entries (a configuration being rolled out) finds A's entry
+        // too large: a miss, and it goes upstream holding the lease, which it gives back afterwards.
+        CacheHarness c = CacheHarness.shared(dir.resolve("c"), redis.uri(),
+                "  - {name: r, prefix: /, cache: {enabled: true, single_flight_wait_ms: 5000, max_entry_bytes: 16}}\n");
+        try {
+            Decision miss = c.send(CHAT, ASK);
+            assertThat(forwarded(miss).responseHeaders().get("cf-aig-cache-status")).isEqualTo("MISS");
+            assertThat(leaseHeld()).as("process C holds the lease while it is upstream").isTrue();
+            c.upstream(miss, 200, "application/json", ANSWER);
+            awaitUntil(() -> !leaseHeld(), "process C gives the lease back once its answer landed");
+        } finally {
+            c.close();
+        }
+    }
+
+    @Test
     void whenTheLeaseHolderStoresNothingTheOtherProcessGoesUpstreamWithoutWaitingOut() {
         Decision leader = a.send(CHAT, ASK);
         CompletableFuture<Decision> follower = b.sendAsync(CHAT, ASK);
