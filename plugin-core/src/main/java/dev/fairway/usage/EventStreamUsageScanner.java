@@ -29,18 +29,14 @@ final class EventStreamUsageScanner {
     }
 
     private void read(byte[] payload) {
-        JsonUsageScanner direct = new JsonUsageScanner();
-        direct.feed(payload, 0, payload.length);
-        direct.end();
+        JsonUsageScanner direct = JsonUsageScanner.whole(payload, 0, payload.length);
         total.putAll(direct.numbers());
         answer.addAll(direct.answer());
         try {
             JsonNode wrapped = MAPPER.readTree(payload).get("bytes");
             if (wrapped != null && wrapped.isTextual()) {
                 byte[] inner = Base64.getDecoder().decode(wrapped.asText());
-                JsonUsageScanner event = new JsonUsageScanner();
-                event.feed(inner, 0, inner.length);
-                event.end();
+                JsonUsageScanner event = JsonUsageScanner.whole(inner, 0, inner.length);
                 total.putAll(event.numbers());
                 answer.addAll(event.answer());
             }

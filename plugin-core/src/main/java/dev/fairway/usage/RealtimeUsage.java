@@ -32,9 +32,7 @@ public final class RealtimeUsage {
 
     /** The tokens a {@code response.done} event reports, or null when it reports none (or is not JSON). */
     public static Usage read(byte[] event) {
-        JsonUsageScanner scanner = new JsonUsageScanner();
-        scanner.feed(event, 0, event.length);
-        scanner.end();
+        JsonUsageScanner scanner = JsonUsageScanner.whole(event, 0, event.length);
         return UsageMapping.of(WireFormat.OPENAI, scanner.numbers());
     }
 }

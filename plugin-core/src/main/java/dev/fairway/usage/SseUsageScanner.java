@@ -53,9 +53,7 @@ final class SseUsageScanner {
         if (!names) {
             return;
         }
-        JsonUsageScanner json = new JsonUsageScanner();
-        json.feed(data, 0, length);
-        json.end();
+        JsonUsageScanner json = JsonUsageScanner.whole(data, 0, length);
         total.putAll(json.numbers());
         answer.addAll(json.answer());
     }

@@ -60,6 +60,56 @@ class UsageGoldenTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("goldens")
+    void aBodyWithItsContentLengthReadsTheSameWholeOrInPieces(String file, WireFormat format, String contentType, Usage expected)
+            throws IOException {
+        byte[] body = golden(file);
+        for (int piece : new int[] {body.length, 7}) {
+            UsageMeter meter = newMeter(format);
+            meter.onHeaders(200, Headers.of("content-type", contentType, "content-length", Integer.toString(body.length)));
+            for (int i = 0; i < body.length; i += piece) {
+                meter.onChunk(ByteBuffer.wrap(body, i, Math.min(piece, body.length - i)).slice());
+            }
+            meter.onEnd(true);
+            assertThat(meter.usage()).as("%s in pieces of %d bytes", file, piece).isEqualTo(expected);
+            assertThat(meter.report()).as("%s in pieces of %d bytes", file, piece).isEqualTo(meterReport(format, contentType, body));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void bytesPastTheContentLengthMakeTheBodyUnreadableNotMiscounted() throws IOException {
+        byte[] body = golden("openai-chat.json");
+        java.util.concurrent.atomic.AtomicInteger unreadable = new java.util.concurrent.atomic.AtomicInteger();
+        Readings readings = new Readings() {
+            @Override
+            public void metered(Usage usage, Double costUsd, dev.fairway.pipeline.AnswerReport report) {
+            }
+
+            @Override
+            public void unreadable() {
+                unreadable.incrementAndGet();
+            }
+        };
+        UsageMeter meter = new UsageMeter(WireFormat.OPENAI, "p", "m", null, PriceTable.shippedOnly(), null, null, readings);
+        meter.onHeaders(200, Headers.of("content-type", JSON, "content-length", Integer.toString(body.length)));
+        meter.onChunk(ByteBuffer.wrap(body));
+        meter.onChunk(ByteBuffer.wrap("{\"usage\":{\"prompt_tokens\":1}}".getBytes(StandardCharsets.UTF_8)));
+        meter.onEnd(true);
+        assertThat(unreadable).hasValue(1);
+    }
+
+    /** The answer's report read in pieces of 3 bytes, without a length: the reference for the whole-body read. */
+    private static dev.fairway.pipeline.AnswerReport meterReport(WireFormat format, String contentType, byte[] body) {
+        UsageMeter meter = newMeter(format);
+        meter.onHeaders(200, Headers.of("content-type", contentType));
+        for (int i = 0; i < body.length; i += 3) {
+            meter.onChunk(ByteBuffer.wrap(body, i, Math.min(3, body.length - i)).slice());
+        }
+        meter.onEnd(true);
+        return meter.report();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("goldens")
     void crlfLineEndingsReadTheSame(String file, WireFormat format, String contentType, Usage expected) throws IOException {
         byte[] body = new String(golden(file), StandardCharsets.UTF_8).replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
         assertThat(meter(format, contentType, body, 5)).isEqualTo(expected);
