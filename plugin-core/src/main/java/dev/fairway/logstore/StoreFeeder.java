@@ -5,12 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.fairway.lifecycle.IdleGate;
 import dev.fairway.log.spool.Segments;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,32 +59,7 @@ public final class StoreFeeder implements AutoCloseable {
     /** The transaction being filled, null between transactions. */
     private Pending pending;
     private volatile boolean stopping;
-    private Path segment;
-    private long offset;
-    /** The size of {@link #sizeOf} when last read: the backlog counts it without asking the file system again. */
-    private long size;
-    private Path sizeOf;
-    /**
-     * Sizes of the segments after the one being read that a newer one follows: the writer has closed
-     * them, so each is measured once. A feeder behind by 256 MiB has 32 of them, and measuring each
-     * at every step of three or four records was more system calls than the step's own.
-     */
-    private final Map<Path, Long> closedSizes = new HashMap<>();
-    private final ByteArrayLines lines = new ByteArrayLines();
-    /**
-     * The read buffer, kept from one read to the next while reads are large (a backlog): a fresh
-     * array of up to {@link #READ_MAX} per read, zeroed and page-faulted in each time, was a tenth of
-     * the feeder's CPU per streamed record. Dropped as soon as a read is small again, so a feeder
-     * that keeps up holds no large buffer.
-     */
-    private byte[] readBuffer = NO_BYTES;
-    private static final byte[] NO_BYTES = new byte[0];
-    /**
-     * The buffer of reads up to {@link #SMALL_READ} (every step of a feeder that waits for idle CPU),
-     * kept for good once made: a fresh one per step, zeroed each time, was 3% of the feeder's CPU
-     * under the floor's stream load.
-     */
-    private byte[] smallBuffer;
+    private final SpoolCursor cursor;
     /**
      * The most one read takes in (unless one line is longer), and the most line bytes one
      * transaction holds. What the feeder keeps between reading lines and storing them lives through
@@ -134,10 +104,6 @@ public final class StoreFeeder implements AutoCloseable {
      * the store's other writers wait.
      */
     static final long TX_OPEN_NANOS = 100_000_000L;
-    /** The longest line read (an array's limit); a longer one is never complete to the feeder. */
-    private static final int LONGEST_LINE = Integer.MAX_VALUE - 8;
-    /** Reads up to this size use {@link #smallBuffer} and let the kept large one go. */
-    private static final int SMALL_READ = 64 << 10;
 
     /** @param cpuPercent at most this share of one core while the backlog is small (1..100, 100: no limit) */
     public StoreFeeder(Path dir, LogStore store, String node, int batchSize, long pollMillis, RouteRetention retention,
@@ -183,6 +149,7 @@ public final class StoreFeeder implements AutoCloseable {
         this.pause = requireNonNull(pause, "pause");
         this.backlogLimit = backlogLimit;
         this.dir = requireNonNull(dir, "dir");
+        this.cursor = new SpoolCursor();
         this.store = requireNonNull(store, "store");
         this.node = requireNonNull(node, "node");
         this.batchSize = batchSize;
@@ -227,7 +194,7 @@ public final class StoreFeeder implements AutoCloseable {
                 if (position < 0) {
                     position = store.position(node);
                     added = position;
-                    segment = null;
+                    cursor.unplace();
                 }
                 boolean progressed = feed(budget);
                 backoff = pollMillis;
@@ -260,10 +227,7 @@ public final class StoreFeeder implements AutoCloseable {
             behind = false;
             return false;
         }
-        if (segment == null) {
-            segment = start(segments);
-            offset = 0;
-        }
+        cursor.placeIfUnplaced(segments, position);
         boolean progressed = false;
         while (!stopping) {
             boolean gated = gate != null && !behind;
@@ -271,15 +235,14 @@ public final class StoreFeeder implements AutoCloseable {
                 // No idle CPU for a whole poll: look whether the backlog has passed the limit meanwhile
                 // (the segment being read too: it grew since the last read).
                 segments = Segments.list(dir);
-                sizeOf = null;
-                behind = !budget.keepsUp(backlog(segments));
+                behind = !budget.keepsUp(cursor.backlog(segments, true));
                 continue;
             }
             // The transaction stays open for the next read: see TX_BYTES.
             boolean read = storeNextRead(gated ? IDLE_READ_MAX : READ_MAX);
             progressed |= read;
             if (read) {
-                long backlog = backlog(segments);
+                long backlog = cursor.backlog(segments, false);
                 behind = !budget.keepsUp(backlog);
                 // Whatever was read is stored by now: a paused feeder holds no lines (held through the
                 // young collections of a pause, they would be promoted; see READ_MAX).
@@ -289,17 +252,10 @@ public final class StoreFeeder implements AutoCloseable {
                     this.pause.sleep(pause);
                 }
             }
-            int at = segments.lastIndexOf(segment);
-            if (read || at < 0 || at == segments.size() - 1) {
-                if (!read) {
-                    behind = false;
-                    break;
-                }
-                continue;
+            if (!read && !cursor.next(segments)) {
+                behind = false;
+                break;
             }
-            // A newer segment exists, so this one is closed and was read to its end: move on.
-            segment = segments.get(at + 1);
-            offset = 0;
         }
         commit();
         return progressed;
@@ -327,7 +283,7 @@ public final class StoreFeeder implements AutoCloseable {
      * complete line. The transaction is left open (see {@link #commit}).
      */
     private boolean storeNextRead(int readMax) throws IOException {
-        List<byte[]> complete = read(readMax);
+        List<byte[]> complete = cursor.read(readMax);
         List<SpoolLines.Request> batch = new ArrayList<>();
         long batchBytes = 0;
         long last = added;
@@ -444,101 +400,6 @@ public final class StoreFeeder implements AutoCloseable {
             this.append = append;
             this.admission = admission;
         }
-    }
-
-    /** Spool bytes not read yet: the rest of the current segment and the segments after it. */
-    private long backlog(List<Path> segments) throws IOException {
-        long bytes = 0;
-        Path current = segment;
-        long read = offset;
-        // From the end: the segment being read is the newest or near it, and a spool that is never
-        // exported keeps thousands.
-        int at = segments.lastIndexOf(current);
-        List<Path> unread = segments.subList(Math.max(at, 0), segments.size());
-        closedSizes.keySet().retainAll(unread);
-        for (int i = 0; i < unread.size(); i++) {
-            Path p = unread.get(i);
-            try {
-                // The segment being read was measured by the read just before: a stat per step of a few
-                // records was 4% of the feeder's CPU. Only the newest segment listed may still grow.
-                long length;
-                if (p.equals(sizeOf)) {
-                    length = size;
-                } else if (i < unread.size() - 1) {
-                    Long known = closedSizes.get(p);
-                    length = known != null ? known : Files.size(p);
-                    closedSizes.put(p, length);
-                } else {
-                    length = Files.size(p);
-                }
-                bytes += length - (i == 0 && at >= 0 ? read : 0);
-            } catch (NoSuchFileException e) {
-                // Exported and deleted meanwhile (it was read whole): nothing of it is unread.
-            }
-        }
-        return bytes;
-    }
-
-    /** The newest segment that starts at or before the record after the position (else the oldest). */
-    private Path start(List<Path> segments) {
-        Path chosen = segments.get(0);
-        for (Path p : segments) {
-            if (Segments.firstSeq(p) <= position + 1) {
-                chosen = p;
-            }
-        }
-        return chosen;
-    }
-
-    /**
-     * Complete lines appended to the current segment since the last read: at most {@code readMax}
-     * bytes of them, or the one line that is longer (a record with large payloads), read whole.
-     */
-    private List<byte[]> read(int readMax) throws IOException {
-        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ)) {
-            size = ch.size();
-            sizeOf = segment;
-            long available = size - offset;
-            if (available <= 0) {
-                return List.of();
-            }
-            int want = (int) Math.min(available, readMax);
-            while (true) {
-                byte[] bytes = buffer(want);
-                // Bytes past what this read filled are an earlier read's: the split reads only up to the position.
-                ByteBuffer buf = ByteBuffer.wrap(bytes, 0, want);
-                ch.read(buf, offset);
-                List<byte[]> out = lines.split(bytes, buf.position());
-                if (lines.consumed() > 0 || want >= available || want >= LONGEST_LINE) {
-                    offset += lines.consumed();
-                    return out;
-                }
-                // No line ends within the read: the next line is longer than READ_MAX, read it whole.
-                want = (int) Math.min(Math.min(available, LONGEST_LINE), 2L * want);
-            }
-        } catch (NoSuchFileException e) {
-            // Exported and deleted after we read it whole (the exporter waits for our position).
-            segment = null;
-            return List.of();
-        }
-    }
-
-    /** A buffer for a read of {@code want} bytes: the kept one while reads are large, never one past READ_MAX. */
-    private byte[] buffer(int want) {
-        if (want > READ_MAX) {
-            return new byte[want];
-        }
-        if (want <= SMALL_READ) {
-            readBuffer = NO_BYTES;
-            if (smallBuffer == null) {
-                smallBuffer = new byte[SMALL_READ];
-            }
-            return smallBuffer;
-        }
-        if (want > readBuffer.length) {
-            readBuffer = new byte[want];
-        }
-        return readBuffer;
     }
 
     @Override
