@@ -115,7 +115,7 @@ final class RpcHandler {
             channel.write(RpcType.ERROR, Codec.error(ErrorCode.CONF_TOKEN_NOT_FOUND));
             return;
         }
-        long announced = contentLength(call);
+        long announced = Headers.length(call.header("content-length"));
         if (announced > MAX_BODY_BYTES) {
             // APISIX could not hand this body over (it would fail the frame and answer a bare 503).
             stop(channel, call.id(), tooLarge(announced));
@@ -210,19 +210,6 @@ final class RpcHandler {
             case "POST", "PUT", "PATCH", "DELETE" -> true;
             default -> false;
         };
-    }
-
-    /** The announced body length; -1 when there is no (valid) content-length. */
-    private static long contentLength(HttpReqCall call) {
-        String value = call.header("content-length");
-        if (value == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     private record ExtraInfo(String consumer, byte[] body) {}

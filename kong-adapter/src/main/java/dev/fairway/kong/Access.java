@@ -74,7 +74,8 @@ final class Access {
         Headers headers = headers(kong.request().getHeaders(MAX_HEADERS));
         byte[] body = EMPTY;
         if (hasBody(method, headers)) {
-            long length = contentLength(headers);
+            // The declared length, -1 when none; nginx has already refused a malformed one with 400.
+            long length = headers.contentLength();
             if (length > route.maxBodyBytes()) {
                 exit(kong, Decision.Answer.loggedError(tooLarge(route)));
                 return;
@@ -166,19 +167,6 @@ final class Access {
     private static GatewayError tooLarge(RouteConfig route) {
         return GatewayError.of(ErrorType.PAYLOAD_TOO_LARGE, "request body: larger than %d bytes", route.maxBodyBytes())
                 .with("limit", route.maxBodyBytes());
-    }
-
-    /** The declared length, -1 when none; nginx has already refused a malformed one with 400. */
-    private static long contentLength(Headers headers) {
-        String length = headers.get("content-length");
-        if (length == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(length.strip());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     /** Saves a round trip for bodiless requests; when in doubt (HTTP/2 may omit the length), asks. */

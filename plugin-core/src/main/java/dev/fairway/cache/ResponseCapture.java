@@ -43,7 +43,7 @@ final class ResponseCapture implements ResponseObserver {
         }
         headers = CachedResponse.keptHeaders(upstream);
         contentType = upstream.get("content-type");
-        long declared = declaredLength(upstream.get("content-length"));
+        long declared = upstream.contentLength();
         if (declared > maxBytes) {
             refuse("larger than max_entry_bytes");
             return;
@@ -94,14 +94,4 @@ final class ResponseCapture implements ResponseObserver {
         buffer = null;
     }
 
-    private static long declaredLength(String value) {
-        if (value == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
 }

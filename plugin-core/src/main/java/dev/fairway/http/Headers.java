@@ -87,6 +87,23 @@ public final class Headers {
         return null;
     }
 
+    /** The {@code content-length} field as a number; -1 when there is none or it is not one. */
+    public long contentLength() {
+        return length(get("content-length"));
+    }
+
+    /** {@code value}, a {@code content-length} field's, as a number; -1 when null or not a number. */
+    public static long length(String value) {
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     public List<String> getAll(String name) {
         String key = lower(name);
         List<String> found = null;

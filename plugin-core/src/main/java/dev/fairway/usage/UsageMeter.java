@@ -72,7 +72,7 @@ final class UsageMeter implements UpstreamObserver {
         } else if (type.startsWith("application/vnd.amazon.eventstream")) {
             eventStream = new EventStreamUsageScanner();
         } else {
-            json = new JsonUsageScanner(contentLength(headers));
+            json = new JsonUsageScanner(headers.contentLength());
             jsonType = type.startsWith("application/json") || type.contains("+json");
         }
     }
@@ -103,19 +103,6 @@ final class UsageMeter implements UpstreamObserver {
         }
         Usage usage = usage();
         readings.metered(usage, costUsd(usage), report());
-    }
-
-    /** The body's length from its head, or -1 (chunked, absent or not a number): lets a body read in one piece be read at once. */
-    private static long contentLength(Headers headers) {
-        String value = headers.get("content-length");
-        if (value == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     /** Hides the extra usage chunk of a successful event stream only: errors and JSON pass untouched. */
