@@ -93,5 +93,4 @@ final class ResponseCapture implements ResponseObserver {
         }
         buffer = null;
     }
-
 }
